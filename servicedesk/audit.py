@@ -1,0 +1,62 @@
+"""Audit events: one function per event, called from services only (STYLE 8).
+
+The audit log is append-only (see ``AuditLog``); supervisors read it, nobody edits it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from servicedesk.models import AuditLog, ServicePoint
+
+
+def _write(
+    *,
+    actor,
+    action: str,
+    point: ServicePoint | None = None,
+    obj: Any = None,
+    summary: str = "",
+    detail: dict | None = None,
+    ip_address: str | None = None,
+) -> AuditLog:
+    return AuditLog.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        point=point,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=summary[:255],
+        detail=detail or {},
+        ip_address=ip_address,
+    )
+
+
+def audit_point_settings_changed(*, actor, point: ServicePoint, changes: dict) -> AuditLog:
+    return _write(
+        actor=actor,
+        action="point.settings_changed",
+        point=point,
+        obj=point,
+        summary=", ".join(sorted(changes)),
+        detail={"changes": changes},
+    )
+
+
+def audit_login(*, user, ip_address: str | None) -> AuditLog:
+    profile = getattr(user, "staff_profile", None)
+    return _write(
+        actor=user,
+        action="auth.login",
+        point=getattr(profile, "point", None),
+        ip_address=ip_address,
+    )
+
+
+def audit_login_failed(*, username: str, ip_address: str | None) -> AuditLog:
+    return _write(
+        actor=None,
+        action="auth.login_failed",
+        summary=username,
+        ip_address=ip_address,
+    )

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk.models import ServicePoint, validate_calling_hours
+
+
+class CallingHoursField(forms.CharField):
+    """Calling windows typed the way staff say them: "09:00-12:00, 14:00-20:00"."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(f"{a}-{b}" for a, b in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value).replace("，", ",").replace("–", "-").replace("～", "-")
+        windows = []
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            bounds = [b.strip() for b in part.split("-")]
+            if len(bounds) != 2:
+                raise ValidationError(_("Write each window as HH:MM-HH:MM, separated by commas."))
+            windows.append(bounds)
+        validate_calling_hours(windows)
+        return [[_normalise(a), _normalise(b)] for a, b in windows]
+
+
+def _normalise(text: str) -> str:
+    hours, _sep, minutes = text.partition(":")
+    return f"{int(hours):02d}:{int(minutes or 0):02d}"
+
+
+class PointSettingsForm(forms.ModelForm):
+    calling_hours = CallingHoursField(
+        label=_("calling hours"),
+        help_text=_("Local time, e.g. 09:00-12:00, 14:00-20:00"),
+        max_length=200,
+    )
+
+    class Meta:
+        model = ServicePoint
+        fields = [
+            "name",
+            "address",
+            "phone",
+            "opening_hours",
+            "has_queue_machine",
+            "print_format",
+            "calling_hours",
+            "callback_sample_rate",
+            "callback_max_attempts",
+            "compensation_limit_front_desk",
+            "compensation_limit_hotline",
+            "compensation_limit_supervisor",
+            "compensation_limit_manager",
+            "repeat_repair_days",
+            "answer_within_rings",
+            "hold_check_seconds",
+        ]
+
+    def __init__(self, *args, editable_fields: tuple[str, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in editable_fields:
+                del self.fields[name]

@@ -1,0 +1,77 @@
+"""Request-wide guards: the staff profile on the request, session timeouts, read-only roles."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from servicedesk.tenancy import get_profile
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOGIN_AT_KEY = "servicedesk_login_at"
+SEEN_AT_KEY = "servicedesk_seen_at"
+# Write the idle clock to the session at most this often, not on every request.
+SEEN_RESOLUTION_SECONDS = 60
+
+
+class StaffProfileMiddleware:
+    """``request.staff``: the user's StaffProfile, or None."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.staff = get_profile(request.user)
+        return self.get_response(request)
+
+
+class SessionTimeoutMiddleware:
+    """Idle and absolute session timeouts (PITFALLS: logins at a service point)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            login_at = request.session.get(LOGIN_AT_KEY)
+            seen_at = request.session.get(SEEN_AT_KEY)
+            if login_at is None:
+                request.session[LOGIN_AT_KEY] = login_at = now
+            expired = now - login_at > settings.SESSION_COOKIE_AGE or (
+                seen_at is not None and now - seen_at > settings.SESSION_IDLE_SECONDS
+            )
+            if expired:
+                logout(request)
+                messages.info(request, _("Your session has expired. Please log in again."))
+                return redirect_to_login(request.get_full_path())
+            if seen_at is None or now - seen_at > SEEN_RESOLUTION_SECONDS:
+                request.session[SEEN_AT_KEY] = now
+        return self.get_response(request)
+
+
+class ReadOnlyRoleMiddleware:
+    """Read-only roles (the regional center) can never change data, whatever view they reach."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in SAFE_METHODS:
+            return None
+        if getattr(view_func, "allow_read_only", False):
+            return None
+        profile = request.staff
+        if profile is not None and profile.is_read_only:
+            raise PermissionDenied(_("Your role can view but not change data."))
+        return None

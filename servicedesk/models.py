@@ -1,0 +1,345 @@
+"""What every app shares: regions, service points (the tenants), staff and their roles, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk import defaults
+
+
+class Role(models.TextChoices):
+    """Staff roles of DOMAIN.md section 1."""
+
+    FRONT_DESK = "front_desk", _("Front desk")
+    TECHNICIAN = "technician", _("Technician")
+    HOTLINE = "hotline", _("Hotline operator")
+    CALLBACK_CLERK = "callback_clerk", _("Callback clerk")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    SERVICE_MANAGER = "service_manager", _("Service manager")
+    REGIONAL_CENTER = "regional_center", _("Regional service center")
+    ADMIN = "admin", _("Administrator")
+
+
+#: Roles that belong to one service point and work on its data.
+POINT_ROLES = frozenset(
+    {
+        Role.FRONT_DESK,
+        Role.TECHNICIAN,
+        Role.HOTLINE,
+        Role.CALLBACK_CLERK,
+        Role.SUPERVISOR,
+        Role.SERVICE_MANAGER,
+    }
+)
+#: Roles that may only read (DOMAIN 1: the regional center sees its region, read-only).
+READ_ONLY_ROLES = frozenset({Role.REGIONAL_CENTER})
+#: Roles that receive or repair devices and so need a valid certificate (持证上岗).
+CERTIFIED_ROLES = frozenset({Role.FRONT_DESK, Role.TECHNICIAN})
+#: Roles that supervise a point: queues, approvals, settings.
+SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.SERVICE_MANAGER})
+
+
+def validate_calling_hours(value) -> None:
+    """Calling hours are a list of ["HH:MM", "HH:MM"] windows, each start before its end."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Give at least one calling window."))
+    previous_end = None
+    for window in value:
+        if not (isinstance(window, list | tuple) and len(window) == 2):
+            raise ValidationError(_("Each calling window is a start and an end time."))
+        try:
+            start, end = (dt.time.fromisoformat(str(part)) for part in window)
+        except ValueError as exc:
+            raise ValidationError(_("Times are written as HH:MM.")) from exc
+        if start >= end:
+            raise ValidationError(_("A calling window must start before it ends."))
+        if previous_end is not None and start < previous_end:
+            raise ValidationError(_("Calling windows must be in order and must not overlap."))
+        previous_end = end
+
+
+def default_calling_hours():
+    return [list(window) for window in defaults.CALLING_HOURS]
+
+
+class Region(models.Model):
+    """A regional service center's area (区域); it receives its points' monthly reports."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class PrintFormat(models.TextChoices):
+    A5 = "a5", _("A5 sheet")
+    RECEIPT_80MM = "receipt80", _("80 mm receipt")
+
+
+class ServicePoint(models.Model):
+    """An authorized service point (服务网点): the tenant. Holds its own copy of every setting."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="points", verbose_name=_("region")
+    )
+    code = models.CharField(
+        _("point code"),
+        max_length=16,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9]{2,16}$", _("Use 2-16 capital letters or digits."))],
+    )
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=255)
+    phone = models.CharField(_("service hotline"), max_length=32)
+    opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default=defaults.TIME_ZONE)
+    is_active = models.BooleanField(_("active"), default=True)
+    has_queue_machine = models.BooleanField(_("has a queue-number machine"), default=False)
+    print_format = models.CharField(
+        _("print format"), max_length=16, choices=PrintFormat.choices, default=PrintFormat.A5
+    )
+
+    # DOMAIN 6: follow-up callbacks
+    calling_hours = models.JSONField(
+        _("calling hours"), default=default_calling_hours, validators=[validate_calling_hours]
+    )
+    callback_sample_rate = models.DecimalField(
+        _("callback sampling rate"),
+        max_digits=3,
+        decimal_places=2,
+        default=defaults.CALLBACK_SAMPLE_RATE,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Share of ordinary customers called back (key customers are always called)."),
+    )
+    callback_max_attempts = models.PositiveSmallIntegerField(
+        _("callback attempts"),
+        default=defaults.CALLBACK_MAX_ATTEMPTS,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+
+    # DOMAIN 5: compensation authority per role (yuan)
+    compensation_limit_front_desk = models.DecimalField(
+        _("compensation limit: front desk"),
+        max_digits=10,
+        decimal_places=2,
+        default=defaults.COMPENSATION_LIMIT_FRONT_DESK,
+        validators=[MinValueValidator(0)],
+    )
+    compensation_limit_hotline = models.DecimalField(
+        _("compensation limit: hotline"),
+        max_digits=10,
+        decimal_places=2,
+        default=defaults.COMPENSATION_LIMIT_HOTLINE,
+        validators=[MinValueValidator(0)],
+    )
+    compensation_limit_supervisor = models.DecimalField(
+        _("compensation limit: supervisor"),
+        max_digits=10,
+        decimal_places=2,
+        default=defaults.COMPENSATION_LIMIT_SUPERVISOR,
+        validators=[MinValueValidator(0)],
+    )
+    compensation_limit_manager = models.DecimalField(
+        _("compensation limit: service manager"),
+        max_digits=10,
+        decimal_places=2,
+        default=defaults.COMPENSATION_LIMIT_MANAGER,
+        validators=[MinValueValidator(0)],
+    )
+
+    # DOMAIN 2 and 4
+    repeat_repair_days = models.PositiveSmallIntegerField(
+        _("repeat-repair window (days)"),
+        default=defaults.REPEAT_REPAIR_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
+    answer_within_rings = models.PositiveSmallIntegerField(
+        _("answer within rings"),
+        default=defaults.ANSWER_WITHIN_RINGS,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    hold_check_seconds = models.PositiveSmallIntegerField(
+        _("hold check interval (seconds)"),
+        default=defaults.HOLD_CHECK_SECONDS,
+        validators=[MinValueValidator(5), MaxValueValidator(600)],
+    )
+
+    class Meta:
+        verbose_name = _("service point")
+        verbose_name_plural = _("service points")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def compensation_limit_for(self, role: str) -> Decimal:
+        """DOMAIN 5: the most a member of ``role`` may promise without approval."""
+        return {
+            Role.FRONT_DESK: self.compensation_limit_front_desk,
+            Role.HOTLINE: self.compensation_limit_hotline,
+            Role.SUPERVISOR: self.compensation_limit_supervisor,
+            Role.SERVICE_MANAGER: self.compensation_limit_manager,
+        }.get(role, Decimal("0"))
+
+    @property
+    def calling_windows(self) -> list[tuple[dt.time, dt.time]]:
+        return [(dt.time.fromisoformat(a), dt.time.fromisoformat(b)) for a, b in self.calling_hours]
+
+
+class StaffProfile(models.Model):
+    """A staff member's place in the network: point (or region), role and staff number (工号)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    point = models.ForeignKey(
+        ServicePoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("service point"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("region"),
+        help_text=_("Only for regional service center staff."),
+    )
+    managed_points = models.ManyToManyField(
+        ServicePoint,
+        blank=True,
+        related_name="managers",
+        verbose_name=_("further managed points"),
+        help_text=_("A service manager who covers several points sees all of them."),
+    )
+    staff_number = models.CharField(_("staff number"), max_length=32, unique=True)
+    display_name = models.CharField(_("name"), max_length=64)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=64, blank=True)
+    certificate_expires = models.DateField(_("certificate expires"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+        ordering = ["staff_number"]
+        constraints = [
+            models.CheckConstraint(
+                name="staff_point_or_region_matches_role",
+                condition=(
+                    models.Q(role__in=[r.value for r in POINT_ROLES], point__isnull=False)
+                    | models.Q(role=Role.REGIONAL_CENTER, region__isnull=False, point__isnull=True)
+                    | models.Q(role=Role.ADMIN)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.staff_number})"
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role in READ_ONLY_ROLES
+
+    @property
+    def needs_certificate(self) -> bool:
+        return self.role in CERTIFIED_ROLES
+
+    def certificate_valid_on(self, day: dt.date) -> bool:
+        """DOMAIN 1 (持证上岗): a receiving or repairing role needs an unexpired certificate."""
+        if not self.needs_certificate:
+            return True
+        return bool(
+            self.certificate_number
+            and self.certificate_expires is not None
+            and self.certificate_expires >= day
+        )
+
+    @property
+    def certificate_valid(self) -> bool:
+        return self.certificate_valid_on(timezone.localdate())
+
+
+class AuditLog(models.Model):
+    """Append-only record of who did what: exports, PII views, approvals, settings changes.
+
+    Rows are written only by ``servicedesk.audit`` functions and can never be changed or deleted
+    through the ORM.
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    point = models.ForeignKey(
+        ServicePoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service point"),
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    summary = models.CharField(_("summary"), max_length=255, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["point", "-at"], name="audit_point_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Audit log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Audit log entries cannot be deleted.")
+
+
+class Heartbeat(models.Model):
+    """Last sign of life of a background component (Celery worker, beat), for /health/."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    seen_at = models.DateTimeField()
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,46 @@
+"""Reads of shared data, always through the user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from servicedesk import defaults
+from servicedesk.models import CERTIFIED_ROLES, AuditLog, ServicePoint, StaffProfile
+from servicedesk.tenancy import scope_for, scoped
+
+
+def point_list(*, user) -> QuerySet[ServicePoint]:
+    return scoped(ServicePoint, user).select_related("region")
+
+
+def staff_list(*, user) -> QuerySet[StaffProfile]:
+    """Staff of the points the user may see (regional staff are listed to administrators only)."""
+    scope = scope_for(user)
+    queryset = StaffProfile.objects.select_related("user", "point", "region")
+    if scope.all_points:
+        return queryset
+    return scope.filter(queryset, "point")
+
+
+def staff_with_expiring_certificates(
+    *, user, today: dt.date | None = None, days: int = defaults.CERTIFICATE_WARNING_DAYS
+) -> QuerySet[StaffProfile]:
+    """DOMAIN 1: the supervisor sees certificates that have expired or expire soon."""
+    today = today or timezone.localdate()
+    return (
+        staff_list(user=user)
+        .filter(role__in=sorted(CERTIFIED_ROLES), user__is_active=True)
+        .filter(
+            Q(certificate_expires__lte=today + dt.timedelta(days=days))
+            | Q(certificate_expires__isnull=True)
+            | Q(certificate_number="")
+        )
+        .order_by(F("certificate_expires").asc(nulls_first=True), "staff_number")
+    )
+
+
+def audit_log_list(*, user) -> QuerySet[AuditLog]:
+    return scope_for(user).filter(AuditLog.objects.select_related("actor", "point"), "point")

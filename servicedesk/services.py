@@ -1,0 +1,75 @@
+"""State changes of shared data (points, staff). Business rules live here, not in views."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from servicedesk.audit import audit_point_settings_changed
+from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
+from servicedesk.tenancy import scope_for, user_role
+
+#: The per-point settings a point's supervisor or manager may change (DOMAIN: every number is a
+#: default an administrator can change per service point).
+POINT_SETTING_FIELDS = (
+    "name",
+    "address",
+    "phone",
+    "opening_hours",
+    "has_queue_machine",
+    "print_format",
+    "calling_hours",
+    "callback_sample_rate",
+    "callback_max_attempts",
+    "compensation_limit_front_desk",
+    "compensation_limit_hotline",
+    "compensation_limit_supervisor",
+    "compensation_limit_manager",
+    "repeat_repair_days",
+    "answer_within_rings",
+    "hold_check_seconds",
+)
+#: Compensation authority is set by the service manager or an administrator, not by the
+#: supervisor whose own limit it is.
+MANAGER_ONLY_FIELDS = frozenset(
+    {
+        "compensation_limit_front_desk",
+        "compensation_limit_hotline",
+        "compensation_limit_supervisor",
+        "compensation_limit_manager",
+    }
+)
+
+
+def point_settings_editable_fields(*, actor, point: ServicePoint) -> tuple[str, ...]:
+    role = user_role(actor)
+    scope = scope_for(actor)
+    if role is None or scope.read_only or not scope.allows(point.pk):
+        return ()
+    if role in (Role.ADMIN, Role.SERVICE_MANAGER):
+        return POINT_SETTING_FIELDS
+    if role in SUPERVISING_ROLES:
+        return tuple(f for f in POINT_SETTING_FIELDS if f not in MANAGER_ONLY_FIELDS)
+    return ()
+
+
+@transaction.atomic
+def point_update_settings(*, point: ServicePoint, actor, data: dict) -> ServicePoint:
+    """Change a point's settings; every change is audited with old and new values."""
+    allowed = point_settings_editable_fields(actor=actor, point=point)
+    if not allowed:
+        raise PermissionDenied
+    locked = ServicePoint.objects.select_for_update().get(pk=point.pk)
+    changes = {}
+    for field, value in data.items():
+        if field not in allowed:
+            raise PermissionDenied(field)
+        old = getattr(locked, field)
+        if old != value:
+            changes[field] = [str(old), str(value)]
+            setattr(locked, field, value)
+    if changes:
+        locked.full_clean()
+        locked.save(update_fields=list(changes))
+        audit_point_settings_changed(actor=actor, point=locked, changes=changes)
+    return locked

@@ -1,0 +1,6 @@
+"""Local development: the zero-setup defaults (SQLite, file-system broker), DEBUG on."""
+
+from .base import *
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)

@@ -1,0 +1,40 @@
+"""Production: PostgreSQL, Redis, HTTPS. Everything still comes from the environment.
+
+Required: SECRET_KEY, DATABASE_URL (postgres://…), CELERY_BROKER_URL (redis://…), ALLOWED_HOSTS.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *
+from .base import CELERY_BROKER_URL, DATABASES, SECRET_KEY, env
+
+DEBUG = False
+
+if SECRET_KEY.startswith("insecure-"):
+    raise ImproperlyConfigured("Set SECRET_KEY for production.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    raise ImproperlyConfigured("Set DATABASE_URL to a PostgreSQL database for production.")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    raise ImproperlyConfigured("Set CELERY_BROKER_URL to a Redis URL for production.")
+
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL", default=CELERY_BROKER_URL.replace("redis://", "rediscache://")
+    )
+}
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# HTTPS everywhere; the TLS terminator in front sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from servicedesk import selectors, services
+from servicedesk.forms import PointSettingsForm
+from servicedesk.health import health_report
+from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
+from servicedesk.permissions import check_role, role_required
+from servicedesk.tenancy import get_scoped_or_404, user_role
+
+SUPERVISORS_AND_REGION = (*SUPERVISING_ROLES, Role.REGIONAL_CENTER)
+
+
+@login_required
+def home(request):
+    role = user_role(request.user)
+    context = {"profile": request.staff, "role": role}
+    if role in (*SUPERVISING_ROLES, Role.ADMIN):
+        context["expiring"] = selectors.staff_with_expiring_certificates(user=request.user)[:20]
+    if role is not None and role != Role.ADMIN:
+        context["points"] = selectors.point_list(user=request.user)[:50]
+    return render(request, "servicedesk/home.html", context)
+
+
+@never_cache
+@require_GET
+def health(request):
+    """For operators and probes: JSON, 200 when every part is up, 503 otherwise."""
+    report = health_report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@role_required(*SUPERVISORS_AND_REGION)
+def point_list(request):
+    points = selectors.point_list(user=request.user)
+    page = Paginator(points, 50).get_page(request.GET.get("page"))
+    return render(request, "servicedesk/point_list.html", {"page": page})
+
+
+@login_required
+def point_detail(request, pk: int):
+    point = get_scoped_or_404(ServicePoint.objects.select_related("region"), request.user, pk=pk)
+    check_role(request.user, SUPERVISORS_AND_REGION)
+    editable = services.point_settings_editable_fields(actor=request.user, point=point)
+    return render(
+        request, "servicedesk/point_detail.html", {"point": point, "can_edit": bool(editable)}
+    )
+
+
+@login_required
+def point_settings(request, pk: int):
+    point = get_scoped_or_404(ServicePoint, request.user, pk=pk)
+    check_role(request.user, SUPERVISING_ROLES)
+    editable = services.point_settings_editable_fields(actor=request.user, point=point)
+    if not editable:
+        raise PermissionDenied
+    form = PointSettingsForm(request.POST or None, instance=point, editable_fields=editable)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.point_update_settings(point=point, actor=request.user, data=data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("servicedesk:point_detail", pk=point.pk)
+    return render(request, "servicedesk/point_settings.html", {"point": point, "form": form})
+
+
+@role_required(*SUPERVISORS_AND_REGION)
+def staff_list(request):
+    staff = selectors.staff_list(user=request.user).order_by("point__code", "role", "staff_number")
+    page = Paginator(staff, 50).get_page(request.GET.get("page"))
+    return render(request, "servicedesk/staff_list.html", {"page": page})
+
+
+@login_required
+def staff_detail(request, pk: int):
+    member = get_object_or_404(selectors.staff_list(user=request.user), pk=pk)
+    check_role(request.user, SUPERVISORS_AND_REGION)
+    return render(request, "servicedesk/staff_detail.html", {"member": member})
+
+
+@role_required(*SUPERVISING_ROLES)
+def audit_list(request):
+    entries = selectors.audit_log_list(user=request.user)
+    action = request.GET.get("action", "").strip()
+    if action:
+        entries = entries.filter(action__startswith=action[:64])
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "servicedesk/audit_list.html", {"page": page, "action": action})

@@ -1,0 +1,92 @@
+"""Shared fixtures. Real services: see ``services_available`` and the ``services`` marker."""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from servicedesk.models import Role
+from tests.factories import RegionFactory, ServicePointFactory, make_staff
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def services_problem() -> str | None:
+    """Why the real services cannot be used, or None when PostgreSQL and Redis are both there."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "DATABASE_URL does not point at PostgreSQL"
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis"):
+        return "CELERY_BROKER_URL does not point at Redis"
+    if not _reachable(broker, 6379):
+        return f"Redis at {broker} is not reachable"
+    return None
+
+
+def pytest_runtest_setup(item):
+    """``services`` tests skip without PostgreSQL + Redis, or fail with REQUIRE_SERVICES=1."""
+    if "services" not in item.keywords:
+        return
+    problem = services_problem()
+    if problem is None:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {problem}", pytrace=False)
+    pytest.skip(f"needs real services: {problem}")
+
+
+@pytest.fixture
+def region(db):
+    return RegionFactory(code="NORTH", name="华北")
+
+
+@pytest.fixture
+def point(region):
+    return ServicePointFactory(region=region, code="BJ01", name="北京网点")
+
+
+@pytest.fixture
+def other_point(db):
+    """A point of another region, with look-alike data in tests."""
+    return ServicePointFactory(
+        region=RegionFactory(code="EAST", name="华东"), code="SH01", name="上海网点"
+    )
+
+
+@pytest.fixture
+def staff_of(point):
+    """``staff_of(role)``: a staff member of ``role`` at ``point``."""
+
+    def make(role: str, **kwargs):
+        return make_staff(role, point=point, region=point.region, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """``login(profile)``: log the test client in as that staff member; returns the client."""
+
+    def do(profile):
+        client.force_login(profile.user)
+        return client
+
+    return do
+
+
+ALL_ROLES = list(Role)

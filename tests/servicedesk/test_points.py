@@ -1,0 +1,142 @@
+"""Per-point settings (DOMAIN: every number is a default an administrator can change per point)."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from servicedesk import defaults
+from servicedesk.models import AuditLog, Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_point_gets_the_domain_defaults(point):
+    assert point.calling_hours == [["09:00", "12:00"], ["14:00", "20:00"]]
+    assert point.callback_sample_rate == Decimal("0.30")
+    assert point.compensation_limit_for(Role.FRONT_DESK) == Decimal("0")
+    assert point.compensation_limit_for(Role.HOTLINE) == Decimal("0")
+    assert point.compensation_limit_for(Role.SUPERVISOR) == Decimal("200")
+    assert point.compensation_limit_for(Role.SERVICE_MANAGER) == Decimal("1000")
+    assert point.repeat_repair_days == defaults.REPEAT_REPAIR_DAYS == 90
+    assert point.answer_within_rings == 3 and point.hold_check_seconds == 30
+
+
+def _form_data(point, **changes):
+    data = {
+        "name": point.name,
+        "address": point.address,
+        "phone": point.phone,
+        "opening_hours": "",
+        "print_format": "a5",
+        "calling_hours": "09:00-12:00, 14:00-20:00",
+        "callback_sample_rate": "0.30",
+        "callback_max_attempts": "3",
+        "repeat_repair_days": "90",
+        "answer_within_rings": "3",
+        "hold_check_seconds": "30",
+        "compensation_limit_front_desk": "0",
+        "compensation_limit_hotline": "0",
+        "compensation_limit_supervisor": "200",
+        "compensation_limit_manager": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+def test_supervisor_changes_calling_hours_and_it_is_audited(client, point, staff_of):
+    supervisor = staff_of(Role.SUPERVISOR)
+    client.force_login(supervisor.user)
+    response = client.post(
+        reverse("servicedesk:point_settings", args=[point.pk]),
+        _form_data(point, calling_hours="08:30-12:00，13:30-19:00", callback_sample_rate="0.50"),
+    )
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert point.calling_hours == [["08:30", "12:00"], ["13:30", "19:00"]]
+    assert point.callback_sample_rate == Decimal("0.50")
+    entry = AuditLog.objects.get(action="point.settings_changed")
+    assert entry.actor == supervisor.user and "calling_hours" in entry.detail["changes"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["12:00-09:00", "09:00-12:00, 11:00-13:00", "nine to five", "25:00-26:00", ""],
+)
+def test_bad_calling_hours_give_a_field_error_and_change_nothing(bad, client, point, staff_of):
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    response = client.post(
+        reverse("servicedesk:point_settings", args=[point.pk]), _form_data(point, calling_hours=bad)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("calling_hours")
+    point.refresh_from_db()
+    assert point.calling_hours == [["09:00", "12:00"], ["14:00", "20:00"]]
+    assert not AuditLog.objects.filter(action="point.settings_changed").exists()
+
+
+def test_supervisor_cannot_raise_their_own_compensation_limit(client, point, staff_of):
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    client.post(
+        reverse("servicedesk:point_settings", args=[point.pk]),
+        _form_data(point, compensation_limit_supervisor="5000"),
+    )
+    point.refresh_from_db()
+    assert point.compensation_limit_supervisor == Decimal("200")
+
+
+def test_service_manager_sets_compensation_limits(client, point, staff_of):
+    client.force_login(staff_of(Role.SERVICE_MANAGER).user)
+    client.post(
+        reverse("servicedesk:point_settings", args=[point.pk]),
+        _form_data(point, compensation_limit_supervisor="300"),
+    )
+    point.refresh_from_db()
+    assert point.compensation_limit_supervisor == Decimal("300")
+
+
+@pytest.mark.parametrize(
+    "role", [Role.FRONT_DESK, Role.TECHNICIAN, Role.HOTLINE, Role.CALLBACK_CLERK]
+)
+def test_desk_roles_cannot_open_point_settings(role, client, point, staff_of):
+    client.force_login(staff_of(role).user)
+    assert client.get(reverse("servicedesk:point_settings", args=[point.pk])).status_code == 403
+
+
+def test_supervisor_sees_expiring_certificates_on_the_workbench(client, point, staff_of):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    soon = staff_of(
+        Role.TECHNICIAN, certificate_expires=timezone.localdate() + dt.timedelta(days=5)
+    )
+    staff_of(Role.TECHNICIAN)  # valid for a year: not listed
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    response = client.get(reverse("home"))
+    assert list(response.context["expiring"]) == [soon]
+
+
+def test_expired_certificate_blocks_new_work(point, staff_of):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    expired = staff_of(
+        Role.TECHNICIAN, certificate_expires=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert not expired.certificate_valid
+    assert staff_of(
+        Role.CALLBACK_CLERK, certificate_number="", certificate_expires=None
+    ).certificate_valid
+
+
+def test_pages_list_staff_with_constant_queries(
+    client, point, staff_of, django_assert_max_num_queries
+):
+    supervisor = staff_of(Role.SUPERVISOR)
+    client.force_login(supervisor.user)
+    for _ in range(30):
+        staff_of(Role.TECHNICIAN)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("servicedesk:staff_list")).status_code == 200
