@@ -248,7 +248,7 @@ class StaffProfile(models.Model):
             models.CheckConstraint(
                 name="staff_point_or_region_matches_role",
                 condition=(
-                    models.Q(role__in=[r.value for r in POINT_ROLES], point__isnull=False)
+                    models.Q(role__in=sorted(POINT_ROLES), point__isnull=False)
                     | models.Q(role=Role.REGIONAL_CENTER, region__isnull=False, point__isnull=True)
                     | models.Q(role=Role.ADMIN)
                 ),
