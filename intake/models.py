@@ -1,8 +1,10 @@
-"""Front desk records: customers (and, as intake lands, devices, visits and message slips)."""
+"""Front desk records: customers, devices, visits (walk-in and hotline), message slips."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intake.phones import display_phone, mask_phone
@@ -85,3 +87,213 @@ class Customer(TenantModel):
         if self.has_complained:
             flags.append(str(_("Complained")))
         return flags
+
+
+class Device(TenantModel):
+    """A customer's device. IMEI (15 digits, Luhn-checked) or, where a device has none, a serial."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="devices", verbose_name=_("customer")
+    )
+    model_name = models.CharField(_("model"), max_length=64)
+    imei = models.CharField(_("IMEI"), max_length=15, blank=True)
+    serial_number = models.CharField(_("serial number"), max_length=32, blank=True)
+    purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    purchase_place = models.CharField(_("purchase place"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["point", "imei"], name="device_point_imei"),
+            models.Index(fields=["point", "serial_number"], name="device_point_serial"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="device_has_imei_or_serial",
+                condition=~models.Q(imei="") | ~models.Q(serial_number=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_name} {self.imei or self.serial_number}"
+
+
+class Channel(models.TextChoices):
+    """Walk-in and hotline contacts are one kind of record, so every report counts both."""
+
+    WALK_IN = "walk_in", _("Walk-in")
+    HOTLINE = "hotline", _("Hotline")
+
+
+class Purpose(models.TextChoices):
+    """DOMAIN 2 step 2 (front desk) and DOMAIN 4 (call kinds)."""
+
+    REPAIR = "repair", _("Repair")
+    PICKUP = "pickup", _("Pickup")
+    INQUIRY = "inquiry", _("Inquiry")
+    SUGGESTION = "suggestion", _("Suggestion")
+    PRAISE = "praise", _("Praise")
+    COMPLAINT = "complaint", _("Complaint")
+    REPAIR_STATUS = "repair_status", _("Repair status")
+    TECHNICAL = "technical", _("Technical question")
+
+
+class CallerKind(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    DEALER = "dealer", _("Dealer")
+    INTERNAL = "internal", _("Internal department")
+
+
+class VisitStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    SERVING = "serving", _("Being served")
+    DONE = "done", _("Done")
+    LEFT = "left", _("Left without service")
+
+
+class Visit(TenantModel):
+    """One contact with the point: a walk-in at the desk or a hotline call (DOMAIN 2 step 1, 4)."""
+
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=VisitStatus.choices, default=VisitStatus.WAITING
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("customer"),
+    )
+    contact_name = models.CharField(_("name"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    queue_number = models.CharField(_("queue number"), max_length=16, blank=True)
+    is_quick = models.BooleanField(
+        _("quick matter"),
+        default=False,
+        help_text=_("Takes one or two minutes: served first when several customers wait."),
+    )
+    arrived_at = models.DateTimeField(_("arrived at"), default=timezone.now)
+    served_at = models.DateTimeField(_("service started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    served_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("served by"),
+    )
+    summary = models.TextField(_("summary"), blank=True, max_length=4000)
+    outcome = models.TextField(_("outcome"), blank=True, max_length=4000)
+    # Hotline calls (DOMAIN 4)
+    caller_kind = models.CharField(
+        _("caller kind"), max_length=16, choices=CallerKind.choices, blank=True
+    )
+    rings_to_answer = models.PositiveSmallIntegerField(
+        _("rings before answer"), null=True, blank=True
+    )
+    answer_seconds = models.PositiveIntegerField(_("seconds to answer"), null=True, blank=True)
+    transferred_to = models.CharField(_("transferred to"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+
+    class Meta:
+        verbose_name = _("visit or call")
+        verbose_name_plural = _("visits and calls")
+        ordering = ["arrived_at"]
+        indexes = [
+            models.Index(
+                fields=["point", "status", "arrived_at"], name="visit_point_status_arrived"
+            ),
+            models.Index(
+                fields=["point", "channel", "arrived_at"], name="visit_point_channel_arrived"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.get_purpose_display()} {self.arrived_at:%H:%M}"
+
+    @property
+    def wait_seconds(self) -> int | None:
+        """Waiting time from arrival to service (DOMAIN 7: front desk waiting time)."""
+        if self.served_at is None:
+            return None
+        return max(0, int((self.served_at - self.arrived_at).total_seconds()))
+
+
+class SlipStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CALLED_BACK = "called_back", _("Called back")
+
+
+class MessageSlip(TenantModel):
+    """留言条 (DOMAIN 4): taken when the right person is not available; open until called back."""
+
+    caller_name = models.CharField(_("caller's name"), max_length=64)
+    company = models.CharField(_("company"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20)
+    message = models.TextField(_("message"), max_length=4000)
+    best_time_to_call = models.CharField(_("best time to call back"), max_length=100, blank=True)
+    callback_due_at = models.DateTimeField(_("promised callback by"))
+    addressee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="message_slips",
+        verbose_name=_("forwarded to"),
+    )
+    taken_at = models.DateTimeField(_("taken at"), default=timezone.now)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("taken by"),
+    )
+    read_back_confirmed = models.BooleanField(_("read back to the caller"), default=False)
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="message_slips",
+        verbose_name=_("from visit or call"),
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="message_slips",
+        verbose_name=_("customer"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=SlipStatus.choices, default=SlipStatus.OPEN
+    )
+    called_back_at = models.DateTimeField(_("called back at"), null=True, blank=True)
+    callback_note = models.TextField(_("callback note"), blank=True, max_length=4000)
+    overdue_reminded_at = models.DateTimeField(_("overdue reminder sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message slip")
+        verbose_name_plural = _("message slips")
+        ordering = ["callback_due_at"]
+        indexes = [
+            models.Index(
+                fields=["point", "status", "callback_due_at"], name="slip_point_status_due"
+            ),
+            models.Index(fields=["addressee", "status"], name="slip_addressee_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caller_name} → {self.addressee}"

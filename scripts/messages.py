@@ -2,7 +2,7 @@
 """Translation catalogues: extract, check, compile. No GNU gettext needed to compile.
 
     python scripts/messages.py compile   # .po -> .mo for every catalogue (uses Babel)
-    python scripts/messages.py extract   # makemessages for the project and each app (needs gettext)
+    python scripts/messages.py extract [APP…]  # makemessages (needs gettext); APP: project, intake…
     python scripts/messages.py check     # fail if any catalogue has an untranslated or fuzzy entry
     python scripts/messages.py fill PO JSON  # set msgstrs from a {"msgid": "译文"} JSON file
 
@@ -39,13 +39,17 @@ def compile_all() -> None:
             write_mo(handle, catalog, use_fuzzy=False)
 
 
-def extract() -> None:
+def extract(only: list[str]) -> None:
+    """makemessages for the project ("project") and each app, or only those named."""
     python = sys.executable
     common = ["makemessages", "-l", LANGUAGE, "--add-location=never", "--no-obsolete"]
     ignores = [f"--ignore={name}/*" for name in IGNORE]
-    subprocess.run([python, "manage.py", *common, *ignores], cwd=ROOT, check=True)
+    if not only or "project" in only:
+        subprocess.run([python, "manage.py", *common, *ignores], cwd=ROOT, check=True)
     env = {**os.environ, "SERVICEDESK_LOCALE_PATHS": ""}
     for app in APPS:
+        if only and app not in only:
+            continue
         (ROOT / app / "locale").mkdir(exist_ok=True)
         subprocess.run(
             [python, str(ROOT / "manage.py"), *common, "--ignore=migrations/*"],
@@ -103,7 +107,7 @@ def main(argv: list[str]) -> int:
         compile_all()
         return 0
     if command == "extract":
-        extract()
+        extract(argv[2:])
         return 0
     if command == "fill":
         fill(Path(argv[2]), Path(argv[3]))

@@ -7,4 +7,13 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self):
-        from servicedesk import signals  # noqa: F401
+        from servicedesk import navigation, signals  # noqa: F401
+        from servicedesk.models import SUPERVISING_ROLES, Role
+
+        supervisors_and_region = SUPERVISING_ROLES | {Role.REGIONAL_CENTER}
+        navigation.register("home", _("Workbench"), Role.values, order=0)
+        navigation.register("servicedesk:staff_list", _("Staff"), supervisors_and_region, order=80)
+        navigation.register(
+            "servicedesk:point_list", _("Service points"), supervisors_and_region, order=85
+        )
+        navigation.register("servicedesk:audit_list", _("Audit log"), SUPERVISING_ROLES, order=90)

@@ -30,6 +30,10 @@ urlpatterns = [
     path("accounts/logout/", allow_read_only_roles(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", allow_read_only_roles(set_language), name="set_language"),
     path("", include(app_patterns)),
+    path("desk/", include("intake.urls")),
+    path("repairs/", include("repairs.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("callbacks/", include("followups.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,4 @@
+"""URL patterns of the complaints app."""
+
+app_name = "complaints"
+urlpatterns = []

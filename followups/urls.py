@@ -1,0 +1,4 @@
+"""URL patterns of the followups app."""
+
+app_name = "followups"
+urlpatterns = []

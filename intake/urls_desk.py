@@ -1,0 +1,3 @@
+"""Front-desk pages: reception board, customers and devices, opening a repair record."""
+
+urlpatterns = []

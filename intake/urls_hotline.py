@@ -1,0 +1,3 @@
+"""Hotline pages: call log, hold and transfer, message slips."""
+
+urlpatterns = []

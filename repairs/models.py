@@ -1,0 +1,300 @@
+"""The repair record (维修记录单) and what prices and decides it: warranty policy, price list."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from intake.models import Customer, Device, Visit
+from servicedesk.models import ServicePoint
+from servicedesk.tenancy import TenantModel, TenantQuerySet
+
+
+class WarrantyPolicy(models.Model):
+    """A brand's warranty promise (DOMAIN 3). Numbers are data; one policy is the default."""
+
+    name = models.CharField(_("name"), max_length=100)
+    brand = models.CharField(_("brand"), max_length=64, blank=True)
+    return_days = models.PositiveSmallIntegerField(_("return within (days)"), default=7)
+    exchange_days = models.PositiveSmallIntegerField(_("exchange within (days)"), default=30)
+    repair_days = models.PositiveSmallIntegerField(_("free repair within (days)"), default=365)
+    policy_text = models.TextField(_("policy text shown at the desk"), blank=True)
+    is_default = models.BooleanField(_("default policy"), default=False)
+
+    class Meta:
+        verbose_name = _("warranty policy")
+        verbose_name_plural = _("warranty policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_warranty_policy",
+            ),
+            models.CheckConstraint(
+                name="warranty_days_in_order",
+                condition=models.Q(return_days__lte=models.F("exchange_days"))
+                & models.Q(exchange_days__lte=models.F("repair_days")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RepairType(TenantModel):
+    """A line of the point's public price list (公开维修价目表): labor by repair type."""
+
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("repair type"), max_length=100)
+    labor_fee = models.DecimalField(
+        _("labor fee"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("repair type")
+        verbose_name_plural = _("repair types")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "code"], name="repair_type_point_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ¥{self.labor_fee}"
+
+
+class Part(TenantModel):
+    """A spare part on the point's public price list."""
+
+    code = models.CharField(_("part number"), max_length=32)
+    name = models.CharField(_("part"), max_length=100)
+    model_name = models.CharField(_("for model"), max_length=64, blank=True)
+    price = models.DecimalField(
+        _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("part")
+        verbose_name_plural = _("parts")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["point", "code"], name="part_point_code")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ¥{self.price}"
+
+
+class TicketStatus(models.TextChoices):
+    """DOMAIN 2: the repair ticket's states, in order, plus the side exits."""
+
+    REGISTERED = "registered", _("Registered")
+    DIAGNOSING = "diagnosing", _("Diagnosing")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting quote approval")
+    REPAIRING = "repairing", _("Repairing")
+    QUALITY_CHECK = "quality_check", _("Quality check")
+    READY = "ready", _("Ready for pickup")
+    HANDED_OVER = "handed_over", _("Handed over")
+    QUOTE_REFUSED = "quote_refused", _("Quote refused")
+    RETURNED_UNREPAIRED = "returned_unrepaired", _("Returned unrepaired")
+
+
+#: States in which the ticket is still at the point (not yet back with the customer).
+OPEN_STATUSES = frozenset(
+    {
+        TicketStatus.REGISTERED,
+        TicketStatus.DIAGNOSING,
+        TicketStatus.AWAITING_APPROVAL,
+        TicketStatus.REPAIRING,
+        TicketStatus.QUALITY_CHECK,
+        TicketStatus.READY,
+        TicketStatus.QUOTE_REFUSED,
+    }
+)
+
+
+class ProofOfPurchase(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    WARRANTY_CARD = "warranty_card", _("Warranty card")
+    NONE = "none", _("None")
+
+
+class WarrantyStatus(models.TextChoices):
+    """DOMAIN 3: what the customer is entitled to."""
+
+    RETURN = "return", _("Return, exchange or free repair")
+    EXCHANGE = "exchange", _("Exchange or free repair")
+    FREE_REPAIR = "free_repair", _("Free repair")
+    OUT_OF_WARRANTY = "out_of_warranty", _("Out of warranty (paid)")
+
+
+class TicketSequence(models.Model):
+    """Per-point counter behind ticket numbers; taken under a row lock so numbers never repeat."""
+
+    point = models.OneToOneField(ServicePoint, on_delete=models.CASCADE, primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ticket number sequence")
+        verbose_name_plural = _("ticket number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.point_id}: {self.last_value}"
+
+
+class RepairTicket(TenantModel):
+    """维修记录单: the heart of the system (DOMAIN 2 step 4).
+
+    ``status`` is changed only by the transition service; ``version`` increases with every change
+    so that an edit based on an old copy is refused (optimistic concurrency).
+    """
+
+    number = models.CharField(_("ticket number"), max_length=32, unique=True)
+    sequence = models.PositiveIntegerField(_("sequence"))
+    status = models.CharField(
+        _("status"), max_length=24, choices=TicketStatus.choices, default=TicketStatus.REGISTERED
+    )
+    version = models.PositiveIntegerField(default=1)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("customer")
+    )
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("device")
+    )
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("visit"),
+    )
+
+    # Intake (DOMAIN 2 step 2)
+    fault_description = models.TextField(_("fault as described by the customer"), max_length=2000)
+    accessories = models.CharField(_("accessories received"), max_length=255, blank=True)
+    condition = models.CharField(_("visible condition"), max_length=255, blank=True)
+    proof_of_purchase = models.CharField(
+        _("proof presented"), max_length=16, choices=ProofOfPurchase.choices
+    )
+    purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    purchase_place = models.CharField(_("purchase place"), max_length=100, blank=True)
+    water_damage = models.BooleanField(_("water damage"), default=False)
+    drop_damage = models.BooleanField(_("drop or physical damage"), default=False)
+    unauthorized_disassembly = models.BooleanField(_("unauthorized disassembly"), default=False)
+    customer_waits = models.BooleanField(
+        _("customer waits in the rest area"),
+        default=False,
+        help_text=_("Otherwise the customer is called when the device is ready."),
+    )
+    contact_phone = models.CharField(_("best contact number"), max_length=20)
+    backup_warning_given = models.BooleanField(_("data-loss warning given"), default=False)
+    estimated_ready_at = models.DateTimeField(_("estimated ready by"), null=True, blank=True)
+
+    # Warranty decision (DOMAIN 3)
+    warranty_status = models.CharField(
+        _("warranty decision"), max_length=16, choices=WarrantyStatus.choices
+    )
+    warranty_reason = models.CharField(_("reason code"), max_length=32)
+    warranty_reason_text = models.CharField(_("reason"), max_length=255)
+    warranty_policy = models.ForeignKey(
+        WarrantyPolicy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("warranty policy"),
+    )
+    warranty_overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("overridden by"),
+    )
+    warranty_override_reason = models.CharField(_("override reason"), max_length=255, blank=True)
+
+    # Repeat repairs (DOMAIN 2)
+    repeat_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repeats",
+        verbose_name=_("repeat of"),
+    )
+    repeat_count = models.PositiveSmallIntegerField(
+        _("earlier repairs within the repair warranty"), default=0
+    )
+
+    # Technician's part (DOMAIN 2 step 4)
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("technician"),
+    )
+    fault_confirmed = models.TextField(_("fault confirmed"), blank=True, max_length=2000)
+    repair_method = models.TextField(_("repair method"), blank=True, max_length=2000)
+    repair_type = models.ForeignKey(
+        RepairType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("repair type"),
+    )
+    labor_fee = models.DecimalField(
+        _("labor fee"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    created_at = models.DateTimeField(_("intake at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("repair record")
+        verbose_name_plural = _("repair records")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "sequence"], name="ticket_point_sequence"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["point", "status", "created_at"], name="ticket_point_status_created"
+            ),
+            models.Index(fields=["point", "-created_at"], name="ticket_point_created"),
+            models.Index(fields=["point", "handed_over_at"], name="ticket_point_handed_over"),
+            models.Index(fields=["device", "-created_at"], name="ticket_device_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.repeat_of_id is not None

@@ -1,0 +1,4 @@
+"""URL patterns of the repairs app."""
+
+app_name = "repairs"
+urlpatterns = []
