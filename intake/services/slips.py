@@ -1,4 +1,4 @@
-"""Message slips (留言条, DOMAIN 4): taken for someone who is not available, open until called back."""
+"""Message slips (留言条, DOMAIN 4): taken for someone absent, open until called back."""
 
 from __future__ import annotations
 
