@@ -200,6 +200,25 @@ class Visit(TenantModel):
     )
     answer_seconds = models.PositiveIntegerField(_("seconds to answer"), null=True, blank=True)
     transferred_to = models.CharField(_("transferred to"), max_length=100, blank=True)
+    hold_count = models.PositiveSmallIntegerField(_("times put on hold"), default=0)
+    hold_seconds = models.PositiveIntegerField(_("seconds on hold"), default=0)
+    department = models.ForeignKey(
+        "servicedesk.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("forwarded to department"),
+        help_text=_("Suggestions go to the responsible department's list."),
+    )
+    praised_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="praises",
+        verbose_name=_("praised staff member"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

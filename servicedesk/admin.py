@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from servicedesk.models import AuditLog, Heartbeat, Region, ServicePoint, StaffProfile
+from servicedesk.models import AuditLog, Department, Heartbeat, Region, ServicePoint, StaffProfile
 
 
 @admin.register(Region)
@@ -16,6 +16,12 @@ class ServicePointAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "region", "phone", "is_active"]
     list_filter = ["region", "is_active"]
     search_fields = ["code", "name"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "point", "contact", "is_active"]
+    list_filter = ["point", "is_active"]
 
 
 class StaffProfileInline(admin.StackedInline):

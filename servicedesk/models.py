@@ -200,6 +200,34 @@ class ServicePoint(models.Model):
         return [(dt.time.fromisoformat(a), dt.time.fromisoformat(b)) for a, b in self.calling_hours]
 
 
+class Department(models.Model):
+    """A department that suggestions and complaint notices are forwarded to (DOMAIN 4, 6).
+
+    ``point`` empty means a network-wide department (e.g. the brand's quality department)."""
+
+    point = models.ForeignKey(
+        ServicePoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departments",
+        verbose_name=_("service point"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    tenant_field = "point"
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class StaffProfile(models.Model):
     """A staff member's place in the network: point (or region), role and staff number (工号)."""
 

@@ -1,13 +1,17 @@
 """Demo data: 2 regions, 3 service points, one user per role per point, some customers.
 
-Idempotent: running it again updates the same rows. Passwords are listed in the README.
+Then each app that has a ``demo`` module adds its own demo rows per point through
+``load_demo_data(*, point, staff, today)`` (``staff`` maps role to user). Idempotent: running it
+again updates the same rows. Passwords are listed in the README.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -38,7 +42,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         User = get_user_model()
-        demo = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+        self.demo = demo = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
         today = timezone.localdate()
         regions = {}
         for row in demo["regions"]:
@@ -100,6 +104,7 @@ class Command(BaseCommand):
                     "display_name": f"{regions[code].name}专员",
                 },
             )
+        self._load_app_demo_data(today)
         admin = self._user(User, "admin", superuser=True)
         StaffProfile.objects.update_or_create(
             user=admin,
@@ -108,6 +113,23 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded. Password for every demo user: {DEMO_PASSWORD}")
         )
+
+    def _load_app_demo_data(self, today):
+        for config in apps.get_app_configs():
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            for point in ServicePoint.objects.filter(
+                code__in=[p["code"] for p in self.demo["points"]]
+            ):
+                staff = {
+                    profile.role: profile.user
+                    for profile in StaffProfile.objects.filter(point=point).select_related("user")
+                }
+                module.load_demo_data(point=point, staff=staff, today=today)
 
     def _user(self, User, username, superuser=False):
         user, created = User.objects.get_or_create(username=username)
