@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.models import ServicePoint, validate_calling_hours
+from servicedesk.services import POINT_SETTING_FIELDS
 
 
 class CallingHoursField(forms.CharField):
@@ -41,24 +42,7 @@ class PointSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ServicePoint
-        fields = [
-            "name",
-            "address",
-            "phone",
-            "opening_hours",
-            "has_queue_machine",
-            "print_format",
-            "calling_hours",
-            "callback_sample_rate",
-            "callback_max_attempts",
-            "compensation_limit_front_desk",
-            "compensation_limit_hotline",
-            "compensation_limit_supervisor",
-            "compensation_limit_manager",
-            "repeat_repair_days",
-            "answer_within_rings",
-            "hold_check_seconds",
-        ]
+        fields = list(POINT_SETTING_FIELDS)
 
     def __init__(self, *args, editable_fields: tuple[str, ...], **kwargs):
         super().__init__(*args, **kwargs)

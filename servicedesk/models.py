@@ -130,6 +130,37 @@ class ServicePoint(models.Model):
         default=defaults.CALLBACK_MAX_ATTEMPTS,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
+    callback_first_day = models.PositiveSmallIntegerField(
+        _("first callback: days after handover"),
+        default=defaults.CALLBACK_FIRST_DAY,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    callback_second_from_day = models.PositiveSmallIntegerField(
+        _("second callback: from day"),
+        default=defaults.CALLBACK_SECOND_WINDOW[0],
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    callback_second_to_day = models.PositiveSmallIntegerField(
+        _("second callback: to day"),
+        default=defaults.CALLBACK_SECOND_WINDOW[1],
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    callback_target_seconds = models.PositiveSmallIntegerField(
+        _("callback target length (seconds)"),
+        default=defaults.CALLBACK_TARGET_SECONDS,
+        validators=[MinValueValidator(30), MaxValueValidator(3600)],
+    )
+    callback_retry_minutes = models.PositiveSmallIntegerField(
+        _("retry a callback after (minutes)"),
+        default=defaults.CALLBACK_RETRY_MINUTES,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text=_("When the customer was in a meeting, eating or unwell."),
+    )
+    complaint_callback_days = models.PositiveSmallIntegerField(
+        _("complaint callback within (days)"),
+        default=defaults.COMPLAINT_CALLBACK_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
 
     # DOMAIN 5: compensation authority per role (yuan)
     compensation_limit_front_desk = models.DecimalField(
@@ -185,6 +216,17 @@ class ServicePoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def clean(self):
+        super().clean()
+        if self.callback_second_from_day > self.callback_second_to_day:
+            raise ValidationError(
+                {"callback_second_to_day": _("The window must end on or after its first day.")}
+            )
+        if self.callback_first_day >= self.callback_second_from_day:
+            raise ValidationError(
+                {"callback_second_from_day": _("The second callback comes after the first.")}
+            )
 
     def compensation_limit_for(self, role: str) -> Decimal:
         """DOMAIN 5: the most a member of ``role`` may promise without approval."""

@@ -32,6 +32,12 @@ def _form_data(point, **changes):
         "calling_hours": "09:00-12:00, 14:00-20:00",
         "callback_sample_rate": "0.30",
         "callback_max_attempts": "3",
+        "callback_first_day": "3",
+        "callback_second_from_day": "8",
+        "callback_second_to_day": "15",
+        "callback_target_seconds": "180",
+        "callback_retry_minutes": "120",
+        "complaint_callback_days": "3",
         "repeat_repair_days": "90",
         "answer_within_rings": "3",
         "hold_check_seconds": "30",
@@ -73,6 +79,17 @@ def test_bad_calling_hours_give_a_field_error_and_change_nothing(bad, client, po
     point.refresh_from_db()
     assert point.calling_hours == [["09:00", "12:00"], ["14:00", "20:00"]]
     assert not AuditLog.objects.filter(action="point.settings_changed").exists()
+
+
+def test_second_callback_window_must_not_end_before_it_starts(client, point, staff_of):
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    response = client.post(
+        reverse("servicedesk:point_settings", args=[point.pk]),
+        _form_data(point, callback_second_from_day="15", callback_second_to_day="8"),
+    )
+    assert response.status_code == 200
+    point.refresh_from_db()
+    assert (point.callback_second_from_day, point.callback_second_to_day) == (8, 15)
 
 
 def test_supervisor_cannot_raise_their_own_compensation_limit(client, point, staff_of):
