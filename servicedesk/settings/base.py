@@ -219,6 +219,11 @@ CELERY_BEAT_SCHEDULER = "servicedesk.beat:HeartbeatDatabaseScheduler"
 # Periodic work. Beat only wakes dispatchers; the schedules themselves live in the database
 # (django-celery-beat copies these entries there and an administrator can edit them).
 CELERY_BEAT_SCHEDULE = {
+    "followups-dispatch": {
+        "task": "followups.tasks.callbacks_dispatch_task",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
     "worker-heartbeat-probe": {
         "task": "servicedesk.tasks.heartbeat_probe_task",
         "schedule": 30.0,

@@ -1,0 +1,387 @@
+"""Follow-up callback services (DOMAIN 6). The one place where callbacks are created and moved.
+
+- ``callbacks_schedule_for_handover``: called by the handover in the same transaction;
+- ``callback_schedule_for_complaint``: the extra callback after a complaint is resolved;
+- ``callbacks_dispatch``: what beat's dispatcher does (due rows into the queue, missed windows
+  into the overdue list), idempotent and safe to run twice at once;
+- ``callback_record_outcome``: the clerk's result of one call;
+- ``callback_move``: moving a schedule by hand, with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from followups import schedule
+from followups.models import (
+    Answer,
+    Callback,
+    CallbackAttempt,
+    CallbackDecision,
+    CallbackKind,
+    CallbackStatus,
+    Outcome,
+    Question,
+    QuestionKind,
+    SelectionReason,
+)
+from intake.models import Customer, CustomerType
+from repairs.models import RepairTicket
+from servicedesk.models import Role, ServicePoint
+from servicedesk.permissions import has_role
+from servicedesk.tenancy import scope_for
+
+CLERK_ROLES = (Role.CALLBACK_CLERK, Role.SUPERVISOR, Role.SERVICE_MANAGER)
+
+
+class ConflictError(Exception):
+    """The callback changed since the clerk opened it."""
+
+
+def _tz(point: ServicePoint) -> ZoneInfo:
+    return ZoneInfo(point.time_zone)
+
+
+def _window_times(point: ServicePoint, window: schedule.CallbackWindow):
+    tz = _tz(point)
+    windows = point.calling_windows
+    return (
+        schedule.day_opens_at(window.first_day, windows, tz),
+        schedule.day_closes_at(window.last_day, windows, tz),
+    )
+
+
+def key_customer_reason(customer: Customer, *, today: dt.date) -> str | None:
+    """DOMAIN 6: key customers (重点客户) are called back 100%. Returns why, or None."""
+    if customer.is_vip:
+        return SelectionReason.VIP
+    if customer.customer_type in (CustomerType.ENTERPRISE, CustomerType.GOVERNMENT):
+        return SelectionReason.ENTERPRISE
+    if customer.has_complained:
+        return SelectionReason.COMPLAINED
+    if customer.special_attention_since and customer.special_attention_since <= today:
+        return SelectionReason.SPECIAL_ATTENTION
+    return None
+
+
+def decide_callback(*, ticket: RepairTicket, today: dt.date) -> tuple[bool, str, object]:
+    """Whether a handed-over ticket is called back, and why (reproducible from the ticket)."""
+    point = ticket.point
+    value = schedule.sample_value(point.code, ticket.number)
+    key = key_customer_reason(ticket.customer, today=today)
+    if key is not None:
+        return True, key, value
+    if schedule.is_sampled(value, point.callback_sample_rate):
+        return True, SelectionReason.SAMPLED, value
+    return False, SelectionReason.NOT_SAMPLED, value
+
+
+@transaction.atomic
+def callbacks_schedule_for_handover(
+    *, ticket: RepairTicket, now: dt.datetime | None = None
+) -> list[Callback]:
+    """DOMAIN 6: a handover creates the callbacks it is owed, in the handover's transaction: the
+    first due on day 3 after handover, the second in days 8–15; key customers always, everyone
+    else by the point's reproducible sample. Running it twice creates nothing new."""
+    now = now or timezone.now()
+    point = ticket.point
+    handed_over_at = ticket.handed_over_at or now
+    handover_day = handed_over_at.astimezone(_tz(point)).date()
+    selected, reason, value = decide_callback(ticket=ticket, today=handover_day)
+    CallbackDecision.objects.get_or_create(
+        ticket=ticket,
+        defaults={
+            "point": point,
+            "selected": selected,
+            "reason": reason,
+            "sample_value": value,
+            "sample_rate": point.callback_sample_rate,
+            "decided_at": now,
+        },
+    )
+    if not selected:
+        return []
+    windows = {
+        CallbackKind.FIRST: schedule.first_callback_window(handover_day, point.callback_first_day),
+        CallbackKind.SECOND: schedule.second_callback_window(
+            handover_day, (point.callback_second_from_day, point.callback_second_to_day)
+        ),
+    }
+    created = []
+    for kind, window in windows.items():
+        opens, closes = _window_times(point, window)
+        callback, was_created = Callback.objects.get_or_create(
+            ticket=ticket,
+            kind=kind,
+            defaults={
+                "point": point,
+                "customer": ticket.customer,
+                "reason": reason,
+                "window_start": window.first_day,
+                "window_end": window.last_day,
+                "due_at": opens,
+                "window_closes_at": closes,
+            },
+        )
+        if was_created:
+            created.append(callback)
+    return created
+
+
+@transaction.atomic
+def callback_schedule_for_complaint(
+    *, point: ServicePoint, customer: Customer, resolved_at: dt.datetime, ticket=None
+) -> Callback:
+    """DOMAIN 5/6: after a complaint is resolved the customer is called back within
+    ``point.complaint_callback_days`` days (回访员三天内再次回访)."""
+    day = resolved_at.astimezone(_tz(point)).date()
+    window = schedule.CallbackWindow(
+        day + dt.timedelta(days=1), day + dt.timedelta(days=point.complaint_callback_days)
+    )
+    opens, closes = _window_times(point, window)
+    return Callback.objects.create(
+        point=point,
+        customer=customer,
+        ticket=None,
+        kind=CallbackKind.COMPLAINT,
+        reason=SelectionReason.COMPLAINT,
+        window_start=window.first_day,
+        window_end=window.last_day,
+        due_at=opens,
+        window_closes_at=closes,
+    )
+
+
+@dataclass
+class DispatchResult:
+    queued: int = 0
+    overdue: int = 0
+
+
+def callbacks_dispatch(*, now: dt.datetime | None = None, batch_size: int = 2000) -> DispatchResult:
+    """Beat's dispatcher (DOMAIN 6). Touches only due rows, in bounded batches:
+
+    1. scheduled callbacks whose time has come move into the clerks' queue;
+    2. queued callbacks whose on-time window has closed are marked overdue (still callable, now
+       in the overdue list).
+
+    Rows are claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` and flipped with a conditional
+    UPDATE, so two dispatchers at once, or a re-delivered message, never act twice."""
+    now = now or timezone.now()
+    result = DispatchResult()
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Callback.objects.select_for_update(skip_locked=True)
+                .filter(status=CallbackStatus.SCHEDULED, due_at__lte=now)
+                .order_by("due_at")
+                .values_list("id", flat=True)[:batch_size]
+            )
+            if ids:
+                result.queued += Callback.objects.filter(
+                    id__in=ids, status=CallbackStatus.SCHEDULED
+                ).update(status=CallbackStatus.DUE, queued_at=now)
+        if len(ids) < batch_size:
+            break
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Callback.objects.select_for_update(skip_locked=True)
+                .filter(
+                    status__in=[CallbackStatus.DUE, CallbackStatus.SCHEDULED],
+                    window_closes_at__lte=now,
+                    overdue_since__isnull=True,
+                )
+                .order_by("window_closes_at")
+                .values_list("id", flat=True)[:batch_size]
+            )
+            if ids:
+                result.overdue += Callback.objects.filter(
+                    id__in=ids, overdue_since__isnull=True
+                ).update(overdue_since=now)
+        if len(ids) < batch_size:
+            break
+    return result
+
+
+def _check_clerk(actor, callback: Callback) -> None:
+    scope = scope_for(actor)
+    if not has_role(actor, CLERK_ROLES) or scope.read_only or not scope.allows(callback.point_id):
+        raise PermissionDenied(_("Only callback clerks and supervisors make callbacks."))
+
+
+def _next_day_calling_moment(point: ServicePoint, now: dt.datetime) -> dt.datetime:
+    tz = _tz(point)
+    tomorrow = now.astimezone(tz).date() + dt.timedelta(days=1)
+    return schedule.day_opens_at(tomorrow, point.calling_windows, tz)
+
+
+@transaction.atomic
+def callback_record_outcome(
+    *,
+    callback: Callback,
+    actor,
+    outcome: str,
+    version: int,
+    answers: dict[int, object] | None = None,
+    dissatisfaction_reason: str = "",
+    suggestion: str = "",
+    call_back_at: dt.datetime | None = None,
+    duration_seconds: int | None = None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Callback:
+    """Record one call's result (DOMAIN 6 outcomes):
+
+    - satisfied: done; dissatisfied: done, the reason is mandatory and a complaint is opened the
+      same day (``on_dissatisfied``);
+    - busy: rescheduled to the time the customer chose (inside calling hours);
+    - in a meeting / eating / unwell: retried after the point's retry delay;
+    - wrong number: closed;
+    - unreachable: retried on another day, closed after ``point.callback_max_attempts`` tries.
+    """
+    now = now or timezone.now()
+    _check_clerk(actor, callback)
+    locked = Callback.objects.select_for_update().select_related("point").get(pk=callback.pk)
+    if locked.version != version:
+        raise ConflictError(_("Someone else recorded this callback meanwhile. Reload the page."))
+    if locked.status not in (CallbackStatus.DUE, CallbackStatus.SCHEDULED):
+        raise ValidationError(_("This callback is already finished."))
+    point = locked.point
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": [_("Choose how the call ended.")]})
+    errors: dict[str, list[str]] = {}
+    if outcome == Outcome.DISSATISFIED and not dissatisfaction_reason.strip():
+        errors["dissatisfaction_reason"] = [
+            _("Ask the customer why and write the reason down: it is required.")
+        ]
+    if outcome == Outcome.BUSY:
+        tz = _tz(point)
+        if call_back_at is None:
+            errors["call_back_at"] = [_("Ask the customer when to call back.")]
+        elif call_back_at <= now:
+            errors["call_back_at"] = [_("The time to call back must be in the future.")]
+        elif not schedule.within_calling_hours(call_back_at, point.calling_windows, tz):
+            errors["call_back_at"] = [
+                _("That is outside the calling hours; agree on a time within them.")
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+    locked.attempts += 1
+    locked.handled_by = actor
+    locked.version += 1
+    CallbackAttempt.objects.create(
+        callback=locked,
+        at=now,
+        by=actor,
+        outcome=outcome,
+        note=note[:500],
+        duration_seconds=duration_seconds,
+    )
+    if outcome in (Outcome.SATISFIED, Outcome.DISSATISFIED):
+        _save_answers(locked, answers or {})
+        locked.status = CallbackStatus.DONE
+        locked.outcome = outcome
+        locked.completed_at = now
+        locked.duration_seconds = duration_seconds
+        locked.dissatisfaction_reason = dissatisfaction_reason.strip()
+        locked.suggestion = suggestion.strip()
+    elif outcome == Outcome.BUSY:
+        locked.status = CallbackStatus.SCHEDULED
+        locked.due_at = call_back_at
+        locked.outcome = outcome
+    elif outcome == Outcome.NOT_NOW:
+        retry = now + dt.timedelta(minutes=point.callback_retry_minutes)
+        locked.status = CallbackStatus.SCHEDULED
+        locked.due_at = schedule.next_calling_moment(retry, point.calling_windows, _tz(point))
+        locked.outcome = outcome
+    elif outcome == Outcome.WRONG_NUMBER:
+        locked.status = CallbackStatus.CLOSED
+        locked.outcome = outcome
+        locked.completed_at = now
+    elif outcome == Outcome.UNREACHABLE:
+        locked.unreachable_attempts += 1
+        locked.outcome = outcome
+        if locked.unreachable_attempts >= point.callback_max_attempts:
+            locked.status = CallbackStatus.CLOSED
+            locked.completed_at = now
+        else:
+            locked.status = CallbackStatus.SCHEDULED
+            locked.due_at = _next_day_calling_moment(point, now)
+    locked.save()
+    if outcome == Outcome.DISSATISFIED:
+        on_dissatisfied(callback=locked, actor=actor, now=now)
+    return locked
+
+
+def _save_answers(callback: Callback, answers: dict[int, object]) -> None:
+    questions = {q.pk: q for q in Question.objects.filter(is_active=True)}
+    for question_id, value in answers.items():
+        question = questions.get(int(question_id))
+        if question is None or value in (None, ""):
+            continue
+        fields = {"rating": None, "yes_no": None, "text": ""}
+        if question.kind == QuestionKind.RATING:
+            rating = int(value)
+            if not 1 <= rating <= 5:
+                raise ValidationError({f"q_{question.pk}": [_("Give a rating from 1 to 5.")]})
+            fields["rating"] = rating
+        elif question.kind == QuestionKind.YES_NO:
+            fields["yes_no"] = value in (True, "yes", "true", "1")
+        else:
+            fields["text"] = str(value)[:1000]
+        Answer.objects.update_or_create(callback=callback, question=question, defaults=fields)
+
+
+def on_dissatisfied(*, callback: Callback, actor, now: dt.datetime) -> None:
+    """DOMAIN 6: dissatisfaction found in a callback becomes a complaint the same day, owned by
+    the supervisor's queue. The complaint module provides ``complaint_open``."""
+    try:
+        from complaints.services import complaint_open
+    except ImportError:  # complaints not installed: nothing to hand over to
+        return
+    complaint_open(
+        point=callback.point,
+        actor=actor,
+        customer=callback.customer,
+        channel="callback",
+        source="callback",
+        summary=callback.dissatisfaction_reason,
+        ticket=callback.ticket,
+    )
+
+
+@transaction.atomic
+def callback_move(
+    *, callback: Callback, actor, due_at: dt.datetime, reason: str, version: int
+) -> Callback:
+    """Move a scheduled callback by hand (DOMAIN 6: schedules can be moved), reason required."""
+    _check_clerk(actor, callback)
+    locked = Callback.objects.select_for_update().select_related("point").get(pk=callback.pk)
+    if locked.version != version:
+        raise ConflictError(_("Someone else changed this callback meanwhile. Reload the page."))
+    if locked.status not in (CallbackStatus.SCHEDULED, CallbackStatus.DUE):
+        raise ValidationError(_("Only open callbacks can be moved."))
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = [_("Say why the callback is moved.")]
+    if due_at <= timezone.now():
+        errors["due_at"] = [_("Choose a time in the future.")]
+    elif not schedule.within_calling_hours(due_at, locked.point.calling_windows, _tz(locked.point)):
+        errors["due_at"] = [_("That is outside the calling hours.")]
+    if errors:
+        raise ValidationError(errors)
+    locked.due_at = due_at
+    locked.status = CallbackStatus.SCHEDULED
+    locked.moved_reason = reason.strip()[:255]
+    locked.version += 1
+    locked.save()
+    return locked

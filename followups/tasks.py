@@ -1,0 +1,15 @@
+"""Beat wakes the dispatcher every few minutes; the schedule itself lives in the database."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from followups.services import callbacks_dispatch
+
+
+@shared_task(name="followups.tasks.callbacks_dispatch_task", ignore_result=True, acks_late=True)
+def callbacks_dispatch_task() -> dict:
+    """Idempotent (conditional updates on claimed rows), so a re-delivery or a second beat is
+    harmless and ``acks_late`` is safe: a worker killed mid-run leaves the rest for the next run."""
+    result = callbacks_dispatch()
+    return {"queued": result.queued, "overdue": result.overdue}
