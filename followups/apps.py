@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class FollowupsConfig(AppConfig):
     name = "followups"
     verbose_name = _("Follow-up callbacks")
+
+    def ready(self):
+        from servicedesk import navigation
+        from servicedesk.models import Role
+
+        navigation.register(
+            "followups:queue",
+            _("Callbacks"),
+            [Role.CALLBACK_CLERK, Role.SUPERVISOR, Role.SERVICE_MANAGER, Role.REGIONAL_CENTER],
+            order=40,
+        )

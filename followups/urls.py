@@ -1,4 +1,11 @@
-"""URL patterns of the followups app."""
+from django.urls import path
+
+from followups import views
 
 app_name = "followups"
-urlpatterns = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<int:pk>/", views.callback_detail, name="callback"),
+    path("<int:pk>/move/", views.callback_move, name="callback_move"),
+    path("<int:pk>/slip/", views.callback_slip, name="callback_slip"),
+]

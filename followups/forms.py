@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from followups.models import Outcome, QuestionKind
+
+RATING_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(5, 0, -1)]
+YES_NO_CHOICES = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
+
+
+class OutcomeForm(forms.Form):
+    """The callback screen: the questionnaire in its fixed order, then how the call ended."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    duration_seconds = forms.IntegerField(
+        widget=forms.HiddenInput(attrs={"class": "js-call-duration"}),
+        required=False,
+        min_value=0,
+        max_value=24 * 3600,
+    )
+    outcome = forms.ChoiceField(
+        label=_("How did the call end?"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    dissatisfaction_reason = forms.CharField(
+        label=_("Why is the customer dissatisfied?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the customer is dissatisfied: ask why and write it down."),
+    )
+    call_back_at = forms.DateTimeField(
+        label=_("Customer's preferred time to call back"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for index, question in enumerate(questions, 1):
+            name = f"q_{question.pk}"
+            if question.kind == QuestionKind.RATING:
+                field = forms.ChoiceField(choices=RATING_CHOICES, required=False)
+            elif question.kind == QuestionKind.YES_NO:
+                field = forms.ChoiceField(choices=YES_NO_CHOICES, required=False)
+            else:
+                field = forms.CharField(required=False, max_length=1000)
+            field.label = f"{index}. {question.text}"
+            self.fields[name] = field
+        # The questionnaire first, in its fixed order; the outcome last.
+        order = [f"q_{q.pk}" for q in questions]
+        self.order_fields([*order, "outcome", "dissatisfaction_reason", "call_back_at", "note"])
+
+    def answers(self) -> dict[int, object]:
+        return {q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}
+
+
+class MoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    due_at = forms.DateTimeField(
+        label=_("Call at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    reason = forms.CharField(label=_("Why move it?"), max_length=255)
+
+
+class SlipForm(forms.Form):
+    """A question the clerk cannot answer is not improvised: it becomes a message slip."""
+
+    message = forms.CharField(
+        label=_("The customer's question"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    addressee = forms.ModelChoiceField(label=_("Forward to"), queryset=None)
+    callback_due_at = forms.DateTimeField(
+        label=_("Promised callback by"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    read_back_confirmed = forms.BooleanField(
+        label=_("I read the question back to the customer"), required=False
+    )
+
+    def __init__(self, *args, addressees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["addressee"].queryset = addressees
+        self.fields["addressee"].label_from_instance = lambda user: (
+            f"{user.staff_profile.display_name} ({user.staff_profile.get_role_display()})"
+        )

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from followups import selectors, services
+from followups.forms import MoveForm, OutcomeForm, SlipForm
+from followups.models import Callback, CallbackKind, CallbackStatus
+from intake.services.slips import slip_take
+from servicedesk.models import Role
+from servicedesk.permissions import check_role, role_required
+from servicedesk.tenancy import get_scoped_or_404
+
+CLERKS = services.CLERK_ROLES
+VIEWERS = (*CLERKS, Role.REGIONAL_CENTER)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@role_required(*VIEWERS)
+def queue(request):
+    """The clerks' queue: due callbacks, offered only inside the point's calling hours."""
+    tab = request.GET.get("tab", "due")
+    kind = request.GET.get("kind", "")
+    if kind not in CallbackKind.values:
+        kind = ""
+    point = request.staff.point if request.staff else None
+    calling, next_window = (True, None)
+    if point is not None:
+        calling, next_window = selectors.calling_now(point=point)
+    if tab == "overdue":
+        rows = selectors.callback_overdue(user=request.user)
+    elif tab == "upcoming":
+        rows = selectors.callback_upcoming(user=request.user)
+    else:
+        tab = "due"
+        rows = selectors.callback_queue(user=request.user, kind=kind)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    counts = {
+        "due": selectors.callback_queue(user=request.user).count(),
+        "overdue": selectors.callback_overdue(user=request.user).count(),
+    }
+    return render(
+        request,
+        "followups/queue.html",
+        {
+            "page": page,
+            "tab": tab,
+            "kind": kind,
+            "kinds": CallbackKind.choices,
+            "calling": calling,
+            "next_window": next_window,
+            "counts": counts,
+            "query_string": f"tab={tab}&kind={kind}",
+        },
+    )
+
+
+@login_required
+def callback_detail(request, pk: int):
+    """The callback screen: customer and ticket at a glance, questionnaire, timer, outcome."""
+    callback = get_scoped_or_404(
+        Callback.objects.select_related("customer", "ticket", "ticket__device", "point"),
+        request.user,
+        pk=pk,
+    )
+    check_role(request.user, VIEWERS)
+    questions = selectors.active_questions()
+    form = OutcomeForm(
+        request.POST or None, questions=questions, initial={"version": callback.version}
+    )
+    if request.method == "POST":
+        check_role(request.user, CLERKS)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.callback_record_outcome(
+                    callback=callback,
+                    actor=request.user,
+                    outcome=data["outcome"],
+                    version=data["version"],
+                    answers=form.answers(),
+                    dissatisfaction_reason=data["dissatisfaction_reason"],
+                    call_back_at=data["call_back_at"],
+                    duration_seconds=data["duration_seconds"],
+                    note=data["note"],
+                )
+            except services.ConflictError as exc:
+                messages.error(request, str(exc))
+                return redirect("followups:callback", pk=callback.pk)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Callback recorded. Thank you."))
+                return redirect("followups:queue")
+    attempts = callback.attempt_log.select_related("by").all()
+    slip_form = SlipForm(addressees=_addressees(callback))
+    move_form = MoveForm(initial={"version": callback.version})
+    return render(
+        request,
+        "followups/callback.html",
+        {
+            "callback": callback,
+            "form": form,
+            "attempts": attempts,
+            "slip_form": slip_form,
+            "move_form": move_form,
+            "is_open": callback.status in (CallbackStatus.DUE, CallbackStatus.SCHEDULED),
+        },
+    )
+
+
+def _addressees(callback):
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, staff_profile__point=callback.point)
+        .exclude(staff_profile__role=Role.CALLBACK_CLERK)
+        .select_related("staff_profile")
+        .order_by("staff_profile__role", "staff_profile__staff_number")
+    )
+
+
+@login_required
+def callback_move(request, pk: int):
+    callback = get_scoped_or_404(Callback.objects.select_related("point"), request.user, pk=pk)
+    check_role(request.user, CLERKS)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.callback_move(
+                callback=callback,
+                actor=request.user,
+                due_at=form.cleaned_data["due_at"],
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+        except (services.ConflictError, ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Callback moved."))
+            return redirect("followups:queue")
+    else:
+        messages.error(request, _("Give a time within calling hours and a reason."))
+    return redirect("followups:callback", pk=callback.pk)
+
+
+@login_required
+def callback_slip(request, pk: int):
+    """DOMAIN 6: a question the clerk cannot answer becomes a message slip, not an improvisation."""
+    callback = get_scoped_or_404(
+        Callback.objects.select_related("point", "customer"), request.user, pk=pk
+    )
+    check_role(request.user, CLERKS)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = SlipForm(request.POST, addressees=_addressees(callback))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            slip_take(
+                point=callback.point,
+                actor=request.user,
+                caller_name=callback.customer.name,
+                phone=callback.customer.phone,
+                message=data["message"],
+                callback_due_at=data["callback_due_at"],
+                addressee=data["addressee"],
+                read_back_confirmed=data["read_back_confirmed"],
+                customer=callback.customer,
+                now=timezone.now(),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Message slip taken and forwarded."))
+    else:
+        messages.error(request, _("The message slip is incomplete: question, addressee and time."))
+    return redirect("followups:callback", pk=callback.pk)

@@ -1,0 +1,142 @@
+"""The callback queue and screen, through the test client with real roles."""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from followups.models import Callback, CallbackKind, CallbackStatus, Question
+from followups.services import callbacks_dispatch, callbacks_schedule_for_handover
+from intake.models import MessageSlip
+from servicedesk.models import Role
+
+pytestmark = pytest.mark.django_db
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local(d, hh, mm=0):
+    return dt.datetime(2026, 11, d, hh, mm, tzinfo=TZ)
+
+
+@pytest.fixture
+def queued(point, ticket_at):
+    point.callback_sample_rate = Decimal("1")
+    point.save()
+    tickets = [ticket_at(local(10, 10)) for _ in range(3)]
+    for ticket in tickets:
+        callbacks_schedule_for_handover(ticket=ticket)
+    callbacks_dispatch(now=local(13, 9))
+    return Callback.objects.filter(kind=CallbackKind.FIRST).order_by("id")
+
+
+def test_queue_lists_due_callbacks_inside_calling_hours(
+    client, staff_of, queued, django_assert_max_num_queries
+):
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    with time_machine.travel(local(13, 10), tick=False), django_assert_max_num_queries(12):
+        response = client.get(reverse("followups:queue"))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 3
+    assert response.context["calling"] is True
+    assert "138****" in response.content.decode()  # phones masked in the list
+
+
+def test_queue_waits_at_rest_time(client, staff_of, queued):
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    with time_machine.travel(local(13, 12, 30), tick=False):
+        response = client.get(reverse("followups:queue"))
+    assert response.context["calling"] is False
+    assert response.context["next_window"] == local(13, 14)
+
+
+def test_queue_query_count_does_not_grow_with_rows(
+    client, staff_of, point, ticket_at, django_assert_max_num_queries
+):
+    point.callback_sample_rate = Decimal("1")
+    point.save()
+    for _ in range(25):
+        callbacks_schedule_for_handover(ticket=ticket_at(local(10, 10)))
+    callbacks_dispatch(now=local(13, 9))
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    with time_machine.travel(local(13, 10), tick=False), django_assert_max_num_queries(12):
+        assert client.get(reverse("followups:queue")).status_code == 200
+
+
+def test_clerk_records_a_satisfied_callback_with_answers(client, staff_of, queued):
+    callback = queued[0]
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    first_question = Question.objects.order_by("position").first()
+    with time_machine.travel(local(13, 10), tick=False):
+        page = client.get(reverse("followups:callback", args=[callback.pk]))
+        assert "请让顾客先挂机" in page.content.decode()
+        response = client.post(
+            reverse("followups:callback", args=[callback.pk]),
+            {
+                "version": callback.version,
+                "outcome": "satisfied",
+                f"q_{first_question.pk}": "5",
+                "duration_seconds": "120",
+            },
+        )
+    assert response.status_code == 302
+    callback.refresh_from_db()
+    assert callback.status == CallbackStatus.DONE and callback.duration_seconds == 120
+
+
+def test_dissatisfied_without_reason_shows_a_field_error(client, staff_of, queued):
+    callback = queued[0]
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    with time_machine.travel(local(13, 10), tick=False):
+        response = client.post(
+            reverse("followups:callback", args=[callback.pk]),
+            {"version": callback.version, "outcome": "dissatisfied"},
+        )
+    assert response.status_code == 200
+    assert response.context["form"].errors["dissatisfaction_reason"]
+    callback.refresh_from_db()
+    assert callback.status == CallbackStatus.DUE
+
+
+def test_garbage_input_never_gives_a_500(client, staff_of, queued):
+    callback = queued[0]
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    response = client.post(
+        reverse("followups:callback", args=[callback.pk]),
+        {
+            "version": "x",
+            "outcome": "<script>",
+            "call_back_at": "yesterday",
+            "duration_seconds": "-5",
+        },
+    )
+    assert response.status_code == 200
+    callback.refresh_from_db()
+    assert callback.attempts == 0
+
+
+def test_a_question_the_clerk_cannot_answer_becomes_a_message_slip(client, staff_of, queued):
+    callback = queued[0]
+    supervisor = staff_of(Role.SUPERVISOR)
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    with time_machine.travel(local(13, 10), tick=False):
+        response = client.post(
+            reverse("followups:callback_slip", args=[callback.pk]),
+            {
+                "message": "能否延长保修？",
+                "addressee": supervisor.user.pk,
+                "callback_due_at": "2026-11-13T16:00",
+                "read_back_confirmed": "on",
+            },
+        )
+    assert response.status_code == 302
+    slip = MessageSlip.objects.get()
+    assert slip.addressee == supervisor.user and slip.customer == callback.customer
+
+
+@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.TECHNICIAN, Role.HOTLINE])
+def test_other_roles_cannot_open_the_callback_queue(role, client, staff_of):
+    client.force_login(staff_of(role).user)
+    assert client.get(reverse("followups:queue")).status_code == 403
