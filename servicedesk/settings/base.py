@@ -215,14 +215,14 @@ CELERY_ENABLE_UTC = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULER = "servicedesk.beat:HeartbeatDatabaseScheduler"
 # Periodic work. Beat only wakes dispatchers; the schedules themselves live in the database
 # (django-celery-beat copies these entries there and an administrator can edit them).
 CELERY_BEAT_SCHEDULE = {
     "followups-dispatch": {
         "task": "followups.tasks.callbacks_dispatch_task",
-        "schedule": 120.0,
-        "options": {"expires": 110},
+        "schedule": env.float("FOLLOWUPS_DISPATCH_SECONDS", default=120.0),
     },
     "worker-heartbeat-probe": {
         "task": "servicedesk.tasks.heartbeat_probe_task",

@@ -1,4 +1,5 @@
-"""Real Celery workers for integration tests: started as subprocesses on the test database."""
+"""Real Celery processes for integration tests: workers and beat as subprocesses on the test
+database, each test on a queue of its own so concurrent runs sharing one Redis never mix."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,31 +26,31 @@ def database_url() -> str:
     return f"postgres://{auth}{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
-class Worker:
-    """A real ``celery worker`` process consuming a queue of its own, on the test database."""
+class CeleryProcess:
+    """``celery worker`` or ``celery beat`` on the test database, sending to / consuming
+    ``queue`` (both use it as their default queue)."""
 
-    def __init__(self, queue: str):
+    def __init__(self, kind: str, queue: str, broker_url: str | None = None, **env):
+        self.kind = kind
         self.queue = queue
+        self.broker_url = broker_url or settings.CELERY_BROKER_URL
+        self.extra_env = {key: str(value) for key, value in env.items()}
         self.process: subprocess.Popen | None = None
-        self.hostname = f"test-{queue}@localhost"
+        self.hostname = f"test-{queue}-{uuid.uuid4().hex[:4]}@localhost"
 
-    def start(self) -> Worker:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "servicedesk.settings.local",
-            "DEBUG": "false",
-            "DATABASE_URL": database_url(),
-            "CONN_MAX_AGE": "0",
-            "HEALTH_HEARTBEAT_SECONDS": "1",
-        }
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "servicedesk",
-                "worker",
+    def command(self) -> list[str]:
+        base = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "servicedesk",
+            self.kind,
+            "--loglevel=WARNING",
+        ]
+        if self.kind == "worker":
+            return [
+                *base,
                 "--pool=solo",
                 "--without-mingle",
                 "--without-gossip",
@@ -56,17 +58,33 @@ class Worker:
                 self.queue,
                 "-n",
                 self.hostname,
-                "--loglevel=WARNING",
-            ],
+            ]
+        return [*base, "--pidfile=", "--max-interval=1"]
+
+    def start(self) -> CeleryProcess:
+        env = {
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_SETTINGS_MODULE": "servicedesk.settings.local",
+            "DEBUG": "false",
+            "DATABASE_URL": database_url(),
+            "CONN_MAX_AGE": "0",
+            "CELERY_BROKER_URL": self.broker_url,
+            "CELERY_TASK_DEFAULT_QUEUE": self.queue,
+            "HEALTH_HEARTBEAT_SECONDS": "1",
+            **self.extra_env,
+        }
+        self.process = subprocess.Popen(
+            self.command(),
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
         return self
 
     def kill(self) -> None:
+        """SIGKILL: no clean shutdown, as when a machine dies."""
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
@@ -80,6 +98,11 @@ class Worker:
                 self.kill()
 
 
+# Kept for tests that only need a worker.
+def Worker(queue: str) -> CeleryProcess:  # noqa: N802
+    return CeleryProcess("worker", queue)
+
+
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -91,15 +114,35 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real worker on a queue of its own; tests send tasks with ``queue=worker.queue``."""
+def celery_queue():
+    return f"test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def celery_processes(transactional_db, celery_queue):
+    """``start(kind, **env)`` starts a worker or beat on this test's queue; all stopped at the end.
+    Tasks sent from the test itself go through the real broker (not eagerly)."""
     from servicedesk.celery import app
 
-    worker = Worker(queue=f"test-{uuid.uuid4().hex[:8]}").start()
-    eager = app.conf.task_always_eager
+    started: list[CeleryProcess] = []
+    eager, queue = app.conf.task_always_eager, app.conf.task_default_queue
     app.conf.task_always_eager = False
+    app.conf.task_default_queue = celery_queue
+
+    def start(kind: str, **env) -> CeleryProcess:
+        process = CeleryProcess(kind, celery_queue, **env).start()
+        started.append(process)
+        return process
+
     try:
-        yield worker
+        yield start
     finally:
-        app.conf.task_always_eager = eager
-        worker.stop()
+        app.conf.task_always_eager, app.conf.task_default_queue = eager, queue
+        for process in started:
+            process.stop()
+
+
+@pytest.fixture
+def celery_worker_process(celery_processes):
+    """A real worker on a queue of its own; tests send tasks with ``queue=worker.queue``."""
+    return celery_processes("worker")
