@@ -98,11 +98,6 @@ class CeleryProcess:
                 self.kill()
 
 
-# Kept for tests that only need a worker.
-def Worker(queue: str) -> CeleryProcess:  # noqa: N802
-    return CeleryProcess("worker", queue)
-
-
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
