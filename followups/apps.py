@@ -16,3 +16,9 @@ class FollowupsConfig(AppConfig):
             [Role.CALLBACK_CLERK, Role.SUPERVISOR, Role.SERVICE_MANAGER, Role.REGIONAL_CENTER],
             order=40,
         )
+        navigation.register(
+            "followups:report_list",
+            _("Callback reports"),
+            [Role.SUPERVISOR, Role.SERVICE_MANAGER, Role.REGIONAL_CENTER],
+            order=70,
+        )

@@ -235,3 +235,24 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.rating or self.yes_no or self.text}"
+
+
+class CallbackReport(TenantModel):
+    """The monthly callback statistics (DOMAIN 6): generated on the 1st, ready by the 3rd."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
+    generated_at = models.DateTimeField(_("generated at"))
+    data = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("monthly callback report")
+        verbose_name_plural = _("monthly callback reports")
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "month"], name="one_callback_report_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.month:%Y-%m}"

@@ -13,3 +13,11 @@ def callbacks_dispatch_task() -> dict:
     harmless and ``acks_late`` is safe: a worker killed mid-run leaves the rest for the next run."""
     result = callbacks_dispatch()
     return {"queued": result.queued, "overdue": result.overdue}
+
+
+@shared_task(name="followups.tasks.callback_reports_task", ignore_result=True)
+def callback_reports_task() -> int:
+    """Daily: generates last month's report for points that have none yet (idempotent)."""
+    from followups.reports import callback_reports_generate_due
+
+    return callback_reports_generate_due()

@@ -5,18 +5,22 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followups import selectors, services
 from followups.forms import MoveForm, OutcomeForm, SlipForm
-from followups.models import Callback, CallbackKind, CallbackStatus
+from followups.models import Callback, CallbackKind, CallbackReport, CallbackStatus
+from followups.reports import missing_reports
 from intake.services.slips import slip_take
+from servicedesk.audit import audit_callback_report_downloaded
+from servicedesk.exports import csv_text
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, role_required
-from servicedesk.tenancy import get_scoped_or_404
+from servicedesk.selectors import point_list
+from servicedesk.tenancy import get_scoped_or_404, scoped
 
 CLERKS = services.CLERK_ROLES
 VIEWERS = (*CLERKS, Role.REGIONAL_CENTER)
@@ -191,3 +195,56 @@ def callback_slip(request, pk: int):
     else:
         messages.error(request, _("The message slip is incomplete: question, addressee and time."))
     return redirect("followups:callback", pk=callback.pk)
+
+
+REPORT_VIEWERS = (Role.SUPERVISOR, Role.SERVICE_MANAGER, Role.REGIONAL_CENTER)
+
+
+@role_required(*REPORT_VIEWERS)
+def report_list(request):
+    reports = (
+        scoped(CallbackReport, request.user)
+        .select_related("point")
+        .order_by("-month", "point__code")
+    )
+    page = Paginator(reports, 30).get_page(request.GET.get("page"))
+    points = list(point_list(user=request.user))
+    missing = missing_reports(points=points, today=timezone.localdate())
+    return render(request, "followups/report_list.html", {"page": page, "missing": missing})
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = get_scoped_or_404(CallbackReport.objects.select_related("point"), request.user, pk=pk)
+    check_role(request.user, REPORT_VIEWERS)
+    totals = report.data.get("totals", {})
+    due = totals.get("due") or 0
+
+    def share(key):
+        return round(100 * (totals.get(key) or 0) / due, 1) if due else None
+
+    shares = {key: share(key) for key in ("made_on_time", "reached", "under_target", "satisfied")}
+    return render(
+        request,
+        "followups/report_detail.html",
+        {"report": report, "totals": totals, "shares": shares},
+    )
+
+
+@login_required
+def report_csv(request, pk: int):
+    report = get_scoped_or_404(CallbackReport.objects.select_related("point"), request.user, pk=pk)
+    check_role(request.user, REPORT_VIEWERS)
+    data = report.data
+    rows = [[_("figure"), _("value")]]
+    for key, value in data.get("totals", {}).items():
+        rows.append([key, value])
+    for question in data.get("questions", []):
+        rows.append([question["question"], question.get("average", question.get("yes", ""))])
+    for reason in data.get("dissatisfaction_reasons", []):
+        rows.append([reason.get("ticket_number") or "", reason["dissatisfaction_reason"]])
+    audit_callback_report_downloaded(actor=request.user, report=report)
+    response = HttpResponse(csv_text(rows[0], rows[1:]), content_type="text/csv; charset=utf-8")
+    filename = f"callback-report-{report.point.code}-{report.month:%Y-%m}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

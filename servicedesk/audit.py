@@ -60,3 +60,14 @@ def audit_login_failed(*, username: str, ip_address: str | None) -> AuditLog:
         summary=username,
         ip_address=ip_address,
     )
+
+
+def audit_callback_report_downloaded(*, actor, report) -> AuditLog:
+    return _write(
+        actor=actor,
+        action="export.callback_report",
+        point=report.point,
+        obj=report,
+        summary=f"{report.month:%Y-%m}",
+        detail={"month": report.month.isoformat()},
+    )

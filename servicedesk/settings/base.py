@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -220,6 +221,10 @@ CELERY_BEAT_SCHEDULER = "servicedesk.beat:HeartbeatDatabaseScheduler"
 # Periodic work. Beat only wakes dispatchers; the schedules themselves live in the database
 # (django-celery-beat copies these entries there and an administrator can edit them).
 CELERY_BEAT_SCHEDULE = {
+    "followups-monthly-report": {
+        "task": "followups.tasks.callback_reports_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "followups-dispatch": {
         "task": "followups.tasks.callbacks_dispatch_task",
         "schedule": env.float("FOLLOWUPS_DISPATCH_SECONDS", default=120.0),
