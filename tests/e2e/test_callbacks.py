@@ -1,0 +1,46 @@
+"""End to end: a callback clerk works the queue inside calling hours and records a callback."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from followups.models import Callback, CallbackKind, CallbackStatus
+from followups.services import callbacks_dispatch, callbacks_schedule_for_handover
+from servicedesk.models import Role
+from tests.e2e.conftest import log_in, screenshot
+from tests.factories import PASSWORD
+from tests.followups.conftest import handed_over_ticket
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_clerk_records_a_satisfied_callback(page, point, staff_of):
+    point.callback_sample_rate = Decimal("1")
+    point.calling_hours = [["00:00", "23:59"]]  # calling time whenever the test runs
+    point.save()
+    ticket = handed_over_ticket(point, handed_over_at=timezone.now() - dt.timedelta(days=3))
+    callbacks_schedule_for_handover(ticket=ticket)
+    Callback.objects.filter(kind=CallbackKind.FIRST).update(
+        due_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    callbacks_dispatch()
+    clerk = staff_of(Role.CALLBACK_CLERK)
+
+    log_in(page, clerk.user.username, PASSWORD)
+    page.goto(page.base_url + "/callbacks/")
+    assert "现在可以拨打" in page.content()
+    screenshot(page, "callback-queue")
+    page.click("a.btn:has-text('拨打')")
+    page.click("text=开始通话")
+    page.wait_for_timeout(1100)
+    assert page.locator(".js-call-timer").inner_text() != "00:00"
+    page.select_option("select[name^=q_] >> nth=0", "5")
+    page.check("input[name=outcome][value=satisfied]")
+    screenshot(page, "callback-screen")
+    page.click("text=记录本次回访")
+    page.wait_for_url(page.base_url + "/callbacks/")
+    callback = Callback.objects.get(kind=CallbackKind.FIRST)
+    assert callback.status == CallbackStatus.DONE
+    assert callback.duration_seconds is not None and callback.duration_seconds >= 1
