@@ -17,3 +17,6 @@ class ServicedeskConfig(AppConfig):
             "servicedesk:point_list", _("Service points"), supervisors_and_region, order=85
         )
         navigation.register("servicedesk:audit_list", _("Audit log"), SUPERVISING_ROLES, order=90)
+        navigation.register(
+            "servicedesk:export_list", _("Exports"), supervisors_and_region, order=75
+        )

@@ -71,3 +71,35 @@ def audit_callback_report_downloaded(*, actor, report) -> AuditLog:
         summary=f"{report.month:%Y-%m}",
         detail={"month": report.month.isoformat()},
     )
+
+
+def _export_detail(job) -> dict:
+    return {
+        "kind": job.kind,
+        "from": job.date_from.isoformat(),
+        "to": job.date_to.isoformat(),
+        "rows": job.rows_total,
+    }
+
+
+def audit_export_written(*, job) -> AuditLog:
+    """DOMAIN 1: every export is logged (who, when, what range)."""
+    return _write(
+        actor=job.requested_by,
+        action="export.written",
+        point=job.point,
+        obj=job,
+        summary=f"{job.date_from}–{job.date_to} ({job.rows_total})",
+        detail=_export_detail(job),
+    )
+
+
+def audit_export_downloaded(*, actor, job) -> AuditLog:
+    return _write(
+        actor=actor,
+        action="export.downloaded",
+        point=job.point,
+        obj=job,
+        summary=f"{job.date_from}–{job.date_to} ({job.rows_total})",
+        detail=_export_detail(job),
+    )

@@ -49,3 +49,17 @@ class PointSettingsForm(forms.ModelForm):
         for name in list(self.fields):
             if name not in editable_fields:
                 del self.fields[name]
+
+
+class ExportRequestForm(forms.Form):
+    point = forms.ModelChoiceField(label=_("Service point"), queryset=ServicePoint.objects.none())
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = points
+        if points.count() == 1:
+            self.fields["point"].initial = points.first()

@@ -4,17 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import FileResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from servicedesk import selectors, services
-from servicedesk.forms import PointSettingsForm
+from servicedesk import exporting, selectors, services
+from servicedesk.forms import ExportRequestForm, PointSettingsForm
 from servicedesk.health import health_report
-from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
-from servicedesk.permissions import check_role, role_required
+from servicedesk.models import SUPERVISING_ROLES, ExportJob, ExportKind, Role, ServicePoint
+from servicedesk.permissions import allow_read_only_roles, check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, user_role
 
 SUPERVISORS_AND_REGION = (*SUPERVISING_ROLES, Role.REGIONAL_CENTER)
@@ -99,3 +100,74 @@ def audit_list(request):
         entries = entries.filter(action__startswith=action[:64])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "servicedesk/audit_list.html", {"page": page, "action": action})
+
+
+EXPORT_VIEWERS = (*SUPERVISING_ROLES, Role.REGIONAL_CENTER)
+
+
+@allow_read_only_roles
+@role_required(*EXPORT_VIEWERS)
+def export_list(request):
+    """Monthly files and on-demand exports of the user's points; request a new range (DOMAIN 8)."""
+    points = selectors.point_list(user=request.user)
+    form = ExportRequestForm(request.POST or None, points=points)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = exporting.export_request(
+                actor=request.user,
+                point=data["point"],
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request, _("Export started. The download link appears when it is done.")
+            )
+            return redirect(f"{reverse('servicedesk:export_list')}#export-{job.pk}")
+    jobs = selectors.export_list(user=request.user)
+    kind = request.GET.get("kind", "")
+    if kind in ExportKind.values:
+        jobs = jobs.filter(kind=kind)
+    page = Paginator(jobs, 30).get_page(request.GET.get("page"))
+    return render(
+        request, "servicedesk/export_list.html", {"form": form, "page": page, "kind": kind}
+    )
+
+
+@login_required
+def export_status(request, pk: int):
+    """The progress of one export (polled by the list page while it runs)."""
+    job = get_scoped_or_404(ExportJob.objects.select_related("point"), request.user, pk=pk)
+    check_role(request.user, EXPORT_VIEWERS)
+    return render(request, "servicedesk/_export_row.html", {"job": job})
+
+
+@login_required
+def export_download(request, pk: int):
+    job = get_scoped_or_404(ExportJob.objects.select_related("point"), request.user, pk=pk)
+    check_role(request.user, EXPORT_VIEWERS)
+    try:
+        handle = exporting.export_open_for_download(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("servicedesk:export_list")
+    except FileNotFoundError:
+        messages.error(request, _("The file is missing; run the export again."))
+        return redirect("servicedesk:export_list")
+    filename = job.file_name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type="text/csv")
+
+
+@login_required
+def export_rerun(request, pk: int):
+    job = get_scoped_or_404(ExportJob.objects.select_related("point"), request.user, pk=pk)
+    check_role(request.user, SUPERVISING_ROLES)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    exporting.export_monthly_again(actor=request.user, job=job)
+    messages.success(request, _("The export runs again; the file is replaced when it is complete."))
+    return redirect("servicedesk:export_list")

@@ -165,6 +165,9 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Export files (monthly reports to the regional center, on-demand ranges): not under MEDIA_URL,
+# they are only served through the export views, which check scope and audit every download.
+EXPORTS_ROOT = Path(env.str("EXPORTS_ROOT", default=str(VAR_DIR / "exports")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -221,6 +224,14 @@ CELERY_BEAT_SCHEDULER = "servicedesk.beat:HeartbeatDatabaseScheduler"
 # Periodic work. Beat only wakes dispatchers; the schedules themselves live in the database
 # (django-celery-beat copies these entries there and an administrator can edit them).
 CELERY_BEAT_SCHEDULE = {
+    "exports-monthly": {
+        "task": "servicedesk.tasks.exports_monthly_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "exports-sweep": {
+        "task": "servicedesk.tasks.exports_sweep_task",
+        "schedule": 300.0,
+    },
     "followups-monthly-report": {
         "task": "followups.tasks.callback_reports_task",
         "schedule": crontab(hour=1, minute=30),
