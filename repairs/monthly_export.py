@@ -1,30 +1,27 @@
 """The repair-record export to the regional service center (DOMAIN 8).
 
 ``COLUMNS`` is the documented, stable column list: English key, Chinese header, and how the value
-is read. Rows are read with a server-side cursor (``iterator``) and written as they come, so memory
-stays flat whatever the number of tickets. A ticket belongs to the export of the month of its
-intake (every record is entered the same day it is opened).
+is read, once for PostgreSQL (a SQL expression, streamed by ``COPY … TO STDOUT``, near the
+database's own speed and in constant memory) and once for other databases (a ``values_list`` path
+read through a server-side cursor). Both give the same text; the export tests run on both.
+Text cells that Excel could run as a formula are neutralised with a leading ``'``.
+A ticket belongs to the export of the month of its intake (records are entered the same day).
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from repairs.models import RepairTicket, WarrantyStatus
+from servicedesk.exports import csv_safe
 from servicedesk.models import ServicePoint
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    source: str  # a values_list() path
-    render: Callable[[object, ZoneInfo], object] | None = None
 
 
 def _datetime(value, tz: ZoneInfo):
@@ -46,32 +43,97 @@ WARRANTY_LABELS = {
     WarrantyStatus.OUT_OF_WARRANTY: "保外",
 }
 
+
+def _sql_text(expression: str) -> str:
+    """SQL for a text cell, neutralised like ``servicedesk.exports.csv_safe``."""
+    value = f"COALESCE({expression}, '')"
+    return f"CASE WHEN {value} ~ '^[=+@\\t\\r\\n-]' THEN '''' || {value} ELSE {value} END"
+
+
+def _sql_time(expression: str) -> str:
+    return f"COALESCE(to_char({expression} AT TIME ZONE %(tz)s, 'YYYY-MM-DD HH24:MI'), '')"
+
+
+_WARRANTY_SQL = (
+    "CASE t.warranty_status "
+    + " ".join(f"WHEN '{key.value}' THEN '{label}'" for key, label in WARRANTY_LABELS.items())
+    + " ELSE t.warranty_status END"
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    sql: str
+    source: str  # a values_list() path for the portable reader
+    render: Callable[[object, ZoneInfo], object] | None = None
+
+
 COLUMNS: list[Column] = [
-    Column("ticket_number", "维修单号", "number"),
-    Column("point_code", "网点编码", "point__code"),
-    Column("intake_at", "接机时间", "created_at", _datetime),
-    Column("ready_at", "修好时间", "ready_at", _datetime),
-    Column("handed_over_at", "交机时间", "handed_over_at", _datetime),
-    Column("model", "机型", "device__model_name"),
-    Column("imei", "IMEI/序列号", "device__imei"),
+    Column("ticket_number", "维修单号", _sql_text("t.number"), "number"),
+    Column("point_code", "网点编码", _sql_text("p.code"), "point__code"),
+    Column("intake_at", "接机时间", _sql_time("t.created_at"), "created_at", _datetime),
+    Column("ready_at", "修好时间", _sql_time("t.ready_at"), "ready_at", _datetime),
     Column(
-        "warranty_status", "保修判定", "warranty_status", lambda v, _tz: WARRANTY_LABELS.get(v, v)
+        "handed_over_at", "交机时间", _sql_time("t.handed_over_at"), "handed_over_at", _datetime
     ),
-    Column("warranty_reason", "判定原因", "warranty_reason_text"),
-    Column("fault_described", "故障现象", "fault_description"),
-    Column("fault_confirmed", "故障确认", "fault_confirmed"),
-    Column("repair_method", "维修措施", "repair_method"),
-    Column("labor_fee", "工时费", "labor_fee", _money),
-    Column("technician", "维修工程师", "technician__staff_profile__display_name"),
-    Column("repeat_repair", "返修", "repeat_of_id", _flag),
+    Column("model", "机型", _sql_text("d.model_name"), "device__model_name"),
+    Column(
+        "imei",
+        "IMEI/序列号",
+        _sql_text("COALESCE(NULLIF(d.imei, ''), d.serial_number)"),
+        "device__imei",
+    ),
+    Column(
+        "warranty_status",
+        "保修判定",
+        _WARRANTY_SQL,
+        "warranty_status",
+        lambda v, _tz: WARRANTY_LABELS.get(v, v),
+    ),
+    Column(
+        "warranty_reason", "判定原因", _sql_text("t.warranty_reason_text"), "warranty_reason_text"
+    ),
+    Column("fault_described", "故障现象", _sql_text("t.fault_description"), "fault_description"),
+    Column("fault_confirmed", "故障确认", _sql_text("t.fault_confirmed"), "fault_confirmed"),
+    Column("repair_method", "维修措施", _sql_text("t.repair_method"), "repair_method"),
+    Column("labor_fee", "工时费", "to_char(t.labor_fee, 'FM999999990.00')", "labor_fee", _money),
+    Column(
+        "technician",
+        "维修工程师",
+        _sql_text("sp.display_name"),
+        "technician__staff_profile__display_name",
+    ),
+    Column(
+        "repeat_repair",
+        "返修",
+        "CASE WHEN t.repeat_of_id IS NULL THEN 0 ELSE 1 END",
+        "repeat_of_id",
+        _flag,
+    ),
 ]
+
+_FROM = """
+FROM repairs_repairticket t
+JOIN servicedesk_servicepoint p ON p.id = t.point_id
+JOIN intake_device d ON d.id = t.device_id
+LEFT JOIN servicedesk_staffprofile sp ON sp.user_id = t.technician_id
+WHERE t.point_id = %(point)s AND t.created_at >= %(start)s AND t.created_at < %(end)s
+ORDER BY t.created_at, t.id
+"""
+
+
+def _bounds(point: ServicePoint, date_from: dt.date, date_to: dt.date):
+    tz = ZoneInfo(point.time_zone)
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return tz, start, end
 
 
 def tickets_for(*, point: ServicePoint, date_from: dt.date, date_to: dt.date) -> QuerySet:
     """The point's tickets with intake on ``date_from``..``date_to`` (local dates, inclusive)."""
-    tz = ZoneInfo(point.time_zone)
-    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    _tz, start, end = _bounds(point, date_from, date_to)
     return RepairTicket.objects.filter(point=point, created_at__gte=start, created_at__lt=end)
 
 
@@ -79,18 +141,42 @@ def header() -> list[str]:
     return [column.header for column in COLUMNS]
 
 
+def select_sql() -> str:
+    return "SELECT " + ", ".join(column.sql for column in COLUMNS) + _FROM
+
+
+def write_rows(handle, *, point: ServicePoint, date_from: dt.date, date_to: dt.date) -> int:
+    """Append the data rows (no header) to an open text file, in constant memory; returns the
+    number of rows written."""
+    tz, start, end = _bounds(point, date_from, date_to)
+    if connection.vendor == "postgresql":
+        params = {"point": point.pk, "start": start, "end": end, "tz": point.time_zone}
+        handle.flush()
+        with connection.cursor() as cursor:
+            query = cursor.mogrify(select_sql(), params).decode()
+            cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", handle)
+            return cursor.rowcount
+    writer = csv.writer(handle, lineterminator="\n")
+    written = 0
+    for row in rows(tickets_for(point=point, date_from=date_from, date_to=date_to), tz):
+        writer.writerow([csv_safe(cell) for cell in row])
+        written += 1
+    return written
+
+
 def rows(queryset: QuerySet, tz: ZoneInfo, chunk_size: int = 2000) -> Iterator[list]:
-    """Ticket rows in ``COLUMNS`` order, streamed from a server-side cursor."""
+    """Ticket rows in ``COLUMNS`` order from a server-side cursor (the portable reader)."""
     paths = [column.source for column in COLUMNS]
-    serial = COLUMNS.index(next(c for c in COLUMNS if c.key == "imei"))
+    imei = next(i for i, c in enumerate(COLUMNS) if c.key == "imei")
     for values in (
         queryset.order_by("created_at", "id")
         .values_list(*paths, "device__serial_number")
         .iterator(chunk_size=chunk_size)
     ):
-        row = []
-        for column, value in zip(COLUMNS, values, strict=False):
-            row.append(column.render(value, tz) if column.render else (value or ""))
-        if not row[serial]:
-            row[serial] = values[-1]
+        row = [
+            column.render(value, tz) if column.render else ("" if value is None else value)
+            for column, value in zip(COLUMNS, values, strict=False)
+        ]
+        if not row[imei]:
+            row[imei] = values[-1]
         yield row

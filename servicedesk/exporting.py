@@ -7,6 +7,7 @@ killed worker only delays it). The file is written to a temporary name and moved
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import logging
 import os
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicedesk.audit import audit_export_downloaded, audit_export_written
-from servicedesk.exports import write_csv_file
+from servicedesk.exports import csv_safe
 from servicedesk.models import (
     SUPERVISING_ROLES,
     ExportJob,
@@ -140,23 +141,25 @@ def export_run(*, job_id: int, now: dt.datetime | None = None) -> ExportJob | No
     if job is None:
         return None
     point = job.point
-    tz = ZoneInfo(point.time_zone)
     kind = "monthly" if job.kind == ExportKind.MONTHLY else f"range-{job.pk}"
     name = f"{point.code}/{point.code}-{kind}-{job.date_from:%Y%m%d}-{job.date_to:%Y%m%d}.csv"
     final = exports_root() / name
     final.parent.mkdir(parents=True, exist_ok=True)
     temporary = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-    queryset = monthly_export.tickets_for(point=point, date_from=job.date_from, date_to=job.date_to)
     try:
-        total = queryset.count()
+        total = monthly_export.tickets_for(
+            point=point, date_from=job.date_from, date_to=job.date_to
+        ).count()
         ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
-
-        def progress(done: int) -> None:
-            ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
-
-        written = write_csv_file(
-            temporary, monthly_export.header(), monthly_export.rows(queryset, tz), progress
-        )
+        with open(temporary, "w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerow(
+                [csv_safe(cell) for cell in monthly_export.header()]
+            )
+            written = monthly_export.write_rows(
+                handle, point=point, date_from=job.date_from, date_to=job.date_to
+            )
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temporary, final)
     except Exception as exc:
         temporary.unlink(missing_ok=True)

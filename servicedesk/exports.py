@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -39,20 +38,3 @@ def csv_text(header: Iterable, rows: Iterable[Iterable]) -> str:
     for row in rows:
         writer.writerow([csv_safe(cell) for cell in row])
     return buffer.getvalue()
-
-
-def write_csv_file(path, header: Iterable, rows: Iterable[Iterable], on_progress=None) -> int:
-    """Write a CSV file for Excel (BOM, neutralised cells) row by row; returns the row count.
-    ``on_progress(rows_written)`` is called every few thousand rows."""
-    written = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow([csv_safe(cell) for cell in header])
-        for row in rows:
-            writer.writerow([csv_safe(cell) for cell in row])
-            written += 1
-            if on_progress is not None and written % 5000 == 0:
-                on_progress(written)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return written
