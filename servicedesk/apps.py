@@ -12,6 +12,9 @@ class ServicedeskConfig(AppConfig):
 
         supervisors_and_region = SUPERVISING_ROLES | {Role.REGIONAL_CENTER}
         navigation.register("home", _("Workbench"), Role.values, order=0)
+        navigation.register(
+            "servicedesk:dashboard", _("Dashboard"), supervisors_and_region, order=5
+        )
         navigation.register("servicedesk:staff_list", _("Staff"), supervisors_and_region, order=80)
         navigation.register(
             "servicedesk:point_list", _("Service points"), supervisors_and_region, order=85

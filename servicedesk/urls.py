@@ -15,6 +15,7 @@ app_patterns = (
         path("staff/", views.staff_list, name="staff_list"),
         path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
         path("audit/", views.audit_list, name="audit_list"),
+        path("dashboard/", views.dashboard, name="dashboard"),
         path("exports/", views.export_list, name="export_list"),
         path("exports/<int:pk>/", views.export_status, name="export_status"),
         path("exports/<int:pk>/download/", views.export_download, name="export_download"),

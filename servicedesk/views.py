@@ -171,3 +171,36 @@ def export_rerun(request, pk: int):
     exporting.export_monthly_again(actor=request.user, job=job)
     messages.success(request, _("The export runs again; the file is replaced when it is complete."))
     return redirect("servicedesk:export_list")
+
+
+@role_required(*EXPORT_VIEWERS)
+def dashboard(request):
+    """DOMAIN 7 for supervisors, managers and the regional center: today, queues, 12-week trends."""
+    from servicedesk import dashboard as figures
+    from servicedesk.charts import line_chart
+
+    points = selectors.point_list(user=request.user)
+    trends, labels = figures.quality_trends(user=request.user)
+    charts = [
+        {
+            "trend": trend,
+            "svg": line_chart(
+                trend.series,
+                labels,
+                unit=trend.unit,
+                max_value=trend.max_value,
+                target=trend.target,
+            ),
+        }
+        for trend in trends
+    ]
+    return render(
+        request,
+        "servicedesk/dashboard.html",
+        {
+            "today": figures.today_figures(user=request.user),
+            "charts": charts,
+            "points": points[:40],
+            "point_count": points.count(),
+        },
+    )

@@ -13,6 +13,7 @@ PLAIN_URLS = {
     "servicedesk:staff_list",
     "servicedesk:audit_list",
     "servicedesk:export_list",
+    "servicedesk:dashboard",
 }
 
 OBJECT_URLS = {
