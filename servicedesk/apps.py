@@ -17,6 +17,9 @@ class ServicedeskConfig(AppConfig):
         )
         navigation.register("servicedesk:staff_list", _("Staff"), supervisors_and_region, order=80)
         navigation.register(
+            "servicedesk:staff_stats", _("Statistics"), supervisors_and_region, order=78
+        )
+        navigation.register(
             "servicedesk:point_list", _("Service points"), supervisors_and_region, order=85
         )
         navigation.register("servicedesk:audit_list", _("Audit log"), SUPERVISING_ROLES, order=90)

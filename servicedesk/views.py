@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -202,5 +205,45 @@ def dashboard(request):
             "charts": charts,
             "points": points[:40],
             "point_count": points.count(),
+        },
+    )
+
+
+@role_required(*EXPORT_VIEWERS)
+def staff_stats(request):
+    """Per person and per point: tickets, turnaround, repeat repairs, praise, callbacks, calls."""
+    from servicedesk.forms import PeriodForm
+    from servicedesk.staff_stats import Figures, staff_figures
+
+    today = timezone.localdate()
+    default = {"date_from": today - dt.timedelta(days=29), "date_to": today}
+    form = PeriodForm(request.GET or None, initial=default)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else default
+    by = "point" if request.GET.get("by") == "point" else "user"
+    figures = staff_figures(
+        user=request.user, date_from=period["date_from"], date_to=period["date_to"], by=by
+    )
+    if by == "point":
+        rows = selectors.point_list(user=request.user)
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        lines = [(point, figures.get(point.pk, Figures())) for point in page]
+    else:
+        rows = selectors.staff_list(user=request.user).order_by(
+            "point__code", "role", "staff_number"
+        )
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        lines = [(member, figures.get(member.user_id, Figures())) for member in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "servicedesk/staff_stats.html",
+        {
+            "form": form,
+            "page": page,
+            "lines": lines,
+            "by": by,
+            "period": period,
+            "query_string": query.urlencode(),
         },
     )

@@ -14,6 +14,7 @@ PLAIN_URLS = {
     "servicedesk:audit_list",
     "servicedesk:export_list",
     "servicedesk:dashboard",
+    "servicedesk:staff_stats",
 }
 
 OBJECT_URLS = {
