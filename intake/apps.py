@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Front desk")
+
+    def ready(self):
+        from servicedesk import navigation
+        from servicedesk.models import Role
+
+        desk = [Role.FRONT_DESK, Role.HOTLINE, Role.SUPERVISOR, Role.SERVICE_MANAGER]
+        navigation.register("intake:board", _("Reception"), desk, order=10)
+        navigation.register(
+            "intake:search", _("Customers"), [*desk, Role.TECHNICIAN, Role.CALLBACK_CLERK], order=15
+        )

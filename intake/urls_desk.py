@@ -1,3 +1,20 @@
 """Front-desk pages: reception board, customers and devices, opening a repair record."""
 
-urlpatterns = []
+from django.urls import path
+
+from intake.views import desk
+
+urlpatterns = [
+    path("", desk.board, name="board"),
+    path("visits/<int:pk>/serve/", desk.visit_serve, name="visit_serve"),
+    path("visits/<int:pk>/finish/", desk.visit_finish, name="visit_finish"),
+    path("visits/<int:pk>/left/", desk.visit_left, name="visit_left"),
+    path("visits/<int:pk>/slip/", desk.visit_slip, name="visit_slip"),
+    path("search/", desk.search, name="search"),
+    path("customers/new/", desk.customer_create, name="customer_create"),
+    path("customers/<int:pk>/", desk.customer_detail, name="customer_detail"),
+    path("customers/<int:pk>/phone/", desk.customer_phone, name="customer_phone"),
+    path("customers/<int:customer_pk>/repair/", desk.ticket_open, name="ticket_open"),
+    path("devices/<int:pk>/", desk.device_detail, name="device_detail"),
+    path("policy/", desk.policy, name="policy"),
+]

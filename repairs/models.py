@@ -265,6 +265,14 @@ class RepairTicket(TenantModel):
         related_name="+",
         verbose_name=_("opened by"),
     )
+    intake_token = models.UUIDField(
+        _("intake form token"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("One-time token of the intake form: a double submit opens one ticket."),
+    )
     created_at = models.DateTimeField(_("intake at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)

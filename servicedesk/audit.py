@@ -103,3 +103,26 @@ def audit_export_downloaded(*, actor, job) -> AuditLog:
         summary=f"{job.date_from}–{job.date_to} ({job.rows_total})",
         detail=_export_detail(job),
     )
+
+
+def audit_warranty_overridden(*, actor, ticket, before: str, reason: str) -> AuditLog:
+    """DOMAIN 3: a supervisor's override of the computed warranty decision."""
+    return _write(
+        actor=actor,
+        action="ticket.warranty_overridden",
+        point=ticket.point,
+        obj=ticket,
+        summary=f"{ticket.number}: {before} → {ticket.warranty_status}",
+        detail={"before": before, "after": ticket.warranty_status, "reason": reason},
+    )
+
+
+def audit_customer_phone_revealed(*, actor, customer) -> AuditLog:
+    """Personal data shown in full on purpose is logged (who saw whose number, when)."""
+    return _write(
+        actor=actor,
+        action="pii.phone_revealed",
+        point=customer.point,
+        obj=customer,
+        summary=customer.name[:100],
+    )

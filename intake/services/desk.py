@@ -1,0 +1,467 @@
+"""Front-desk services (DOMAIN 2 steps 1–4 intake half, DOMAIN 3): visits, customers, devices,
+opening the repair record (维修记录单) with its warranty decision and repeat-repair check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intake.models import Channel, Customer, CustomerType, Device, Purpose, Visit, VisitStatus
+from intake.phones import normalize_phone
+from intake.validators import clean_imei, clean_serial
+from repairs.models import (
+    ProofOfPurchase,
+    RepairTicket,
+    TicketSequence,
+    TicketStatus,
+    WarrantyPolicy,
+    WarrantyStatus,
+)
+from repairs.warranty import decide_warranty
+from servicedesk.audit import audit_warranty_overridden
+from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
+from servicedesk.permissions import has_role
+from servicedesk.tenancy import get_profile, scope_for
+
+DESK_ROLES = (Role.FRONT_DESK, Role.HOTLINE, *SUPERVISING_ROLES)
+INTAKE_ROLES = (Role.FRONT_DESK, *SUPERVISING_ROLES)
+#: DOMAIN 2: matters of one or two minutes, served first when several customers wait.
+QUICK_PURPOSES = frozenset({Purpose.PICKUP, Purpose.INQUIRY, Purpose.PRAISE, Purpose.SUGGESTION})
+
+
+class ConflictError(Exception):
+    """The record changed since the form was shown."""
+
+
+def _require(actor, point: ServicePoint, roles) -> None:
+    scope = scope_for(actor)
+    if not has_role(actor, roles) or scope.read_only or not scope.allows(point.pk):
+        raise PermissionDenied
+
+
+def _require_certificate(actor) -> None:
+    """DOMAIN 1 (持证上岗): receiving devices needs a valid certificate."""
+    profile = get_profile(actor)
+    if profile is not None and profile.role == Role.FRONT_DESK and not profile.certificate_valid:
+        raise PermissionDenied(
+            _("Your qualification certificate has expired: you cannot take new work.")
+        )
+
+
+# --- customers ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    point: ServicePoint,
+    actor,
+    name: str,
+    phone: str,
+    alt_phone: str = "",
+    customer_type: str = CustomerType.INDIVIDUAL,
+    company: str = "",
+    is_vip: bool = False,
+) -> Customer:
+    """A new customer of the point; the phone is validated and stored in E.164 form."""
+    _require(actor, point, DESK_ROLES)
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("Enter the customer's name.")]
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    if alt_phone.strip():
+        try:
+            alt_phone = normalize_phone(alt_phone)
+        except ValidationError as exc:
+            errors["alt_phone"] = exc.messages
+    else:
+        alt_phone = ""
+    if "phone" not in errors and Customer.objects.filter(point=point, phone=phone).exists():
+        errors["phone"] = [_("A customer with this phone number already exists: search for it.")]
+    if errors:
+        raise ValidationError(errors)
+    return Customer.objects.create(
+        point=point,
+        name=name.strip()[:64],
+        phone=phone,
+        alt_phone=alt_phone,
+        customer_type=customer_type,
+        company=company.strip()[:100],
+        is_vip=is_vip,
+    )
+
+
+# --- the reception board (DOMAIN 2 step 1) ------------------------------------------------
+
+
+@transaction.atomic
+def visit_register(
+    *,
+    point: ServicePoint,
+    actor,
+    purpose: str,
+    channel: str = Channel.WALK_IN,
+    contact_name: str = "",
+    contact_phone: str = "",
+    queue_number: str = "",
+    is_quick: bool | None = None,
+    customer: Customer | None = None,
+    now: dt.datetime | None = None,
+) -> Visit:
+    """Register an arrival in seconds: everything but the purpose is optional at first."""
+    _require(actor, point, DESK_ROLES)
+    if purpose not in Purpose.values:
+        raise ValidationError({"purpose": [_("Choose the purpose of the visit.")]})
+    if contact_phone.strip():
+        try:
+            contact_phone = normalize_phone(contact_phone)
+        except ValidationError as exc:
+            raise ValidationError({"contact_phone": exc.messages}) from exc
+    if customer is not None and customer.point_id != point.pk:
+        raise ValidationError(_("That customer belongs to another point."))
+    return Visit.objects.create(
+        point=point,
+        channel=channel,
+        purpose=purpose,
+        customer=customer,
+        contact_name=contact_name.strip()[:64] or (customer.name if customer else ""),
+        contact_phone=contact_phone or (customer.phone if customer else ""),
+        queue_number=queue_number.strip()[:16],
+        is_quick=purpose in QUICK_PURPOSES if is_quick is None else is_quick,
+        arrived_at=now or timezone.now(),
+        created_by=actor,
+    )
+
+
+def _move_visit(visit: Visit, actor, allowed_from: set[str], **changes) -> Visit:
+    _require(actor, visit.point, DESK_ROLES)
+    updated = Visit.objects.filter(pk=visit.pk, status__in=allowed_from).update(**changes)
+    if not updated:
+        raise ValidationError(_("This visit has already moved on; the board was refreshed."))
+    visit.refresh_from_db()
+    return visit
+
+
+def visit_start_service(*, visit: Visit, actor, now: dt.datetime | None = None) -> Visit:
+    """Serving a visit records the wait (DOMAIN 7: waiting time from arrival to service)."""
+    return _move_visit(
+        visit,
+        actor,
+        {VisitStatus.WAITING},
+        status=VisitStatus.SERVING,
+        served_at=now or timezone.now(),
+        served_by=actor,
+    )
+
+
+def visit_finish(
+    *, visit: Visit, actor, outcome: str = "", now: dt.datetime | None = None
+) -> Visit:
+    now = now or timezone.now()
+    changes = {"status": VisitStatus.DONE, "finished_at": now, "outcome": outcome.strip()[:4000]}
+    if visit.served_at is None:
+        changes |= {"served_at": now, "served_by": actor}
+    return _move_visit(visit, actor, {VisitStatus.WAITING, VisitStatus.SERVING}, **changes)
+
+
+def visit_left(*, visit: Visit, actor, now: dt.datetime | None = None) -> Visit:
+    return _move_visit(
+        visit,
+        actor,
+        {VisitStatus.WAITING},
+        status=VisitStatus.LEFT,
+        finished_at=now or timezone.now(),
+    )
+
+
+# --- opening the repair record (DOMAIN 2 step 2 and 4, DOMAIN 3) ----------------------------
+
+
+@dataclass(frozen=True)
+class RepeatCheck:
+    earlier: list[RepairTicket]
+    repeat_of: RepairTicket | None
+
+    @property
+    def count(self) -> int:
+        return len(self.earlier)
+
+    @property
+    def exchange_entitled(self) -> bool:
+        """三包: a fault persisting after two repairs within warranty entitles an exchange."""
+        return self.count >= 2
+
+
+def repeat_check(
+    *, point: ServicePoint, imei: str, serial: str, now: dt.datetime | None = None
+) -> RepeatCheck:
+    """DOMAIN 2: a device back after a repair here within the repeat window (default 90 days)."""
+    now = now or timezone.now()
+    if not imei and not serial:
+        return RepeatCheck([], None)
+    since = now - dt.timedelta(days=point.repeat_repair_days)
+    identity = {"device__imei": imei} if imei else {"device__serial_number": serial}
+    earlier = list(
+        RepairTicket.objects.filter(
+            point=point, status=TicketStatus.HANDED_OVER, handed_over_at__gte=since, **identity
+        ).order_by("-handed_over_at")[:10]
+    )
+    return RepeatCheck(earlier, earlier[0] if earlier else None)
+
+
+def _next_number(point: ServicePoint) -> tuple[int, str]:
+    """Ticket numbers: the point code and a per-point sequence, e.g. BJ01-000123: unique, short,
+    readable aloud, sequential per point; the counter row is locked so none repeats."""
+    TicketSequence.objects.bulk_create([TicketSequence(point=point)], ignore_conflicts=True)
+    sequence = TicketSequence.objects.select_for_update().get(point=point)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return sequence.last_value, f"{point.code}-{sequence.last_value:06d}"
+
+
+def default_policy() -> WarrantyPolicy | None:
+    return WarrantyPolicy.objects.filter(is_default=True).first()
+
+
+@dataclass
+class DeviceFacts:
+    model_name: str
+    imei: str = ""
+    serial_number: str = ""
+    purchase_date: dt.date | None = None
+    purchase_place: str = ""
+
+
+def ticket_open(
+    *,
+    point: ServicePoint,
+    actor,
+    customer: Customer,
+    device: DeviceFacts,
+    fault_description: str,
+    proof_of_purchase: str,
+    contact_phone: str,
+    backup_warning_given: bool,
+    token: uuid.UUID,
+    accessories: str = "",
+    condition: str = "",
+    water_damage: bool = False,
+    drop_damage: bool = False,
+    unauthorized_disassembly: bool = False,
+    customer_waits: bool = False,
+    estimated_ready_at: dt.datetime | None = None,
+    visit: Visit | None = None,
+    now: dt.datetime | None = None,
+) -> RepairTicket:
+    """Open a repair record. Validates everything first and saves nothing partial; the form's
+    one-time ``token`` makes a double submit return the ticket already opened."""
+    existing = RepairTicket.objects.filter(intake_token=token).first()
+    if existing is not None:
+        return existing
+    try:
+        return _ticket_open(
+            point=point,
+            actor=actor,
+            customer=customer,
+            device=device,
+            fault_description=fault_description,
+            proof_of_purchase=proof_of_purchase,
+            contact_phone=contact_phone,
+            backup_warning_given=backup_warning_given,
+            token=token,
+            accessories=accessories,
+            condition=condition,
+            water_damage=water_damage,
+            drop_damage=drop_damage,
+            unauthorized_disassembly=unauthorized_disassembly,
+            customer_waits=customer_waits,
+            estimated_ready_at=estimated_ready_at,
+            visit=visit,
+            now=now,
+        )
+    except IntegrityError:
+        # The same form submitted twice at once: the other request won the token.
+        existing = RepairTicket.objects.filter(intake_token=token).first()
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _ticket_open(
+    *,
+    point,
+    actor,
+    customer,
+    device,
+    fault_description,
+    proof_of_purchase,
+    contact_phone,
+    backup_warning_given,
+    token,
+    accessories,
+    condition,
+    water_damage,
+    drop_damage,
+    unauthorized_disassembly,
+    customer_waits,
+    estimated_ready_at,
+    visit,
+    now,
+) -> RepairTicket:
+    _require(actor, point, INTAKE_ROLES)
+    _require_certificate(actor)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    errors: dict[str, list[str]] = {}
+    if customer.point_id != point.pk or (visit is not None and visit.point_id != point.pk):
+        raise PermissionDenied
+    if not device.model_name.strip():
+        errors["model_name"] = [_("Enter the device model.")]
+    try:
+        imei = clean_imei(device.imei)
+    except ValidationError as exc:
+        errors["imei"] = exc.messages
+        imei = ""
+    try:
+        serial = clean_serial(device.serial_number)
+    except ValidationError as exc:
+        errors["serial_number"] = exc.messages
+        serial = ""
+    if not imei and not serial and "imei" not in errors and "serial_number" not in errors:
+        errors["imei"] = [_("Enter the IMEI, or the serial number for a device without one.")]
+    if device.purchase_date and device.purchase_date > today:
+        errors["purchase_date"] = [_("The purchase date cannot be in the future.")]
+    if proof_of_purchase not in ProofOfPurchase.values:
+        errors["proof_of_purchase"] = [_("Say which proof of purchase was presented.")]
+    if not fault_description.strip():
+        errors["fault_description"] = [_("Write down the fault in the customer's own words.")]
+    try:
+        contact_phone = normalize_phone(contact_phone or customer.phone)
+    except ValidationError as exc:
+        errors["contact_phone"] = exc.messages
+    if not backup_warning_given:
+        errors["backup_warning_given"] = [
+            _("Warn the customer that the repair may erase data, then tick this box.")
+        ]
+    if estimated_ready_at is not None and estimated_ready_at < now:
+        errors["estimated_ready_at"] = [_("The estimated time must be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+
+    identity = {"imei": imei} if imei else {"serial_number": serial}
+    device_row = Device.objects.filter(point=point, **identity).first()
+    if device_row is None:
+        device_row = Device.objects.create(
+            point=point,
+            customer=customer,
+            model_name=device.model_name.strip()[:64],
+            imei=imei,
+            serial_number=serial,
+            purchase_date=device.purchase_date,
+            purchase_place=device.purchase_place.strip()[:100],
+        )
+    else:
+        device_row.model_name = device.model_name.strip()[:64]
+        if device.purchase_date:
+            device_row.purchase_date = device.purchase_date
+            device_row.purchase_place = device.purchase_place.strip()[:100]
+        device_row.save(update_fields=["model_name", "purchase_date", "purchase_place"])
+
+    policy = default_policy()
+    decision = decide_warranty(
+        policy=policy,
+        purchase_date=device.purchase_date,
+        proof=proof_of_purchase,
+        today=today,
+        water_damage=water_damage,
+        drop_damage=drop_damage,
+        unauthorized_disassembly=unauthorized_disassembly,
+    )
+    repeat = repeat_check(point=point, imei=imei, serial=serial, now=now)
+    sequence, number = _next_number(point)
+    ticket = RepairTicket.objects.create(
+        point=point,
+        number=number,
+        sequence=sequence,
+        customer=customer,
+        device=device_row,
+        visit=visit,
+        fault_description=fault_description.strip()[:2000],
+        accessories=accessories.strip()[:255],
+        condition=condition.strip()[:255],
+        proof_of_purchase=proof_of_purchase,
+        purchase_date=device.purchase_date,
+        purchase_place=device.purchase_place.strip()[:100],
+        water_damage=water_damage,
+        drop_damage=drop_damage,
+        unauthorized_disassembly=unauthorized_disassembly,
+        customer_waits=customer_waits,
+        contact_phone=contact_phone,
+        backup_warning_given=True,
+        estimated_ready_at=estimated_ready_at,
+        warranty_status=decision.status,
+        warranty_reason=decision.reason_code,
+        warranty_reason_text=decision.reason_text[:255],
+        warranty_policy=policy,
+        repeat_of=repeat.repeat_of,
+        repeat_count=repeat.count,
+        created_by=actor,
+        created_at=now,
+        intake_token=token,
+    )
+    if visit is not None and visit.customer_id is None:
+        Visit.objects.filter(pk=visit.pk).update(customer=customer)
+    return ticket
+
+
+@transaction.atomic
+def ticket_warranty_override(
+    *, ticket: RepairTicket, actor, status: str, reason: str, version: int
+) -> RepairTicket:
+    """DOMAIN 3: only a supervisor (or service manager) overrides the computed decision, with a
+    recorded reason; audited."""
+    scope = scope_for(actor)
+    if (
+        not has_role(actor, SUPERVISING_ROLES)
+        or scope.read_only
+        or not scope.allows(ticket.point_id)
+    ):
+        raise PermissionDenied(_("Only a supervisor can override the warranty decision."))
+    errors = {}
+    if status not in WarrantyStatus.values:
+        errors["status"] = [_("Choose the warranty decision.")]
+    if not reason.strip():
+        errors["reason"] = [_("Give the reason for the override.")]
+    if errors:
+        raise ValidationError(errors)
+    locked = RepairTicket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.version != version:
+        raise ConflictError(
+            _("Someone else changed this repair record meanwhile. Reload the page.")
+        )
+    before = locked.warranty_status
+    locked.warranty_status = status
+    locked.warranty_overridden_by = actor
+    locked.warranty_override_reason = reason.strip()[:255]
+    locked.version += 1
+    locked.save(
+        update_fields=[
+            "warranty_status",
+            "warranty_overridden_by",
+            "warranty_override_reason",
+            "version",
+            "updated_at",
+        ]
+    )
+    audit_warranty_overridden(actor=actor, ticket=locked, before=before, reason=reason.strip())
+    return locked

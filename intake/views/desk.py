@@ -1,0 +1,267 @@
+"""Front-desk pages: reception board, search, customers and devices, opening a repair record."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from intake import selectors
+from intake.forms.desk import CustomerForm, SlipForm, TicketOpenForm, VisitForm
+from intake.models import Customer, Device, Visit
+from intake.services import desk
+from intake.services.slips import slip_take
+from repairs.models import Part, RepairType
+from servicedesk.audit import audit_customer_phone_revealed
+from servicedesk.models import Role
+from servicedesk.permissions import check_role, role_required
+from servicedesk.tenancy import get_scoped_or_404, scoped
+
+DESK = desk.DESK_ROLES
+VIEW = (*DESK, Role.TECHNICIAN, Role.CALLBACK_CLERK, Role.REGIONAL_CENTER)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _point(request):
+    """The point the desk works for: the user's own point."""
+    profile = request.staff
+    if profile is None or profile.point is None:
+        raise PermissionDenied(_("Only staff of a service point work at its desk."))
+    return profile.point
+
+
+@role_required(*DESK)
+def board(request):
+    """The reception board (DOMAIN 2 step 1): register arrivals, see who waits and how long."""
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            desk.visit_register(point=_point(request), actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Arrival registered."))
+            return redirect("intake:board")
+    context = selectors.reception_board(user=request.user) | {"form": form}
+    template = "intake/desk/_board_lists.html" if request.htmx else "intake/desk/board.html"
+    return render(request, template, context)
+
+
+def _visit_action(request, pk: int, action):
+    visit = get_scoped_or_404(Visit.objects.select_related("point"), request.user, pk=pk)
+    check_role(request.user, DESK)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        action(visit=visit, actor=request.user)
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
+    return visit
+
+
+@login_required
+def visit_serve(request, pk: int):
+    visit = _visit_action(request, pk, desk.visit_start_service)
+    if not isinstance(visit, Visit):
+        return visit
+    if visit.purpose == "repair":
+        url = reverse("intake:search") + f"?visit={visit.pk}"
+        if visit.contact_phone:
+            url += f"&q={visit.contact_phone}"
+        return redirect(url)
+    return redirect("intake:board")
+
+
+@login_required
+def visit_finish(request, pk: int):
+    result = _visit_action(request, pk, desk.visit_finish)
+    return result if not isinstance(result, Visit) else redirect("intake:board")
+
+
+@login_required
+def visit_left(request, pk: int):
+    result = _visit_action(request, pk, desk.visit_left)
+    return result if not isinstance(result, Visit) else redirect("intake:board")
+
+
+@role_required(*VIEW)
+def search(request):
+    """One search box: phone, IMEI, ticket number or name; a new customer inline."""
+    query = request.GET.get("q", "").strip()
+    visit = None
+    if request.GET.get("visit", "").isdigit():
+        visit = scoped(Visit, request.user).filter(pk=request.GET["visit"]).first()
+    results = list(selectors.customer_search(user=request.user, query=query)) if query else []
+    initial = {"phone": query} if query and query.replace(" ", "").lstrip("+").isdigit() else {}
+    if visit and visit.contact_name:
+        initial["name"] = visit.contact_name
+    return render(
+        request,
+        "intake/desk/search.html",
+        {"query": query, "results": results, "visit": visit, "form": CustomerForm(initial=initial)},
+    )
+
+
+@role_required(*DESK)
+def customer_create(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = CustomerForm(request.POST)
+    visit_id = request.POST.get("visit", "")
+    if form.is_valid():
+        try:
+            customer = desk.customer_create(
+                point=_point(request), actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Customer created."))
+            url = reverse("intake:ticket_open", args=[customer.pk])
+            return redirect(f"{url}?visit={visit_id}" if visit_id.isdigit() else url)
+    return render(
+        request,
+        "intake/desk/search.html",
+        {"query": request.POST.get("q", ""), "results": [], "visit": None, "form": form},
+        status=200,
+    )
+
+
+@login_required
+def customer_detail(request, pk: int):
+    """A customer's history on one page: devices, tickets, visits and calls, message slips."""
+    customer = get_scoped_or_404(Customer, request.user, pk=pk)
+    check_role(request.user, VIEW)
+    history = selectors.customer_history(user=request.user, customer=customer)
+    return render(request, "intake/desk/customer_detail.html", {"customer": customer, **history})
+
+
+@login_required
+def customer_phone(request, pk: int):
+    """Shows the full number on purpose; every such view is in the audit log."""
+    customer = get_scoped_or_404(Customer, request.user, pk=pk)
+    check_role(request.user, VIEW)
+    audit_customer_phone_revealed(actor=request.user, customer=customer)
+    return render(request, "intake/desk/_phone.html", {"customer": customer})
+
+
+@login_required
+def device_detail(request, pk: int):
+    device = get_scoped_or_404(Device.objects.select_related("customer"), request.user, pk=pk)
+    check_role(request.user, VIEW)
+    tickets = selectors.device_history(user=request.user, device=device)
+    return render(request, "intake/desk/device_detail.html", {"device": device, "tickets": tickets})
+
+
+@login_required
+def ticket_open(request, customer_pk: int):
+    """The guided intake screen (DOMAIN 2 step 2) with the standard phrases beside it."""
+    customer = get_scoped_or_404(Customer, request.user, pk=customer_pk)
+    check_role(request.user, desk.INTAKE_ROLES)
+    visit = None
+    visit_id = request.POST.get("visit") or request.GET.get("visit") or ""
+    if str(visit_id).isdigit():
+        visit = get_scoped_or_404(Visit, request.user, pk=visit_id)
+    form = TicketOpenForm(request.POST or None, initial={"contact_phone": customer.display_phone})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = desk.ticket_open(
+                point=customer.point,
+                actor=request.user,
+                customer=customer,
+                device=desk.DeviceFacts(
+                    model_name=data["model_name"],
+                    imei=data["imei"],
+                    serial_number=data["serial_number"],
+                    purchase_date=data["purchase_date"],
+                    purchase_place=data["purchase_place"],
+                ),
+                fault_description=data["fault_description"],
+                proof_of_purchase=data["proof_of_purchase"],
+                contact_phone=data["contact_phone"],
+                backup_warning_given=data["backup_warning_given"],
+                token=data["token"],
+                accessories=data["accessories"],
+                condition=data["condition"],
+                water_damage=data["water_damage"],
+                drop_damage=data["drop_damage"],
+                unauthorized_disassembly=data["unauthorized_disassembly"],
+                customer_waits=data["customer_waits"],
+                estimated_ready_at=data["estimated_ready_at"],
+                visit=visit,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("You are not allowed to do this."))
+        else:
+            messages.success(
+                request, _("Repair record %(number)s opened.") % {"number": ticket.number}
+            )
+            return redirect("repairs:ticket_detail", pk=ticket.pk)
+    devices = scoped(Device, request.user).filter(customer=customer).order_by("-created_at")[:10]
+    return render(
+        request,
+        "intake/desk/ticket_open.html",
+        {"customer": customer, "form": form, "visit": visit, "devices": devices},
+    )
+
+
+@login_required
+def visit_slip(request, pk: int):
+    """DOMAIN 2 step 3: what the desk cannot answer goes to the right person as a message slip."""
+    visit = get_scoped_or_404(
+        Visit.objects.select_related("point", "customer"), request.user, pk=pk
+    )
+    check_role(request.user, DESK)
+    addressees = (
+        get_user_model()
+        .objects.filter(is_active=True, staff_profile__point=visit.point)
+        .select_related("staff_profile")
+        .order_by("staff_profile__role", "staff_profile__staff_number")
+    )
+    initial = {"caller_name": visit.contact_name, "phone": visit.contact_phone}
+    form = SlipForm(request.POST or None, addressees=addressees, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            slip_take(
+                point=visit.point,
+                actor=request.user,
+                visit=visit,
+                customer=visit.customer,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Message slip taken and forwarded."))
+            return redirect("intake:board")
+    return render(request, "intake/desk/slip_form.html", {"visit": visit, "form": form})
+
+
+@role_required(*VIEW)
+def policy(request):
+    """DOMAIN 2 step 3: the warranty policy and the point's public price list, one click away."""
+    policy = desk.default_policy()
+    repair_types = scoped(RepairType, request.user).filter(is_active=True).select_related("point")
+    parts = scoped(Part, request.user).filter(is_active=True).order_by("model_name", "code")
+    page = Paginator(parts, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "intake/desk/policy.html",
+        {"policy": policy, "repair_types": repair_types, "page": page},
+    )

@@ -1,0 +1,129 @@
+"""The front desk through the test client, logged in as real roles."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from intake.models import Visit
+from repairs.models import RepairTicket
+from servicedesk.models import AuditLog, Role
+from tests.factories import CustomerFactory
+from tests.intake.conftest import VALID_IMEI, open_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk_client(client, staff_of):
+    client.force_login(staff_of(Role.FRONT_DESK).user)
+    return client
+
+
+def test_register_an_arrival_in_seconds_with_only_the_purpose(desk_client):
+    response = desk_client.post(reverse("intake:board"), {"purpose": "inquiry"})
+    assert response.status_code == 302
+    visit = Visit.objects.get()
+    assert visit.is_quick and visit.channel == "walk_in"
+    board = desk_client.get(reverse("intake:board"))
+    assert list(board.context["waiting"]) == [visit]
+
+
+def intake_form(customer, **changes):
+    data = {
+        "token": "5b0e6a8e-7f51-4c3e-9a7e-2f1f4a6f8b10",
+        "model_name": "X100 Pro",
+        "imei": VALID_IMEI,
+        "serial_number": "",
+        "purchase_date": "2026-10-01",
+        "purchase_place": "京东",
+        "proof_of_purchase": "invoice",
+        "fault_description": "充电很慢",
+        "accessories": "充电器",
+        "condition": "背壳有划痕",
+        "customer_waits": "0",
+        "contact_phone": "13812345678",
+        "estimated_ready_at": "",
+        "backup_warning_given": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def test_opening_a_repair_record_shows_number_and_warranty_decision(desk_client, point):
+    customer = CustomerFactory(point=point)
+    response = desk_client.post(
+        reverse("intake:ticket_open", args=[customer.pk]), intake_form(customer), follow=True
+    )
+    ticket = RepairTicket.objects.get()
+    text = response.content.decode()
+    assert ticket.number in text and ticket.get_warranty_status_display() in text
+
+
+def test_double_submit_of_the_intake_form_opens_one_ticket(desk_client, point):
+    customer = CustomerFactory(point=point)
+    url = reverse("intake:ticket_open", args=[customer.pk])
+    first = desk_client.post(url, intake_form(customer))
+    second = desk_client.post(url, intake_form(customer))
+    assert RepairTicket.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "chinese"),
+    [
+        ({"imei": "490154203237519"}, "imei", "校验"),
+        ({"purchase_date": "2099-01-01"}, "purchase_date", "未来"),
+        ({"contact_phone": "12345"}, "contact_phone", "电话号码"),
+        ({"fault_description": ""}, "fault_description", "必填"),
+        ({"model_name": "x" * 500}, "model_name", "64"),
+        ({"backup_warning_given": ""}, "backup_warning_given", "备份"),
+    ],
+)
+def test_bad_intake_input_shows_a_chinese_field_error_and_saves_nothing(
+    desk_client, point, changes, field, chinese
+):
+    customer = CustomerFactory(point=point)
+    response = desk_client.post(
+        reverse("intake:ticket_open", args=[customer.pk]), intake_form(customer, **changes)
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors[field]
+    assert any(chinese in str(e) for e in errors), errors
+    assert not RepairTicket.objects.exists()
+
+
+def test_search_by_phone_imei_ticket_number_and_name(desk_client, point, staff_of):
+    customer = CustomerFactory(point=point, name="王小明", phone="+8613912345678")
+    ticket = open_ticket(point, staff_of(Role.FRONT_DESK).user, customer)
+    CustomerFactory(point=point, name="无关顾客")
+    for query in ("139 1234 5678", VALID_IMEI, ticket.number, "王小"):
+        response = desk_client.get(reverse("intake:search"), {"q": query})
+        assert response.context["results"] == [customer], query
+    assert "139****5678" in response.content.decode()
+
+
+def test_search_query_count_does_not_grow_with_tickets(desk_client, point, staff_of):
+    desk_user = staff_of(Role.FRONT_DESK).user
+    desk_client.get(reverse("intake:search"), {"q": "顾客"})  # warm up the session
+    counts = []
+    for extra in (1, 30):
+        for _ in range(extra):
+            open_ticket(point, desk_user, imei="", serial=f"S{RepairTicket.objects.count():06d}")
+        with CaptureQueriesContext(connection) as queries:
+            desk_client.get(reverse("intake:search"), {"q": "顾客"})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_showing_a_full_phone_number_is_audited(desk_client, point):
+    customer = CustomerFactory(point=point, phone="+8613912345678")
+    page = desk_client.get(reverse("intake:customer_detail", args=[customer.pk]))
+    assert "13912345678" not in page.content.decode().replace(" ", "")
+    shown = desk_client.get(reverse("intake:customer_phone", args=[customer.pk]))
+    assert "139 1234 5678" in shown.content.decode()
+    assert AuditLog.objects.filter(action="pii.phone_revealed", object_id=str(customer.pk)).exists()
+
+
+def test_policy_and_price_list_page(desk_client):
+    assert desk_client.get(reverse("intake:policy")).status_code == 200
