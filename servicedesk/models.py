@@ -421,7 +421,7 @@ class ExportKind(models.TextChoices):
 
 
 class ExportStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
+    PENDING = "pending", _("Queued")
     RUNNING = "running", _("Running")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")

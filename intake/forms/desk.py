@@ -22,13 +22,13 @@ class VisitForm(forms.Form):
     """Register an arrival in seconds: the purpose is all that is required."""
 
     purpose = forms.ChoiceField(label=_("Purpose"), choices=DESK_PURPOSES)
-    contact_name = forms.CharField(label=_("Name"), max_length=64, required=False)
+    contact_name = forms.CharField(label=_("Customer's name"), max_length=64, required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     queue_number = forms.CharField(label=_("Queue number"), max_length=16, required=False)
 
 
 class CustomerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=64)
+    name = forms.CharField(label=_("Customer's name"), max_length=64)
     phone = forms.CharField(label=_("Mobile or landline"), max_length=32)
     alt_phone = forms.CharField(label=_("Alternative contact"), max_length=32, required=False)
     customer_type = forms.ChoiceField(
