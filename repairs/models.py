@@ -306,3 +306,252 @@ class RepairTicket(TenantModel):
     @property
     def is_repeat(self) -> bool:
         return self.repeat_of_id is not None
+
+
+class TicketEvent(models.Model):
+    """The ticket's timeline: every transition and notable change, who and when (one row each)."""
+
+    ticket = models.ForeignKey(
+        RepairTicket,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("repair record"),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=24, blank=True)
+    to_status = models.CharField(_("to"), max_length=24, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    tenant_field = "ticket__point"
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action}"
+
+
+class PartLine(models.Model):
+    """A replaced part (更换配件明细): quantity × unit price; totals are derived from lines."""
+
+    ticket = models.ForeignKey(
+        RepairTicket,
+        on_delete=models.CASCADE,
+        related_name="part_lines",
+        verbose_name=_("repair record"),
+    )
+    part = models.ForeignKey(
+        Part,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("part"),
+    )
+    name = models.CharField(_("part"), max_length=100)
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    tenant_field = "ticket__point"
+
+    class Meta:
+        verbose_name = _("part line")
+        verbose_name_plural = _("part lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                name="part_line_quantity_positive", condition=models.Q(quantity__gte=1)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} × {self.quantity}"
+
+    @property
+    def total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+
+class ConsentKind(models.TextChoices):
+    SIGNATURE = "signature", _("Signed by the customer")
+    VERBAL = "verbal", _("Verbal consent by phone")
+
+
+class QuoteDecision(models.TextChoices):
+    PENDING = "pending", _("Waiting for the customer")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class Quote(models.Model):
+    """The out-of-warranty quote the customer must approve before any repair (DOMAIN 2 step 4)."""
+
+    ticket = models.OneToOneField(
+        RepairTicket,
+        on_delete=models.CASCADE,
+        related_name="quote",
+        verbose_name=_("repair record"),
+    )
+    labor_fee = models.DecimalField(
+        _("labor fee"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    labor_change_reason = models.CharField(
+        _("why the labor fee differs from the list"), max_length=255, blank=True
+    )
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=QuoteDecision.choices, default=QuoteDecision.PENDING
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    consent_kind = models.CharField(
+        _("consent"), max_length=16, choices=ConsentKind.choices, blank=True
+    )
+    signature_png = models.BinaryField(_("signature"), null=True, blank=True, editable=False)
+    verbal_called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("called by"),
+    )
+    verbal_called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    damage_acknowledged = models.BooleanField(
+        _("water or drop damage acknowledged in writing"), default=False
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    tenant_field = "ticket__point"
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.decision}"
+
+
+class Payment(models.Model):
+    """Payment at handover (DOMAIN 2 step 5): amount due derived from labor and part lines."""
+
+    ticket = models.OneToOneField(
+        RepairTicket,
+        on_delete=models.PROTECT,
+        related_name="payment",
+        verbose_name=_("repair record"),
+    )
+    amount_due = models.DecimalField(_("amount due"), max_digits=10, decimal_places=2)
+    amount_received = models.DecimalField(_("amount received"), max_digits=10, decimal_places=2)
+    change_given = models.DecimalField(_("change given"), max_digits=10, decimal_places=2)
+    invoice_number = models.CharField(_("invoice number"), max_length=64)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    tenant_field = "ticket__point"
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            # Exact arithmetic is the service's (Decimal); the database keeps the sums sane.
+            models.CheckConstraint(
+                name="payment_covers_amount_due",
+                condition=models.Q(amount_received__gte=models.F("amount_due"))
+                & models.Q(change_given__gte=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} ¥{self.amount_due}"
+
+
+class SatisfactionCard(models.Model):
+    """天使服务跟踪卡: offered at pickup; a rating 1–5 and a comment, or declined."""
+
+    ticket = models.OneToOneField(
+        RepairTicket,
+        on_delete=models.CASCADE,
+        related_name="satisfaction",
+        verbose_name=_("repair record"),
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    declined = models.BooleanField(_("declined"), default=False)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    tenant_field = "ticket__point"
+
+    class Meta:
+        verbose_name = _("satisfaction card")
+        verbose_name_plural = _("satisfaction cards")
+        constraints = [
+            models.CheckConstraint(
+                name="satisfaction_rating_or_declined",
+                condition=models.Q(declined=True, rating__isnull=True)
+                | models.Q(declined=False, rating__gte=1, rating__lte=5),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.rating}"
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("To send")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """Outbox (DOMAIN 2 step 4: the customer is told when the device is ready). Written in the
+    transaction of the change that causes it; sent by Celery with retries; never lost."""
+
+    ticket = models.ForeignKey(
+        RepairTicket,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("repair record"),
+    )
+    channel = models.CharField(_("channel"), max_length=16, default="sms")
+    to = models.CharField(_("to"), max_length=20)
+    text = models.CharField(_("text"), max_length=500)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    tenant_field = "ticket__point"
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="notification_status_created")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.to}"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from intake.models import Channel, Customer, CustomerType, Device, Purpose, Visit, VisitStatus
 from intake.phones import normalize_phone
 from intake.validators import clean_imei, clean_serial
+from repairs.events import event_opened
 from repairs.models import (
     ProofOfPurchase,
     RepairTicket,
@@ -421,6 +422,7 @@ def _ticket_open(
     )
     if visit is not None and visit.customer_id is None:
         Visit.objects.filter(pk=visit.pk).update(customer=customer)
+    event_opened(ticket=ticket, actor=actor)
     return ticket
 
 

@@ -232,6 +232,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "servicedesk.tasks.exports_sweep_task",
         "schedule": 300.0,
     },
+    "notifications-sweep": {
+        "task": "repairs.tasks.notifications_sweep_task",
+        "schedule": 60.0,
+    },
     "followups-monthly-report": {
         "task": "followups.tasks.callback_reports_task",
         "schedule": crontab(hour=1, minute=30),
@@ -246,6 +250,11 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 25},
     },
 }
+
+# Customer notifications (outbox): the sender class and its gateway.
+NOTIFICATION_SENDER = env.str("NOTIFICATION_SENDER", default="repairs.notifications.DatabaseSender")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 
 # Health: how old a heartbeat may be before the component counts as down.
 HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=15)

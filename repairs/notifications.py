@@ -1,0 +1,52 @@
+"""The notification outbox's senders. ``NOTIFICATION_SENDER`` names the class (dotted path):
+``DatabaseSender`` (default: logs and marks sent; for development and tests) or ``HttpSmsSender``
+(an SMS gateway reached over HTTP, configured by ``SMS_GATEWAY_URL`` and ``SMS_GATEWAY_TOKEN``)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+class SendError(Exception):
+    pass
+
+
+class DatabaseSender:
+    def send(self, notification) -> None:
+        logger.info(
+            "notification %s to %s: %s", notification.pk, notification.to, notification.text
+        )
+
+
+class HttpSmsSender:
+    def send(self, notification) -> None:
+        url = settings.SMS_GATEWAY_URL
+        if not url.startswith(("https://", "http://")):
+            raise SendError("SMS_GATEWAY_URL is not configured")
+        body = json.dumps({"to": notification.to, "text": notification.text}).encode()
+        request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting
+            url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                if response.status >= 300:
+                    raise SendError(f"gateway answered {response.status}")
+        except OSError as exc:
+            raise SendError(str(exc)) from exc
+
+
+def get_sender():
+    return import_string(settings.NOTIFICATION_SENDER)()

@@ -1,0 +1,68 @@
+"""DOMAIN 2 ticket states: every (state, action, role) triple. Allowed ones succeed; every other
+one is refused and changes nothing."""
+
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from repairs import transitions
+from repairs.models import Quote, RepairTicket, TicketEvent, TicketStatus
+from repairs.services import Payload, TransitionError, ticket_transition
+from servicedesk.models import Role
+from tests.factories import make_staff
+from tests.intake.conftest import open_ticket
+
+pytestmark = pytest.mark.django_db
+
+FULL = Payload(
+    fault_confirmed="主板供电异常",
+    repair_method="更换尾插并测试",
+    consent_kind="verbal",
+    reason="充电仍然不稳定",
+    tested_with_customer=True,
+    explanation_given=True,
+    amount_received=Decimal("1000"),
+    invoice_number="FP-001",
+    satisfaction_rating=5,
+)
+TRIPLES = list(itertools.product(TicketStatus.values, transitions.ACTIONS, list(Role)))
+
+
+@pytest.fixture
+def ticket_in(point):
+    def make(status):
+        ticket = open_ticket(
+            point, make_staff(Role.FRONT_DESK, point=point).user, purchase_days_ago=100
+        )
+        RepairTicket.objects.filter(pk=ticket.pk).update(status=status)
+        if status == TicketStatus.AWAITING_APPROVAL:
+            Quote.objects.create(ticket=ticket, labor_fee=Decimal("80"))
+        ticket.refresh_from_db()
+        return ticket
+
+    return make
+
+
+@pytest.mark.parametrize(("status", "action", "role"), TRIPLES, ids=["-".join(t) for t in TRIPLES])
+def test_every_state_action_role_triple(status, action, role, point, ticket_in):
+    ticket = ticket_in(status)
+    actor = make_staff(role, point=point, region=point.region).user
+    transition = transitions.find(status, action)
+    allowed = transition is not None and (role == Role.ADMIN or role in transition.roles)
+    if allowed:
+        moved = ticket_transition(
+            ticket=ticket, actor=actor, action=action, version=ticket.version, payload=FULL
+        )
+        assert moved.status == transition.target
+        assert moved.version == ticket.version + 1
+        assert TicketEvent.objects.filter(ticket=ticket, action=action, actor=actor).exists()
+    else:
+        with pytest.raises((TransitionError, PermissionDenied)):
+            ticket_transition(
+                ticket=ticket, actor=actor, action=action, version=ticket.version, payload=FULL
+            )
+        unchanged = RepairTicket.objects.get(pk=ticket.pk)
+        assert (unchanged.status, unchanged.version) == (status, ticket.version)
+        assert not TicketEvent.objects.filter(ticket=ticket, action=action).exists()
