@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class RepairsConfig(AppConfig):
     name = "repairs"
     verbose_name = _("Repairs")
+
+    def ready(self):
+        from servicedesk import navigation
+        from servicedesk.models import Role
+
+        navigation.register(
+            "repairs:technician_queue",
+            _("Workshop"),
+            [Role.TECHNICIAN, Role.SUPERVISOR, Role.SERVICE_MANAGER],
+            order=20,
+        )
+        navigation.register(
+            "repairs:pickup",
+            _("Pickup"),
+            [Role.FRONT_DESK, Role.SUPERVISOR, Role.SERVICE_MANAGER],
+            order=25,
+        )

@@ -19,3 +19,21 @@ def ticket_earlier_repairs(*, user, ticket: RepairTicket) -> QuerySet[RepairTick
         .filter(device=ticket.device, created_at__lt=ticket.created_at)
         .order_by("-created_at")[:10]
     )
+
+
+def technician_queue(*, user) -> QuerySet[RepairTicket]:
+    """Tickets waiting for a technician, oldest first (DOMAIN 2 step 4)."""
+    from repairs.models import TicketStatus
+
+    return (
+        scoped(RepairTicket, user)
+        .filter(
+            status__in=[TicketStatus.REGISTERED, TicketStatus.DIAGNOSING, TicketStatus.REPAIRING]
+        )
+        .select_related("customer", "device", "technician__staff_profile")
+        .order_by("created_at", "id")
+    )
+
+
+def ticket_timeline(*, ticket: RepairTicket):
+    return ticket.events.select_related("actor__staff_profile").order_by("at", "id")

@@ -61,3 +61,7 @@ def available(status: str, role: str | None) -> list[Transition]:
     return [
         t for t in TRANSITIONS if t.source == status and (role == Role.ADMIN or role in t.roles)
     ]
+
+
+def label(action: str):
+    return next((t.label for t in TRANSITIONS if t.action == action), action)

@@ -6,4 +6,7 @@ app_name = "repairs"
 urlpatterns = [
     path("<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("<int:pk>/warranty/", views.ticket_override, name="ticket_override"),
+    path("<int:pk>/action/", views.ticket_action, name="ticket_action"),
+    path("workbench/", views.technician_queue, name="technician_queue"),
+    path("pickup/", views.pickup, name="pickup"),
 ]

@@ -3,17 +3,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from intake.forms.desk import OverrideForm
 from intake.services import desk
-from repairs import selectors
-from repairs.models import RepairTicket, WarrantyStatus
+from repairs import selectors, services, transitions
+from repairs.models import Part, RepairTicket, RepairType, WarrantyStatus
 from servicedesk.models import SUPERVISING_ROLES, Role
-from servicedesk.permissions import check_role, has_role
-from servicedesk.tenancy import get_scoped_or_404
+from servicedesk.permissions import check_role, has_role, role_required
+from servicedesk.tenancy import get_scoped_or_404, user_role
 
 VIEW = (
     Role.FRONT_DESK,
@@ -51,13 +52,119 @@ def ticket_detail(request, pk: int):
     return render(
         request,
         "repairs/ticket_detail.html",
-        {
-            "ticket": ticket,
-            "earlier": selectors.ticket_earlier_repairs(user=request.user, ticket=ticket),
-            "override_form": form if can_override else None,
-            "out_of_warranty": ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY,
-        },
+        _detail_context(request, ticket) | {"override_form": form if can_override else None},
     )
+
+
+def _detail_context(request, ticket, errors=None, posted=None) -> dict:
+    role = user_role(request.user)
+    read_only = request.staff is not None and request.staff.is_read_only
+    return {
+        "ticket": ticket,
+        "earlier": selectors.ticket_earlier_repairs(user=request.user, ticket=ticket),
+        "out_of_warranty": ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY,
+        "actions": [] if read_only else transitions.available(ticket.status, role),
+        "timeline": selectors.ticket_timeline(ticket=ticket),
+        "part_lines": list(ticket.part_lines.all()),
+        "parts_total": services.parts_total(ticket),
+        "amount_due": services.amount_due(ticket),
+        "quote": getattr(ticket, "quote", None),
+        "notifications": ticket.notifications.all(),
+        "repair_types": RepairType.objects.filter(point=ticket.point, is_active=True),
+        "parts": Part.objects.filter(point=ticket.point, is_active=True).order_by(
+            "model_name", "code"
+        ),
+        "errors": errors or {},
+        "posted": posted or {},
+        "part_rows": range(3),
+    }
+
+
+def _payload(data) -> services.Payload:
+    def text(name):
+        return str(data.get(name, ""))[:2000]
+
+    def number(name):
+        value = data.get(name, "")
+        return int(value) if str(value).isdigit() else None
+
+    parts = []
+    for index in range(3):
+        part_id = number(f"part_{index}")
+        if part_id:
+            parts.append(services.PartLineInput(part_id, number(f"quantity_{index}") or 1))
+    return services.Payload(
+        fault_confirmed=text("fault_confirmed"),
+        repair_type_id=number("repair_type"),
+        labor_fee=services.parse_money(data.get("labor_fee", "")),
+        labor_change_reason=text("labor_change_reason"),
+        parts=parts,
+        repair_method=text("repair_method"),
+        consent_kind=text("consent_kind"),
+        signature_data_url=str(data.get("signature", ""))[: 400 * 1024],
+        damage_acknowledged=data.get("damage_acknowledged") == "on",
+        reason=text("reason"),
+        tested_with_customer=data.get("tested_with_customer") == "on",
+        explanation_given=data.get("explanation_given") == "on",
+        amount_received=services.parse_money(data.get("amount_received", "")),
+        invoice_number=text("invoice_number"),
+        satisfaction_rating=number("satisfaction_rating"),
+        satisfaction_comment=text("satisfaction_comment"),
+        satisfaction_declined=data.get("satisfaction_declined") == "on",
+    )
+
+
+@login_required
+def ticket_action(request, pk: int):
+    """One transition of the ticket (see ``repairs.transitions``), from the ticket page."""
+    ticket = get_scoped_or_404(RepairTicket.objects.select_related("point"), request.user, pk=pk)
+    check_role(request.user, VIEW)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    action = request.POST.get("action", "")
+    version = request.POST.get("version", "")
+    try:
+        services.ticket_transition(
+            ticket=ticket,
+            actor=request.user,
+            action=action,
+            version=int(version) if version.isdigit() else -1,
+            payload=_payload(request.POST),
+        )
+    except ValidationError as exc:
+        ticket.refresh_from_db()
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        messages.error(request, _("Please correct the marked fields."))
+        context = _detail_context(request, ticket, errors=errors, posted=request.POST)
+        context["failed_action"] = action
+        context["general_errors"] = errors.get("__all__", [])
+        return render(request, "repairs/ticket_detail.html", context, status=200)
+    except (services.TransitionError, PermissionDenied) as exc:
+        messages.error(request, str(exc) or _("You are not allowed to do this."))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": transitions.label(action)})
+    return redirect("repairs:ticket_detail", pk=ticket.pk)
+
+
+@role_required(Role.TECHNICIAN, *SUPERVISING_ROLES)
+def technician_queue(request):
+    tickets = selectors.technician_queue(user=request.user)
+    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    return render(request, "repairs/technician_queue.html", {"page": page})
+
+
+@role_required(Role.FRONT_DESK, *SUPERVISING_ROLES)
+def pickup(request):
+    """Scan or type the pickup slip's ticket number to find the ticket for handover."""
+    number = request.GET.get("number", "").strip().upper()[:32]
+    if number:
+        ticket = selectors.ticket_list(user=request.user).filter(number=number).first()
+        if ticket is not None:
+            return redirect("repairs:ticket_detail", pk=ticket.pk)
+        messages.error(
+            request, _("No repair record %(number)s at your point.") % {"number": number}
+        )
+    return render(request, "repairs/pickup.html", {"number": number})
 
 
 @login_required

@@ -3,7 +3,14 @@ from servicedesk.models import Role
 from tests.factories import CustomerFactory, make_staff
 from tests.intake.conftest import open_ticket
 
-PLAIN_URLS = {"intake:board", "intake:search", "intake:customer_create", "intake:policy"}
+PLAIN_URLS = {
+    "intake:board",
+    "intake:search",
+    "intake:customer_create",
+    "intake:policy",
+    "repairs:technician_queue",
+    "repairs:pickup",
+}
 
 OBJECT_URLS = {
     "intake:visit_serve": lambda f: {"pk": f["visit"].pk},
@@ -16,6 +23,7 @@ OBJECT_URLS = {
     "intake:device_detail": lambda f: {"pk": f["device"].pk},
     "repairs:ticket_detail": lambda f: {"pk": f["ticket"].pk},
     "repairs:ticket_override": lambda f: {"pk": f["ticket"].pk},
+    "repairs:ticket_action": lambda f: {"pk": f["ticket"].pk},
 }
 
 

@@ -1,0 +1,73 @@
+"""The repair record's pages through the test client with real roles."""
+
+import pytest
+from django.urls import reverse
+
+from repairs.models import RepairTicket, TicketStatus
+from servicedesk.models import Role
+from tests.intake.conftest import open_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ticket(point, staff_of):
+    return open_ticket(point, staff_of(Role.FRONT_DESK).user)
+
+
+def post_action(client, ticket, action, **data):
+    ticket.refresh_from_db()
+    return client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        {"action": action, "version": ticket.version, **data},
+    )
+
+
+def test_technician_walks_the_ticket_from_the_ticket_page(client, ticket, staff_of):
+    client.force_login(staff_of(Role.TECHNICIAN).user)
+    page = client.get(reverse("repairs:ticket_detail", args=[ticket.pk]))
+    assert [t.action for t in page.context["actions"]] == ["start_diagnosis"]
+    assert post_action(client, ticket, "start_diagnosis").status_code == 302
+    assert post_action(client, ticket, "diagnose", fault_confirmed="尾插氧化").status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.REPAIRING
+
+
+def test_a_missing_field_is_shown_in_the_form_and_nothing_moves(client, ticket, staff_of):
+    client.force_login(staff_of(Role.TECHNICIAN).user)
+    post_action(client, ticket, "start_diagnosis")
+    response = post_action(client, ticket, "diagnose", fault_confirmed="", labor_fee="abc")
+    assert response.status_code == 200
+    assert "fault_confirmed" in response.context["errors"]
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.DIAGNOSING
+
+
+def test_front_desk_cannot_do_the_technicians_step(client, ticket, staff_of):
+    client.force_login(staff_of(Role.FRONT_DESK).user)
+    response = post_action(client, ticket, "start_diagnosis")
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.REGISTERED
+
+
+def test_workshop_queue_oldest_first_with_constant_queries(
+    client, point, staff_of, django_assert_max_num_queries
+):
+    desk = staff_of(Role.FRONT_DESK).user
+    first = open_ticket(point, desk, imei="", serial="AAA111")
+    for n in range(15):
+        open_ticket(point, desk, imei="", serial=f"BBB{n:03d}")
+    client.force_login(staff_of(Role.TECHNICIAN).user)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("repairs:technician_queue"))
+    assert next(iter(response.context["page"])) == first
+
+
+def test_pickup_by_scanned_ticket_number(client, ticket, staff_of):
+    client.force_login(staff_of(Role.FRONT_DESK).user)
+    response = client.get(reverse("repairs:pickup"), {"number": ticket.number.lower()})
+    assert response["Location"] == reverse("repairs:ticket_detail", args=[ticket.pk])
+    missing = client.get(reverse("repairs:pickup"), {"number": "XX99-000001"})
+    assert missing.status_code == 200
+    assert RepairTicket.objects.count() == 1
