@@ -14,10 +14,12 @@ import csv
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from repairs.models import RepairTicket, WarrantyStatus
 from servicedesk.exports import csv_safe
@@ -100,10 +102,34 @@ COLUMNS: list[Column] = [
     Column("repair_method", "维修措施", _sql_text("t.repair_method"), "repair_method"),
     Column("labor_fee", "工时费", "to_char(t.labor_fee, 'FM999999990.00')", "labor_fee", _money),
     Column(
+        "parts",
+        "更换配件",
+        _sql_text(
+            "(SELECT string_agg(pl.name || ' x' || pl.quantity, '; ' ORDER BY pl.id)"
+            " FROM repairs_partline pl WHERE pl.ticket_id = t.id)"
+        ),
+        "parts_summary",
+    ),
+    Column(
+        "parts_fee",
+        "配件费",
+        "to_char(COALESCE((SELECT sum(pl.unit_price * pl.quantity) FROM repairs_partline pl"
+        " WHERE pl.ticket_id = t.id), 0), 'FM999999990.00')",
+        "parts_fee",
+        _money,
+    ),
+    Column(
         "technician",
         "维修工程师",
         _sql_text("sp.display_name"),
         "technician__staff_profile__display_name",
+    ),
+    Column(
+        "satisfaction",
+        "满意度评分",
+        "COALESCE((SELECT sc.rating::text FROM repairs_satisfactioncard sc"
+        " WHERE sc.ticket_id = t.id), '')",
+        "satisfaction__rating",
     ),
     Column(
         "repeat_repair",
@@ -165,18 +191,54 @@ def write_rows(handle, *, point: ServicePoint, date_from: dt.date, date_to: dt.d
 
 
 def rows(queryset: QuerySet, tz: ZoneInfo, chunk_size: int = 2000) -> Iterator[list]:
-    """Ticket rows in ``COLUMNS`` order from a server-side cursor (the portable reader)."""
+    """Ticket rows in ``COLUMNS`` order from a server-side cursor (the portable reader); part
+    lines are fetched once per chunk of tickets."""
+    from repairs.models import PartLine
+
+    fee = (
+        PartLine.objects.filter(ticket=OuterRef("pk"))
+        .values("ticket")
+        .annotate(s=Sum(F("unit_price") * F("quantity")))
+        .values("s")
+    )
+    queryset = queryset.annotate(
+        parts_fee=Coalesce(Subquery(fee), Value(Decimal("0")), output_field=DecimalField()),
+        parts_summary=Value(""),
+    )
     paths = [column.source for column in COLUMNS]
     imei = next(i for i, c in enumerate(COLUMNS) if c.key == "imei")
-    for values in (
+    parts = next(i for i, c in enumerate(COLUMNS) if c.key == "parts")
+    chunk: list = []
+    stream = (
         queryset.order_by("created_at", "id")
-        .values_list(*paths, "device__serial_number")
+        .values_list(*paths, "device__serial_number", "pk")
         .iterator(chunk_size=chunk_size)
+    )
+    for values in stream:
+        chunk.append(values)
+        if len(chunk) >= chunk_size:
+            yield from _render_chunk(chunk, tz, imei, parts)
+            chunk = []
+    if chunk:
+        yield from _render_chunk(chunk, tz, imei, parts)
+
+
+def _render_chunk(chunk: list, tz: ZoneInfo, imei: int, parts: int) -> Iterator[list]:
+    from repairs.models import PartLine
+
+    lines: dict[int, list[str]] = {}
+    for ticket_id, name, quantity in (
+        PartLine.objects.filter(ticket_id__in=[values[-1] for values in chunk])
+        .order_by("id")
+        .values_list("ticket_id", "name", "quantity")
     ):
+        lines.setdefault(ticket_id, []).append(f"{name} x{quantity}")
+    for values in chunk:
         row = [
             column.render(value, tz) if column.render else ("" if value is None else value)
             for column, value in zip(COLUMNS, values, strict=False)
         ]
         if not row[imei]:
-            row[imei] = values[-1]
+            row[imei] = values[-2]
+        row[parts] = "; ".join(lines.get(values[-1], []))
         yield row

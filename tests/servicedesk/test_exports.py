@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from repairs.models import WarrantyStatus
+from repairs.models import PartLine, SatisfactionCard, WarrantyStatus
 from servicedesk.exporting import export_request, export_run, job_path, monthly_exports_due
 from servicedesk.models import AuditLog, ExportJob, ExportKind, ExportStatus, Role
 from servicedesk.tasks import export_run_task
@@ -47,6 +47,11 @@ def hostile_ticket(point, staff_of):
     ticket.labor_fee = Decimal("80.00")
     ticket.technician = technician.user
     ticket.save()
+    PartLine.objects.create(
+        ticket=ticket, name="@SUM(1) 屏幕", quantity=1, unit_price=Decimal("620.50")
+    )
+    PartLine.objects.create(ticket=ticket, name="螺丝", quantity=4, unit_price=Decimal("0.35"))
+    SatisfactionCard.objects.create(ticket=ticket, rating=4)
     device = ticket.device
     device.model_name = "@SUM(A1)"
     device.imei = "490154203237518"
@@ -82,7 +87,10 @@ def test_exported_file_has_every_column_bom_and_no_runnable_formula(
         "故障确认",
         "维修措施",
         "工时费",
+        "更换配件",
+        "配件费",
         "维修工程师",
+        "满意度评分",
         "返修",
     ]
     assert row == [
@@ -99,7 +107,10 @@ def test_exported_file_has_every_column_bom_and_no_runnable_formula(
         "'+1 主板故障",
         "'-2 更换屏幕",
         "80.00",
+        "'@SUM(1) 屏幕 x1; 螺丝 x4",
+        "621.90",
         "李工",
+        "4",
         "0",
     ]
     written = AuditLog.objects.get(action="export.written")
