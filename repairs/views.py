@@ -185,3 +185,39 @@ def ticket_override(request, pk: int):
     else:
         messages.error(request, _("Choose a decision and give the reason."))
     return redirect("repairs:ticket_detail", pk=ticket.pk)
+
+
+PRINT_KINDS = {"customer-copy", "pickup-slip"}
+
+
+@login_required
+def ticket_print(request, pk: int, kind: str):
+    """Print-ready customer copy (顾客联) and pickup slip (取机单), A5 or 80 mm receipt per the
+    point's setting, with the ticket number as a QR code to scan at pickup."""
+    import segno
+    from django.http import Http404
+    from django.utils.safestring import mark_safe
+
+    ticket = get_scoped_or_404(
+        RepairTicket.objects.select_related(
+            "point", "customer", "device", "created_by__staff_profile"
+        ),
+        request.user,
+        pk=pk,
+    )
+    check_role(request.user, VIEW)
+    if kind not in PRINT_KINDS:
+        raise Http404
+    qr = mark_safe(segno.make(ticket.number, error="m").svg_inline(scale=3))  # noqa: S308 - generated SVG
+    return render(
+        request,
+        "repairs/print.html",
+        {
+            "ticket": ticket,
+            "kind": kind,
+            "qr": qr,
+            "receipt": ticket.point.print_format == "receipt80",
+            "part_lines": list(ticket.part_lines.all()),
+            "amount_due": services.amount_due(ticket),
+        },
+    )

@@ -71,3 +71,20 @@ def test_pickup_by_scanned_ticket_number(client, ticket, staff_of):
     missing = client.get(reverse("repairs:pickup"), {"number": "XX99-000001"})
     assert missing.status_code == 200
     assert RepairTicket.objects.count() == 1
+
+
+@pytest.mark.parametrize("kind", ["customer-copy", "pickup-slip"])
+def test_print_pages_carry_the_number_as_a_qr_code_and_the_data_notice(
+    client, ticket, staff_of, kind
+):
+    client.force_login(staff_of(Role.FRONT_DESK).user)
+    response = client.get(reverse("repairs:ticket_print", args=[ticket.pk, kind]))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert ticket.number in text and "<svg" in text and "数据" in text
+    assert ticket.point.address in text and ticket.point.phone in text
+
+
+def test_unknown_print_kind_is_404(client, ticket, staff_of):
+    client.force_login(staff_of(Role.FRONT_DESK).user)
+    assert client.get(reverse("repairs:ticket_print", args=[ticket.pk, "x"])).status_code == 404

@@ -24,6 +24,7 @@ OBJECT_URLS = {
     "repairs:ticket_detail": lambda f: {"pk": f["ticket"].pk},
     "repairs:ticket_override": lambda f: {"pk": f["ticket"].pk},
     "repairs:ticket_action": lambda f: {"pk": f["ticket"].pk},
+    "repairs:ticket_print": lambda f: {"pk": f["ticket"].pk, "kind": "pickup-slip"},
 }
 
 
