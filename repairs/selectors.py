@@ -37,3 +37,19 @@ def technician_queue(*, user) -> QuerySet[RepairTicket]:
 
 def ticket_timeline(*, ticket: RepairTicket):
     return ticket.events.select_related("actor__staff_profile").order_by("at", "id")
+
+
+def ticket_public_status(*, number: str, last_four: str) -> RepairTicket | None:
+    """Self-service status (no login): the ticket only when the number and the last four digits
+    of the contact phone both match; otherwise None, whether or not the ticket exists."""
+    from intake.phones import last_four as phone_last_four
+
+    number = number.strip().upper()[:32]
+    digits = "".join(ch for ch in last_four if ch.isdigit())
+    if len(digits) != 4 or not number:
+        return None
+    ticket = RepairTicket.objects.select_related("point", "customer").filter(number=number).first()
+    if ticket is None:
+        return None
+    phones = {phone_last_four(ticket.contact_phone), phone_last_four(ticket.customer.phone)}
+    return ticket if digits in phones else None

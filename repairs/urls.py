@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/print/<slug:kind>/", views.ticket_print, name="ticket_print"),
     path("workbench/", views.technician_queue, name="technician_queue"),
     path("pickup/", views.pickup, name="pickup"),
+    path("status/", views.status_lookup, name="status_lookup"),
 ]

@@ -221,3 +221,32 @@ def ticket_print(request, pk: int, kind: str):
             "amount_due": services.amount_due(ticket),
         },
     )
+
+
+STATUS_LOOKUPS_PER_WINDOW = 10
+STATUS_WINDOW_SECONDS = 600
+
+
+def status_lookup(request):
+    """Public self-service status (fewer "is it ready?" calls): ticket number + last four digits
+    of the phone; shows only the state, the estimated time and the point's address and hours.
+    Rate-limited per address; a wrong pair and an unknown ticket get the same answer."""
+    from django.core.cache import cache
+
+    ticket, tried, limited = None, False, False
+    if request.method == "POST":
+        key = f"status-lookup:{request.META.get('REMOTE_ADDR', '')}"
+        cache.add(key, 0, STATUS_WINDOW_SECONDS)
+        if cache.incr(key) > STATUS_LOOKUPS_PER_WINDOW:
+            limited = True
+        else:
+            tried = True
+            ticket = selectors.ticket_public_status(
+                number=request.POST.get("number", ""), last_four=request.POST.get("last_four", "")
+            )
+    response = render(
+        request, "repairs/status.html", {"ticket": ticket, "tried": tried, "limited": limited}
+    )
+    if limited:
+        response.status_code = 429
+    return response

@@ -88,3 +88,29 @@ def test_print_pages_carry_the_number_as_a_qr_code_and_the_data_notice(
 def test_unknown_print_kind_is_404(client, ticket, staff_of):
     client.force_login(staff_of(Role.FRONT_DESK).user)
     assert client.get(reverse("repairs:ticket_print", args=[ticket.pk, "x"])).status_code == 404
+
+
+def test_self_service_status_shows_only_the_state_for_the_right_pair(client, ticket):
+    url = reverse("repairs:status_lookup")
+    right = client.post(url, {"number": ticket.number, "last_four": ticket.contact_phone[-4:]})
+    text = right.content.decode()
+    assert right.status_code == 200 and ticket.get_status_display() in text
+    assert ticket.customer.name not in text and ticket.fault_description not in text
+    wrong = f"{(int(ticket.contact_phone[-4:]) + 1) % 10000:04d}"
+    wrong_pair = client.post(url, {"number": ticket.number, "last_four": wrong}).content.decode()
+    unknown = client.post(url, {"number": "ZZ99-999999", "last_four": wrong}).content.decode()
+    assert "没有找到" in wrong_pair or "No repair" in wrong_pair
+    strip = lambda html: html.split('name="csrfmiddlewaretoken"')[0]  # noqa: E731
+    assert strip(wrong_pair) == strip(unknown)
+
+
+def test_self_service_status_is_rate_limited(client, ticket, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    url = reverse("repairs:status_lookup")
+    codes = [
+        client.post(url, {"number": ticket.number, "last_four": "0000"}).status_code
+        for _ in range(12)
+    ]
+    assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]

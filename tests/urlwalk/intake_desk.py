@@ -10,6 +10,7 @@ PLAIN_URLS = {
     "intake:policy",
     "repairs:technician_queue",
     "repairs:pickup",
+    "repairs:status_lookup",
 }
 
 OBJECT_URLS = {
