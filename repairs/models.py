@@ -341,6 +341,16 @@ class TicketEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.action}"
 
+    @property
+    def action_label(self):
+        from repairs.transitions import label
+
+        return _("Opened") if self.action == "open" else label(self.action)
+
+    @property
+    def to_label(self):
+        return TicketStatus(self.to_status).label if self.to_status in TicketStatus.values else ""
+
 
 class PartLine(models.Model):
     """A replaced part (更换配件明细): quantity × unit price; totals are derived from lines."""
