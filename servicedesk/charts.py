@@ -47,7 +47,7 @@ def line_chart(
         f'<line x1="{pad_left}" y1="{y(0):.1f}" x2="{width - pad_right}" y2="{y(0):.1f}" '
         'stroke="#ced4da" stroke-width="1"/>',
         f'<text x="{pad_left - 4}" y="{y(top) + 4:.1f}" text-anchor="end" font-size="9" '
-        f'fill="#6c757d">{_fmt(top)}{escape(unit)}</text>',
+        f'fill="#6c757d">{_fmt(top)}</text>',
         f'<text x="{pad_left - 4}" y="{y(0) + 3:.1f}" text-anchor="end" font-size="9" '
         f'fill="#6c757d">0</text>',
     ]
