@@ -126,3 +126,31 @@ def audit_customer_phone_revealed(*, actor, customer) -> AuditLog:
         obj=customer,
         summary=customer.name[:100],
     )
+
+
+def audit_compensation_decided(*, actor, offer) -> AuditLog:
+    """DOMAIN 5: approvals (and refusals) of compensation above the offering role's limit."""
+    return _write(
+        actor=actor,
+        action="complaint.compensation_decided",
+        point=offer.complaint.point,
+        obj=offer,
+        summary=f"¥{offer.amount} {offer.status}",
+        detail={
+            "amount": str(offer.amount),
+            "status": offer.status,
+            "complaint": offer.complaint_id,
+        },
+    )
+
+
+def audit_complaint_reassigned(*, actor, complaint, previous_owner_id: int | None) -> AuditLog:
+    """DOMAIN 5: an explicit transfer of a complaint's ownership (首问责任制)."""
+    return _write(
+        actor=actor,
+        action="complaint.reassigned",
+        point=complaint.point,
+        obj=complaint,
+        summary=f"{previous_owner_id} -> {complaint.owner_id}",
+        detail={"from": previous_owner_id, "to": complaint.owner_id},
+    )

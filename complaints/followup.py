@@ -1,0 +1,23 @@
+"""The one interface between complaints and the follow-up module (DOMAIN 5, 6).
+
+After resolution a callback asks within N days whether the customer is satisfied with the outcome
+(回访员三天内再次回访). For now this records the due date on the complaint, which the supervisor
+queue shows; the follow-up module will take this function over and create a real callback."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from complaints.models import Complaint
+
+
+def schedule_complaint_callback(*, complaint: Complaint) -> dt.date:
+    """Record by when the complaint callback is due: the point's ``complaint_callback_days``
+    after the resolution, counted in the point's local dates."""
+    from complaints.services import local_date
+
+    resolved = local_date(complaint.point, complaint.resolved_at)
+    due = resolved + dt.timedelta(days=complaint.point.complaint_callback_days)
+    Complaint.objects.filter(pk=complaint.pk).update(callback_due_on=due)
+    complaint.callback_due_on = due
+    return due
