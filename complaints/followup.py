@@ -1,8 +1,8 @@
 """The one interface between complaints and the follow-up module (DOMAIN 5, 6).
 
 After resolution a callback asks within N days whether the customer is satisfied with the outcome
-(回访员三天内再次回访). For now this records the due date on the complaint, which the supervisor
-queue shows; the follow-up module will take this function over and create a real callback."""
+(回访员三天内再次回访). This records the due date on the complaint (shown in the supervisor
+queue) and asks the follow-up module to schedule the callback itself."""
 
 from __future__ import annotations
 
@@ -20,4 +20,9 @@ def schedule_complaint_callback(*, complaint: Complaint) -> dt.date:
     due = resolved + dt.timedelta(days=complaint.point.complaint_callback_days)
     Complaint.objects.filter(pk=complaint.pk).update(callback_due_on=due)
     complaint.callback_due_on = due
+    from followups.services import callback_schedule_for_complaint
+
+    callback_schedule_for_complaint(
+        point=complaint.point, customer=complaint.customer, resolved_at=complaint.resolved_at
+    )
     return due

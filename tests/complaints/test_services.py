@@ -187,7 +187,7 @@ def test_resolving_needs_the_customers_choice(complaint, owner):
 
 def test_special_attention_starts_the_day_after_resolution_in_local_time(complaint, owner):
     walk_to_proposed(complaint, owner.user)
-    # 2026-03-02 17:30 UTC is 2026-03-03 01:30 in Shanghai: resolved on the 3rd, marked from the 4th.
+    # 17:30 UTC on the 2nd is 01:30 on the 3rd in Shanghai: resolved the 3rd, marked from the 4th.
     with time_machine.travel(dt.datetime(2026, 3, 2, 17, 30, tzinfo=dt.UTC), tick=False):
         services.transition(
             complaint=complaint, actor=owner.user, action="resolve", resolution="ok"
@@ -200,6 +200,9 @@ def test_special_attention_starts_the_day_after_resolution_in_local_time(complai
     assert complaint.callback_due_on == dt.date(2026, 3, 3) + dt.timedelta(
         days=complaint.point.complaint_callback_days
     )
+    from followups.models import Callback
+
+    assert Callback.objects.filter(customer=customer, kind="complaint").count() == 1
 
 
 def test_complaint_callback_days_is_a_point_setting(complaint, owner, point):
