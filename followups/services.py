@@ -344,10 +344,8 @@ def _save_answers(callback: Callback, answers: dict[int, object]) -> None:
 def on_dissatisfied(*, callback: Callback, actor, now: dt.datetime) -> None:
     """DOMAIN 6: dissatisfaction found in a callback becomes a complaint the same day, owned by
     the supervisor's queue. The complaint module provides ``complaint_open``."""
-    try:
-        from complaints.services import complaint_open
-    except ImportError:  # complaints not installed: nothing to hand over to
-        return
+    from complaints.services import complaint_open
+
     complaint_open(
         point=callback.point,
         actor=actor,
@@ -356,6 +354,7 @@ def on_dissatisfied(*, callback: Callback, actor, now: dt.datetime) -> None:
         source="callback",
         summary=callback.dissatisfaction_reason,
         ticket=callback.ticket,
+        now=now,
     )
 
 

@@ -273,6 +273,9 @@ class RepairTicket(TenantModel):
         editable=False,
         help_text=_("One-time token of the intake form: a double submit opens one ticket."),
     )
+    pickup_signature_png = models.BinaryField(
+        _("customer's pickup signature"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("intake at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)

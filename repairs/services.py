@@ -80,6 +80,9 @@ def parts_total(ticket: RepairTicket) -> Decimal:
 def amount_due(ticket: RepairTicket) -> Decimal:
     """Out of warranty the customer pays labor plus parts; in warranty nothing. Always derived
     from the lines, never typed in."""
+    if ticket.status in (TicketStatus.QUOTE_REFUSED, TicketStatus.RETURNED_UNREPAIRED):
+        # Returned unrepaired: only the point's fee rule for a refused quote (often none).
+        return ticket.point.refused_quote_fee.quantize(Decimal("0.01"))
     if ticket.warranty_status != WarrantyStatus.OUT_OF_WARRANTY:
         return Decimal("0.00")
     return (ticket.labor_fee + parts_total(ticket)).quantize(Decimal("0.01"))
@@ -305,14 +308,21 @@ def _pass_qa(ticket, actor, p: Payload, now) -> str:
     return ""
 
 
-def _handover_checks(ticket, actor, p: Payload, now) -> None:
+def _take_payment_and_card(ticket, actor, p: Payload, now, *, signature_required: bool) -> None:
+    """The handover's checks (DOMAIN 2 step 5–6): tested in front of the customer, the customer's
+    pickup signature (取机签字), payment of the derived amount with change and invoice, and the
+    satisfaction card (rating or declined)."""
     errors = {}
     if not p.tested_with_customer:
         errors["tested_with_customer"] = [_("Test the device in front of the customer first.")]
-    if not p.explanation_given:
-        errors["explanation_given"] = [_("Explain what was done and how to use the device.")]
+    signature = None
+    if signature_required:
+        try:
+            signature = _decode_signature(p.signature_data_url)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if (
-        p.satisfaction_declined is False
+        not p.satisfaction_declined
         and p.satisfaction_rating is not None
         and not 1 <= p.satisfaction_rating <= 5
     ):
@@ -325,6 +335,7 @@ def _handover_checks(ticket, actor, p: Payload, now) -> None:
             errors["invoice_number"] = [_("Enter the invoice number.")]
     if errors:
         raise ValidationError(errors)
+    ticket.pickup_signature_png = signature
     if due > 0:
         Payment.objects.create(
             ticket=ticket,
@@ -346,17 +357,19 @@ def _handover_checks(ticket, actor, p: Payload, now) -> None:
 
 
 def _hand_over(ticket, actor, p: Payload, now) -> str:
-    _handover_checks(ticket, actor, p, now)
+    if not p.explanation_given:
+        raise ValidationError(
+            {"explanation_given": [_("Explain what was done and how to use the device.")]}
+        )
+    _take_payment_and_card(ticket, actor, p, now, signature_required=True)
     ticket.handed_over_at = now
     return ""
 
 
 def _return_unrepaired(ticket, actor, p: Payload, now) -> str:
-    """The customer refused the quote: the device goes back unrepaired (a handover too)."""
-    if not p.tested_with_customer:
-        raise ValidationError(
-            {"tested_with_customer": [_("Show the customer the device is as it came.")]}
-        )
+    """The customer refused the quote: the device goes back unrepaired (a handover too), with
+    the point's fee rule for a refused quote, the pickup signature and the satisfaction card."""
+    _take_payment_and_card(ticket, actor, p, now, signature_required=True)
     ticket.handed_over_at = now
     return ""
 

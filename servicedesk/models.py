@@ -192,6 +192,16 @@ class ServicePoint(models.Model):
         validators=[MinValueValidator(0)],
     )
 
+    # DOMAIN 2: a refused quote returns the device unrepaired, with the point's fee rule
+    refused_quote_fee = models.DecimalField(
+        _("inspection fee when a quote is refused"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+        help_text=_("0 means the device goes back free of charge."),
+    )
+
     # DOMAIN 2 and 4
     repeat_repair_days = models.PositiveSmallIntegerField(
         _("repeat-repair window (days)"),

@@ -31,6 +31,7 @@ POINT_SETTING_FIELDS = (
     "compensation_limit_hotline",
     "compensation_limit_supervisor",
     "compensation_limit_manager",
+    "refused_quote_fee",
     "repeat_repair_days",
     "answer_within_rings",
     "hold_check_seconds",

@@ -23,6 +23,16 @@ from tests.intake.conftest import open_ticket
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+def sign(page, action):
+    pad = page.locator(f"form:has(input[value={action}]) canvas.signature-pad")
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 40)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 25, box["y"] + 40 + (step % 3) * 20)
+    page.mouse.up()
+
+
 def act(page, label):
     page.click(f"form.js-action-form button[type=submit]:has-text('{label}')")
     page.wait_for_load_state()
@@ -59,13 +69,7 @@ def test_out_of_warranty_repair_walk(browser, live_server, point, staff_of):
 
     counter = session(desk.user)
     assert "¥700.00" in counter.content()
-    pad = counter.locator("form:has(input[value=approve_quote]) canvas.signature-pad")
-    box = pad.bounding_box()
-    counter.mouse.move(box["x"] + 20, box["y"] + 40)
-    counter.mouse.down()
-    for step in range(1, 12):
-        counter.mouse.move(box["x"] + 20 + step * 25, box["y"] + 40 + (step % 3) * 20)
-    counter.mouse.up()
+    sign(counter, "approve_quote")
     act(counter, "顾客同意报价")
     assert bytes(Quote.objects.get(ticket=ticket).signature_png).startswith(b"\x89PNG")
 
@@ -84,6 +88,7 @@ def test_out_of_warranty_repair_walk(browser, live_server, point, staff_of):
     counter.fill("input[name=invoice_number]", "No.00012345")
     counter.check("input[name=satisfaction_rating][value='5']")
     counter.fill("input[name=satisfaction_comment]", "服务很好")
+    sign(counter, "hand_over")
     act(counter, "交机给顾客")
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.HANDED_OVER

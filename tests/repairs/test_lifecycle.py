@@ -143,7 +143,13 @@ def test_water_damage_needs_the_customers_signed_acknowledgement(point, people, 
 def test_refused_quote_returns_the_device_unrepaired(point, people, price_list):
     ticket = diagnosed_out_of_warranty(point, people, price_list)
     move(ticket, people["desk"], "refuse_quote", consent_kind="verbal")
-    back = move(ticket, people["desk"], "return_unrepaired", tested_with_customer=True)
+    back = move(
+        ticket,
+        people["desk"],
+        "return_unrepaired",
+        tested_with_customer=True,
+        signature_data_url=PNG,
+    )
     assert back.status == TicketStatus.RETURNED_UNREPAIRED and not Payment.objects.exists()
 
 
@@ -189,6 +195,7 @@ def test_paid_handover_records_payment_change_and_satisfaction_and_schedules_cal
             "hand_over",
             tested_with_customer=True,
             explanation_given=True,
+            signature_data_url=PNG,
             amount_received=Decimal("700.00"),
             invoice_number="",
         )
@@ -199,6 +206,7 @@ def test_paid_handover_records_payment_change_and_satisfaction_and_schedules_cal
         "hand_over",
         tested_with_customer=True,
         explanation_given=True,
+        signature_data_url=PNG,
         amount_received=Decimal("800.00"),
         invoice_number="No.12345678",
         satisfaction_rating=4,
@@ -226,3 +234,50 @@ def test_a_stale_form_is_refused_and_changes_nothing(point, people):
         )
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.DIAGNOSING
+
+
+def test_handover_needs_the_customers_pickup_signature(point, people):
+    ticket = open_ticket(point, people["desk"])
+    move(ticket, people["tech"], "start_diagnosis")
+    move(ticket, people["tech"], "diagnose", fault_confirmed="电池老化")
+    move(ticket, people["tech"], "complete_repair", repair_method="更换电池")
+    move(ticket, people["desk"], "pass_qa")
+    with pytest.raises(ValidationError) as exc:
+        move(ticket, people["desk"], "hand_over", tested_with_customer=True, explanation_given=True)
+    assert "signature" in exc.value.message_dict
+    done = move(
+        ticket,
+        people["desk"],
+        "hand_over",
+        tested_with_customer=True,
+        explanation_given=True,
+        signature_data_url=PNG,
+    )
+    assert bytes(done.pickup_signature_png).startswith(b"\x89PNG")
+
+
+def test_refused_quote_fee_follows_the_points_rule(point, people, price_list):
+    point.refused_quote_fee = Decimal("30.00")
+    point.save()
+    ticket = diagnosed_out_of_warranty(point, people, price_list)
+    move(ticket, people["desk"], "refuse_quote", consent_kind="verbal")
+    with pytest.raises(ValidationError) as exc:
+        move(
+            ticket,
+            people["desk"],
+            "return_unrepaired",
+            tested_with_customer=True,
+            signature_data_url=PNG,
+        )
+    assert "amount_received" in exc.value.message_dict
+    move(
+        ticket,
+        people["desk"],
+        "return_unrepaired",
+        tested_with_customer=True,
+        signature_data_url=PNG,
+        amount_received=Decimal("50"),
+        invoice_number="FP-9",
+    )
+    payment = Payment.objects.get(ticket=ticket)
+    assert (payment.amount_due, payment.change_given) == (Decimal("30.00"), Decimal("20.00"))

@@ -1,6 +1,7 @@
 """DOMAIN 2 ticket states: every (state, action, role) triple. Allowed ones succeed; every other
 one is refused and changes nothing."""
 
+import base64
 import itertools
 from decimal import Decimal
 
@@ -16,7 +17,9 @@ from tests.intake.conftest import open_ticket
 
 pytestmark = pytest.mark.django_db
 
+PNG = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 32).decode()
 FULL = Payload(
+    signature_data_url=PNG,
     fault_confirmed="主板供电异常",
     repair_method="更换尾插并测试",
     consent_kind="verbal",

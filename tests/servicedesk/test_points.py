@@ -38,6 +38,7 @@ def _form_data(point, **changes):
         "callback_target_seconds": "180",
         "callback_retry_minutes": "120",
         "complaint_callback_days": "3",
+        "refused_quote_fee": "0",
         "repeat_repair_days": "90",
         "answer_within_rings": "3",
         "hold_check_seconds": "30",
