@@ -1,0 +1,56 @@
+"""Supervisor queue filters (DOMAIN 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Complaint, ComplaintCategory, Stage
+from servicedesk.models import ServicePoint
+from servicedesk.tenancy import scoped
+
+SORTS = {
+    "overdue": ("overdue_since", "promised_reply_at"),
+    "oldest": ("created_at",),
+    "newest": ("-created_at",),
+    "promise": ("promised_reply_at",),
+}
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
+    category = django_filters.ModelChoiceFilter(
+        queryset=ComplaintCategory.objects.all(), label=_("Category")
+    )
+    owner = django_filters.ModelChoiceFilter(queryset=None, label=_("Owner"))
+    overdue = django_filters.BooleanFilter(
+        field_name="overdue_since", lookup_expr="isnull", exclude=True, label=_("Overdue")
+    )
+    escalated = django_filters.BooleanFilter(
+        field_name="escalated_at", lookup_expr="isnull", exclude=True, label=_("Escalated")
+    )
+    older_than_days = django_filters.NumberFilter(
+        method="filter_age", label=_("Older than (days)"), min_value=0
+    )
+    point = django_filters.ModelChoiceFilter(queryset=None, label=_("Service point"))
+
+    class Meta:
+        model = Complaint
+        fields = ["stage", "category", "owner", "overdue", "escalated", "point"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        points = scoped(ServicePoint, user)
+        self.filters["point"].queryset = points
+        self.filters["owner"].queryset = get_user_model().objects.filter(
+            staff_profile__point__in=points
+        )
+
+    def filter_age(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(created_at__lte=timezone.now() - dt.timedelta(days=int(value)))

@@ -1,0 +1,46 @@
+"""Complaint reads, scoped to the user (DOMAIN 5)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Q, QuerySet
+
+from complaints.models import Complaint, Stage
+from servicedesk.tenancy import scoped
+
+OPEN_STAGES = [Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED, Stage.RESOLVED, Stage.FOLLOWED_UP]
+
+
+def complaint_queue(*, user) -> QuerySet[Complaint]:
+    """Open complaints the user may see, overdue ones first."""
+    return (
+        scoped(Complaint, user)
+        .filter(stage__in=OPEN_STAGES)
+        .select_related("customer", "owner", "category", "point", "escalated_to")
+        .order_by(F("overdue_since").asc(nulls_last=True), "promised_reply_at", "-created_at")
+    )
+
+
+def with_pending_offers(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    return queryset.annotate(pending_offers=Count("offers", filter=Q(offers__status="pending")))
+
+
+def queue_counts(queryset: QuerySet[Complaint]) -> dict:
+    return queryset.order_by().aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(overdue_since__isnull=False)),
+        escalated=Count("pk", filter=Q(escalated_at__isnull=False)),
+        received=Count("pk", filter=Q(stage=Stage.RECEIVED)),
+    )
+
+
+def complaint_detail(*, user, pk: int) -> QuerySet[Complaint]:
+    return scoped(Complaint, user).select_related(
+        "customer",
+        "owner",
+        "category",
+        "difficult_type",
+        "visit",
+        "ticket",
+        "escalated_to",
+        "point",
+    )

@@ -1,0 +1,286 @@
+"""Complaint pages (DOMAIN 5): thin views over complaints.services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from complaints import selectors, services
+from complaints.filters import ComplaintFilter
+from complaints.forms import (
+    ActionForm,
+    ComplaintOpenForm,
+    ContactForm,
+    DecisionForm,
+    EscalateForm,
+    OfferForm,
+    TransferForm,
+)
+from complaints.models import CompensationOffer, Complaint, OfferStatus, Stage
+from complaints.services import ComplaintError
+from intake.models import Customer
+from servicedesk.models import Role
+from servicedesk.permissions import check_role, role_required
+from servicedesk.tenancy import get_profile, get_scoped_or_404, scoped
+
+OPENERS = (
+    Role.FRONT_DESK,
+    Role.HOTLINE,
+    Role.CALLBACK_CLERK,
+    Role.SUPERVISOR,
+    Role.SERVICE_MANAGER,
+)
+READERS = (*OPENERS, Role.REGIONAL_CENTER)
+QUEUE_ROLES = (Role.SUPERVISOR, Role.SERVICE_MANAGER, Role.REGIONAL_CENTER)
+PRINCIPLES = (
+    _("Take the customer to a quiet area (隔离)."),
+    _("Stay calm (冷静)."),
+    _("Stay neutral (中立)."),
+    _("Handle feelings before facts (先处理心情后处理事情)."),
+)
+
+
+def _form_errors(form) -> ValidationError:
+    return ValidationError(
+        [
+            f"{form.fields[f].label if f in form.fields else ''}: {e}"
+            for f, es in form.errors.items()
+            for e in es
+        ]
+    )
+
+
+def _show_errors(request, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.error(request, str(exc))
+
+
+@role_required(*OPENERS)
+def complaint_new(request):
+    profile = get_profile(request.user)
+    point = profile.point if profile else None
+    if point is None:
+        messages.error(request, _("Complaints are received at a service point."))
+        return redirect("complaints:queue")
+    customers = scoped(Customer, request.user).filter(point=point).order_by("name")
+    initial = {"channel": "hotline" if profile.role == Role.HOTLINE else "walk_in"}
+    initial["source"] = "call" if profile.role == Role.HOTLINE else "visit"
+    form = ComplaintOpenForm(request.POST or None, customers=customers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint = services.complaint_open(point=point, actor=request.user, **data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Complaint received. You own it until it is closed."))
+            return redirect(complaint)
+    return render(request, "complaints/new.html", {"form": form})
+
+
+@login_required
+def complaint_detail(request, pk: int):
+    complaint = get_scoped_or_404(
+        selectors.complaint_detail(user=request.user, pk=pk), request.user, pk=pk
+    )
+    check_role(request.user, READERS)
+    offers = list(complaint.offers.select_related("offered_by", "decided_by"))
+    for offer in offers:
+        offer.user_may_decide = offer.status == OfferStatus.PENDING and services.may_decide(
+            offer, request.user
+        )
+    context = {
+        "complaint": complaint,
+        "contacts": complaint.contacts.select_related("by"),
+        "offers": offers,
+        "principles": PRINCIPLES,
+        "action_form": ActionForm(),
+        "contact_form": ContactForm(),
+        "offer_form": OfferForm(),
+        "escalate_form": EscalateForm(),
+        "decision_form": DecisionForm(),
+        "transfer_form": TransferForm(users=services.staff_choices(complaint.point)),
+        "actions": [a for (s, a) in services.TRANSITIONS if s == complaint.stage],
+        "is_open": complaint.stage in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED),
+    }
+    return render(request, "complaints/detail.html", context)
+
+
+@login_required
+def complaint_act(request, pk: int, what: str):
+    """One POST endpoint per complaint action: parse, call one service, errors as messages."""
+    complaint = get_scoped_or_404(Complaint, request.user, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    check_role(request.user, OPENERS)
+    try:
+        if what == "stage":
+            form = ActionForm(request.POST)
+            if not form.is_valid():
+                raise _form_errors(form)
+            d = form.cleaned_data
+            services.transition(
+                complaint=complaint,
+                actor=request.user,
+                action=request.POST.get("action", ""),
+                note=d["note"],
+                restatement=d["restatement"],
+                customer_confirmed=d["customer_confirmed"],
+                options=d["options"].splitlines(),
+                chosen_option=d["chosen_option"],
+                resolution=d["resolution"],
+                promised_reply_at=d["promised_reply_at"],
+            )
+        elif what == "contact":
+            form = ContactForm(request.POST)
+            if not form.is_valid():
+                raise _form_errors(form)
+            services.log_contact(complaint=complaint, actor=request.user, **form.cleaned_data)
+        elif what == "offer":
+            form = OfferForm(request.POST)
+            if not form.is_valid():
+                raise _form_errors(form)
+            offer = services.offer_compensation(
+                complaint=complaint, actor=request.user, **form.cleaned_data
+            )
+            if offer.status == OfferStatus.PENDING:
+                messages.warning(
+                    request,
+                    _("Above your authority: wait for approval before promising it."),
+                )
+        elif what == "escalate":
+            form = EscalateForm(request.POST)
+            if not form.is_valid():
+                raise _form_errors(form)
+            services.escalate(
+                complaint=complaint, actor=request.user, note=form.cleaned_data["note"]
+            )
+        elif what == "decision":
+            form = DecisionForm(request.POST)
+            if not form.is_valid():
+                raise _form_errors(form)
+            services.record_decision(complaint=complaint, actor=request.user, **form.cleaned_data)
+        elif what == "transfer":
+            form = TransferForm(request.POST, users=services.staff_choices(complaint.point))
+            if not form.is_valid():
+                raise _form_errors(form)
+            services.transfer_ownership(
+                complaint=complaint,
+                actor=request.user,
+                new_owner=form.cleaned_data["owner"],
+                note=form.cleaned_data["note"],
+            )
+        else:
+            raise ComplaintError(_("Unknown action."))
+    except (ValidationError, ComplaintError) as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(complaint)
+
+
+@login_required
+def offer_decide(request, pk: int):
+    offer = get_scoped_or_404(CompensationOffer, request.user, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    check_role(request.user, (Role.SUPERVISOR, Role.SERVICE_MANAGER))
+    try:
+        services.decide_compensation(
+            offer=offer, actor=request.user, approve=request.POST.get("decision") == "approve"
+        )
+    except ComplaintError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, _("Decision recorded."))
+    if request.POST.get("next") == "queue":
+        return redirect("complaints:queue")
+    return redirect(offer.complaint)
+
+
+@role_required(*QUEUE_ROLES)
+def complaint_queue(request):
+    base = selectors.complaint_queue(user=request.user)
+    flt = ComplaintFilter(request.GET or None, queryset=base, user=request.user)
+    queryset = flt.qs if flt.is_bound and flt.is_valid() else base
+    sort = request.GET.get("sort", "overdue")
+    if sort in ("oldest", "newest"):
+        queryset = queryset.order_by("created_at" if sort == "oldest" else "-created_at")
+    counts = selectors.queue_counts(queryset)
+    page = Paginator(selectors.with_pending_offers(queryset), 50).get_page(request.GET.get("page"))
+    pending = (
+        scoped(CompensationOffer, request.user)
+        .filter(status=OfferStatus.PENDING)
+        .select_related("complaint__customer", "offered_by")[:50]
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/queue.html",
+        {
+            "filter": flt,
+            "page": page,
+            "counts": counts,
+            "sort": sort,
+            "pending": [o for o in pending if services.may_decide(o, request.user)],
+            "query_string": query.urlencode(),
+            "transfer_form": TransferForm(users=_queue_users(request.user)),
+        },
+    )
+
+
+def _queue_users(user):
+    from django.contrib.auth import get_user_model
+
+    from servicedesk.models import ServicePoint
+
+    return (
+        get_user_model()
+        .objects.filter(
+            staff_profile__point__in=scoped(ServicePoint, user),
+            staff_profile__role__in=services.OWNER_ROLES,
+            is_active=True,
+        )
+        .order_by("first_name", "username")
+    )
+
+
+@require_POST
+@role_required(Role.SUPERVISOR, Role.SERVICE_MANAGER)
+def complaint_bulk_reassign(request):
+    """Bulk reassignment: each selected complaint is fetched through the scope and transferred
+    by the one transfer service (logged and audited)."""
+    form = TransferForm(request.POST, users=_queue_users(request.user))
+    ids = request.POST.getlist("ids")
+    if not form.is_valid() or not ids:
+        messages.error(request, _("Choose complaints and a new owner."))
+        return redirect("complaints:queue")
+    done = 0
+    try:
+        with transaction.atomic():
+            for pk in ids[:200]:
+                complaint = get_scoped_or_404(Complaint, request.user, pk=pk)
+                services.transfer_ownership(
+                    complaint=complaint,
+                    actor=request.user,
+                    new_owner=form.cleaned_data["owner"],
+                    note=form.cleaned_data["note"],
+                )
+                done += 1
+    except (ValidationError, ComplaintError) as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, _("%(n)d complaints reassigned.") % {"n": done})
+    return redirect("complaints:queue")
