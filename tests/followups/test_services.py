@@ -263,3 +263,20 @@ def test_moving_a_callback_needs_a_reason_and_calling_hours(due_callback, clerk)
             version=due_callback.version,
         )
     assert moved.due_at == local(2026, 11, 14, 10) and moved.status == CallbackStatus.SCHEDULED
+
+
+def test_dissatisfaction_becomes_a_complaint_the_same_day(due_callback, clerk):
+    from complaints.models import Complaint
+
+    record(
+        due_callback,
+        clerk,
+        Outcome.DISSATISFIED,
+        local(2026, 11, 13, 10),
+        dissatisfaction_reason="换完屏幕后触摸还是不灵",
+    )
+    complaint = Complaint.objects.get(customer=due_callback.customer)
+    assert complaint.channel == "callback" and complaint.source == "callback"
+    assert complaint.ticket == due_callback.ticket
+    assert complaint.created_at == local(2026, 11, 13, 10)
+    assert "触摸" in complaint.summary
