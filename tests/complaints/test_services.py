@@ -329,3 +329,17 @@ def test_supervisor_cannot_approve_above_own_limit(complaint, owner, supervisor,
     services.decide_compensation(offer=offer, actor=manager.user, approve=False)
     offer.refresh_from_db()
     assert offer.status == OfferStatus.REFUSED
+
+
+def test_demo_data_is_idempotent(point, staff_of):
+    from complaints.demo import load_demo_data
+    from complaints.models import Complaint
+
+    CustomerFactory(point=point)
+    staff = {Role.HOTLINE: staff_of(Role.HOTLINE).user}
+    staff_of(Role.SUPERVISOR)
+    load_demo_data(point=point, staff=staff, today=dt.date(2026, 3, 2))
+    load_demo_data(point=point, staff=staff, today=dt.date(2026, 3, 2))
+    assert Complaint.objects.count() == 5
+    assert Complaint.objects.filter(overdue_since__isnull=False).count() == 1
+    assert Complaint.objects.filter(escalated_at__isnull=False).count() == 2
