@@ -63,7 +63,21 @@ def customer_history(*, user, customer: Customer) -> dict:
     visits = scoped(Visit, user).filter(customer=customer).order_by("-arrived_at")[:100]
     devices = scoped(Device, user).filter(customer=customer).order_by("-created_at")
     slips = scoped(MessageSlip, user).filter(customer=customer).select_related("addressee")[:50]
-    return {"tickets": tickets, "visits": visits, "devices": devices, "slips": slips}
+    from complaints.models import Complaint
+
+    complaints = (
+        scoped(Complaint, user)
+        .filter(customer=customer)
+        .select_related("category", "owner__staff_profile")
+        .order_by("-created_at")[:50]
+    )
+    return {
+        "tickets": tickets,
+        "visits": visits,
+        "devices": devices,
+        "slips": slips,
+        "complaints": complaints,
+    }
 
 
 def device_history(*, user, device: Device) -> QuerySet[RepairTicket]:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from repairs.models import RepairTicket, WarrantyStatus
@@ -132,6 +132,14 @@ COLUMNS: list[Column] = [
         "satisfaction__rating",
     ),
     Column(
+        "complaint",
+        "投诉",
+        "CASE WHEN EXISTS (SELECT 1 FROM complaints_complaint c WHERE c.ticket_id = t.id)"
+        " THEN 1 ELSE 0 END",
+        "has_complaint",
+        _flag,
+    ),
+    Column(
         "repeat_repair",
         "返修",
         "CASE WHEN t.repeat_of_id IS NULL THEN 0 ELSE 1 END",
@@ -201,9 +209,12 @@ def rows(queryset: QuerySet, tz: ZoneInfo, chunk_size: int = 2000) -> Iterator[l
         .annotate(s=Sum(F("unit_price") * F("quantity")))
         .values("s")
     )
+    from complaints.models import Complaint
+
     queryset = queryset.annotate(
         parts_fee=Coalesce(Subquery(fee), Value(Decimal("0")), output_field=DecimalField()),
         parts_summary=Value(""),
+        has_complaint=Exists(Complaint.objects.filter(ticket=OuterRef("pk"))),
     )
     paths = [column.source for column in COLUMNS]
     imei = next(i for i, c in enumerate(COLUMNS) if c.key == "imei")

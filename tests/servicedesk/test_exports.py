@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from complaints.models import Complaint
 from repairs.models import PartLine, SatisfactionCard, WarrantyStatus
 from servicedesk.exporting import export_request, export_run, job_path, monthly_exports_due
 from servicedesk.models import AuditLog, ExportJob, ExportKind, ExportStatus, Role
@@ -52,6 +53,15 @@ def hostile_ticket(point, staff_of):
     )
     PartLine.objects.create(ticket=ticket, name="螺丝", quantity=4, unit_price=Decimal("0.35"))
     SatisfactionCard.objects.create(ticket=ticket, rating=4)
+    Complaint.objects.create(
+        point=ticket.point,
+        customer=ticket.customer,
+        owner=technician.user,
+        channel="walk_in",
+        source="visit",
+        summary="收费太高",
+        ticket=ticket,
+    )
     device = ticket.device
     device.model_name = "@SUM(A1)"
     device.imei = "490154203237518"
@@ -91,6 +101,7 @@ def test_exported_file_has_every_column_bom_and_no_runnable_formula(
         "配件费",
         "维修工程师",
         "满意度评分",
+        "投诉",
         "返修",
     ]
     assert row == [
@@ -111,6 +122,7 @@ def test_exported_file_has_every_column_bom_and_no_runnable_formula(
         "621.90",
         "李工",
         "4",
+        "1",
         "0",
     ]
     written = AuditLog.objects.get(action="export.written")
