@@ -94,6 +94,17 @@ def today_figures(*, user, now: dt.datetime | None = None) -> dict:
             ),
         ),
     )
+    from complaints.models import UNRESOLVED_STAGES, Complaint
+
+    complaints = (
+        scoped(Complaint, user)
+        .filter(stage__in=list(UNRESOLVED_STAGES))
+        .aggregate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(overdue_since__isnull=False)),
+            escalated=Count("id", filter=Q(escalated_at__isnull=False)),
+        )
+    )
     average_wait = desk["average_wait"]
     return {
         "arrivals": desk["arrivals"],
@@ -110,6 +121,7 @@ def today_figures(*, user, now: dt.datetime | None = None) -> dict:
         "ages": ages,
         "slips": slips,
         "callbacks": callbacks,
+        "complaints": complaints,
     }
 
 
