@@ -66,6 +66,11 @@ def test_report_for_last_month_is_generated_on_the_1st_once(october):
     assert totals["under_target"] == 1 and totals["made_on_time"] == 2
     assert report.data["questions"][0]["average"] == 3.0
     assert report.data["dissatisfaction_reasons"][0]["dissatisfaction_reason"] == "等待时间太长"
+    # The dissatisfied callback became a complaint that month (DOMAIN 6 complaint analysis).
+    assert report.data["complaints_by_category"] == [{"category": "—", "count": 1}]
+    assert report.data["complaints_by_customer_type"] == [
+        {"customer_type": "individual", "count": 1}
+    ]
 
 
 def test_a_missing_report_shows_after_the_3rd(october):
