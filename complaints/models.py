@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intake.models import Customer, Visit
 from repairs.models import RepairTicket
@@ -56,7 +57,7 @@ class Channel(models.TextChoices):
 
 class Source(models.TextChoices):
     VISIT = "visit", _("Visit")
-    CALL = "call", _("Call")
+    CALL = "call", pgettext_lazy("complaint source", "Call")
     CALLBACK = "callback", _("Callback")
     REPEAT_REPAIR = "repeat_repair", _("Repeat repair")
 
