@@ -70,7 +70,14 @@ class Customer(TenantModel):
             self.is_vip
             or self.customer_type != CustomerType.INDIVIDUAL
             or self.has_complained
-            or self.special_attention_since
+            or self.under_special_attention
+        )
+
+    @property
+    def under_special_attention(self) -> bool:
+        """From the day after a complaint's resolution on (DOMAIN 5), not before."""
+        return bool(
+            self.special_attention_since and self.special_attention_since <= timezone.localdate()
         )
 
     @property
@@ -82,7 +89,7 @@ class Customer(TenantModel):
             flags.append(str(_("Enterprise")))
         elif self.customer_type == CustomerType.GOVERNMENT:
             flags.append(str(_("Government")))
-        if self.special_attention_since:
+        if self.under_special_attention:
             flags.append(str(_("Special attention")))
         if self.has_complained:
             flags.append(str(_("Complained")))

@@ -170,3 +170,11 @@ def test_customer_phone_is_validated_and_normalised(point, desk_user):
         desk.customer_create(point=point, actor=desk_user, name="重复", phone="13812345678")
     landline = desk.customer_create(point=point, actor=desk_user, name="公司", phone="010-65001234")
     assert landline.phone == "+861065001234"
+
+
+def test_special_attention_starts_the_day_after_resolution(point):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    customer = CustomerFactory(point=point, special_attention_since=tomorrow)
+    assert not customer.is_key_customer and "重点关注" not in customer.key_flags
+    customer.special_attention_since = timezone.localdate()
+    assert customer.is_key_customer
