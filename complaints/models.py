@@ -150,8 +150,15 @@ class Complaint(TenantModel):
         related_name="complaints",
         verbose_name=_("repair record"),
     )
-    # Seam: a link to the follow-up callback a complaint came from (source "callback") is added by
-    # the follow-up module; until then such complaints carry channel/source "callback" only.
+    callback = models.ForeignKey(
+        "followups.Callback",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("from callback"),
+        help_text=_("The follow-up callback in which the customer was dissatisfied."),
+    )
     callback_due_on = models.DateField(
         _("complaint callback due by"),
         null=True,

@@ -112,9 +112,11 @@ def complaint_open(
     severity: str = "normal",
     difficult_type=None,
     promised_reply_at: dt.datetime | None = None,
+    callback=None,
     now: dt.datetime | None = None,
 ) -> Complaint:
-    """Receive (受理) a complaint. DOMAIN 5 首问责任制: the first responder (``actor``) owns it."""
+    """Receive (受理) a complaint. DOMAIN 5 首问责任制: the first responder (``actor``) owns it.
+    ``callback``: the follow-up callback it came from (DOMAIN 6: dissatisfaction → complaint)."""
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
@@ -146,6 +148,7 @@ def complaint_open(
         severity=severity,
         difficult_type=difficult_type,
         promised_reply_at=promised_reply_at,
+        callback=callback,
         created_at=now,
     )
     _contact(

@@ -354,6 +354,7 @@ def on_dissatisfied(*, callback: Callback, actor, now: dt.datetime) -> None:
         source="callback",
         summary=callback.dissatisfaction_reason,
         ticket=callback.ticket,
+        callback=callback,
         now=now,
     )
 

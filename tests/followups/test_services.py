@@ -277,6 +277,6 @@ def test_dissatisfaction_becomes_a_complaint_the_same_day(due_callback, clerk):
     )
     complaint = Complaint.objects.get(customer=due_callback.customer)
     assert complaint.channel == "callback" and complaint.source == "callback"
-    assert complaint.ticket == due_callback.ticket
+    assert complaint.ticket == due_callback.ticket and complaint.callback == due_callback
     assert complaint.created_at == local(2026, 11, 13, 10)
     assert "触摸" in complaint.summary

@@ -14,14 +14,39 @@ from django.db import connection
 from django.utils import timezone
 
 from followups.models import Callback, CallbackKind, CallbackStatus
-from followups.services import callbacks_dispatch, callbacks_schedule_for_handover
-from tests.followups.conftest import handed_over_ticket
+from followups.services import callbacks_dispatch
+from repairs.models import RepairTicket
+from repairs.services import ticket_transition
+from servicedesk.models import Role
+from tests.factories import make_staff
+from tests.intake.conftest import open_ticket
 from tests.integration.conftest import wait_for
+from tests.repairs.test_transitions import FULL
 
 pytestmark = [pytest.mark.services, pytest.mark.worker, pytest.mark.xdist_group("worker")]
 
 # The broker database this module may flush without touching other test runs on the same Redis.
 FLUSHABLE_BROKER = "redis://127.0.0.1:6379/15"
+
+
+def handed_over_through_the_desk(point, now):
+    """A ticket taken through the real transitions; the handover schedules its callbacks."""
+    desk = make_staff(Role.FRONT_DESK, point=point).user
+    tech = make_staff(Role.TECHNICIAN, point=point).user
+    ticket = open_ticket(point, desk, imei="", serial=f"INT{RepairTicket.objects.count():05d}")
+    for actor, action in (
+        (tech, "start_diagnosis"),
+        (tech, "diagnose"),
+        (tech, "complete_repair"),
+        (desk, "pass_qa"),
+        (desk, "hand_over"),
+    ):
+        ticket.refresh_from_db()
+        ticket = ticket_transition(
+            ticket=ticket, actor=actor, action=action, version=ticket.version, payload=FULL, now=now
+        )
+    assert Callback.objects.filter(ticket=ticket).count() == 2
+    return ticket
 
 
 @pytest.fixture
@@ -31,9 +56,7 @@ def handed_over_three_days_ago(point):
     point.calling_hours = [["00:00", "23:59"]]  # any time of day is calling time for this test
     point.save()
     handed = timezone.now() - dt.timedelta(days=3)
-    tickets = [handed_over_ticket(point, handed_over_at=handed) for _ in range(5)]
-    for ticket in tickets:
-        callbacks_schedule_for_handover(ticket=ticket)
+    tickets = [handed_over_through_the_desk(point, now=handed) for _ in range(5)]
     Callback.objects.filter(kind=CallbackKind.FIRST).update(
         due_at=timezone.now() - dt.timedelta(minutes=1)
     )
