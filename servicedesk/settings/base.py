@@ -232,6 +232,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "servicedesk.tasks.exports_sweep_task",
         "schedule": 300.0,
     },
+    "complaints-missed-promises": {
+        "task": "complaints.tasks.escalate_missed_promises_task",
+        "schedule": 120.0,
+    },
     "notifications-sweep": {
         "task": "repairs.tasks.notifications_sweep_task",
         "schedule": 60.0,

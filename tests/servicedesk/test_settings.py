@@ -35,3 +35,16 @@ def test_every_translation_is_filled_in():
         [sys.executable, "scripts/messages.py", "check"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_every_beat_entry_names_a_registered_task():
+    from django.conf import settings
+
+    from servicedesk.celery import app
+
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "complaints.tasks.escalate_missed_promises_task" in tasks
+    assert "followups.tasks.callbacks_dispatch_task" in tasks
