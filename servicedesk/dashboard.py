@@ -9,7 +9,17 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -207,6 +217,42 @@ def quality_trends(*, user, today: dt.date | None = None) -> tuple[list[Trend], 
         weeks,
     )
 
+    from complaints.models import Complaint, ComplaintContact, ContactKind
+
+    first_contact = Subquery(
+        ComplaintContact.objects.filter(complaint=OuterRef("pk"), kind=ContactKind.CONTACT)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    received = _weekly(
+        scoped(Complaint, user).annotate(first_contact=first_contact),
+        "created_at",
+        {
+            "n": Count("id"),
+            "promised": Count("id", filter=Q(promised_reply_at__isnull=False)),
+            "kept": Count(
+                "id", filter=Q(promised_reply_at__isnull=False, overdue_since__isnull=True)
+            ),
+            "escalated": Count("id", filter=Q(escalated_at__isnull=False)),
+            "response": Avg(
+                ExpressionWrapper(
+                    F("first_contact") - F("created_at"), output_field=DurationField()
+                ),
+            ),
+        },
+        weeks,
+    )
+    closed = _weekly(
+        scoped(Complaint, user).filter(closed_at__isnull=False),
+        "closed_at",
+        {
+            "to_close": Avg(
+                ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
+            )
+        },
+        weeks,
+    )
+
     def series(label, source, fn):
         return Series(label, [fn(source.get(week)) for week in weeks])
 
@@ -271,6 +317,31 @@ def quality_trends(*, user, today: dt.date | None = None) -> tuple[list[Trend], 
             _("Repeat-repair rate"),
             series("repeats", opened, lambda r: _share(r, "repeats", "n")),
             "%",
+        ),
+        Trend(
+            "complaint_response",
+            _("Complaints: time to first contact"),
+            series("response", received, lambda r: hours(r, "response")),
+            _(" h"),
+        ),
+        Trend(
+            "promises_kept",
+            _("Complaints: promised replies kept"),
+            series("kept", received, lambda r: _share(r, "kept", "promised")),
+            "%",
+            100,
+        ),
+        Trend(
+            "escalations",
+            _("Complaints escalated"),
+            series("escalated", received, lambda r: r["escalated"] if r else None),
+            "",
+        ),
+        Trend(
+            "time_to_close",
+            _("Complaints: time to close"),
+            series("to_close", closed, lambda r: hours(r, "to_close")),
+            _(" h"),
         ),
     ]
     return trends, labels

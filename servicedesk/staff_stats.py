@@ -22,6 +22,8 @@ class Figures:
     repeat_repairs: int = 0
     praise: int = 0
     callbacks_made: int = 0
+    complaints_handled: int = 0
+    complaints_on_their_repairs: int = 0
     calls: int = 0
     calls_in_time: int = 0
     extra: dict = field(default_factory=dict)
@@ -103,6 +105,24 @@ def staff_figures(*, user, date_from: dt.date, date_to: dt.date, by: str = "user
         calls="n",
         calls_in_time="ok",
     )
+    from complaints.models import Complaint
+
+    complaints = scoped(Complaint, user).filter(created_at__gte=start, created_at__lt=end)
+    owner = "owner_id" if by == "user" else "point_id"
+    put(
+        complaints.values(owner).annotate(n=Count("id")).order_by(),
+        owner,
+        complaints_handled="n",
+    )
+    if by == "user":
+        put(
+            complaints.filter(ticket__technician__isnull=False)
+            .values("ticket__technician_id")
+            .annotate(n=Count("id"))
+            .order_by(),
+            "ticket__technician_id",
+            complaints_on_their_repairs="n",
+        )
     clerk = "by_id" if by == "user" else "callback__point_id"
     put(
         scoped(CallbackAttempt, user)

@@ -83,3 +83,31 @@ def test_dashboard_page_with_constant_queries(
 def test_desk_roles_do_not_see_the_dashboard(role, client, staff_of):
     client.force_login(staff_of(role).user)
     assert client.get(reverse("servicedesk:dashboard")).status_code == 403
+
+
+def test_complaint_standards_are_charted(point, staff_of):
+    from complaints.models import Complaint, ComplaintContact
+
+    owner = staff_of(Role.HOTLINE).user
+    now = timezone.now()
+    complaint = Complaint.objects.create(
+        point=point,
+        customer=handed_over_ticket(point).customer,
+        owner=owner,
+        channel="hotline",
+        source="call",
+        summary="x",
+        created_at=now - dt.timedelta(hours=6),
+        promised_reply_at=now - dt.timedelta(hours=1),
+        escalated_at=now,
+        closed_at=now,
+    )
+    ComplaintContact.objects.create(
+        complaint=complaint, kind="contact", at=now - dt.timedelta(hours=4)
+    )
+    trends, _labels = quality_trends(user=staff_of(Role.SUPERVISOR).user)
+    by_key = {t.key: t.last for t in trends}
+    assert by_key["complaint_response"] == 2.0
+    assert by_key["promises_kept"] == 100.0
+    assert by_key["escalations"] == 1
+    assert by_key["time_to_close"] == 6.0

@@ -53,3 +53,29 @@ def test_a_reversed_period_is_a_form_error_not_a_500(client, staff_of):
         reverse("servicedesk:staff_stats"), {"date_from": "2026-11-10", "date_to": "2026-11-01"}
     )
     assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_complaints_are_counted_for_the_owner_and_the_technician_of_the_repair(point, staff_of):
+    from complaints.models import Complaint
+    from repairs.models import RepairTicket
+    from tests.followups.conftest import handed_over_ticket
+
+    owner, tech = staff_of(Role.HOTLINE), staff_of(Role.TECHNICIAN)
+    ticket = handed_over_ticket(point)
+    RepairTicket.objects.filter(pk=ticket.pk).update(technician=tech.user)
+    Complaint.objects.create(
+        point=point,
+        customer=ticket.customer,
+        owner=owner.user,
+        channel="hotline",
+        source="call",
+        summary="x",
+        ticket=ticket,
+    )
+    figures = staff_figures(
+        user=staff_of(Role.SUPERVISOR).user,
+        date_from=timezone.localdate(),
+        date_to=timezone.localdate(),
+    )
+    assert figures[owner.user_id].complaints_handled == 1
+    assert figures[tech.user_id].complaints_on_their_repairs == 1
