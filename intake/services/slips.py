@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intake.models import Customer, MessageSlip, Visit
+from intake.models import Customer, MessageSlip, SlipStatus, Visit
 from intake.phones import normalize_phone
 from servicedesk.models import ServicePoint, StaffProfile
 
@@ -78,4 +78,57 @@ def slip_take(
         read_back_confirmed=True,
         visit=visit,
         customer=customer,
+    )
+
+
+@transaction.atomic
+def slip_log_callback(
+    *, slip: MessageSlip, actor, note: str, now: dt.datetime | None = None
+) -> MessageSlip:
+    """Close a slip once its addressee has called the caller back (DOMAIN 4).
+
+    The slip stays open until the callback is logged; only the addressee may log it.
+    """
+    now = now or timezone.now()
+    slip = MessageSlip.objects.select_for_update().get(pk=slip.pk)
+    errors: dict[str, list[str]] = {}
+    if slip.status != SlipStatus.OPEN:
+        errors.setdefault("__all__", []).append(_("This slip has already been called back."))
+    if actor is None or actor.pk != slip.addressee_id:
+        errors.setdefault("__all__", []).append(
+            _("Only the colleague the slip was forwarded to can log the callback.")
+        )
+    if not note.strip():
+        errors.setdefault("note", []).append(_("Write down how the callback went."))
+    if errors:
+        raise ValidationError(errors)
+    slip.status = SlipStatus.CALLED_BACK
+    slip.called_back_at = now
+    slip.callback_note = note.strip()
+    slip.save(update_fields=["status", "called_back_at", "callback_note"])
+    return slip
+
+
+def slips_overdue(*, now: dt.datetime | None = None):
+    """Open slips past their promised callback time (DOMAIN 4: overdue).
+
+    Times are stored aware (UTC), so the comparison holds across time zones and day boundaries.
+    """
+    now = now or timezone.now()
+    return MessageSlip.objects.filter(status=SlipStatus.OPEN, callback_due_at__lt=now)
+
+
+def slip_mark_reminded(*, slip_id: int, now: dt.datetime | None = None) -> bool:
+    """Record that the addressee of an overdue slip was reminded, at most once (idempotent).
+
+    Returns True only for the call that actually marked it, so a reminder is sent once.
+    """
+    now = now or timezone.now()
+    return bool(
+        MessageSlip.objects.filter(
+            pk=slip_id,
+            status=SlipStatus.OPEN,
+            callback_due_at__lt=now,
+            overdue_reminded_at__isnull=True,
+        ).update(overdue_reminded_at=now)
     )
