@@ -8,10 +8,11 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from servicedesk import navigation
-        from servicedesk.models import Role
+        from servicedesk.models import POINT_ROLES, Role
 
         desk = [Role.FRONT_DESK, Role.HOTLINE, Role.SUPERVISOR, Role.SERVICE_MANAGER]
         navigation.register("intake:board", _("Reception"), desk, order=10)
+        navigation.register("intake:slip_queue", _("Message slips"), sorted(POINT_ROLES), order=30)
         navigation.register(
             "intake:search", _("Customers"), [*desk, Role.TECHNICIAN, Role.CALLBACK_CLERK], order=15
         )

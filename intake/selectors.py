@@ -100,3 +100,17 @@ def reception_board(*, user) -> dict:
         "waiting": visits.filter(status=VisitStatus.WAITING).order_by("-is_quick", "arrived_at"),
         "serving": visits.filter(status=VisitStatus.SERVING).order_by("served_at"),
     }
+
+
+def slip_queue(*, user, mine_only: bool) -> QuerySet[MessageSlip]:
+    """Open message slips: the user's own, or (supervisors) every open slip of their points,
+    overdue ones first."""
+    from intake.models import SlipStatus
+
+    slips = (
+        scoped(MessageSlip, user)
+        .filter(status=SlipStatus.OPEN)
+        .select_related("addressee__staff_profile", "taken_by__staff_profile", "customer")
+        .order_by("callback_due_at", "id")
+    )
+    return slips.filter(addressee=user) if mine_only else slips

@@ -17,4 +17,6 @@ urlpatterns = [
     path("customers/<int:customer_pk>/repair/", desk.ticket_open, name="ticket_open"),
     path("devices/<int:pk>/", desk.device_detail, name="device_detail"),
     path("policy/", desk.policy, name="policy"),
+    path("slips/", desk.slip_queue, name="slip_queue"),
+    path("slips/<int:pk>/callback/", desk.slip_callback, name="slip_callback"),
 ]

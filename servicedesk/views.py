@@ -32,6 +32,11 @@ def home(request):
         context["expiring"] = selectors.staff_with_expiring_certificates(user=request.user)[:20]
     if role is not None and role != Role.ADMIN:
         context["points"] = selectors.point_list(user=request.user)[:50]
+        from intake.selectors import slip_queue
+
+        mine = slip_queue(user=request.user, mine_only=True)
+        context["my_slips"] = mine.count()
+        context["my_overdue_slips"] = mine.filter(callback_due_at__lt=timezone.now()).count()
     return render(request, "servicedesk/home.html", context)
 
 

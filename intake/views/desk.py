@@ -265,3 +265,41 @@ def policy(request):
         "intake/desk/policy.html",
         {"policy": policy, "repair_types": repair_types, "page": page},
     )
+
+
+@login_required
+def slip_queue(request):
+    """Message slips waiting for a callback: mine, and for supervisors the whole point's,
+    overdue first (DOMAIN 4)."""
+    from django.utils import timezone
+
+    from servicedesk.models import SUPERVISING_ROLES
+    from servicedesk.permissions import has_role
+
+    supervisor = has_role(request.user, SUPERVISING_ROLES)
+    mine_only = not supervisor or request.GET.get("mine") == "1"
+    slips = selectors.slip_queue(user=request.user, mine_only=mine_only)
+    page = Paginator(slips, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "intake/desk/slip_queue.html",
+        {"page": page, "now": timezone.now(), "supervisor": supervisor, "mine_only": mine_only},
+    )
+
+
+@login_required
+def slip_callback(request, pk: int):
+    """The addressee logs the callback; the slip closes (DOMAIN 4)."""
+    from intake.models import MessageSlip
+    from intake.services.slips import slip_log_callback
+
+    slip = get_scoped_or_404(MessageSlip, request.user, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        slip_log_callback(slip=slip, actor=request.user, note=request.POST.get("note", "")[:4000])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Callback logged; the slip is closed."))
+    return redirect("intake:slip_queue")

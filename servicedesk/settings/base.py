@@ -236,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.escalate_missed_promises_task",
         "schedule": 120.0,
     },
+    "slip-reminders": {
+        "task": "intake.tasks.slip_reminders_task",
+        "schedule": 300.0,
+    },
     "notifications-sweep": {
         "task": "repairs.tasks.notifications_sweep_task",
         "schedule": 60.0,

@@ -1,4 +1,6 @@
-from intake.models import Device, Purpose, Visit
+from django.utils import timezone
+
+from intake.models import Device, MessageSlip, Purpose, Visit
 from servicedesk.models import Role
 from tests.factories import CustomerFactory, make_staff
 from tests.intake.conftest import open_ticket
@@ -11,6 +13,7 @@ PLAIN_URLS = {
     "repairs:technician_queue",
     "repairs:pickup",
     "repairs:status_lookup",
+    "intake:slip_queue",
 }
 
 OBJECT_URLS = {
@@ -22,6 +25,7 @@ OBJECT_URLS = {
     "intake:customer_phone": lambda f: {"pk": f["customer"].pk},
     "intake:ticket_open": lambda f: {"customer_pk": f["customer"].pk},
     "intake:device_detail": lambda f: {"pk": f["device"].pk},
+    "intake:slip_callback": lambda f: {"pk": f["slip"].pk},
     "repairs:ticket_detail": lambda f: {"pk": f["ticket"].pk},
     "repairs:ticket_override": lambda f: {"pk": f["ticket"].pk},
     "repairs:ticket_action": lambda f: {"pk": f["ticket"].pk},
@@ -35,3 +39,13 @@ def make_foreign(point, foreign):
     foreign["visit"] = Visit.objects.create(point=point, channel="walk_in", purpose=Purpose.REPAIR)
     foreign["ticket"] = open_ticket(point, make_staff(Role.FRONT_DESK, point=point).user, customer)
     foreign["device"] = Device.objects.get(pk=foreign["ticket"].device_id)
+    staff = make_staff(Role.SUPERVISOR, point=point).user
+    foreign["slip"] = MessageSlip.objects.create(
+        point=point,
+        caller_name="x",
+        phone="+8613800000000",
+        message="m",
+        callback_due_at=timezone.now(),
+        addressee=staff,
+        taken_by=staff,
+    )
