@@ -49,7 +49,14 @@ class Customer(TenantModel):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["point", "phone"], name="customer_point_phone"),
-            models.Index(fields=["point", "name"], name="customer_point_name"),
+            models.Index(fields=["point", "alt_phone"], name="customer_point_alt_phone"),
+            # The name search is a prefix match (LIKE '王小%'); under a non-C collation only a
+            # pattern-ops index serves it. Equality on point, then the prefix range on name.
+            models.Index(
+                fields=["point", "name"],
+                name="customer_point_name_prefix",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from intake.models import Channel, Customer, Device, MessageSlip, Visit, VisitStatus
 from intake.phones import normalize_phone
@@ -36,11 +36,22 @@ def customer_search(*, user, query: str, limit: int = 20) -> QuerySet[Customer]:
             phone = normalize_phone(text)
         except ValidationError:
             return customers.none()
-        return customers.filter(Q(phone=phone) | Q(alt_phone=phone)).order_by("name")[:limit]
-    serial_ids = scoped(Device, user).filter(serial_number=text.upper()).values("customer_id")
-    return customers.filter(Q(name__startswith=text) | Q(pk__in=serial_ids)).order_by("name", "pk")[
-        :limit
-    ]
+        # Two index lookups, (point, phone) and (point, alt_phone); an OR of the two would scan.
+        ids = _ids(customers.filter(phone=phone), limit) + _ids(
+            customers.filter(alt_phone=phone), limit
+        )
+        return customers.filter(pk__in=ids).order_by("name", "pk")[:limit]
+    # A name prefix (pattern-ops index on (point, name)) or a device serial number.
+    ids = _ids(customers.filter(name__startswith=text), limit) + list(
+        scoped(Device, user)
+        .filter(serial_number=text.upper())
+        .values_list("customer_id", flat=True)[:limit]
+    )
+    return customers.filter(pk__in=ids).order_by("name", "pk")[:limit]
+
+
+def _ids(queryset: QuerySet, limit: int) -> list[int]:
+    return list(queryset.order_by().values_list("pk", flat=True)[:limit])
 
 
 def open_tickets_for_customer(*, user, customer: Customer) -> QuerySet[RepairTicket]:

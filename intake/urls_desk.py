@@ -15,6 +15,7 @@ urlpatterns = [
     path("customers/<int:pk>/", desk.customer_detail, name="customer_detail"),
     path("customers/<int:pk>/phone/", desk.customer_phone, name="customer_phone"),
     path("customers/<int:customer_pk>/repair/", desk.ticket_open, name="ticket_open"),
+    path("customers/<int:customer_pk>/repair/preview/", desk.ticket_preview, name="ticket_preview"),
     path("devices/<int:pk>/", desk.device_detail, name="device_detail"),
     path("policy/", desk.policy, name="policy"),
     path("slips/", desk.slip_queue, name="slip_queue"),

@@ -40,6 +40,10 @@ class WarrantyDecision:
     def in_warranty(self) -> bool:
         return self.status != WarrantyStatus.OUT_OF_WARRANTY
 
+    @property
+    def status_label(self) -> str:
+        return WarrantyStatus(self.status).label
+
 
 def decide_warranty(
     *,

@@ -24,7 +24,7 @@ from repairs.models import (
     WarrantyPolicy,
     WarrantyStatus,
 )
-from repairs.warranty import decide_warranty
+from repairs.warranty import WarrantyDecision, decide_warranty
 from servicedesk.audit import audit_warranty_overridden
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.permissions import has_role
@@ -213,10 +213,60 @@ def repeat_check(
     identity = {"device__imei": imei} if imei else {"device__serial_number": serial}
     earlier = list(
         RepairTicket.objects.filter(
-            point=point, status=TicketStatus.HANDED_OVER, handed_over_at__gte=since, **identity
+            point=point,
+            status=TicketStatus.HANDED_OVER,
+            handed_over_at__gte=since,
+            handed_over_at__lte=now,
+            **identity,
         ).order_by("-handed_over_at")[:10]
     )
     return RepeatCheck(earlier, earlier[0] if earlier else None)
+
+
+@dataclass
+class IntakePreview:
+    """What the intake screen shows while the form is being filled, before anything is saved."""
+
+    decision: WarrantyDecision | None
+    repeat: RepeatCheck
+
+
+def intake_preview(
+    *,
+    point: ServicePoint,
+    imei: str,
+    serial: str,
+    purchase_date: dt.date | None,
+    proof: str,
+    water_damage: bool = False,
+    drop_damage: bool = False,
+    unauthorized_disassembly: bool = False,
+    now: dt.datetime | None = None,
+) -> IntakePreview:
+    """The warranty decision and the repeat-repair check for the facts typed so far: the same
+    rules ``ticket_open`` applies when saving. Invalid identifiers are ignored here (the form
+    reports them on save)."""
+    now = now or timezone.now()
+    try:
+        imei = clean_imei(imei)
+    except ValidationError:
+        imei = ""
+    try:
+        serial = clean_serial(serial)
+    except ValidationError:
+        serial = ""
+    decision = None
+    if proof in ProofOfPurchase.values:
+        decision = decide_warranty(
+            policy=default_policy(),
+            purchase_date=purchase_date,
+            proof=proof,
+            today=timezone.localdate(now),
+            water_damage=water_damage,
+            drop_damage=drop_damage,
+            unauthorized_disassembly=unauthorized_disassembly,
+        )
+    return IntakePreview(decision, repeat_check(point=point, imei=imei, serial=serial, now=now))
 
 
 def _next_number(point: ServicePoint) -> tuple[int, str]:
@@ -265,7 +315,7 @@ def ticket_open(
 ) -> RepairTicket:
     """Open a repair record. Validates everything first and saves nothing partial; the form's
     one-time ``token`` makes a double submit return the ticket already opened."""
-    existing = RepairTicket.objects.filter(intake_token=token).first()
+    existing = RepairTicket.objects.filter(point=point, intake_token=token).first()
     if existing is not None:
         return existing
     try:
@@ -291,9 +341,12 @@ def ticket_open(
         )
     except IntegrityError:
         # The same form submitted twice at once: the other request won the token.
-        existing = RepairTicket.objects.filter(intake_token=token).first()
+        existing = RepairTicket.objects.filter(point=point, intake_token=token).first()
         if existing is None:
-            raise
+            # The token belongs to another point's ticket: never show it, ask for a fresh form.
+            raise ValidationError(
+                _("This form was already used. Reload the page and enter the repair again.")
+            ) from None
         return existing
 
 

@@ -222,6 +222,30 @@ def ticket_open(request, customer_pk: int):
 
 
 @login_required
+def ticket_preview(request, customer_pk: int):
+    """Beside the intake form, updated as it is filled: the warranty decision and a device back
+    within the repeat-repair window, with links to every earlier ticket, before saving."""
+    customer = get_scoped_or_404(
+        Customer.objects.select_related("point"), request.user, pk=customer_pk
+    )
+    check_role(request.user, desk.INTAKE_ROLES)
+    form = TicketOpenForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    preview = desk.intake_preview(
+        point=customer.point,
+        imei=data.get("imei", ""),
+        serial=data.get("serial_number", ""),
+        purchase_date=data.get("purchase_date"),
+        proof=data.get("proof_of_purchase", ""),
+        water_damage=data.get("water_damage", False),
+        drop_damage=data.get("drop_damage", False),
+        unauthorized_disassembly=data.get("unauthorized_disassembly", False),
+    )
+    return render(request, "intake/desk/_intake_preview.html", {"preview": preview})
+
+
+@login_required
 def visit_slip(request, pk: int):
     """DOMAIN 2 step 3: what the desk cannot answer goes to the right person as a message slip."""
     visit = get_scoped_or_404(

@@ -39,6 +39,8 @@ def test_front_desk_registers_arrival_and_opens_a_repair_record(page, staff_of):
     page.check("input[name=proof_of_purchase][value=invoice]")
     page.fill("textarea[name=fault_description]", "充电时手机发烫，电量掉得很快")
     page.check("input[name=backup_warning_given]")
+    # The warranty decision shows beside the form before saving.
+    page.wait_for_selector("#intake-preview [data-warranty=exchange]")
     screenshot(page, "ticket-open")
     page.click("button:has-text('保存维修单')")
     page.wait_for_url("**/repairs/**")

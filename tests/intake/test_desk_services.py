@@ -178,3 +178,60 @@ def test_special_attention_starts_the_day_after_resolution(point):
     assert not customer.is_key_customer and "重点关注" not in customer.key_flags
     customer.special_attention_since = timezone.localdate()
     assert customer.is_key_customer
+
+
+def test_intake_preview_shows_the_repeat_and_every_earlier_ticket_before_saving(point, desk_user):
+    """DOMAIN 2 repeat repairs: flagged at intake, with links to the earlier tickets."""
+    now = timezone.now()
+    earlier = []
+    for days in (60, 30):
+        ticket = open_ticket(point, desk_user, now=now - dt.timedelta(days=days + 2))
+        RepairTicket.objects.filter(pk=ticket.pk).update(
+            status=TicketStatus.HANDED_OVER, handed_over_at=now - dt.timedelta(days=days)
+        )
+        earlier.append(ticket)
+    count = RepairTicket.objects.count()
+    preview = desk.intake_preview(
+        point=point,
+        imei=f"{VALID_IMEI[:5]} {VALID_IMEI[5:]}",
+        serial="",
+        purchase_date=timezone.localdate(now) - dt.timedelta(days=100),
+        proof="invoice",
+        now=now,
+    )
+    assert [t.pk for t in preview.repeat.earlier] == [earlier[1].pk, earlier[0].pk]
+    assert preview.repeat.exchange_entitled
+    assert preview.decision.status == "free_repair"
+    assert RepairTicket.objects.count() == count  # nothing saved
+
+
+def test_intake_preview_ignores_a_repair_not_yet_handed_over_at_that_time(point, desk_user):
+    now = timezone.now()
+    ticket = open_ticket(point, desk_user, now=now - dt.timedelta(days=5))
+    RepairTicket.objects.filter(pk=ticket.pk).update(
+        status=TicketStatus.HANDED_OVER, handed_over_at=now + dt.timedelta(days=1)
+    )
+    preview = desk.intake_preview(
+        point=point, imei=VALID_IMEI, serial="", purchase_date=None, proof="", now=now
+    )
+    assert preview.repeat.earlier == [] and preview.decision is None
+
+
+def test_intake_preview_without_proof_decides_out_of_warranty(point):
+    """DOMAIN 3: no invoice or warranty card, no warranty."""
+    preview = desk.intake_preview(
+        point=point, imei="not-an-imei", serial="", purchase_date=None, proof="none"
+    )
+    assert preview.decision.status == "out_of_warranty"
+    assert preview.decision.reason_code == "no_proof"
+    assert preview.repeat.earlier == []
+
+
+def test_intake_token_is_looked_up_only_at_the_point(point, other_point, desk_user, staff_of):
+    token = uuid.uuid4()
+    mine = open_ticket(point, desk_user, token=token)
+    other_desk = make_staff(Role.FRONT_DESK, point=other_point).user
+    with pytest.raises(ValidationError):
+        open_ticket(other_point, other_desk, token=token)
+    assert RepairTicket.objects.filter(point=other_point).count() == 0
+    assert open_ticket(point, desk_user, token=token) == mine

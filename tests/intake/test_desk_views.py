@@ -127,3 +127,42 @@ def test_showing_a_full_phone_number_is_audited(desk_client, point):
 
 def test_policy_and_price_list_page(desk_client):
     assert desk_client.get(reverse("intake:policy")).status_code == 200
+
+
+def test_intake_screen_warns_of_a_repeat_repair_with_links_before_saving(
+    desk_client, point, staff_of
+):
+    """DOMAIN 2: the repeat is flagged at intake, with links to the earlier tickets."""
+    customer = CustomerFactory(point=point)
+    earlier = open_ticket(point, staff_of(Role.FRONT_DESK).user, customer)
+    RepairTicket.objects.filter(pk=earlier.pk).update(
+        status="handed_over", handed_over_at=earlier.created_at
+    )
+    screen = desk_client.get(reverse("intake:ticket_open", args=[customer.pk]))
+    preview_url = reverse("intake:ticket_preview", args=[customer.pk])
+    assert preview_url in screen.content.decode()
+    response = desk_client.get(
+        preview_url,
+        {"imei": VALID_IMEI, "purchase_date": "2026-01-05", "proof_of_purchase": "none"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("repairs:ticket_detail", args=[earlier.pk]) in page
+    assert 'data-repeat="1"' in page
+    assert 'data-warranty="out_of_warranty"' in page
+    assert RepairTicket.objects.count() == 1
+
+
+def test_intake_preview_with_nothing_typed_yet_asks_for_the_proof(desk_client, point):
+    customer = CustomerFactory(point=point)
+    response = desk_client.get(reverse("intake:ticket_preview", args=[customer.pk]))
+    assert response.status_code == 200
+    assert "data-repeat" not in response.content.decode()
+    assert "data-warranty" not in response.content.decode()
+
+
+def test_a_technician_cannot_use_the_intake_preview(client, point, staff_of):
+    customer = CustomerFactory(point=point)
+    client.force_login(staff_of(Role.TECHNICIAN).user)
+    response = client.get(reverse("intake:ticket_preview", args=[customer.pk]))
+    assert response.status_code == 403

@@ -24,6 +24,7 @@ OBJECT_URLS = {
     "intake:customer_detail": lambda f: {"pk": f["customer"].pk},
     "intake:customer_phone": lambda f: {"pk": f["customer"].pk},
     "intake:ticket_open": lambda f: {"customer_pk": f["customer"].pk},
+    "intake:ticket_preview": lambda f: {"customer_pk": f["customer"].pk},
     "intake:device_detail": lambda f: {"pk": f["device"].pk},
     "intake:slip_callback": lambda f: {"pk": f["slip"].pk},
     "repairs:ticket_detail": lambda f: {"pk": f["ticket"].pk},
