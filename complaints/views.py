@@ -25,7 +25,7 @@ from complaints.forms import (
 )
 from complaints.models import CompensationOffer, Complaint, OfferStatus, Stage
 from complaints.services import ComplaintError
-from intake.models import Customer
+from intake.models import Customer, Visit
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, role_required
 from servicedesk.tenancy import get_profile, get_scoped_or_404, scoped
@@ -75,18 +75,35 @@ def complaint_new(request):
     customers = scoped(Customer, request.user).filter(point=point).order_by("name")
     initial = {"channel": "hotline" if profile.role == Role.HOTLINE else "walk_in"}
     initial["source"] = "call" if profile.role == Role.HOTLINE else "visit"
+    # Handed over from a logged call or visit (DOMAIN 4: a complaint call opens a complaint).
+    visit = None
+    visit_id = request.POST.get("visit") or request.GET.get("visit") or ""
+    if str(visit_id).isdigit():
+        visit = get_scoped_or_404(Visit.objects.filter(point=point), request.user, pk=visit_id)
+        already = visit.complaints.first()
+        if already is not None:
+            messages.info(request, _("This contact already has its complaint."))
+            return redirect(already)
+        initial |= {
+            "customer": visit.customer_id,
+            "summary": visit.summary,
+            "channel": visit.channel,
+            "source": "call" if visit.channel == "hotline" else "visit",
+        }
     form = ComplaintOpenForm(request.POST or None, customers=customers, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            complaint = services.complaint_open(point=point, actor=request.user, **data)
+            complaint = services.complaint_open(
+                point=point, actor=request.user, visit=visit, **data
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("Complaint received. You own it until it is closed."))
             return redirect(complaint)
-    return render(request, "complaints/new.html", {"form": form})
+    return render(request, "complaints/new.html", {"form": form, "visit": visit})
 
 
 @login_required

@@ -216,6 +216,11 @@ class Visit(TenantModel):
     transferred_to = models.CharField(_("transferred to"), max_length=100, blank=True)
     hold_count = models.PositiveSmallIntegerField(_("times put on hold"), default=0)
     hold_seconds = models.PositiveIntegerField(_("seconds on hold"), default=0)
+    holds_checked_in_time = models.PositiveSmallIntegerField(
+        _("holds checked back in time"),
+        default=0,
+        help_text=_("Holds in which the operator checked back with the caller every 30 seconds."),
+    )
     department = models.ForeignKey(
         "servicedesk.Department",
         on_delete=models.PROTECT,
@@ -240,6 +245,13 @@ class Visit(TenantModel):
         blank=True,
         related_name="+",
         verbose_name=_("registered by"),
+    )
+    form_token = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("One-time token of the call form: a double submit logs one call."),
     )
 
     class Meta:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
-from intake.models import Channel, Customer, Device, MessageSlip, Visit, VisitStatus
+from intake.models import Channel, Customer, Device, MessageSlip, Purpose, Visit, VisitStatus
 from intake.phones import normalize_phone
 from repairs.models import OPEN_STATUSES, RepairTicket
 from servicedesk.tenancy import scoped
@@ -125,3 +128,116 @@ def slip_queue(*, user, mine_only: bool) -> QuerySet[MessageSlip]:
         .order_by("callback_due_at", "id")
     )
     return slips.filter(addressee=user) if mine_only else slips
+
+
+# --- hotline (DOMAIN 4) ------------------------------------------------------------------
+
+
+def caller_lookup(*, user, query: str, limit: int = 5) -> list[tuple[Customer, list[RepairTicket]]]:
+    """The caller's customer records by phone (or any search-box query) with their open tickets,
+    so a repair-status question is answered at once. Two queries whatever the data size."""
+    customers = list(customer_search(user=user, query=query, limit=limit))
+    if not customers:
+        return []
+    tickets: dict[int, list[RepairTicket]] = {c.pk: [] for c in customers}
+    for ticket in (
+        scoped(RepairTicket, user)
+        .filter(customer__in=customers, status__in=sorted(OPEN_STATUSES))
+        .select_related("device")
+        .order_by("-created_at")[:50]
+    ):
+        tickets[ticket.customer_id].append(ticket)
+    return [(c, tickets[c.pk]) for c in customers]
+
+
+def calls_on(*, user, day: dt.date) -> QuerySet[Visit]:
+    """The hotline calls of a local day, newest first."""
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+    return (
+        scoped(Visit, user)
+        .filter(
+            channel=Channel.HOTLINE,
+            arrived_at__gte=start,
+            arrived_at__lt=start + dt.timedelta(days=1),
+        )
+        .select_related(
+            "point",
+            "customer",
+            "created_by__staff_profile",
+            "department",
+            "praised_staff__staff_profile",
+        )
+        .order_by("-arrived_at")
+    )
+
+
+def _answering(calls: QuerySet[Visit]) -> dict:
+    within = F("point__answer_within_rings")
+    return {
+        "calls": Count("id"),
+        "timed": Count("id", filter=Q(rings_to_answer__isnull=False)),
+        "in_time": Count("id", filter=Q(rings_to_answer__lte=within)),
+        "holds": Sum("hold_count"),
+        "holds_checked": Sum("holds_checked_in_time"),
+    }
+
+
+def _with_shares(row: dict) -> dict:
+    row["in_time_share"] = round(100 * row["in_time"] / row["timed"], 1) if row["timed"] else None
+    holds = row.get("holds") or 0
+    row["holds_checked_share"] = (
+        round(100 * (row.get("holds_checked") or 0) / holds, 1) if holds else None
+    )
+    return row
+
+
+def answering_stats(*, user, start: dt.date, end: dt.date) -> dict:
+    """DOMAIN 4 / 7: the share of calls answered within the point's ring limit (three rings) and
+    of holds checked back every 30 s, per local day and per operator, computed in SQL."""
+    zone = timezone.get_current_timezone()
+    calls = scoped(Visit, user).filter(
+        channel=Channel.HOTLINE,
+        arrived_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=zone),
+        arrived_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
+    )
+    aggregates = _answering(calls)
+    by_day = [
+        _with_shares(row)
+        for row in calls.annotate(day=TruncDate("arrived_at", tzinfo=zone))
+        .values("day")
+        .annotate(**aggregates)
+        .order_by("-day")
+    ]
+    by_operator = [
+        _with_shares(row)
+        for row in calls.values(
+            "created_by_id",
+            "created_by__staff_profile__display_name",
+            "created_by__staff_profile__staff_number",
+            "point__code",
+        )
+        .annotate(**aggregates)
+        .order_by("point__code", "created_by__staff_profile__staff_number")
+    ]
+    total = _with_shares(calls.aggregate(**aggregates))
+    return {"by_day": by_day, "by_operator": by_operator, "total": total}
+
+
+def suggestions_for(*, user, department) -> QuerySet[Visit]:
+    """A department's list of forwarded suggestions (DOMAIN 4), from the desk and the hotline."""
+    return (
+        scoped(Visit, user)
+        .filter(department=department, purpose=Purpose.SUGGESTION)
+        .select_related("point", "customer", "created_by__staff_profile")
+        .order_by("-arrived_at")
+    )
+
+
+def praises_for(*, user, staff_user) -> QuerySet[Visit]:
+    """Praise forwarded to a staff member (DOMAIN 4), shown on their page."""
+    return (
+        scoped(Visit, user)
+        .filter(praised_staff=staff_user)
+        .select_related("created_by__staff_profile")
+        .order_by("-arrived_at")
+    )

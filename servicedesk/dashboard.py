@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -172,6 +173,8 @@ def quality_trends(*, user, today: dt.date | None = None) -> tuple[list[Trend], 
         {
             "n": Count("id"),
             "in_time": Count("id", filter=Q(rings_to_answer__lte=F("point__answer_within_rings"))),
+            "holds": Sum("hold_count"),
+            "holds_checked": Sum("holds_checked_in_time"),
         },
         weeks,
     )
@@ -269,6 +272,13 @@ def quality_trends(*, user, today: dt.date | None = None) -> tuple[list[Trend], 
             "answered",
             _("Calls answered within the ring limit"),
             series("answered", calls, lambda r: _share(r, "in_time", "n")),
+            "%",
+            100,
+        ),
+        Trend(
+            "holds_checked",
+            _("Holds checked back every 30 s"),
+            series("holds_checked", calls, lambda r: _share(r, "holds_checked", "holds")),
             "%",
             100,
         ),

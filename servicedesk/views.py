@@ -97,7 +97,14 @@ def staff_list(request):
 def staff_detail(request, pk: int):
     member = get_object_or_404(selectors.staff_list(user=request.user), pk=pk)
     check_role(request.user, SUPERVISORS_AND_REGION)
-    return render(request, "servicedesk/staff_detail.html", {"member": member})
+    from intake.selectors import praises_for
+
+    praises = praises_for(user=request.user, staff_user=member.user)
+    return render(
+        request,
+        "servicedesk/staff_detail.html",
+        {"member": member, "praises": praises[:50], "praise_count": praises.count()},
+    )
 
 
 @role_required(*SUPERVISING_ROLES)

@@ -14,6 +14,55 @@ from intake.phones import normalize_phone
 from servicedesk.models import ServicePoint, StaffProfile
 
 
+def slip_check(
+    *,
+    point: ServicePoint,
+    caller_name: str,
+    phone: str,
+    message: str,
+    callback_due_at: dt.datetime | None,
+    addressee,
+    read_back_confirmed: bool = True,
+    visit: Visit | None = None,
+    customer: Customer | None = None,
+    now: dt.datetime | None = None,
+    **_ignored,
+) -> str:
+    """Every rule of a slip, without saving: raises ValidationError with a message per field, or
+    returns the phone in E.164 form. The form's read-back step runs it before the read-back."""
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    if not (caller_name or "").strip():
+        errors.setdefault("caller_name", []).append(_("Enter the caller's name."))
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError as exc:
+        errors.setdefault("phone", []).extend(exc.messages)
+    if not (message or "").strip():
+        errors.setdefault("message", []).append(_("Write down the message."))
+    if callback_due_at is None or callback_due_at <= now:
+        errors.setdefault("callback_due_at", []).append(
+            _("The promised callback time must be in the future.")
+        )
+    addressee_profile = (
+        StaffProfile.objects.filter(user=addressee, point=point).first() if addressee else None
+    )
+    if addressee is None or addressee_profile is None or not addressee.is_active:
+        errors.setdefault("addressee", []).append(
+            _("Choose an active colleague of this service point.")
+        )
+    if not read_back_confirmed:
+        errors.setdefault("read_back_confirmed", []).append(
+            _("Read the details back to the caller and tick this box.")
+        )
+    for related in (visit, customer):
+        if related is not None and related.point_id != point.pk:
+            errors.setdefault("__all__", []).append(_("That record belongs to another point."))
+    if errors:
+        raise ValidationError(errors)
+    return phone
+
+
 @transaction.atomic
 def slip_take(
     *,
@@ -37,33 +86,18 @@ def slip_take(
     names who it is forwarded to and by when the caller will be called back.
     """
     now = now or timezone.now()
-    errors: dict[str, list[str]] = {}
-    if not caller_name.strip():
-        errors.setdefault("caller_name", []).append(_("Enter the caller's name."))
-    try:
-        phone = normalize_phone(phone)
-    except ValidationError as exc:
-        errors.setdefault("phone", []).extend(exc.messages)
-    if not message.strip():
-        errors.setdefault("message", []).append(_("Write down the message."))
-    if callback_due_at is None or callback_due_at <= now:
-        errors.setdefault("callback_due_at", []).append(
-            _("The promised callback time must be in the future.")
-        )
-    addressee_profile = StaffProfile.objects.filter(user=addressee, point=point).first()
-    if addressee is None or addressee_profile is None or not addressee.is_active:
-        errors.setdefault("addressee", []).append(
-            _("Choose an active colleague of this service point.")
-        )
-    if not read_back_confirmed:
-        errors.setdefault("read_back_confirmed", []).append(
-            _("Read the details back to the caller and tick this box.")
-        )
-    for related in (visit, customer):
-        if related is not None and related.point_id != point.pk:
-            errors.setdefault("__all__", []).append(_("That record belongs to another point."))
-    if errors:
-        raise ValidationError(errors)
+    phone = slip_check(
+        point=point,
+        caller_name=caller_name,
+        phone=phone,
+        message=message,
+        callback_due_at=callback_due_at,
+        addressee=addressee,
+        read_back_confirmed=read_back_confirmed,
+        visit=visit,
+        customer=customer,
+        now=now,
+    )
     return MessageSlip.objects.create(
         point=point,
         caller_name=caller_name.strip(),

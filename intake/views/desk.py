@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from intake import selectors
 from intake.forms.desk import CustomerForm, SlipForm, TicketOpenForm, VisitForm
-from intake.models import Customer, Device, Visit
+from intake.models import Channel, Customer, Device, Visit
 from intake.services import desk
-from intake.services.slips import slip_take
+from intake.services.slips import slip_check, slip_take
 from repairs.models import Part, RepairType
 from servicedesk.audit import audit_customer_phone_revealed
 from servicedesk.models import Role
@@ -247,7 +247,8 @@ def ticket_preview(request, customer_pk: int):
 
 @login_required
 def visit_slip(request, pk: int):
-    """DOMAIN 2 step 3: what the desk cannot answer goes to the right person as a message slip."""
+    """DOMAIN 2 step 3 / 4: what the desk or the hotline cannot answer goes to the right person as
+    a message slip. Two steps: the details, then the read-back (复述确认) before saving."""
     visit = get_scoped_or_404(
         Visit.objects.select_related("point", "customer"), request.user, pk=pk
     )
@@ -259,22 +260,46 @@ def visit_slip(request, pk: int):
         .order_by("staff_profile__role", "staff_profile__staff_number")
     )
     initial = {"caller_name": visit.contact_name, "phone": visit.contact_phone}
+    if visit.customer is not None:
+        initial |= {
+            "caller_name": visit.contact_name or visit.customer.name,
+            "phone": visit.customer.display_phone
+            if not visit.contact_phone
+            else visit.contact_phone,
+            "company": visit.customer.company,
+        }
     form = SlipForm(request.POST or None, addressees=addressees, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    back = (
+        reverse("intake:call_detail", args=[visit.pk])
+        if visit.channel == Channel.HOTLINE
+        else reverse("intake:board")
+    )
+    context = {"visit": visit, "form": form, "back": back}
+    step = request.POST.get("step", "")
+    if request.method == "POST" and step != "edit" and form.is_valid():
+        data = form.cleaned_data
         try:
+            if step != "save":
+                # Step 1 → 2: every rule but the read-back, then show what to read back.
+                slip_check(point=visit.point, **(data | {"read_back_confirmed": True}))
+                return render(request, "intake/desk/slip_readback.html", context)
             slip_take(
                 point=visit.point,
                 actor=request.user,
                 visit=visit,
                 customer=visit.customer,
-                **form.cleaned_data,
+                **data,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
+            if step == "save" and set(exc.message_dict) == {"read_back_confirmed"}:
+                return render(request, "intake/desk/slip_readback.html", context)
         else:
             messages.success(request, _("Message slip taken and forwarded."))
-            return redirect("intake:board")
-    return render(request, "intake/desk/slip_form.html", {"visit": visit, "form": form})
+            return redirect(back)
+    if step == "edit":
+        form.errors.clear()
+    return render(request, "intake/desk/slip_form.html", context)
 
 
 @role_required(*VIEW)

@@ -59,6 +59,23 @@ def test_hotline_answer_share_per_week_uses_the_points_ring_limit(point, staff_o
     assert len(labels) == 12 and answered.last == 50.0
 
 
+def test_holds_checked_every_30_seconds_per_week(point, staff_of):
+    """DOMAIN 7: holds checked every 30 s, as the share of holds checked back in time."""
+    now = timezone.now()
+    for holds, checked in ((2, 2), (1, 0), (1, 1)):
+        Visit.objects.create(
+            point=point,
+            channel=Channel.HOTLINE,
+            purpose=Purpose.INQUIRY,
+            arrived_at=now,
+            rings_to_answer=1,
+            hold_count=holds,
+            holds_checked_in_time=checked,
+        )
+    trends, _labels = quality_trends(user=staff_of(Role.SUPERVISOR).user)
+    assert next(t for t in trends if t.key == "holds_checked").last == 75.0
+
+
 def test_dashboard_page_with_constant_queries(
     client, point, staff_of, django_assert_max_num_queries
 ):

@@ -1,0 +1,232 @@
+"""The hotline call log (DOMAIN 4): who called, about what, how fast it was answered, holds and
+transfers, and where the call was routed (suggestion → department, praise → staff member,
+complaint → a complaint with the call attached)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intake.hotline import BadHoldLog, hold_summary, parse_hold_log, rings_from_seconds
+from intake.models import CallerKind, Channel, Customer, Purpose, Visit, VisitStatus
+from intake.phones import normalize_phone
+from intake.services.desk import _require, customer_create
+from servicedesk.models import SUPERVISING_ROLES, Department, Role, ServicePoint
+
+HOTLINE_ROLES = (Role.HOTLINE, Role.FRONT_DESK, *SUPERVISING_ROLES)
+#: DOMAIN 4 call kinds.
+CALL_KINDS = (
+    Purpose.INQUIRY,
+    Purpose.REPAIR_STATUS,
+    Purpose.TECHNICAL,
+    Purpose.SUGGESTION,
+    Purpose.PRAISE,
+    Purpose.COMPLAINT,
+)
+#: A call screen left open longer than this is not the answer time of the call being logged.
+MAX_CALL_SECONDS = 4 * 3600
+
+
+def departments_for(point: ServicePoint):
+    """The point's own departments and the network-wide ones."""
+    return Department.objects.filter(Q(point=point) | Q(point__isnull=True), is_active=True)
+
+
+def colleagues_of(point: ServicePoint):
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, staff_profile__point=point)
+        .select_related("staff_profile")
+        .order_by("staff_profile__role", "staff_profile__staff_number")
+    )
+
+
+def call_log(
+    *,
+    point: ServicePoint,
+    actor,
+    token: uuid.UUID,
+    caller_kind: str,
+    purpose: str,
+    summary: str,
+    answered_at: dt.datetime | None = None,
+    rings_to_answer: int | None = None,
+    answer_seconds: int | None = None,
+    customer: Customer | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    create_customer: bool = False,
+    company: str = "",
+    outcome: str = "",
+    transferred_to: str = "",
+    department: Department | None = None,
+    praised_staff=None,
+    hold_log: str = "",
+    now: dt.datetime | None = None,
+) -> Visit:
+    """Log one answered call. Validates everything first and saves nothing partial; the form's
+    one-time ``token`` makes a double submit return the call already logged."""
+    existing = Visit.objects.filter(point=point, form_token=token).first()
+    if existing is not None:
+        return existing
+    try:
+        return _call_log(
+            point=point,
+            actor=actor,
+            token=token,
+            caller_kind=caller_kind,
+            purpose=purpose,
+            summary=summary,
+            answered_at=answered_at,
+            rings_to_answer=rings_to_answer,
+            answer_seconds=answer_seconds,
+            customer=customer,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            create_customer=create_customer,
+            company=company,
+            outcome=outcome,
+            transferred_to=transferred_to,
+            department=department,
+            praised_staff=praised_staff,
+            hold_log=hold_log,
+            now=now,
+        )
+    except IntegrityError:
+        existing = Visit.objects.filter(point=point, form_token=token).first()
+        if existing is None:
+            raise ValidationError(
+                _("This form was already used. Reload the page and log the call again.")
+            ) from None
+        return existing
+
+
+@transaction.atomic
+def _call_log(
+    *,
+    point,
+    actor,
+    token,
+    caller_kind,
+    purpose,
+    summary,
+    answered_at,
+    rings_to_answer,
+    answer_seconds,
+    customer,
+    contact_name,
+    contact_phone,
+    create_customer,
+    company,
+    outcome,
+    transferred_to,
+    department,
+    praised_staff,
+    hold_log,
+    now,
+) -> Visit:
+    _require(actor, point, HOTLINE_ROLES)
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+
+    def error(field: str, text: str) -> None:
+        errors.setdefault(field, []).append(text)
+
+    if caller_kind not in CallerKind.values:
+        error("caller_kind", _("Say who is calling: a customer, a dealer or a department."))
+    if purpose not in CALL_KINDS:
+        error("purpose", _("Say what the call is about."))
+    if not (summary or "").strip():
+        error("summary", _("Write down what the caller said, in a sentence or two."))
+    if rings_to_answer is None and answer_seconds is None:
+        error("rings_to_answer", _("Enter the rings (or the seconds) before you answered."))
+    if rings_to_answer is not None and not 1 <= rings_to_answer <= 30:
+        error("rings_to_answer", _("Enter between 1 and 30 rings."))
+    if answer_seconds is not None and not 0 <= answer_seconds <= 600:
+        error("answer_seconds", _("Enter between 0 and 600 seconds."))
+    phone = ""
+    if (contact_phone or "").strip():
+        try:
+            phone = normalize_phone(contact_phone)
+        except ValidationError as exc:
+            errors.setdefault("contact_phone", []).extend(exc.messages)
+    if customer is not None and customer.point_id != point.pk:
+        error("customer", _("This customer belongs to another service point."))
+    if create_customer and customer is None:
+        if not (contact_name or "").strip():
+            error("contact_name", _("Enter the caller's name to create the customer."))
+        if not phone and "contact_phone" not in errors:
+            error("contact_phone", _("Enter the caller's number to create the customer."))
+    if purpose == Purpose.SUGGESTION:
+        if department is None or not departments_for(point).filter(pk=department.pk).exists():
+            error("department", _("Choose the department responsible for this suggestion."))
+    elif department is not None:
+        department = None  # only suggestions are forwarded to a department's list
+    if purpose == Purpose.PRAISE:
+        if praised_staff is None or not colleagues_of(point).filter(pk=praised_staff.pk).exists():
+            error("praised_staff", _("Choose the colleague the caller praised."))
+    else:
+        praised_staff = None
+    if purpose == Purpose.COMPLAINT and customer is None and not create_customer:
+        error(
+            "customer",
+            _("A complaint needs the customer: pick the caller's record or create it."),
+        )
+    try:
+        holds = hold_summary(parse_hold_log(hold_log), point.hold_check_seconds)
+    except BadHoldLog:
+        error("__all__", _("The hold timer's record is damaged. Reload the page to start over."))
+        holds = None
+    if errors:
+        raise ValidationError(errors)
+
+    if create_customer and customer is None:
+        try:
+            customer = customer_create(
+                point=point, actor=actor, name=contact_name, phone=phone, company=company
+            )
+        except ValidationError as exc:
+            fields = {"name": "contact_name", "phone": "contact_phone"}
+            raise ValidationError(
+                {fields.get(field, field): texts for field, texts in exc.message_dict.items()}
+            ) from None
+    if (
+        answered_at is None
+        or answered_at > now
+        or (now - answered_at).total_seconds() > MAX_CALL_SECONDS
+    ):
+        answered_at = now
+    rings = rings_to_answer if rings_to_answer is not None else rings_from_seconds(answer_seconds)
+    return Visit.objects.create(
+        point=point,
+        channel=Channel.HOTLINE,
+        purpose=purpose,
+        status=VisitStatus.DONE,
+        customer=customer,
+        contact_name=(contact_name or (customer.name if customer else "")).strip()[:64],
+        contact_phone=phone or (customer.phone if customer else ""),
+        arrived_at=answered_at,
+        served_at=answered_at,
+        finished_at=now,
+        served_by=actor,
+        created_by=actor,
+        summary=summary.strip()[:4000],
+        outcome=(outcome or "").strip()[:4000],
+        caller_kind=caller_kind,
+        rings_to_answer=rings,
+        answer_seconds=answer_seconds,
+        transferred_to=(transferred_to or "").strip()[:100],
+        hold_count=holds.count,
+        hold_seconds=holds.seconds,
+        holds_checked_in_time=holds.checked_in_time,
+        department=department,
+        praised_staff=praised_staff,
+        form_token=token,
+    )
