@@ -15,11 +15,5 @@ class IntakeConfig(AppConfig):
         navigation.register("intake:slip_queue", _("Message slips"), sorted(POINT_ROLES), order=30)
         navigation.register("intake:call_screen", _("Hotline"), desk, order=12)
         navigation.register(
-            "intake:answering",
-            _("Answering"),
-            [Role.SUPERVISOR, Role.SERVICE_MANAGER, Role.REGIONAL_CENTER],
-            order=62,
-        )
-        navigation.register(
             "intake:search", _("Customers"), [*desk, Role.TECHNICIAN, Role.CALLBACK_CLERK], order=15
         )

@@ -22,8 +22,12 @@ def navigation(request):
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"url": url, "label": item.label, "active": active})
+        matches = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"url": url, "label": item.label, "active": matches})
+    # Only the most specific entry is active: /desk/hotline/ is the hotline, not the reception.
+    longest = max((len(i["url"]) for i in items if i["active"]), default=0)
+    for entry in items:
+        entry["active"] = entry["active"] and len(entry["url"]) == longest
     return {
         "nav_items": items,
         "user_role": role,

@@ -144,6 +144,7 @@ def call_log(request):
             "page": page,
             "day": day,
             "day_query": f"day={day.isoformat()}",
+            "may_see_answering": has_role(request.user, SUPERVISORS),
             "previous": day - dt.timedelta(days=1),
             "next": day + dt.timedelta(days=1) if day < timezone.localdate() else None,
         },

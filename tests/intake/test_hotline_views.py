@@ -262,3 +262,9 @@ def test_changing_the_details_after_the_read_back_keeps_them(hotline_client, cal
     url = reverse("intake:visit_slip", args=[call.pk])
     response = hotline_client.post(url, _slip_data(engineer.user, step="edit"))
     assert "想问换屏价格" in response.content.decode() and not response.context["form"].errors
+
+
+def test_only_the_hotline_is_marked_as_the_current_page(hotline_client):
+    page = hotline_client.get(reverse("intake:call_screen")).content.decode()
+    assert page.count('aria-current="page"') == 1
+    assert f'aria-current="page" href="{reverse("intake:call_screen")}"' in page
