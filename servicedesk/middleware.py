@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from servicedesk.tenancy import get_profile
@@ -18,6 +21,21 @@ LOGIN_AT_KEY = "servicedesk_login_at"
 SEEN_AT_KEY = "servicedesk_seen_at"
 # Write the idle clock to the session at most this often, not on every request.
 SEEN_RESOLUTION_SECONDS = 60
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user picked another language with the footer's switch (the
+    language cookie). The browser's Accept-Language is not consulted: desk PCs often run an
+    English system, and the staff know the screens by their Chinese terms."""
+
+    def process_request(self, request):
+        language = settings.LANGUAGE_CODE
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen:
+            with contextlib.suppress(LookupError):
+                language = translation.get_supported_language_variant(chosen)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class StaffProfileMiddleware:

@@ -21,6 +21,17 @@ def test_login_page_speaks_chinese_by_default(client):
     assert "员工登录" in text and 'lang="zh-hans"' in text
 
 
+def test_chinese_even_when_the_browser_asks_for_english(client):
+    # Desk PCs often run an English system; the screens stay Chinese until the user switches.
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "员工登录" in response.content.decode()
+
+
+def test_an_unknown_language_cookie_falls_back_to_chinese(client):
+    client.cookies["django_language"] = "xx"
+    assert "员工登录" in client.get(reverse("login")).content.decode()
+
+
 def test_english_is_available(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("login"))
