@@ -12,6 +12,9 @@ from django.conf import settings
 from servicedesk.models import Role
 from tests.factories import RegionFactory, ServicePointFactory, make_staff
 
+# The reliability table: tests marked @pytest.mark.reliability(fault, how) and their outcomes.
+pytest_plugins = ["tests.reliability_table"]
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 

@@ -217,6 +217,10 @@ def test_complaint_callback_days_is_a_point_setting(complaint, owner, point):
     assert complaint.callback_due_on == dt.date(2026, 3, 4)
 
 
+@pytest.mark.reliability(
+    "Beat runs a periodic task twice",
+    "the missed-promise scanner run twice: one escalation",
+)
 def test_missed_promise_escalates_once_even_if_beat_runs_twice(complaint, supervisor):
     with time_machine.travel(later(3), tick=False):
         assert escalate_missed_promises_task() == 0

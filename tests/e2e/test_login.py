@@ -24,6 +24,10 @@ def test_front_desk_logs_in_and_sees_chinese_workbench(page, staff_of):
     screenshot(page, "workbench-front-desk")
 
 
+@pytest.mark.reliability(
+    "Script injection (XSS)",
+    "real browser: strict Content-Security-Policy header and no inline script on the page",
+)
 def test_page_has_no_inline_script_and_a_strict_csp(page, staff_of):
     response = page.goto(page.base_url + "/accounts/login/")
     csp = response.headers["content-security-policy"]

@@ -32,6 +32,10 @@ def queued(point, ticket_at):
     return Callback.objects.filter(kind=CallbackKind.FIRST).order_by("id")
 
 
+@pytest.mark.reliability(
+    "Personal data exposure",
+    "phone numbers masked in the callback queue",
+)
 def test_queue_lists_due_callbacks_inside_calling_hours(
     client, staff_of, queued, django_assert_max_num_queries
 ):

@@ -116,6 +116,10 @@ def test_search_query_count_does_not_grow_with_tickets(desk_client, point, staff
     assert counts[0] == counts[1]
 
 
+@pytest.mark.reliability(
+    "Personal data exposure",
+    "the customer page masks the phone; showing it in full is an audited action",
+)
 def test_showing_a_full_phone_number_is_audited(desk_client, point):
     customer = CustomerFactory(point=point, phone="+8613912345678")
     page = desk_client.get(reverse("intake:customer_detail", args=[customer.pk]))

@@ -49,6 +49,10 @@ SAFE = settings(
 )
 
 
+@pytest.mark.reliability(
+    "Hostile form input",
+    "intake form fuzzed (Hypothesis): no 500, nothing partial saved",
+)
 @SAFE
 @given(data=st.dictionaries(st.sampled_from(TICKET_FIELDS), hostile))
 def test_hostile_intake_form_never_500_and_saves_nothing_when_invalid(
@@ -63,6 +67,10 @@ def test_hostile_intake_form_never_500_and_saves_nothing_when_invalid(
         assert (RepairTicket.objects.count(), Device.objects.count()) == before
 
 
+@pytest.mark.reliability(
+    "Hostile form input",
+    "customer form fuzzed (Hypothesis): no 500, names escaped on the page",
+)
 @SAFE
 @given(name=hostile, phone=hostile)
 def test_hostile_customer_form_never_500_and_text_is_escaped(client, point, staff_of, name, phone):
@@ -74,6 +82,10 @@ def test_hostile_customer_form_never_500_and_text_is_escaped(client, point, staf
         assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
 
 
+@pytest.mark.reliability(
+    "Hostile form input",
+    "arrival form fuzzed (Hypothesis): no 500",
+)
 @SAFE
 @given(purpose=hostile, contact_name=hostile, contact_phone=hostile, queue_number=hostile)
 def test_hostile_arrival_never_500(

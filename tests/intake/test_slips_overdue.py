@@ -66,6 +66,10 @@ def test_only_the_addressee_logs_the_callback_and_nothing_is_saved_otherwise(poi
     assert slip.status == SlipStatus.OPEN and slip.called_back_at is None
 
 
+@pytest.mark.reliability(
+    "Beat runs a periodic task twice",
+    "the slip reminder marked twice: one reminder",
+)
 def test_overdue_reminder_is_marked_once(point, staff_of):
     slip = _take(point, staff_of, timezone.now() + dt.timedelta(minutes=5))
     assert not slip_mark_reminded(slip_id=slip.pk)

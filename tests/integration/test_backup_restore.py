@@ -17,6 +17,10 @@ pytestmark = [pytest.mark.services]
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.reliability(
+    "Database lost",
+    "scripts/backup while running, scripts/restore into a fresh database: every ticket there",
+)
 def test_backup_restores_every_ticket_into_a_fresh_database(transactional_db, point, tmp_path):
     tickets = {handed_over_ticket(point).number for _ in range(25)}
     source = database_url()

@@ -19,6 +19,10 @@ def test_a_task_runs_on_a_real_worker_through_redis(celery_worker_process, setti
     assert wait_for(lambda: Heartbeat.objects.filter(name=f"probe:{token}").exists(), timeout=60)
 
 
+@pytest.mark.reliability(
+    "Worker dead",
+    "SIGKILL the worker: /health/ reports it down",
+)
 def test_health_shows_the_worker_up_then_down_when_killed(celery_worker_process, client, settings):
     name = f"worker:{celery_worker_process.hostname}"
     assert wait_for(lambda: Heartbeat.objects.filter(name=name).exists(), timeout=60)

@@ -81,6 +81,10 @@ def test_beat_and_worker_bring_a_handovers_callbacks_into_the_queue(
     )
 
 
+@pytest.mark.reliability(
+    "Broker flushed, worker and beat killed (follow-up dispatcher)",
+    "SIGKILL worker and beat, FLUSHDB the broker, restart: every callback queued once",
+)
 def test_flushing_redis_and_killing_the_worker_loses_nothing(
     handed_over_three_days_ago, celery_processes
 ):
@@ -100,6 +104,10 @@ def test_flushing_redis_and_killing_the_worker_loses_nothing(
     assert Callback.objects.count() == 10  # nothing lost, nothing duplicated
 
 
+@pytest.mark.reliability(
+    "Two dispatchers at once (two beats, a re-delivered message)",
+    "two threads dispatch the same due callbacks on PostgreSQL: each queued once",
+)
 def test_two_dispatchers_at_once_create_no_duplicates(handed_over_three_days_ago, transactional_db):
     assert connection.vendor == "postgresql"
     results, barrier = [], threading.Barrier(2)

@@ -14,6 +14,10 @@ from tests.intake.conftest import open_ticket
 pytestmark = [pytest.mark.services]
 
 
+@pytest.mark.reliability(
+    "Several desks open tickets at the same moment",
+    "4 threads × 5 tickets on PostgreSQL: numbers 1–20, none repeated",
+)
 def test_concurrent_intake_gives_unique_sequential_numbers(transactional_db, point):
     desks = [make_staff(Role.FRONT_DESK, point=point).user for _ in range(4)]
     customers = [CustomerFactory(point=point) for _ in range(4)]

@@ -220,6 +220,10 @@ def test_paid_handover_records_payment_change_and_satisfaction_and_schedules_cal
     assert Callback.objects.filter(ticket=ticket).count() == 2
 
 
+@pytest.mark.reliability(
+    "Lost update (two people on one ticket)",
+    "a form older than the ticket is submitted: refused, nothing changed",
+)
 def test_a_stale_form_is_refused_and_changes_nothing(point, people):
     ticket = open_ticket(point, people["desk"])
     stale = ticket.version

@@ -59,6 +59,10 @@ def test_the_http_gateway_adapter_posts_the_message(gateway, message):
     assert message.status == NotificationStatus.SENT
 
 
+@pytest.mark.reliability(
+    "SMS gateway down",
+    "the gateway answers 500: retried up to the limit, then marked failed",
+)
 def test_a_failing_gateway_is_retried_then_marked_failed(gateway, message):
     gateway.status = 500
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -69,6 +73,10 @@ def test_a_failing_gateway_is_retried_then_marked_failed(gateway, message):
     assert notifications_send() == 0  # a failed message is not retried forever
 
 
+@pytest.mark.reliability(
+    "SMS gateway down",
+    "the gateway answers 503, then recovers: the message is sent once",
+)
 def test_a_pending_message_survives_until_the_gateway_is_back(gateway, message):
     gateway.status = 503
     notifications_send()

@@ -92,6 +92,10 @@ def test_unknown_print_kind_is_404(client, ticket, staff_of):
     assert client.get(reverse("repairs:ticket_print", args=[ticket.pk, "x"])).status_code == 404
 
 
+@pytest.mark.reliability(
+    "Ticket status enumeration",
+    "public status page, a wrong phone pair and an unknown number: same answer, no personal data",
+)
 def test_self_service_status_shows_only_the_state_for_the_right_pair(client, ticket):
     url = reverse("repairs:status_lookup")
     right = client.post(url, {"number": ticket.number, "last_four": ticket.contact_phone[-4:]})
@@ -109,6 +113,10 @@ def test_self_service_status_shows_only_the_state_for_the_right_pair(client, tic
     assert strip(wrong_pair) == strip(unknown)
 
 
+@pytest.mark.reliability(
+    "Ticket status enumeration",
+    "12 guesses in a row: 429 after 10",
+)
 def test_self_service_status_is_rate_limited(client, ticket, settings):
     from django.core.cache import cache
 

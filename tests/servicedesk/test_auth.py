@@ -59,6 +59,10 @@ def test_passwords_are_hashed_with_argon2():
     assert make_password("secret-123").startswith("argon2$")
 
 
+@pytest.mark.reliability(
+    "Password guessing",
+    "wrong passwords: that user name locked at that address, a colleague on the same NAT is not",
+)
 @override_settings(AXES_FAILURE_LIMIT=3)
 def test_failed_logins_lock_the_username_at_that_address_only(client, staff_of):
     victim = staff_of(Role.FRONT_DESK)
@@ -77,6 +81,10 @@ def test_failed_logins_lock_the_username_at_that_address_only(client, staff_of):
     )
 
 
+@pytest.mark.reliability(
+    "Session fixation",
+    "an attacker-chosen session cookie before login: a new key after login",
+)
 def test_login_gives_a_new_session_key(client, staff_of):
     me = staff_of(Role.FRONT_DESK)
     client.get(reverse("login"))
@@ -85,6 +93,10 @@ def test_login_gives_a_new_session_key(client, staff_of):
     assert client.cookies["sessionid"].value != "attacker-chosen-session-key"
 
 
+@pytest.mark.reliability(
+    "Session left open at a desk",
+    "idle and absolute session timeouts passed",
+)
 @override_settings(SESSION_IDLE_SECONDS=60)
 def test_idle_session_expires(client, staff_of):
     me = staff_of(Role.FRONT_DESK)
@@ -98,6 +110,10 @@ def test_idle_session_expires(client, staff_of):
     assert client.get(reverse("home")).status_code == 302
 
 
+@pytest.mark.reliability(
+    "Session left open at a desk",
+    "idle and absolute session timeouts passed",
+)
 @override_settings(SESSION_COOKIE_AGE=3600)
 def test_absolute_session_timeout(client, staff_of):
     me = staff_of(Role.FRONT_DESK)
@@ -109,6 +125,10 @@ def test_absolute_session_timeout(client, staff_of):
     assert client.get(reverse("home")).status_code == 302
 
 
+@pytest.mark.reliability(
+    "Account disabled while logged in",
+    "the next request of its open session",
+)
 def test_disabling_an_account_ends_its_sessions(client, staff_of):
     me = staff_of(Role.FRONT_DESK)
     client.force_login(me.user)
@@ -118,6 +138,10 @@ def test_disabling_an_account_ends_its_sessions(client, staff_of):
     assert client.get(reverse("home")).status_code == 302
 
 
+@pytest.mark.reliability(
+    "Read-only role writes",
+    "the regional center posts a change: 403",
+)
 def test_regional_center_cannot_change_anything(client, point):
     regional = make_staff(Role.REGIONAL_CENTER, region=point.region)
     client.force_login(regional.user)

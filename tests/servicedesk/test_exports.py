@@ -69,6 +69,10 @@ def hostile_ticket(point, staff_of):
     return ticket
 
 
+@pytest.mark.reliability(
+    "CSV formula injection",
+    "customer text starting with =, +, -, @, tab, CR, LF in the monthly export",
+)
 def test_exported_file_has_every_column_bom_and_no_runnable_formula(
     hostile_ticket, point, staff_of, django_capture_on_commit_callbacks
 ):
@@ -172,6 +176,10 @@ def test_monthly_job_is_created_once_and_rerun_replaces_the_file(point, staff_of
     assert not [p for p in job_path(job).parent.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.reliability(
+    "Export task delivered twice",
+    "the same export job run twice: one file, one audit row",
+)
 def test_a_job_is_run_once_even_if_delivered_twice(point):
     job = ExportJob.objects.create(
         point=point,
@@ -184,6 +192,10 @@ def test_a_job_is_run_once_even_if_delivered_twice(point):
     assert AuditLog.objects.filter(action="export.written").count() == 1
 
 
+@pytest.mark.reliability(
+    "Another region's export downloaded",
+    "a regional center asks for another region's file: 404; its own downloads are audited",
+)
 def test_regional_center_gets_every_point_of_its_region_and_nothing_else(client, point):
     sibling = ServicePointFactory(region=point.region)
     stranger = ServicePointFactory()
@@ -227,6 +239,10 @@ def test_bad_range_gives_a_field_error(client, point, staff_of):
     assert not ExportJob.objects.exists()
 
 
+@pytest.mark.reliability(
+    "Export by a role without the need",
+    "desk roles open the export page: 403",
+)
 @pytest.mark.parametrize(
     "role", [Role.FRONT_DESK, Role.TECHNICIAN, Role.HOTLINE, Role.CALLBACK_CLERK]
 )

@@ -12,6 +12,10 @@ from servicedesk.models import AuditLog, Role
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.reliability(
+    "Audit log tampering",
+    "change and delete an audit row through the ORM",
+)
 def test_audit_log_rows_cannot_be_changed_or_deleted_through_the_orm(point):
     entry = AuditLog.objects.create(action="test.event", point=point)
     entry.summary = "rewritten"
@@ -21,6 +25,10 @@ def test_audit_log_rows_cannot_be_changed_or_deleted_through_the_orm(point):
         entry.delete()
 
 
+@pytest.mark.reliability(
+    "Audit log tampering",
+    "UPDATE and DELETE of an audit row in SQL, past the ORM (PostgreSQL trigger)",
+)
 def test_audit_log_is_append_only_in_postgresql_itself(point):
     if connection.vendor != "postgresql":
         pytest.skip("the database trigger exists on PostgreSQL only")
@@ -31,6 +39,10 @@ def test_audit_log_is_append_only_in_postgresql_itself(point):
         AuditLog.objects.filter(pk=entry.pk)._raw_delete(AuditLog.objects.db)
 
 
+@pytest.mark.reliability(
+    "Database unavailable",
+    "a page's query raises OperationalError: friendly error page, no traceback",
+)
 def test_database_outage_shows_a_friendly_page(client, staff_of, monkeypatch):
     client.force_login(staff_of(Role.SUPERVISOR).user)
     client.raise_request_exception = False
@@ -78,6 +90,10 @@ SETTING_FIELDS = [
 ]
 
 
+@pytest.mark.reliability(
+    "Hostile form input",
+    "point settings fuzzed (Hypothesis: script, SQL, formula, NUL, 10,000 chars): no 500",
+)
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

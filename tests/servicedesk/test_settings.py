@@ -5,9 +5,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.reliability(
+    "Insecure production configuration",
+    "manage.py check --deploy --fail-level WARNING on the production settings",
+)
 def test_production_settings_pass_check_deploy_without_warnings():
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},

@@ -37,6 +37,10 @@ def registry():
     return plain, objects
 
 
+@pytest.mark.reliability(
+    "A new URL escaping the tenant walk",
+    "every URL pattern of the URLconf must be listed in the walk's registry",
+)
 def test_every_url_pattern_is_known_to_the_walk():
     plain, objects = registry()
     unknown = []
@@ -59,6 +63,10 @@ def foreign(other_point):
     return objects
 
 
+@pytest.mark.reliability(
+    "Another point's data requested (tenant isolation)",
+    "every URL taking an id, requested by every role with another point's object: 404",
+)
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 def test_another_points_object_is_404_for_every_role(role, point, foreign, client):
