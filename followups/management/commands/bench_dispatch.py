@@ -34,27 +34,24 @@ FROM generate_series(1, %(total)s) AS n
 """
 
 
-class Command(BaseCommand):
-    help = "Time the follow-up dispatcher for N due callbacks among M scheduled ones."
-
-    def add_arguments(self, parser):
-        parser.add_argument("totals", nargs="*", type=int, default=[100_000, 1_000_000])
-        parser.add_argument("--due", type=int, default=10_000)
-
-    def handle(self, *args, totals, due, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("Run the benchmark on PostgreSQL (set DATABASE_URL).")
-        region, _ = Region.objects.get_or_create(code="BENCH", defaults={"name": "bench"})
-        point, _ = ServicePoint.objects.get_or_create(
-            code="BENCH01",
-            defaults={"region": region, "name": "bench", "address": "-", "phone": "-"},
-        )
-        customer, _ = Customer.objects.get_or_create(
-            point=point, phone="+8613800000000", defaults={"name": "bench"}
-        )
-        self.stdout.write(f"{'scheduled rows':>15} {'due':>8} {'queued':>8} {'seconds':>9}")
+def measure(*, totals: list[int], due: int) -> list[dict]:
+    """For each total: fill a scratch point with ``total`` scheduled callbacks (``due`` of them
+    due now), run the dispatcher once, time it. Removes the scratch rows afterwards. Also used by
+    ``manage.py bench`` (the benchmark suite)."""
+    if connection.vendor != "postgresql":
+        raise CommandError("Run the benchmark on PostgreSQL (set DATABASE_URL).")
+    region, _ = Region.objects.get_or_create(code="BENCH", defaults={"name": "bench"})
+    point, _ = ServicePoint.objects.get_or_create(
+        code="BENCH01",
+        defaults={"region": region, "name": "bench", "address": "-", "phone": "-"},
+    )
+    customer, _ = Customer.objects.get_or_create(
+        point=point, phone="+8613800000000", defaults={"name": "bench"}
+    )
+    results = []
+    try:
         for total in totals:
-            self._clear(point)
+            _clear(point)
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(
                     INSERT, {"point": point.pk, "customer": customer.pk, "due": due, "total": total}
@@ -64,14 +61,35 @@ class Command(BaseCommand):
             started = time.perf_counter()
             result = callbacks_dispatch(now=timezone.now())
             elapsed = time.perf_counter() - started
-            self.stdout.write(f"{total:>15,} {due:>8,} {result.queued:>8,} {elapsed:>9.3f}")
-        self._clear(point)
+            results.append(
+                {"scheduled": total, "due": due, "queued": result.queued, "seconds": elapsed}
+            )
+    finally:
+        _clear(point)
         customer.delete()
         point.delete()
         region.delete()
+    return results
 
-    def _clear(self, point) -> None:
-        # Raw DELETE: the scratch rows have no attempts or answers, and the ORM's cascade
-        # collection over a million rows would dominate the run.
-        with connection.cursor() as cursor:
-            cursor.execute(DELETE, [point.pk])
+
+def _clear(point) -> None:
+    # Raw DELETE: the scratch rows have no attempts or answers, and the ORM's cascade
+    # collection over a million rows would dominate the run.
+    with connection.cursor() as cursor:
+        cursor.execute(DELETE, [point.pk])
+
+
+class Command(BaseCommand):
+    help = "Time the follow-up dispatcher for N due callbacks among M scheduled ones."
+
+    def add_arguments(self, parser):
+        parser.add_argument("totals", nargs="*", type=int, default=[100_000, 1_000_000])
+        parser.add_argument("--due", type=int, default=10_000)
+
+    def handle(self, *args, totals, due, **options):
+        self.stdout.write(f"{'scheduled rows':>15} {'due':>8} {'queued':>8} {'seconds':>9}")
+        for row in measure(totals=totals, due=due):
+            self.stdout.write(
+                f"{row['scheduled']:>15,} {row['due']:>8,} {row['queued']:>8,} "
+                f"{row['seconds']:>9.3f}"
+            )

@@ -1,0 +1,78 @@
+"""The benchmark suite runs end to end on a tiny data set and writes valid JSON, so it cannot rot
+between the runs that fill the README's performance table."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from servicedesk import benchmark
+from servicedesk.management.commands.bench import verdict
+
+
+@pytest.mark.django_db
+def test_benchmark_measures_every_page_on_the_demo_data_and_writes_json(tmp_path):
+    call_command("load_demo", verbosity=0)
+    out = io.StringIO()
+    target = tmp_path / "bench.json"
+    call_command(
+        "bench",
+        "--requests",
+        "3",
+        "--warmup",
+        "1",
+        "--points",
+        "2",
+        "--json",
+        str(target),
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    report = json.loads(target.read_text())
+    (size,) = report["sizes"]
+    keys = [row["key"] for row in size["pages"]]
+    assert keys == [
+        "board",
+        "arrival",
+        "search_phone",
+        "search_imei",
+        "search_ticket",
+        "ticket",
+        "intake",
+        "transition",
+        "technician_queue",
+        "complaint_queue",
+        "callback_queue",
+        "dashboard",
+    ]
+    for row in size["pages"]:
+        assert row["requests"] == 3, row
+        assert row["errors"] == 0, row
+        assert row["p50_ms"] <= row["p95_ms"] <= row["max_ms"]
+        assert row["queries_max"] >= 1
+    assert "| Reception board" in out.getvalue()
+
+
+def test_queries_must_be_the_same_at_every_size():
+    def size(queries):
+        row = {
+            "key": "board",
+            "p95_ms": 10.0,
+            "target_p95_ms": 50,
+            "queries_max": queries,
+            "target_queries": 15,
+            "errors": 0,
+        }
+        return {"pages": [row]}
+
+    assert verdict({"sizes": [size(5), size(5)]})["pages"]["board"]["ok"]
+    assert not verdict({"sizes": [size(5), size(6)]})["pages"]["board"]["ok"]
+
+
+def test_luhn_completion_makes_a_valid_imei():
+    from intake.validators import clean_imei
+
+    assert clean_imei(benchmark.luhn_complete("49015420323751")) == "490154203237518"
