@@ -1,40 +1,17 @@
-"""Tenant isolation (DOMAIN 1): every URL taking an object id, requested by every role with another
-point's object, is a 404. Driven by the URLconf itself: an unknown pattern fails the walk."""
+"""Tenant isolation (DOMAIN 1), driven by the URLconf itself (an unknown pattern fails the walk):
+every URL taking an object id, requested by every role with another point's object, is a 404 on
+GET and on a real POST, and nothing changes; the regional center's every POST is refused."""
 
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import resolve
 
 from servicedesk.models import Role
 from tests import urlwalk
 from tests.factories import make_staff
 
-SKIPPED_PREFIXES = ("admin/",)  # Django admin: administrators only, and they are global by design
 ROLES = [role for role in Role if role != Role.ADMIN]  # administrators see every point by design
-
-
-def walk(resolver=None, prefix="", namespace=None):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            if route.startswith(SKIPPED_PREFIXES):
-                continue
-            ns = entry.namespace
-            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
-            yield from walk(entry, route, full_ns)
-        elif isinstance(entry, URLPattern):
-            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
-            yield route, name, entry
-
-
-def registry():
-    plain, objects = set(), {}
-    for module in urlwalk.modules():
-        plain |= set(module.PLAIN_URLS)
-        objects.update(module.OBJECT_URLS)
-    return plain, objects
 
 
 @pytest.mark.reliability(
@@ -42,9 +19,10 @@ def registry():
     "every URL pattern of the URLconf must be listed in the walk's registry",
 )
 def test_every_url_pattern_is_known_to_the_walk():
-    plain, objects = registry()
+    plain, objects = urlwalk.registry()
+    posts, get_only = urlwalk.posts(), urlwalk.get_only()
     unknown = []
-    for route, name, pattern in walk():
+    for route, name, pattern in urlwalk.walk():
         takes_args = bool(pattern.pattern.regex.groupindex) or "<" in route
         if name is None:
             unknown.append(route)
@@ -52,36 +30,84 @@ def test_every_url_pattern_is_known_to_the_walk():
             unknown.append(f"{route} ({name}): takes an id but has no OBJECT_URLS entry")
         elif not takes_args and name not in plain and name not in objects:
             unknown.append(f"{route} ({name}): not listed in PLAIN_URLS")
-    assert not unknown, "URL patterns the tenant walk does not know:\n" + "\n".join(unknown)
+        if name is not None and (name in posts) == (name in get_only):
+            unknown.append(f"{route} ({name}): list it in exactly one of POSTS and GET_ONLY")
+    assert not unknown, "URL patterns the walk does not know:\n" + "\n".join(unknown)
 
 
 @pytest.fixture
 def foreign(other_point):
-    objects = {}
-    for module in urlwalk.modules():
-        module.make_foreign(other_point, objects)
-    return objects
+    return urlwalk.make_objects(other_point)
 
 
+@pytest.fixture
+def mine(point):
+    return urlwalk.make_objects(point)
+
+
+CHANGING_POSTS = sorted(set(urlwalk.posts()) - urlwalk.SESSION_ONLY)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", CHANGING_POSTS)
+def test_each_walked_post_body_really_changes_data_for_its_own_point(name, mine, client):
+    """The walk's POST bodies are real actions: sent by the right person for their own point they
+    change stored data, so "refused and nothing changed" below proves something."""
+    actor = urlwalk.actors().get(name, lambda f: f["supervisor"])(mine)
+    client.force_login(actor)
+    before = urlwalk.db_state()
+    response = client.post(urlwalk.url_for(name, mine), urlwalk.posts()[name](mine))
+    assert response.status_code in (200, 302)
+    assert urlwalk.changed_tables(before, urlwalk.db_state()), f"POST {name} changed nothing"
+
+
+@pytest.mark.django_db
 @pytest.mark.reliability(
     "Another point's data requested (tenant isolation)",
-    "every URL taking an id, requested by every role with another point's object: 404",
+    "every URL taking an id, by every role with another point's object: GET and a real POST"
+    " are 404, nothing changes",
 )
-@pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 def test_another_points_object_is_404_for_every_role(role, point, foreign, client):
     me = make_staff(role, point=point, region=point.region)
     client.force_login(me.user)
-    _plain, objects = registry()
+    _plain, objects = urlwalk.registry()
+    posts = urlwalk.posts()
     failures = []
-    for name, build in sorted(objects.items()):
-        url = reverse(name, kwargs=build(foreign))
+    for name in sorted(objects):
+        url = urlwalk.url_for(name, foreign)
         response = client.get(url)
         if response.status_code != 404:
             failures.append(f"GET {url} ({name}) -> {response.status_code}")
-        response = client.post(url, {})
+        before = urlwalk.db_state()
+        response = client.post(url, posts[name](foreign) if name in posts else {})
         # Read-only roles are refused every change before any lookup (403, whatever the id).
         expected = {403} if role == Role.REGIONAL_CENTER else {404}
         if response.status_code not in expected | {405}:
             failures.append(f"POST {url} ({name}) -> {response.status_code}")
+        if changed := urlwalk.changed_tables(before, urlwalk.db_state()):
+            failures.append(f"POST {url} ({name}) changed {changed}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.reliability(
+    "Regional center (read-only) tries to change data",
+    "every URL of the URLconf POSTed with a real body for a point of its own region",
+)
+def test_regional_center_is_refused_every_post_and_nothing_changes(point, mine, client):
+    regional = make_staff(Role.REGIONAL_CENTER, region=point.region)
+    client.force_login(regional.user)
+    posts = urlwalk.posts()
+    failures = []
+    for _route, name, _pattern in urlwalk.walk():
+        url = urlwalk.url_for(name, mine)
+        if getattr(resolve(url).func, "allow_read_only", False):
+            continue  # logout, language, export requests: they change no tenant data
+        before = urlwalk.db_state()
+        response = client.post(url, posts[name](mine) if name in posts else {})
+        if response.status_code != 403:
+            failures.append(f"POST {url} ({name}) -> {response.status_code}")
+        if changed := urlwalk.changed_tables(before, urlwalk.db_state()):
+            failures.append(f"POST {url} ({name}) changed {changed}")
     assert not failures, "\n".join(failures)

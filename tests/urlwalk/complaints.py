@@ -3,6 +3,7 @@ from decimal import Decimal
 from complaints.services import complaint_open, offer_compensation
 from servicedesk.models import Role
 from tests.factories import CustomerFactory, make_staff
+from tests.urlwalk import local_input
 
 PLAIN_URLS = {"complaints:queue", "complaints:new", "complaints:bulk_reassign"}
 
@@ -11,6 +12,29 @@ OBJECT_URLS = {
     "complaints:act": lambda f: {"pk": f["complaint"].pk, "what": "contact"},
     "complaints:offer_decide": lambda f: {"pk": f["complaint_offer"].pk},
 }
+
+POSTS = {
+    "complaints:new": lambda f: {
+        "customer": f["complaint"].customer_id,
+        "channel": "hotline",
+        "source": "call",
+        "severity": "normal",
+        "summary": "维修后仍然不开机",
+    },
+    "complaints:bulk_reassign": lambda f: {
+        "ids": [f["complaint"].pk],
+        "owner": f["complaint_colleague"].pk,
+        "note": "",
+    },
+    "complaints:act": lambda f: {
+        "version": f["complaint"].version,
+        "note": "已告知进展",
+        "promised_reply_at": local_input(days=2),
+    },
+    "complaints:offer_decide": lambda f: {"decision": "approve"},
+}
+
+GET_ONLY = {"complaints:queue", "complaints:detail"}
 
 
 def make_foreign(point, foreign):
@@ -24,6 +48,7 @@ def make_foreign(point, foreign):
         summary="foreign complaint",
     )
     foreign["complaint"] = complaint
+    foreign["complaint_colleague"] = make_staff(Role.FRONT_DESK, point=point).user
     foreign["complaint_offer"] = offer_compensation(
         complaint=complaint, actor=owner.user, amount=Decimal("50"), description="x"
     )

@@ -5,6 +5,7 @@ from django.utils import timezone
 from followups.reports import callback_report_generate
 from followups.services import callback_schedule_for_complaint
 from tests.factories import CustomerFactory
+from tests.urlwalk import local_input
 
 PLAIN_URLS = {"followups:queue", "followups:report_list"}
 
@@ -14,6 +15,28 @@ OBJECT_URLS = {
     "followups:callback_slip": lambda f: {"pk": f["callback"].pk},
     "followups:report_detail": lambda f: {"pk": f["report"].pk},
     "followups:report_csv": lambda f: {"pk": f["report"].pk},
+}
+
+POSTS = {
+    "followups:callback": lambda f: {"version": f["callback"].version, "outcome": "wrong_number"},
+    "followups:callback_move": lambda f: {
+        "version": f["callback"].version,
+        "due_at": local_input(days=2),
+        "reason": "顾客要求改期",
+    },
+    "followups:callback_slip": lambda f: {
+        "message": "顾客问延保价格",
+        "addressee": f["supervisor"].pk,
+        "callback_due_at": local_input(),
+        "read_back_confirmed": "on",
+    },
+}
+
+GET_ONLY = {
+    "followups:queue",
+    "followups:report_list",
+    "followups:report_detail",
+    "followups:report_csv",
 }
 
 

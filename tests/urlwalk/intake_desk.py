@@ -1,9 +1,13 @@
+import datetime as dt
+import uuid
+
 from django.utils import timezone
 
 from intake.models import Device, MessageSlip, Purpose, Visit
 from servicedesk.models import Role
 from tests.factories import CustomerFactory, make_staff
-from tests.intake.conftest import open_ticket
+from tests.intake.conftest import VALID_IMEI, open_ticket
+from tests.urlwalk import local_input
 
 PLAIN_URLS = {
     "intake:board",
@@ -32,6 +36,66 @@ OBJECT_URLS = {
     "repairs:ticket_action": lambda f: {"pk": f["ticket"].pk},
     "repairs:ticket_print": lambda f: {"pk": f["ticket"].pk, "kind": "pickup-slip"},
 }
+
+POSTS = {
+    "intake:board": lambda f: {"purpose": "inquiry", "contact_name": "来访顾客"},
+    "intake:visit_serve": lambda f: {},
+    "intake:visit_finish": lambda f: {},
+    "intake:visit_left": lambda f: {},
+    "intake:visit_slip": lambda f: {
+        "step": "save",
+        "caller_name": "留言人",
+        "phone": "13800138000",
+        "message": "请回电说明报价",
+        "addressee": f["slip"].addressee_id,
+        "callback_due_at": local_input(),
+        "read_back_confirmed": "on",
+    },
+    "intake:customer_create": lambda f: {
+        "name": "新顾客",
+        "phone": "13912345678",
+        "customer_type": "individual",
+    },
+    "intake:ticket_open": lambda f: {
+        "token": str(uuid.uuid4()),
+        "model_name": "X100 Pro",
+        "imei": VALID_IMEI,
+        "purchase_date": (timezone.localdate() - dt.timedelta(days=100)).isoformat(),
+        "proof_of_purchase": "invoice",
+        "fault_description": "屏幕不亮",
+        "contact_phone": "13800138000",
+        "customer_waits": "0",
+        "backup_warning_given": "on",
+    },
+    "intake:slip_callback": lambda f: {"note": "已回电，顾客满意"},
+    "repairs:ticket_action": lambda f: {
+        "action": "start_diagnosis",
+        "version": f["ticket"].version,
+    },
+    "repairs:ticket_override": lambda f: {
+        "version": f["ticket"].version,
+        "status": "out_of_warranty",
+        "reason": "人为损坏",
+    },
+    "repairs:status_lookup": lambda f: {"number": f["ticket"].number, "last_four": "0000"},
+}
+
+GET_ONLY = {
+    "intake:search",
+    "intake:policy",
+    "intake:slip_queue",
+    "intake:customer_detail",
+    "intake:customer_phone",
+    "intake:ticket_preview",
+    "intake:device_detail",
+    "repairs:technician_queue",
+    "repairs:pickup",
+    "repairs:ticket_detail",
+    "repairs:ticket_print",
+}
+
+#: Only the colleague a slip was forwarded to logs its callback.
+ACTORS = {"intake:slip_callback": lambda f: f["slip"].addressee}
 
 
 def make_foreign(point, foreign):

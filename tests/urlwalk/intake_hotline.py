@@ -1,3 +1,5 @@
+import uuid
+
 from intake.models import Channel, Purpose, Visit
 from servicedesk.models import Department
 
@@ -12,6 +14,25 @@ PLAIN_URLS = {
 OBJECT_URLS = {
     "intake:call_detail": lambda f: {"pk": f["call"].pk},
     "intake:department_detail": lambda f: {"pk": f["department"].pk},
+}
+
+POSTS = {
+    "intake:call_screen": lambda f: {
+        "token": str(uuid.uuid4()),
+        "caller_kind": "customer",
+        "purpose": "inquiry",
+        "summary": "询问保修期",
+        "rings_to_answer": "2",
+    },
+}
+
+GET_ONLY = {
+    "intake:caller_lookup",
+    "intake:call_log",
+    "intake:answering",
+    "intake:department_list",
+    "intake:call_detail",
+    "intake:department_detail",
 }
 
 

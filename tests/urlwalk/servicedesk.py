@@ -1,7 +1,11 @@
 import datetime as dt
 
-from servicedesk.models import ExportJob, ExportKind, Role
-from tests.factories import make_staff
+from django.utils import timezone
+
+from servicedesk.forms import PointSettingsForm
+from servicedesk.models import ExportJob, ExportKind, ExportStatus, Role
+from servicedesk.services import POINT_SETTING_FIELDS
+from tests.factories import PASSWORD, make_staff
 
 PLAIN_URLS = {
     "home",
@@ -27,6 +31,51 @@ OBJECT_URLS = {
 }
 
 
+def form_body(form) -> dict:
+    """The POST body a browser sends for an unbound form as shown (its initial values)."""
+    body = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is True:
+            body[name] = "on"
+        elif value is not None and value is not False:
+            body[name] = field.prepare_value(value) if hasattr(field, "prepare_value") else value
+    return body
+
+
+def settings_body(point, **changes) -> dict:
+    form = PointSettingsForm(instance=point, editable_fields=POINT_SETTING_FIELDS)
+    return form_body(form) | changes
+
+
+POSTS = {
+    "login": lambda f: {"username": f["staff"].user.username, "password": PASSWORD},
+    "logout": lambda f: {},
+    "set_language": lambda f: {"language": "en"},
+    "servicedesk:point_settings": lambda f: settings_body(f["point"], address="新地址 1 号"),
+    "servicedesk:export_list": lambda f: {
+        "point": f["point"].pk,
+        "date_from": (timezone.localdate() - dt.timedelta(days=30)).isoformat(),
+        "date_to": timezone.localdate().isoformat(),
+    },
+    "servicedesk:export_rerun": lambda f: {},
+}
+
+GET_ONLY = {
+    "home",
+    "health",
+    "servicedesk:point_list",
+    "servicedesk:staff_list",
+    "servicedesk:audit_list",
+    "servicedesk:dashboard",
+    "servicedesk:staff_stats",
+    "servicedesk:point_detail",
+    "servicedesk:staff_detail",
+    "servicedesk:export_status",
+    "servicedesk:export_download",
+}
+
+
 def make_foreign(point, foreign):
     foreign["point"] = point
     foreign["staff"] = make_staff(Role.TECHNICIAN, point=point)
@@ -35,4 +84,6 @@ def make_foreign(point, foreign):
         kind=ExportKind.MONTHLY,
         date_from=dt.date(2026, 10, 1),
         date_to=dt.date(2026, 10, 31),
+        status=ExportStatus.FAILED,
+        error="disk full",
     )
