@@ -165,7 +165,9 @@ class Complaint(TenantModel):
         blank=True,
         help_text=_("Set on resolution by complaints.followup.schedule_complaint_callback."),
     )
-    created_at = models.DateTimeField(_("received at"), default=timezone.now)
+    created_at = models.DateTimeField(
+        pgettext_lazy("complaint", "received at"), default=timezone.now
+    )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)

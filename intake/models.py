@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intake.phones import display_phone, mask_phone
 from servicedesk.tenancy import TenantModel
@@ -20,7 +21,7 @@ class CustomerType(models.TextChoices):
 class Customer(TenantModel):
     """A customer of one service point. Phones are stored in E.164 form."""
 
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     phone = models.CharField(_("phone"), max_length=20)
     alt_phone = models.CharField(_("alternative contact"), max_length=20, blank=True)
     customer_type = models.CharField(
@@ -184,7 +185,7 @@ class Visit(TenantModel):
         related_name="visits",
         verbose_name=_("customer"),
     )
-    contact_name = models.CharField(_("name"), max_length=64, blank=True)
+    contact_name = models.CharField(pgettext_lazy("person", "name"), max_length=64, blank=True)
     contact_phone = models.CharField(_("phone"), max_length=20, blank=True)
     queue_number = models.CharField(_("queue number"), max_length=16, blank=True)
     is_quick = models.BooleanField(

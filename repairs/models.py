@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intake.models import Customer, Device, Visit
 from servicedesk.models import ServicePoint
@@ -330,8 +331,8 @@ class TicketEvent(models.Model):
         verbose_name=_("who"),
     )
     action = models.CharField(_("action"), max_length=32)
-    from_status = models.CharField(_("from"), max_length=24, blank=True)
-    to_status = models.CharField(_("to"), max_length=24, blank=True)
+    from_status = models.CharField(pgettext_lazy("status", "from"), max_length=24, blank=True)
+    to_status = models.CharField(pgettext_lazy("status", "to"), max_length=24, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     tenant_field = "ticket__point"
@@ -427,7 +428,7 @@ class Quote(models.Model):
     decision = models.CharField(
         _("decision"), max_length=16, choices=QuoteDecision.choices, default=QuoteDecision.PENDING
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("quote", "decided at"), null=True, blank=True)
     consent_kind = models.CharField(
         _("consent"), max_length=16, choices=ConsentKind.choices, blank=True
     )

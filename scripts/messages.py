@@ -3,8 +3,10 @@
 
     python scripts/messages.py compile   # .po -> .mo for every catalogue (uses Babel)
     python scripts/messages.py extract [APP…]  # makemessages (needs gettext); APP: project, intake…
-    python scripts/messages.py check     # fail if any catalogue has an untranslated or fuzzy entry
+    python scripts/messages.py check     # fail on an untranslated or fuzzy entry, or on one text
+                                         # translated differently in two catalogues
     python scripts/messages.py fill PO JSON  # set msgstrs from a {"msgid": "译文"} JSON file
+                                             # (with a context: "context\u0004msgid")
 
 Project-wide strings (templates/ and servicedesk/) go to locale/; each app has <app>/locale/.
 """
@@ -59,11 +61,16 @@ def extract(only: list[str]) -> None:
         )
 
 
-def check() -> int:
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def check(paths: list[Path] | None = None) -> int:
     from babel.messages.pofile import read_po
 
     problems = 0
-    for po_path in catalogues():
+    seen: dict[tuple[str | None, str], dict[tuple[str, ...], list[str]]] = {}
+    for po_path in catalogues() if paths is None else paths:
         if ".venv" in po_path.parts:
             continue
         with po_path.open("rb") as handle:
@@ -76,7 +83,21 @@ def check() -> int:
             )
             if message.fuzzy or not all(strings):
                 problems += 1
-                print(f"{po_path.relative_to(ROOT)}: untranslated: {message.id!r}")
+                print(f"{_shown(po_path)}: untranslated: {message.id!r}")
+            msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+            seen.setdefault((message.context, msgid), {}).setdefault(tuple(strings), []).append(
+                _shown(po_path)
+            )
+    # Django looks a message up in one merged catalogue (LOCALE_PATHS first, then the apps in
+    # INSTALLED_APPS order): one English text translated differently in two catalogues shows the
+    # first catalogue's words on the other app's screens. Same meaning: same words; another
+    # meaning: give it a context (pgettext / {% translate … context … %}).
+    for (context, msgid), variants in seen.items():
+        if len(variants) > 1:
+            problems += 1
+            where = "; ".join(f"{'/'.join(v)} in {', '.join(p)}" for v, p in variants.items())
+            label = f"{context}|{msgid}" if context else msgid
+            print(f"translated differently: {label!r}: {where}")
     return problems
 
 
@@ -89,13 +110,19 @@ def fill(po_path: Path, json_path: Path) -> None:
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=LANGUAGE)
     for message in catalog:
-        if message.id and not isinstance(message.id, tuple | list) and message.id in translations:
-            message.string = translations[message.id]
-            message.flags.discard("fuzzy")
-        elif message.id and isinstance(message.id, tuple | list) and message.id[0] in translations:
-            value = translations[message.id[0]]
+        if not message.id:
+            continue
+        msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        # A message with a context is looked up as "context\u0004msgid" (gettext's own key) first.
+        key = f"{message.context}\x04{msgid}" if message.context else msgid
+        if key not in translations and msgid not in translations:
+            continue
+        value = translations.get(key, translations.get(msgid))
+        if isinstance(message.id, tuple | list):
             message.string = tuple(value) if isinstance(value, list) else (value,)
-            message.flags.discard("fuzzy")
+        else:
+            message.string = value
+        message.flags.discard("fuzzy")
     with po_path.open("wb") as handle:
         catalog.fuzzy = False
         write_po(handle, catalog, width=100, omit_header=False, sort_output=False)

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicedesk import defaults
 
@@ -126,7 +127,7 @@ class ServicePoint(models.Model):
         help_text=_("Share of ordinary customers called back (key customers are always called)."),
     )
     callback_max_attempts = models.PositiveSmallIntegerField(
-        _("callback attempts"),
+        pgettext_lazy("point setting", "callback attempts"),
         default=defaults.CALLBACK_MAX_ATTEMPTS,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
@@ -315,7 +316,7 @@ class StaffProfile(models.Model):
         help_text=_("A service manager who covers several points sees all of them."),
     )
     staff_number = models.CharField(_("staff number"), max_length=32, unique=True)
-    display_name = models.CharField(_("name"), max_length=64)
+    display_name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     certificate_number = models.CharField(_("certificate number"), max_length=64, blank=True)
     certificate_expires = models.DateField(_("certificate expires"), null=True, blank=True)
