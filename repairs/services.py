@@ -72,12 +72,16 @@ class Payload:
     satisfaction_declined: bool = False
 
 
-def parts_total(ticket: RepairTicket) -> Decimal:
-    total = ticket.part_lines.aggregate(s=Sum(F("unit_price") * F("quantity")))["s"]
+def parts_total(ticket: RepairTicket, *, lines: list[PartLine] | None = None) -> Decimal:
+    """The sum of the part lines: in SQL, or from ``lines`` when the caller has them already."""
+    if lines is not None:
+        total = sum((line.unit_price * line.quantity for line in lines), Decimal("0"))
+    else:
+        total = ticket.part_lines.aggregate(s=Sum(F("unit_price") * F("quantity")))["s"]
     return (total or Decimal("0")).quantize(Decimal("0.01"))
 
 
-def amount_due(ticket: RepairTicket) -> Decimal:
+def amount_due(ticket: RepairTicket, *, lines: list[PartLine] | None = None) -> Decimal:
     """Out of warranty the customer pays labor plus parts; in warranty nothing. Always derived
     from the lines, never typed in."""
     if ticket.status in (TicketStatus.QUOTE_REFUSED, TicketStatus.RETURNED_UNREPAIRED):
@@ -85,7 +89,7 @@ def amount_due(ticket: RepairTicket) -> Decimal:
         return ticket.point.refused_quote_fee.quantize(Decimal("0.01"))
     if ticket.warranty_status != WarrantyStatus.OUT_OF_WARRANTY:
         return Decimal("0.00")
-    return (ticket.labor_fee + parts_total(ticket)).quantize(Decimal("0.01"))
+    return (ticket.labor_fee + parts_total(ticket, lines=lines)).quantize(Decimal("0.01"))
 
 
 def _decode_signature(data_url: str) -> bytes:

@@ -38,6 +38,9 @@ def ticket_detail(request, pk: int):
             "repeat_of",
             "warranty_overridden_by__staff_profile",
             "warranty_policy",
+            "quote",
+            "payment",
+            "satisfaction",
         ),
         request.user,
         pk=pk,
@@ -59,15 +62,16 @@ def ticket_detail(request, pk: int):
 def _detail_context(request, ticket, errors=None, posted=None) -> dict:
     role = user_role(request.user)
     read_only = request.staff is not None and request.staff.is_read_only
+    part_lines = list(ticket.part_lines.all())
     return {
         "ticket": ticket,
         "earlier": selectors.ticket_earlier_repairs(user=request.user, ticket=ticket),
         "out_of_warranty": ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY,
         "actions": [] if read_only else transitions.available(ticket.status, role),
         "timeline": selectors.ticket_timeline(ticket=ticket),
-        "part_lines": list(ticket.part_lines.all()),
-        "parts_total": services.parts_total(ticket),
-        "amount_due": services.amount_due(ticket),
+        "part_lines": part_lines,
+        "parts_total": services.parts_total(ticket, lines=part_lines),
+        "amount_due": services.amount_due(ticket, lines=part_lines),
         "quote": getattr(ticket, "quote", None),
         "notifications": ticket.notifications.all(),
         "repair_types": RepairType.objects.filter(point=ticket.point, is_active=True),
@@ -209,6 +213,7 @@ def ticket_print(request, pk: int, kind: str):
     if kind not in PRINT_KINDS:
         raise Http404
     qr = mark_safe(segno.make(ticket.number, error="m").svg_inline(scale=3))  # noqa: S308 - generated SVG
+    part_lines = list(ticket.part_lines.all())
     return render(
         request,
         "repairs/print.html",
@@ -217,8 +222,8 @@ def ticket_print(request, pk: int, kind: str):
             "kind": kind,
             "qr": qr,
             "receipt": ticket.point.print_format == "receipt80",
-            "part_lines": list(ticket.part_lines.all()),
-            "amount_due": services.amount_due(ticket),
+            "part_lines": part_lines,
+            "amount_due": services.amount_due(ticket, lines=part_lines),
         },
     )
 

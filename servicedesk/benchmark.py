@@ -5,7 +5,8 @@ Inputs are discovered from the database with a seeded RNG (points, their staff, 
 customers, phones, IMEIs, complaint filters), so a run is reproducible and the requests vary
 across points and records. Each scenario is requested ``warmup`` times unmeasured, then
 ``requests`` times measured: wall time of the whole request (``django.test.Client``: routing,
-every middleware, the view, the template) and the number of SQL statements it sent.
+every middleware, the view, the template) and the number of SQL statements it sent (counted
+like the tests' ``django_assert_max_num_queries``, transaction statements included).
 
 Staff are logged in by a session written directly (the same keys ``login()`` writes) in a
 cache-only session store, so the benchmark writes nothing into the data set but what the measured
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -358,8 +360,7 @@ class Runner:
                 result.first_error = result.first_error or str(exc)
                 break
             client = self.client(call.point, call.role)
-            counter = _QueryCounter()
-            with connection.execute_wrapper(counter):
+            with CaptureQueriesContext(connection) as queries:
                 began = time.perf_counter()
                 if call.method == "post":
                     response = client.post(call.path, call.data)
@@ -372,7 +373,7 @@ class Runner:
             if index < warmup:
                 continue
             result.seconds.append(elapsed)
-            result.queries.append(counter.count)
+            result.queries.append(len(queries.captured_queries))
             if not ok:
                 result.errors += 1
                 result.first_error = result.first_error or (
@@ -381,22 +382,13 @@ class Runner:
         return result
 
 
-class _QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def _logged_in_client(user) -> Client:
     """A client with a session for ``user``, written like ``login()`` writes it but without its
     side effects (last_login, the lockout log): the benchmark leaves the data set alone."""
     client = Client(HTTP_HOST="127.0.0.1")
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[LOGIN_AT_KEY] = store[SEEN_AT_KEY] = time.time()
     store.save()

@@ -70,26 +70,30 @@ def today_figures(*, user, now: dt.datetime | None = None) -> dict:
         waiting=Count("id", filter=Q(status=VisitStatus.WAITING)),
         average_wait=Avg(wait, filter=Q(served_at__isnull=False)),
     )
-    tickets = scoped(RepairTicket, user).filter(status__in=sorted(OPEN_STATUSES))
-    by_state = {
-        row["status"]: row["n"]
-        for row in tickets.values("status").annotate(n=Count("id")).order_by("status")
-    }
-    ages = tickets.aggregate(
-        under_1_day=Count("id", filter=Q(created_at__gte=now - dt.timedelta(days=1))),
-        days_1_to_3=Count(
-            "id",
-            filter=Q(
-                created_at__lt=now - dt.timedelta(days=1),
-                created_at__gte=now - dt.timedelta(days=3),
+    # Open tickets by state and by age in one pass.
+    open_states = sorted(OPEN_STATUSES)
+    counts = (
+        scoped(RepairTicket, user)
+        .filter(status__in=open_states)
+        .aggregate(
+            **{f"state_{state}": Count("id", filter=Q(status=state)) for state in open_states},
+            under_1_day=Count("id", filter=Q(created_at__gte=now - dt.timedelta(days=1))),
+            days_1_to_3=Count(
+                "id",
+                filter=Q(
+                    created_at__lt=now - dt.timedelta(days=1),
+                    created_at__gte=now - dt.timedelta(days=3),
+                ),
             ),
-        ),
-        over_3_days=Count("id", filter=Q(created_at__lt=now - dt.timedelta(days=3))),
-        ready_not_collected=Count("id", filter=Q(status=TicketStatus.READY)),
-        ready_over_3_days=Count(
-            "id", filter=Q(status=TicketStatus.READY, ready_at__lt=now - dt.timedelta(days=3))
-        ),
+            over_3_days=Count("id", filter=Q(created_at__lt=now - dt.timedelta(days=3))),
+            ready_not_collected=Count("id", filter=Q(status=TicketStatus.READY)),
+            ready_over_3_days=Count(
+                "id", filter=Q(status=TicketStatus.READY, ready_at__lt=now - dt.timedelta(days=3))
+            ),
+        )
     )
+    by_state = {state: counts.pop(f"state_{state}") for state in open_states}
+    ages = counts
     slips = (
         scoped(MessageSlip, user)
         .filter(status=SlipStatus.OPEN)
@@ -167,17 +171,25 @@ def quality_trends(*, user, today: dt.date | None = None) -> tuple[list[Trend], 
     weeks = week_starts(today)
     labels = [f"{w:%m-%d}" for w in weeks]
 
-    calls = _weekly(
-        scoped(Visit, user).filter(channel=Channel.HOTLINE, rings_to_answer__isnull=False),
+    # Hotline answering and desk waits come from the same table: one pass over both channels.
+    timed_call = Q(channel=Channel.HOTLINE, rings_to_answer__isnull=False)
+    served_visit = Q(channel=Channel.WALK_IN, served_at__isnull=False)
+    wait = ExpressionWrapper(F("served_at") - F("arrived_at"), output_field=DurationField())
+    visits = _weekly(
+        scoped(Visit, user).filter(timed_call | served_visit),
         "arrived_at",
         {
-            "n": Count("id"),
-            "in_time": Count("id", filter=Q(rings_to_answer__lte=F("point__answer_within_rings"))),
-            "holds": Sum("hold_count"),
-            "holds_checked": Sum("holds_checked_in_time"),
+            "n": Count("id", filter=timed_call),
+            "in_time": Count(
+                "id", filter=timed_call & Q(rings_to_answer__lte=F("point__answer_within_rings"))
+            ),
+            "holds": Sum("hold_count", filter=timed_call),
+            "holds_checked": Sum("holds_checked_in_time", filter=timed_call),
+            "wait": Avg(wait, filter=served_visit),
         },
         weeks,
     )
+    calls = desk = visits
     on_time = CallbackAttempt.objects.filter(
         callback=OuterRef("pk"), at__lte=OuterRef("window_closes_at")
     )
@@ -197,13 +209,6 @@ def quality_trends(*, user, today: dt.date | None = None) -> tuple[list[Trend], 
                 ),
             ),
         },
-        weeks,
-    )
-    wait = ExpressionWrapper(F("served_at") - F("arrived_at"), output_field=DurationField())
-    desk = _weekly(
-        scoped(Visit, user).filter(channel=Channel.WALK_IN, served_at__isnull=False),
-        "arrived_at",
-        {"wait": Avg(wait)},
         weeks,
     )
     turnaround = ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField())

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -271,12 +271,20 @@ def intake_preview(
 
 def _next_number(point: ServicePoint) -> tuple[int, str]:
     """Ticket numbers: the point code and a per-point sequence, e.g. BJ01-000123: unique, short,
-    readable aloud, sequential per point; the counter row is locked so none repeats."""
-    TicketSequence.objects.bulk_create([TicketSequence(point=point)], ignore_conflicts=True)
-    sequence = TicketSequence.objects.select_for_update().get(point=point)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return sequence.last_value, f"{point.code}-{sequence.last_value:06d}"
+    readable aloud, sequential per point; the counter row is locked so none repeats.
+
+    One upsert statement: it creates the counter or increments it, and keeps the row locked until
+    the ticket's transaction ends (the ORM would need three round trips for the same)."""
+    table = TicketSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (point_id, last_value) VALUES (%s, 1) "  # noqa: S608 - our table
+            f"ON CONFLICT (point_id) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [point.pk],
+        )
+        (value,) = cursor.fetchone()
+    return value, f"{point.code}-{value:06d}"
 
 
 def default_policy() -> WarrantyPolicy | None:
@@ -414,7 +422,8 @@ def _ticket_open(
 
     identity = {"imei": imei} if imei else {"serial_number": serial}
     device_row = Device.objects.filter(point=point, **identity).first()
-    if device_row is None:
+    new_device = device_row is None
+    if new_device:
         device_row = Device.objects.create(
             point=point,
             customer=customer,
@@ -441,7 +450,12 @@ def _ticket_open(
         drop_damage=drop_damage,
         unauthorized_disassembly=unauthorized_disassembly,
     )
-    repeat = repeat_check(point=point, imei=imei, serial=serial, now=now)
+    # A device first seen here has no earlier repair here: no need to look.
+    repeat = (
+        RepeatCheck([], None)
+        if new_device
+        else repeat_check(point=point, imei=imei, serial=serial, now=now)
+    )
     sequence, number = _next_number(point)
     ticket = RepairTicket.objects.create(
         point=point,

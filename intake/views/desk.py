@@ -169,7 +169,9 @@ def device_detail(request, pk: int):
 @login_required
 def ticket_open(request, customer_pk: int):
     """The guided intake screen (DOMAIN 2 step 2) with the standard phrases beside it."""
-    customer = get_scoped_or_404(Customer, request.user, pk=customer_pk)
+    customer = get_scoped_or_404(
+        Customer.objects.select_related("point"), request.user, pk=customer_pk
+    )
     check_role(request.user, desk.INTAKE_ROLES)
     visit = None
     visit_id = request.POST.get("visit") or request.GET.get("visit") or ""
