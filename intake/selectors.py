@@ -103,16 +103,28 @@ def device_history(*, user, device: Device) -> QuerySet[RepairTicket]:
     )
 
 
+#: Rows per list on the reception board: a desk never has more in front of it, and visits never
+#: marked as left must not make the page grow without bound.
+BOARD_ROWS = 50
+
+
 def reception_board(*, user) -> dict:
-    """Who is waiting and for how long: quick matters first, then by arrival (DOMAIN 2 step 1)."""
+    """Who is waiting and for how long: quick matters first, then by arrival (DOMAIN 2 step 1).
+    At most ``BOARD_ROWS`` per list; ``waiting_count`` counts them all."""
     visits = (
         scoped(Visit, user)
         .filter(channel=Channel.WALK_IN)
         .select_related("customer", "served_by__staff_profile")
     )
+    waiting = visits.filter(status=VisitStatus.WAITING)
+    shown = list(waiting.order_by("-is_quick", "arrived_at")[:BOARD_ROWS])
     return {
-        "waiting": visits.filter(status=VisitStatus.WAITING).order_by("-is_quick", "arrived_at"),
-        "serving": visits.filter(status=VisitStatus.SERVING).order_by("served_at"),
+        "waiting": shown,
+        "waiting_count": len(shown) if len(shown) < BOARD_ROWS else waiting.count(),
+        "serving": list(
+            visits.filter(status=VisitStatus.SERVING).order_by("served_at")[:BOARD_ROWS]
+        ),
+        "board_rows": BOARD_ROWS,
     }
 
 

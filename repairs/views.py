@@ -30,14 +30,16 @@ VIEW = (
 def ticket_detail(request, pk: int):
     """The repair record: intake facts, the warranty decision with its reason, repeat repairs."""
     ticket = get_scoped_or_404(
+        # What the ticket page shows, in one query. Not joined: the warranty policy (not shown)
+        # and ``warranty_overridden_by`` (rarely set, read only when set): every join costs
+        # planning time on every request.
         RepairTicket.objects.select_related(
             "customer",
             "device",
             "point",
             "created_by__staff_profile",
             "repeat_of",
-            "warranty_overridden_by__staff_profile",
-            "warranty_policy",
+            "repair_type",
             "quote",
             "payment",
             "satisfaction",

@@ -201,6 +201,7 @@ class Runner:
         self.rng = random.Random(seed)  # noqa: S311 - reproducible inputs, not secrets
         self.clients: dict[tuple[int, str], Client] = {}
         self.opened: list[tuple[PointInputs, int]] = []
+        self.arrived: list[tuple[PointInputs, int]] = []
         from django.contrib.auth import get_user_model
 
         user_ids = {uid for p in inputs for uid in p.staff.values()}
@@ -222,6 +223,7 @@ class Runner:
         return [
             Scenario("board", "Reception board", desk, self._board),
             Scenario("arrival", "Register an arrival (POST)", desk, self._arrival),
+            Scenario("finish", "Visit done (POST)", desk, self._finish),
             Scenario("search_phone", "Search by phone", desk, self._search_phone),
             Scenario("search_imei", "Search by IMEI", desk, self._search_imei),
             Scenario("search_ticket", "Search by ticket number", desk, self._search_ticket),
@@ -245,7 +247,40 @@ class Runner:
             "contact_phone": desk_phone(rng.choice(point.phones)),
             "queue_number": f"A{rng.randint(1, 999):03d}",
         }
-        return Call(Role.FRONT_DESK, point, "post", reverse("intake:board"), data, expect=302)
+        user_id = point.staff[Role.FRONT_DESK]
+
+        def registered(response) -> bool:
+            from intake.models import Visit
+
+            visit_id = (
+                Visit.objects.filter(point_id=point.point_id, created_by_id=user_id)
+                .order_by("-id")
+                .values_list("id", flat=True)
+                .first()
+            )
+            if visit_id is None:
+                return False
+            self.arrived.append((point, visit_id))
+            return True
+
+        path = reverse("intake:board")
+        return Call(Role.FRONT_DESK, point, "post", path, data, expect=302, after=registered)
+
+    def _finish(self, rng):
+        """The desk closes the visits the arrival scenario registered, so repeated runs leave the
+        boards as they found them."""
+        from intake.models import Visit, VisitStatus
+
+        if not self.arrived:
+            raise LookupError("no registered arrival left to finish")
+        point, pk = self.arrived.pop(rng.randrange(len(self.arrived)))
+
+        def finished(response) -> bool:
+            status = Visit.objects.values_list("status", flat=True).get(pk=pk)
+            return status == VisitStatus.DONE
+
+        path = reverse("intake:visit_finish", args=[pk])
+        return Call(Role.FRONT_DESK, point, "post", path, {}, expect=302, after=finished)
 
     def _search(self, rng, values: Callable[[PointInputs], list[str]]):
         candidates = [p for p in self.inputs if values(p)]

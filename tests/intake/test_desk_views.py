@@ -29,6 +29,24 @@ def test_register_an_arrival_in_seconds_with_only_the_purpose(desk_client):
     assert list(board.context["waiting"]) == [visit]
 
 
+def test_reception_board_stays_one_page_however_many_visits_were_never_closed(
+    desk_client, point, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from intake.selectors import BOARD_ROWS
+
+    Visit.objects.bulk_create(
+        Visit(point=point, channel="walk_in", purpose="inquiry", arrived_at=timezone.now())
+        for _ in range(BOARD_ROWS + 10)
+    )
+    desk_client.get(reverse("intake:board"))  # the session's first write is not the board's
+    with django_assert_max_num_queries(4):
+        board = desk_client.get(reverse("intake:board"))
+    assert len(board.context["waiting"]) == BOARD_ROWS
+    assert board.context["waiting_count"] == BOARD_ROWS + 10
+
+
 def intake_form(customer, **changes):
     data = {
         "token": "5b0e6a8e-7f51-4c3e-9a7e-2f1f4a6f8b10",

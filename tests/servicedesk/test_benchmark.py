@@ -37,6 +37,7 @@ def test_benchmark_measures_every_page_on_the_demo_data_and_writes_json(tmp_path
     assert keys == [
         "board",
         "arrival",
+        "finish",
         "search_phone",
         "search_imei",
         "search_ticket",
