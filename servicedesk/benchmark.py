@@ -27,6 +27,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import connection
+from django.db.models import Count
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -127,8 +128,11 @@ def luhn_complete(digits14: str) -> str:
     return digits14 + str((10 - total % 10) % 10)
 
 
-def discover(*, rng: random.Random, points: int, per_point: int = 40) -> list[PointInputs]:
-    """Sample ``points`` service points that have every needed role, and per point a sample of
+def discover(
+    *, rng: random.Random, points: int, busiest: int = 5, per_point: int = 40
+) -> list[PointInputs]:
+    """Sample ``points`` service points that have every needed role: the ``busiest`` by tickets
+    (where lists and aggregates are longest) and the rest at random; and per point a sample of
     recent tickets, their numbers, IMEIs and customers' phones, and registered tickets."""
     from intake.models import Customer
     from repairs.models import RepairTicket, TicketStatus
@@ -150,7 +154,16 @@ def discover(*, rng: random.Random, points: int, per_point: int = 40) -> list[Po
             continue
         staff.setdefault(row["point_id"], {}).setdefault(row["role"], row["user_id"])
     complete = sorted(pid for pid, roles in staff.items() if len(roles) == len(NEEDED_ROLES))
-    chosen = rng.sample(complete, min(points, len(complete)))
+    by_volume = (
+        RepairTicket.objects.filter(point_id__in=complete)
+        .values("point_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "point_id")
+        .values_list("point_id", flat=True)
+    )
+    chosen = list(by_volume[: min(busiest, points)])
+    rest = [pid for pid in complete if pid not in set(chosen)]
+    chosen += rng.sample(rest, min(points - len(chosen), len(rest)))
     codes = dict(ServicePoint.objects.filter(pk__in=chosen).values_list("pk", "code"))
     sample: list[PointInputs] = []
     for point_id in chosen:

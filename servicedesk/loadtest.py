@@ -36,6 +36,8 @@ TOKEN_RE = re.compile(r'name="token" value="([^"]+)"')
 class Stats:
     lock: threading.Lock = field(default_factory=threading.Lock)
     times: dict[str, list[float]] = field(default_factory=dict)
+    #: (started at, seconds) of every request, to separate the ramp-up from the steady state.
+    timeline: list[tuple[float, float]] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     first_errors: list[str] = field(default_factory=list)
     count: int = 0
@@ -44,6 +46,7 @@ class Stats:
         with self.lock:
             self.count += 1
             self.times.setdefault(kind, []).append(seconds)
+            self.timeline.append((time.perf_counter() - seconds, seconds))
             if error:
                 self.errors[kind] = self.errors.get(kind, 0) + 1
                 if len(self.first_errors) < 10:
@@ -217,8 +220,11 @@ def run(
     duration: float,
     max_requests: int,
     seed: int = 1,
+    ramp_up: float = 25.0,
 ) -> dict:
-    """Run the users for ``duration`` seconds (or ``max_requests``), return the figures."""
+    """Run the users for ``duration`` seconds in all (or ``max_requests``), starting them one by
+    one over ``ramp_up`` seconds (each logs in first: password hashing is deliberately slow),
+    and return the figures, overall and for the steady state after the last user started."""
     stats, stop, budget = Stats(), threading.Event(), Budget(max_requests)
     threads = [
         User(
@@ -236,13 +242,16 @@ def run(
     began = time.perf_counter()
     for thread in threads:
         thread.start()
-        time.sleep(0.5)  # a staggered start, as a shift begins
-    stop.wait(duration)
+        stop.wait(ramp_up / len(threads))  # a staggered start, as a shift begins
+    steady_from = time.perf_counter()
+    stop.wait(max(0.0, duration - (steady_from - began)))
     stop.set()
     for thread in threads:
         thread.join(timeout=60)
-    elapsed = time.perf_counter() - began
+    ended = time.perf_counter()
+    elapsed = ended - began
     every = sorted(s * 1000 for times in stats.times.values() for s in times)
+    steady = sorted(s * 1000 for start, s in stats.timeline if start >= steady_from)
     kinds = {
         kind: {
             "requests": len(times),
@@ -263,6 +272,15 @@ def run(
         "p50_ms": round(percentile(every, 50), 1) if every else None,
         "p95_ms": round(percentile(every, 95), 1) if every else None,
         "max_ms": round(every[-1], 1) if every else None,
+        "ramp_up_seconds": round(steady_from - began, 1),
+        "steady": {
+            "seconds": round(ended - steady_from, 1),
+            "requests": len(steady),
+            "requests_per_second": round(len(steady) / max(ended - steady_from, 1e-9), 1),
+            "p50_ms": round(percentile(steady, 50), 1) if steady else None,
+            "p95_ms": round(percentile(steady, 95), 1) if steady else None,
+            "max_ms": round(steady[-1], 1) if steady else None,
+        },
         "by_kind": kinds,
         "threads_still_running": sum(t.is_alive() for t in threads),
     }

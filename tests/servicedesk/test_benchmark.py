@@ -77,3 +77,32 @@ def test_luhn_completion_makes_a_valid_imei():
     from intake.validators import clean_imei
 
     assert clean_imei(benchmark.luhn_complete("49015420323751")) == "490154203237518"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_run_logs_users_in_and_drives_them_over_http_without_errors(live_server):
+    import random
+
+    from servicedesk import loadtest
+    from servicedesk.management.commands.load_demo import DEMO_PASSWORD
+    from servicedesk.models import Role
+
+    call_command("load_demo", verbosity=0)
+    points = benchmark.discover(rng=random.Random(1), points=2)
+    from django.contrib.auth import get_user_model
+
+    users = [
+        (get_user_model().objects.get(pk=p.staff[Role.FRONT_DESK]).username, p) for p in points
+    ]
+    result = loadtest.run(
+        base_url=live_server.url,
+        users=users,
+        password=DEMO_PASSWORD,
+        duration=3,
+        max_requests=40,
+        ramp_up=0.2,
+    )
+    assert result["errors"] == 0, result["first_errors"]
+    assert result["by_kind"]["login"]["requests"] == len(users)
+    assert result["requests"] > len(users) * 2
+    assert result["threads_still_running"] == 0

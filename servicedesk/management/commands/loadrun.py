@@ -27,7 +27,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--base-url", default="http://127.0.0.1:8765")
         parser.add_argument("--users", type=int, default=50)
-        parser.add_argument("--duration", type=float, default=300)
+        parser.add_argument("--duration", type=float, default=300, help="in all, ramp-up included")
+        parser.add_argument("--ramp-up", type=float, default=25)
         parser.add_argument("--max-requests", type=int, default=200_000)
         parser.add_argument("--password", default="demo-2026")
         parser.add_argument("--seed", type=int, default=1)
@@ -60,11 +61,19 @@ class Command(BaseCommand):
             duration=o["duration"],
             max_requests=o["max_requests"],
             seed=o["seed"],
+            ramp_up=o["ramp_up"],
         )
         self.stdout.write(
             f"{result['users']} users, {result['seconds']:g} s: {result['requests']:,} requests, "
             f"{result['requests_per_second']:g} requests/s, p50 {result['p50_ms']} ms, "
             f"p95 {result['p95_ms']} ms, max {result['max_ms']} ms, errors {result['errors']}"
+        )
+        steady = result["steady"]
+        self.stdout.write(
+            f"after the {result['ramp_up_seconds']:g} s ramp-up (logins): "
+            f"{steady['requests']:,} requests in {steady['seconds']:g} s, "
+            f"{steady['requests_per_second']:g} requests/s, p50 {steady['p50_ms']} ms, "
+            f"p95 {steady['p95_ms']} ms, max {steady['max_ms']} ms"
         )
         for kind, row in result["by_kind"].items():
             self.stdout.write(
