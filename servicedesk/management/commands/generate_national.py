@@ -1,0 +1,198 @@
+"""Fill PostgreSQL with a realistic national data set (issue #9, scale).
+
+    python manage.py generate_national --scale 1.0 --seed 42
+
+See ``Command.help`` and ``servicedesk.national`` for what is generated and how.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections import Counter
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone, translation
+
+from complaints.models import ComplaintCategory, DifficultType
+from followups.models import Question
+from repairs.models import RepairTicket
+from servicedesk.models import ServicePoint
+from servicedesk.national import clock
+from servicedesk.national.loader import COLUMNS, Loader, check_foreign_keys
+from servicedesk.national.network import build_network, point_codes
+from servicedesk.national.simulate import Context, PointSim, Texts
+from servicedesk.national.sizes import Sizes
+
+HELP = """Generate a national data set: service points in regions with their staff, customers,
+devices, 24 months of repair tickets ending now (parts, quotes, payments, satisfaction cards,
+timelines, repeat repairs), follow-up callbacks, hotline calls, walk-ins, message slips and
+complaints, with a few busy points carrying much of the volume and seasonal peaks (after the
+Spring Festival, Singles' Day, 618, September launches). --scale 1.0 is 1,000 points in 30
+regions, 1,000,000 tickets, 500,000 hotline calls, about 100,000 complaints and 1.8 million
+callbacks; volumes scale linearly, points and regions with the square root (0.01: 100 points in
+3 regions). Staff log in as <point code>.frontdesk, .tech, .hotline, .callback, .supervisor and
+.manager (lower case, e.g. gd001.frontdesk; further staff of a role at busy points: .tech2,
+.tech3 ...), regional centers as <region code>.regional (gd.regional), all with --password.
+Point GD001 is the busiest; the end of the output lists the busiest points. The same --seed,
+--scale and --now give the same rows. PostgreSQL only; refuses a database that already has
+repair tickets unless --force. To start again, drop and re-create the database and migrate."""
+
+
+class Command(BaseCommand):
+    help = HELP
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0, help="1.0 = the national network")
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument(
+            "--now",
+            help="The data set's present (ISO date-time, default: now, to the minute); the "
+            "24 months end here and open work is what was still open at this moment.",
+        )
+        parser.add_argument(
+            "--password", default="demo-2026", help="Password of every generated user."
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run although the database already has repair tickets: the national data is "
+            "added beside them (nothing existing is changed or deleted; refused anyway if the "
+            "generated point or region codes exist).",
+        )
+
+    def handle(self, *args, scale, seed, now, password, force, **options):
+        began = time.monotonic()
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "generate_national needs PostgreSQL (it loads with COPY); this database is "
+                f"{connection.vendor}. Set DATABASE_URL=postgres://…"
+            )
+        if not 0 < scale <= 1:
+            raise CommandError("--scale must be above 0 and at most 1.0.")
+        sizes = Sizes.for_scale(scale)
+        existing = RepairTicket.objects.count()
+        if existing and not force:
+            raise CommandError(
+                f"This database already has {existing:,} repair tickets. Use a fresh database, "
+                "or --force to add the national data beside them."
+            )
+        codes = [code for code, _n in point_codes(sizes)]
+        if ServicePoint.objects.filter(code__in=codes).exists():
+            raise CommandError(
+                "Points with the generated codes already exist (a national data set is loaded): "
+                "drop and re-create the database to generate again."
+            )
+        moment = dt.datetime.fromisoformat(now) if now else timezone.now()
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        moment = moment.replace(second=0, microsecond=0)
+        self.stdout.write(
+            f"Generating scale {scale} (seed {seed}, now {moment.isoformat()}): "
+            f"{sizes.points:,} points in {sizes.regions} regions, {sizes.tickets:,} tickets, "
+            f"{sizes.calls:,} hotline calls"
+        )
+        with transaction.atomic():
+            fast = self._relax_row_checks()
+            rng = random.Random(f"{seed}:network")  # noqa: S311 - reproducible test data
+            network = build_network(
+                sizes=sizes,
+                rng=rng,
+                today=timezone.localdate(moment),
+                password=password,
+                joined=moment - dt.timedelta(days=800),
+            )
+            self.stdout.write(
+                f"  network: {len(network.points):,} points, {network.users:,} users "
+                f"({time.monotonic() - began:.1f} s)"
+            )
+            loader = Loader()
+            now_epoch = clock.epoch(moment)
+            today = clock.local_day(now_epoch)
+            passed = max(
+                0.05, min(1.0, (clock.local_seconds(now_epoch) - clock.OPENS) / (9 * 3600))
+            )
+            first_day = today - 730
+            reference = {
+                "questions": [(q.pk, q.kind) for q in Question.objects.filter(is_active=True)],
+                "categories": dict(ComplaintCategory.objects.values_list("code", "pk")),
+                "difficult_types": list(
+                    DifficultType.objects.order_by("pk").values_list("pk", flat=True)
+                ),
+            }
+
+            def produce(out: Loader) -> None:
+                with translation.override(settings.LANGUAGE_CODE):
+                    ctx = Context(
+                        loader=out,
+                        seed=seed,
+                        now=now_epoch,
+                        first_day=first_day,
+                        days=clock.DaySampler(first_day, today, passed),
+                        desk_hours=clock.HourSampler(clock.DESK_PROFILE),
+                        hotline_hours=clock.HourSampler(clock.HOTLINE_PROFILE),
+                        texts=Texts.load(),
+                        policy_id=network.policy_id,
+                        network_departments=network.network_departments,
+                        **reference,
+                    )
+                    done, step = 0, max(1, sizes.tickets // 10)
+                    mark = step
+                    for plan in network.points:
+                        PointSim(ctx, plan).run()
+                        done += plan.tickets
+                        if done >= mark:
+                            mark = (done // step + 1) * step
+                            self.stdout.write(
+                                f"  tickets {done:>10,} / {sizes.tickets:,}  "
+                                f"({time.monotonic() - began:.0f} s)"
+                            )
+
+            loader.run(produce)
+            loader.reset_sequences()
+            if fast:
+                problems = check_foreign_keys(list(COLUMNS))
+                if problems:
+                    raise CommandError("Foreign keys broken: " + "; ".join(problems))
+                self.stdout.write(f"  foreign keys checked ({time.monotonic() - began:.0f} s)")
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL session_replication_role = origin")
+        self.stdout.write(f"  committed ({time.monotonic() - began:.0f} s); analyzing")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self._report(loader, network, began)
+
+    def _relax_row_checks(self) -> bool:
+        """Foreign keys are checked row by row by triggers, which would make the load several
+        times slower. A superuser can switch those triggers off for this transaction
+        (``session_replication_role``); ``check_foreign_keys`` then checks every key of the
+        loaded tables at once before commit. Without the privilege, keys are checked row by row
+        (immediately, so that no queue of deferred checks builds up)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            if cursor.fetchone()[0]:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+                return True
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self.stderr.write("Not a superuser: foreign keys are checked row by row (slower).")
+            return False
+
+    def _report(self, loader: Loader, network, began: float) -> None:
+        counts = Counter(loader.counts())
+        self.stdout.write("Rows:")
+        for table, rows in sorted(counts.items()):
+            self.stdout.write(f"  {table:<32} {rows:>12,}")
+        self.stdout.write(f"  {'total':<32} {sum(counts.values()):>12,}")
+        busiest = sorted(network.points, key=lambda p: p.rank)[:5]
+        self.stdout.write(
+            "Busiest points: " + ", ".join(f"{p.code} ({p.tickets:,} tickets)" for p in busiest)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+            size = cursor.fetchone()[0]
+        self.stdout.write(
+            self.style.SUCCESS(f"Done in {time.monotonic() - began:.0f} s; database size {size}.")
+        )

@@ -1,0 +1,170 @@
+"""Issue 9: ``generate_national`` fills PostgreSQL with data the application works on as on its
+own: proportional sizes, the same rows for the same seed, ticket numbers that continue, pages
+scoped to the point, and beat's scanners finding nothing the generator should have done."""
+
+import datetime as dt
+import io
+import uuid
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from complaints.models import Complaint, Stage
+from followups.models import Callback
+from followups.services import callbacks_dispatch
+from intake.models import Channel, Customer, Visit
+from intake.services.slips import slips_overdue
+from repairs.models import RepairTicket, TicketSequence, TicketStatus
+from servicedesk.exporting import export_run
+from servicedesk.models import ExportJob, ExportKind, ServicePoint, StaffProfile
+from servicedesk.national.network import ROLE_SLUGS
+from servicedesk.national.sizes import Sizes
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
+
+SCALE = 0.0005
+NOW = dt.datetime.fromisoformat("2026-11-20T16:30:00+08:00")
+
+
+def generate(seed: int = 7) -> str:
+    out = io.StringIO()
+    call_command(
+        "generate_national", scale=SCALE, seed=seed, now=NOW.isoformat(), password="pw", stdout=out
+    )
+    return out.getvalue()
+
+
+def fingerprint() -> str:
+    """Key columns of every generated ticket, in ticket-number order (ids left out: they come
+    from the database's sequences)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT md5(string_agg(
+                concat_ws(':', t.number, t.status, d.imei, d.serial_number, c.phone,
+                          t.created_at, t.handed_over_at, t.labor_fee, t.warranty_status),
+                ',' ORDER BY t.number))
+            FROM repairs_repairticket t
+            JOIN intake_device d ON d.id = t.device_id
+            JOIN intake_customer c ON c.id = t.customer_id
+            """
+        )
+        return cursor.fetchone()[0]
+
+
+def test_sizes_are_proportional_and_every_point_has_its_staff():
+    output = generate()
+    sizes = Sizes.for_scale(SCALE)
+    assert RepairTicket.objects.count() == sizes.tickets == 500
+    assert Visit.objects.filter(channel=Channel.HOTLINE).count() == sizes.calls == 250
+    assert ServicePoint.objects.count() == sizes.points
+    assert 30 <= Complaint.objects.count() <= 80  # about 100,000 per 1,000,000 tickets
+    assert 600 <= Callback.objects.count() <= 1000  # about 1.8 callbacks per ticket
+    assert set(RepairTicket.objects.values_list("status", flat=True)) >= {
+        TicketStatus.HANDED_OVER,
+        TicketStatus.RETURNED_UNREPAIRED,
+    }
+    usernames = set(get_user_model().objects.values_list("username", flat=True))
+    for code in ServicePoint.objects.values_list("code", flat=True):
+        for slug in ROLE_SLUGS.values():
+            assert f"{code.lower()}.{slug}" in usernames
+    assert "repairs_repairticket" in output and "Done in" in output
+
+
+def test_the_same_seed_gives_the_same_rows():
+    saved = transaction.savepoint()
+    generate(seed=7)
+    first = fingerprint()
+    transaction.savepoint_rollback(saved)
+    assert not RepairTicket.objects.exists()
+    generate(seed=7)
+    assert fingerprint() == first
+    transaction.savepoint_rollback(saved)
+    generate(seed=8)
+    assert fingerprint() != first
+
+
+def test_a_database_with_tickets_is_refused_without_force():
+    generate()
+    with pytest.raises(CommandError, match="already has"):
+        generate()
+
+
+def test_the_next_intake_continues_the_points_ticket_numbers(client):
+    generate()
+    point = ServicePoint.objects.get(code="GD001")
+    generated = RepairTicket.objects.filter(point=point).count()
+    assert TicketSequence.objects.get(point=point).last_value == generated
+    client.force_login(get_user_model().objects.get(username="gd001.frontdesk"))
+    customer = Customer.objects.filter(point=point).first()
+    response = client.post(
+        reverse("intake:ticket_open", args=[customer.pk]),
+        {
+            "token": str(uuid.uuid4()),
+            "model_name": "X400",
+            "imei": "490154203237518",
+            "purchase_date": "2026-10-01",
+            "proof_of_purchase": "invoice",
+            "fault_description": "屏幕不亮",
+            "customer_waits": "0",
+            "contact_phone": "13812345678",
+            "backup_warning_given": "on",
+        },
+    )
+    assert response.status_code == 302
+    ticket = RepairTicket.objects.get(point=point, sequence=generated + 1)
+    assert ticket.number == f"GD001-{generated + 1:06d}"
+    assert response["Location"] == reverse("repairs:ticket_detail", args=[ticket.pk])
+
+
+def test_a_handed_over_ticket_renders_for_its_point_and_is_not_found_for_another(client):
+    generate()
+    ticket = RepairTicket.objects.filter(
+        point__code="GD001", status=TicketStatus.HANDED_OVER
+    ).first()
+    client.force_login(get_user_model().objects.get(username="gd001.frontdesk"))
+    response = client.get(reverse("repairs:ticket_detail", args=[ticket.pk]))
+    assert response.status_code == 200
+    assert ticket.number in response.content.decode()
+    client.force_login(get_user_model().objects.get(username="js001.frontdesk"))
+    assert client.get(reverse("repairs:ticket_detail", args=[ticket.pk])).status_code == 404
+
+
+def test_beats_scanners_find_nothing_left_undone():
+    """The data is as beat leaves it: every due callback queued, every missed window and promise
+    marked, every overdue slip reminded (up to the last few minutes before "now")."""
+    generate()
+    earlier = NOW - dt.timedelta(minutes=10)
+    assert callbacks_dispatch(now=earlier).queued == 0
+    assert callbacks_dispatch(now=earlier).overdue == 0
+    assert not Complaint.objects.filter(
+        stage__in=[Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED],
+        promised_reply_at__lte=earlier,
+        overdue_since__isnull=True,
+    ).exists()
+    assert not slips_overdue(now=earlier).filter(overdue_reminded_at__isnull=True).exists()
+
+
+def test_a_monthly_export_of_a_generated_point(tmp_path):
+    generate()
+    point = ServicePoint.objects.get(code="GD001")
+    with override_settings(EXPORTS_ROOT=str(tmp_path)):
+        job = ExportJob.objects.create(
+            point=point,
+            kind=ExportKind.MONTHLY,
+            date_from=dt.date(2026, 10, 1),
+            date_to=dt.date(2026, 10, 31),
+        )
+        job = export_run(job_id=job.pk)
+    expected = RepairTicket.objects.filter(
+        point=point,
+        created_at__gte=dt.datetime(2026, 10, 1, tzinfo=NOW.tzinfo),
+        created_at__lt=dt.datetime(2026, 11, 1, tzinfo=NOW.tzinfo),
+    ).count()
+    assert job.rows_total == expected > 0
+    assert StaffProfile.objects.filter(point=point).count() >= 6
