@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import random
 
 DAY = 86400
@@ -40,6 +41,8 @@ DESK_PROFILE = [3, 5, 7, 8, 8, 7, 5, 3, 4, 6, 7, 7, 6, 5, 4, 3, 2, 2]
 HOTLINE_PROFILE = [4, 6, 8, 8, 7, 6, 4, 3, 5, 7, 7, 6, 6, 5, 4, 4, 3, 3, 3, 2, 2, 1]
 
 _dates: dict[int, str] = {}
+# "HH:MM:SS+00" for every second of a day: a timestamp is then two lookups and a concatenation.
+_TIMES = [f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00" for s in range(DAY)]
 
 
 def date_str(day: int) -> str:
@@ -53,7 +56,10 @@ def date_str(day: int) -> str:
 def ts(t: int) -> str:
     """A timestamp for COPY, in UTC."""
     day, s = divmod(t, DAY)
-    return f"{date_str(day)} {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00"
+    text = _dates.get(day)
+    if text is None:
+        text = date_str(day)
+    return text + _TIMES[s]
 
 
 def local_day(t: int) -> int:
@@ -141,6 +147,25 @@ def season_factor(date: dt.date) -> float:
     if date.weekday() >= 5:
         factor *= 1.15  # weekends bring more walk-ins
     return factor
+
+
+class Rng(random.Random):
+    """``random.Random`` with quicker draws for the generator's hot loops (``choice``,
+    ``randrange`` with one or two bounds, ``choices`` of one); reproducible per seed like it."""
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+    def randrange(self, start, stop=None, step=1):
+        if stop is None:
+            return int(self.random() * start)
+        return start + int(self.random() * (stop - start))
+
+    def choices(self, population, weights=None, *, cum_weights=None, k=1):
+        if cum_weights is None:
+            cum_weights = list(itertools.accumulate(weights))
+        total = cum_weights[-1]
+        return [population[bisect.bisect(cum_weights, self.random() * total)] for _i in range(k)]
 
 
 class DaySampler:

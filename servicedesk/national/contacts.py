@@ -165,7 +165,7 @@ def hotline_call(sim) -> None:
         department=department,
         holds=(hold_count, hold_seconds, checked),
         praised=praised,
-        token=sim.uuid(),
+        token=sim.token(call_id),
     )
     if purpose == "complaint":
         complaint(
@@ -466,7 +466,9 @@ def complaint(
             t = t2
         else:
             steps_done = False
-    if steps_done and rng.random() > 0.01:  # a few stay unresolved for good
+    # Some recent ones are hard cases still waiting for a solution the customer accepts.
+    stuck = now - at < 60 * DAY and rng.random() < 0.05
+    if steps_done and not stuck:
         t2 = next_action(t, state["promise"])
         pass_time(t, t2)
         if t2 <= now:
@@ -476,8 +478,7 @@ def complaint(
             t = t2
         else:
             steps_done = False
-    elif steps_done:
-        pass_time(t, now + 1)
+    else:
         steps_done = False
     if not steps_done:
         pass_time(t, now + 1)
@@ -512,7 +513,9 @@ def complaint(
                 state["closed"] = closed
                 stage(closed, "closed", "", supervisor)
     severity = rng.choices(["low", "normal", "high"], [20, 65, 15])[0]
-    difficult = rng.choice(sim.ctx.difficult_types) if rng.random() < 0.08 else None
+    difficult = None
+    if rng.random() < 0.08 and sim.ctx.difficult_types:
+        difficult = rng.choice(sim.ctx.difficult_types)
     unresolved = state["stage"] in ("received", "clarified", "proposed")
     sim.out["complaints_complaint"].add(
         str(complaint_id),

@@ -93,11 +93,13 @@ def callback(sim, kind, customer, ticket, reason, first_day, last_day, created_a
     attempts: list[tuple[int, str, int, int | None, int, int | None]] = []
     final = None
     unreachable = 0
-    if queued <= now and rng.random() > 0.004:  # a few are forgotten in the queue
+    # A few recent ones are still waiting in the queue, long after their window.
+    forgotten = now - due < 45 * DAY and rng.random() < 0.01
+    if queued <= now and not forgotten:
         if kind == CallbackKind.SECOND:
             offset = min(int(rng.expovariate(0.6)), last_day - first_day + 3)
         else:
-            offset = 0 if rng.random() < 0.85 else rng.randrange(1, 4)
+            offset = 0 if rng.random() < 0.93 else rng.randrange(1, 3)
         t = max(queued, at_calling_time(sim, first_day + offset))
         current_due = due
         outcomes = FIRST_OUTCOMES

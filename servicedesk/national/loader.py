@@ -1,9 +1,10 @@
 """Streams rows into PostgreSQL with COPY while the next rows are being generated.
 
 The simulation runs in a producer thread and appends tab-separated lines to one ``Stream`` per
-table; full buffers go through a small queue to the main thread, which sends them with
-``copy_expert``. psycopg2 releases the GIL while it waits for the server, so Python generates on
-one core while PostgreSQL parses, writes and indexes on the other.
+table; full buffers go through small queues to two connections (the command's own and a second
+one, each loading half of the tables in one transaction), which send them with ``copy_expert``.
+psycopg2 releases the GIL while it waits for the server, so Python generates while two
+PostgreSQL backends parse, write and index.
 
 Primary keys are assigned here, continuing after the largest id already in each table, and the
 tables' id sequences are moved past the new rows at the end, so the application's own inserts
@@ -15,9 +16,10 @@ from __future__ import annotations
 import io
 import queue
 import threading
+import time
 from collections.abc import Callable
 
-from django.db import connection
+from django.db import connection, transaction
 
 NULL = "\\N"
 FLUSH_ROWS = 20_000
@@ -175,21 +177,90 @@ class Stream:
             self.rows += len(self.lines)
             data = ("\n".join(self.lines) + "\n").encode()
             self.lines = []
-            self.loader.send(self.sql, data)
+            self.loader.send(self.table, self.sql, data)
 
 
 class Cancelled(Exception):
     pass
 
 
-class Loader:
-    """``streams[table]`` for the producer; ``run(produce)`` drives producer and COPY."""
+class _Rollback(Exception):
+    pass
 
-    def __init__(self, progress: Callable[[str], None] | None = None):
-        self.progress = progress or (lambda _text: None)
-        self.queue: queue.Queue = queue.Queue(maxsize=8)
+
+#: Tables sent over a second connection; the rest go over the command's own. Each half costs
+#: PostgreSQL about the same, so two backends parse, write and index in parallel.
+SECOND_LANE = frozenset(
+    {
+        "intake_visit",
+        "intake_messageslip",
+        "followups_callbackdecision",
+        "followups_callback",
+        "followups_callbackattempt",
+        "followups_answer",
+        "complaints_complaint",
+        "complaints_complaintcontact",
+        "complaints_compensationoffer",
+        "servicedesk_auditlog",
+    }
+)
+
+
+class Lane:
+    """One connection's queue of COPY chunks."""
+
+    def __init__(self, cancelled: threading.Event):
+        self.queue: queue.Queue = queue.Queue(maxsize=6)
+        self.cancelled = cancelled
+        self.copy_seconds: dict[str, float] = {}
+        self.wait_seconds = 0.0
+
+    def put(self, item) -> None:
+        while True:
+            if self.cancelled.is_set():
+                raise Cancelled
+            try:
+                self.queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def consume(self, cursor) -> None:
+        while True:
+            waited = time.monotonic()
+            while True:
+                if self.cancelled.is_set():
+                    raise Cancelled
+                try:
+                    item = self.queue.get(timeout=0.5)
+                    break
+                except queue.Empty:
+                    continue
+            self.wait_seconds += time.monotonic() - waited
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            table, sql, data = item
+            began = time.monotonic()
+            cursor.copy_expert(sql, io.BytesIO(data), 1 << 20)
+            self.copy_seconds[table] = self.copy_seconds.get(table, 0.0) + time.monotonic() - began
+
+
+class Loader:
+    """``loader[table]`` is the producer's stream of a table; ``run(produce, prepare)`` runs the
+    producer and both connections' COPY; ``finish(commit=…)`` ends the second connection's
+    transaction (the command's own is the caller's)."""
+
+    def __init__(self, *, parallel: bool = True):
+        self.parallel = parallel
         self.cancelled = threading.Event()
-        self.bytes_sent = 0
+        self.lanes = (Lane(self.cancelled), Lane(self.cancelled))
+        self.loaded = threading.Event()
+        self.decided = threading.Event()
+        self.commit = False
+        self.second_error: BaseException | None = None
+        self.second: threading.Thread | None = None
         with connection.cursor() as cursor:
             self.streams = {}
             for table in COLUMNS:
@@ -200,50 +271,87 @@ class Loader:
         return self.streams[table]
 
     # --- producer side -------------------------------------------------------------------
-    def send(self, sql: str, data: bytes) -> None:
-        while True:
-            if self.cancelled.is_set():
-                raise Cancelled
-            try:
-                self.queue.put((sql, data), timeout=0.5)
-                return
-            except queue.Full:
-                continue
+    def send(self, table: str, sql: str, data: bytes) -> None:
+        self.lanes[self.parallel and table in SECOND_LANE].put((table, sql, data))
 
     def _produce(self, produce: Callable[[Loader], None]) -> None:
         try:
             produce(self)
             for stream in self.streams.values():
                 stream.flush()
-            self.queue.put(None)
+            for lane in self.lanes[: 1 + self.parallel]:
+                lane.put(None)
         except Cancelled:
             pass
-        except BaseException as exc:  # handed to the main thread, which re-raises it
-            self.queue.put(exc)
+        except BaseException as exc:  # handed to the consumers, which re-raise it
+            for lane in self.lanes:
+                lane.queue.put(exc)
 
-    # --- consumer side (the thread owning the database connection) ---------------------------
-    def run(self, produce: Callable[[Loader], None]) -> None:
+    # --- consumer side -------------------------------------------------------------------
+    def _second_lane(self, prepare: Callable) -> None:
+        """The second connection (this thread's own): one transaction, committed or rolled
+        back when the command says so."""
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    prepare(cursor)
+                    self.lanes[1].consume(cursor)
+                self.loaded.set()
+                self.decided.wait()
+                if not self.commit:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        except BaseException as exc:
+            self.second_error = exc
+            self.cancelled.set()
+        finally:
+            self.loaded.set()
+            connection.close()
+
+    def run(self, produce: Callable[[Loader], None], prepare: Callable) -> None:
+        """Load everything; ``prepare(cursor)`` readies the second connection."""
         producer = threading.Thread(target=self._produce, args=(produce,), name="national")
+        if self.parallel:
+            self.second = threading.Thread(
+                target=self._second_lane, args=(prepare,), name="national-copy"
+            )
+            self.second.start()
+        else:
+            self.lanes[1].queue.put(None)
+            self.loaded.set()
         producer.start()
         try:
             with connection.cursor() as cursor:
-                while True:
-                    item = self.queue.get()
-                    if item is None:
-                        break
-                    if isinstance(item, BaseException):
-                        raise item
-                    sql, data = item
-                    cursor.copy_expert(sql, io.BytesIO(data), 1 << 20)
-                    self.bytes_sent += len(data)
+                self.lanes[0].consume(cursor)
+            self.loaded.wait()
+            if self.second_error is not None:
+                raise self.second_error
         except BaseException:
             self.cancelled.set()
             raise
         finally:
             producer.join()
 
+    def finish(self, *, commit: bool) -> None:
+        """Commit (or roll back) the second connection's rows; the caller then ends its own
+        transaction. Called on every path after ``run``."""
+        self.commit = commit
+        self.decided.set()
+        if self.second is not None:
+            self.second.join()
+        if commit and self.second_error is not None:
+            raise self.second_error
+
+    # --- figures -------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         return {table: stream.rows for table, stream in self.streams.items()}
+
+    def copy_seconds(self) -> dict[str, float]:
+        return {**self.lanes[0].copy_seconds, **self.lanes[1].copy_seconds}
+
+    def wait_seconds(self) -> tuple[float, float]:
+        return self.lanes[0].wait_seconds, self.lanes[1].wait_seconds
 
     def reset_sequences(self) -> None:
         """Move each id sequence past the generated rows."""

@@ -209,7 +209,7 @@ class PointSim:
     def __init__(self, ctx: Context, plan):
         self.ctx = ctx
         self.plan = plan
-        self.rng = random.Random(f"{ctx.seed}:{plan.code}")  # noqa: S311 - reproducible test data
+        self.rng = clock.Rng(f"{ctx.seed}:{plan.code}")
         self.out = ctx.loader
         self.now = ctx.now
         self.customers: list[Customer] = []
@@ -232,11 +232,14 @@ class PointSim:
         people = self.plan.staff[role]
         return people[0] if len(people) == 1 else people[self.rng.randrange(len(people))]
 
-    def uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+    def token(self, row_id: int) -> str:
+        """A one-time form token (random in the product). Led by the row's id, so that the
+        unique index on it is appended to instead of written all over during the load."""
+        return str(uuid.UUID(int=(row_id << 80) | self.rng.getrandbits(80), version=4))
 
     def between(self, low: int, high: int) -> int:
-        return low + self.rng.randrange(max(1, high - low))
+        """A whole number from ``low`` up to (not including) ``high``."""
+        return low + int(self.rng.random() * max(1, high - low))
 
     def office(self, t: int) -> int:
         return clock.during_office(t, self.rng)
@@ -396,7 +399,14 @@ class PointSim:
         def step(action, at, before, after, actor, note=""):
             steps.append((action, at, before, after, actor, note))
 
-        t = self.office(t0 + (self.between(5, 30) if waits else self.between(10, 240)) * MINUTE)
+        r = rng.random()
+        if waits:
+            t = t0 + self.between(5, 30) * MINUTE
+        elif r < 0.7:
+            t = t0 + self.between(10, 240) * MINUTE
+        else:  # the technicians' backlog: the next day, sometimes later
+            t = t0 + (DAY if r < 0.95 else 2 * DAY) + self.between(-3 * HOUR, 3 * HOUR)
+        t = self.office(t)
         step("start_diagnosis", t, S.REGISTERED, S.DIAGNOSING, tech)
         t = self.office(
             t + self.between(15 * MINUTE, 3 * HOUR) + (DAY if rng.random() < 0.1 else 0)
@@ -587,7 +597,7 @@ class PointSim:
             str(overridden[0]) if overridden else NULL,
             str(repair_type_id) if diagnosed else NULL,
             str(self.ctx.policy_id),
-            self.uuid(),
+            self.token(ticket_id),
             SIGNATURE_COPY if ticket.handed_over_at else NULL,
         )
         events = out["repairs_ticketevent"]
