@@ -51,6 +51,22 @@ def luhn_digit(body: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+# The services' own messages (translated by their apps' catalogues). Passed to gettext through
+# this table so that the message extraction does not copy them into another catalogue.
+SERVICE_MESSAGES = {
+    "ready_sms": (
+        "[%(point)s] Your device (ticket %(number)s) is ready for pickup. "
+        "Address: %(address)s. Hotline: %(phone)s."
+    ),
+    "quote_note": "Quote ¥%(total)s waits for the customer's approval.",
+    "overdue": "Promised reply time missed: overdue, escalated to the supervisor.",
+    "offer_waits": "Compensation ¥%(amount)s waits for approval: %(what)s",
+    "offer_within": "Compensation ¥%(amount)s within authority: %(what)s",
+    "offer_approved": "Compensation ¥%(amount)s approved: may be promised.",
+    "offer_refused": "Compensation ¥%(amount)s refused.",
+}
+
+
 @dataclass
 class Texts:
     """Messages the services write into rows, in the site's language (as a request would)."""
@@ -67,19 +83,11 @@ class Texts:
 
     @classmethod
     def load(cls) -> Texts:
+        messages = {key: gettext(msgid) for key, msgid in SERVICE_MESSAGES.items()}
         return cls(
-            ready_sms=gettext(
-                "[%(point)s] Your device (ticket %(number)s) is ready for pickup. "
-                "Address: %(address)s. Hotline: %(phone)s."
-            ),
-            quote_note=gettext("Quote ¥%(total)s waits for the customer's approval."),
             consent={k: str(k.label) for k in ConsentKind},
             stage={s.value: str(s.label) for s in Stage},
-            overdue=gettext("Promised reply time missed: overdue, escalated to the supervisor."),
-            offer_waits=gettext("Compensation ¥%(amount)s waits for approval: %(what)s"),
-            offer_within=gettext("Compensation ¥%(amount)s within authority: %(what)s"),
-            offer_approved=gettext("Compensation ¥%(amount)s approved: may be promised."),
-            offer_refused=gettext("Compensation ¥%(amount)s refused."),
+            **messages,
         )
 
 
