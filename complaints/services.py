@@ -27,6 +27,7 @@ from complaints.models import (
 from intake.models import Customer, Visit
 from repairs.models import RepairTicket
 from servicedesk import audit
+from servicedesk.faults import checkpoint
 from servicedesk.models import Role, ServicePoint, StaffProfile
 from servicedesk.tenancy import user_role
 
@@ -409,6 +410,7 @@ def escalate_overdue(*, complaint_id: int, now: dt.datetime | None = None) -> bo
         note=_("Promised reply time missed: overdue, escalated to the supervisor."),
         at=now,
     )
+    checkpoint("complaints.escalate")  # a crash here rolls this escalation back whole
     return True
 
 

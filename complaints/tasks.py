@@ -7,9 +7,12 @@ from django.utils import timezone
 
 from complaints.models import Complaint, Stage
 from complaints.services import escalate_overdue
+from servicedesk.retry import DATABASE_RETRY
 
 
-@shared_task
+@shared_task(
+    name="complaints.tasks.escalate_missed_promises_task", ignore_result=True, **DATABASE_RETRY
+)
 def escalate_missed_promises_task(batch: int = 500) -> int:
     """Find unresolved complaints whose promised reply time has passed and that are not marked
     overdue yet; ``escalate_overdue`` re-checks under a skip-locked row lock (idempotent)."""

@@ -34,6 +34,7 @@ from followups.models import (
 )
 from intake.models import Customer, CustomerType
 from repairs.models import RepairTicket
+from servicedesk.faults import checkpoint
 from servicedesk.models import Role, ServicePoint
 from servicedesk.permissions import has_role
 from servicedesk.tenancy import scope_for
@@ -188,6 +189,7 @@ def callbacks_dispatch(*, now: dt.datetime | None = None, batch_size: int = 2000
                 result.queued += Callback.objects.filter(
                     id__in=ids, status=CallbackStatus.SCHEDULED
                 ).update(status=CallbackStatus.DUE, queued_at=now)
+                checkpoint("followups.dispatch.batch")  # a crash here rolls the batch back
         if len(ids) < batch_size:
             break
     while True:

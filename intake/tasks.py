@@ -5,9 +5,10 @@ from __future__ import annotations
 from celery import shared_task
 
 from intake.services.slips import slip_mark_reminded, slips_overdue
+from servicedesk.retry import DATABASE_RETRY
 
 
-@shared_task(name="intake.tasks.slip_reminders_task", ignore_result=True)
+@shared_task(name="intake.tasks.slip_reminders_task", ignore_result=True, **DATABASE_RETRY)
 def slip_reminders_task() -> int:
     """Marks each overdue slip as reminded once; the reminder shows on the addressee's workbench
     and in the supervisor's slip queue (DOMAIN 4: an unanswered slip past its time is overdue)."""

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from repairs.models import Notification, NotificationStatus
+from servicedesk.retry import DATABASE_RETRY
 
 MAX_ATTEMPTS = 5
 
@@ -43,12 +44,12 @@ def notifications_send(*, batch: int = 100) -> int:
     return sent
 
 
-@shared_task(name="repairs.tasks.notifications_send_task", ignore_result=True)
+@shared_task(name="repairs.tasks.notifications_send_task", ignore_result=True, **DATABASE_RETRY)
 def notifications_send_task() -> int:
     return notifications_send()
 
 
-@shared_task(name="repairs.tasks.notifications_sweep_task", ignore_result=True)
+@shared_task(name="repairs.tasks.notifications_sweep_task", ignore_result=True, **DATABASE_RETRY)
 def notifications_sweep_task() -> int:
     """Every minute: retries what is still pending (a lost message or a failed gateway)."""
     return notifications_send()

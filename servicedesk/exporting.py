@@ -11,18 +11,20 @@ import csv
 import datetime as dt
 import logging
 import os
+import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicedesk.audit import audit_export_downloaded, audit_export_written
 from servicedesk.exports import csv_safe
+from servicedesk.faults import checkpoint
 from servicedesk.models import (
     SUPERVISING_ROLES,
     ExportJob,
@@ -120,32 +122,95 @@ def export_monthly_again(*, actor, job: ExportJob) -> ExportJob:
     return job
 
 
+# PostgreSQL advisory lock class for export jobs (the second key is the job id). The worker running
+# a job holds its lock on its own database session; if the worker dies, PostgreSQL drops the
+# session and the lock with it, so an abandoned job is known at once, not after a timeout.
+EXPORT_LOCK_CLASS = 0x45585054  # "EXPT"
+
+
+def _locks() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _try_lock(job_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [EXPORT_LOCK_CLASS, job_id])
+        return bool(cursor.fetchone()[0])
+
+
+def _unlock(job_id: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [EXPORT_LOCK_CLASS, job_id])
+    except DatabaseError:  # the session is gone, and its lock with it
+        logger.warning("export %s: lock not released, the database session was lost", job_id)
+
+
+def _running_elsewhere(job_ids: list[int]) -> set[int]:
+    """Of these jobs, those whose lock a live session holds (a worker is writing them)."""
+    if not job_ids:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND classid::bigint = %s AND objsubid = 2 AND objid::bigint = ANY(%s::bigint[])",
+            [EXPORT_LOCK_CLASS, job_ids],
+        )
+        return {int(row[0]) for row in cursor.fetchall()}
+
+
 def _claim(job_id: int, now: dt.datetime) -> ExportJob | None:
-    """Take a job for running: pending, failed, or abandoned by a dead worker. A conditional
-    UPDATE, so two workers never run the same job."""
-    claimable = Q(status__in=[ExportStatus.PENDING, ExportStatus.FAILED]) | Q(
-        status=ExportStatus.RUNNING, started_at__lt=now - STALE_AFTER
-    )
+    """Take a job for running: pending, failed, or abandoned by a dead worker. On PostgreSQL the
+    job's advisory lock decides (a running job whose lock is free was abandoned); elsewhere a
+    job running for longer than ``STALE_AFTER`` counts as abandoned. Then a conditional UPDATE,
+    so two workers never run the same job."""
+    claimable = Q(status__in=[ExportStatus.PENDING, ExportStatus.FAILED])
+    if _locks():
+        if not _try_lock(job_id):
+            return None
+        claimable |= Q(status=ExportStatus.RUNNING)
+    else:
+        claimable |= Q(status=ExportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
     taken = ExportJob.objects.filter(claimable, pk=job_id).update(
         status=ExportStatus.RUNNING, started_at=now, rows_done=0, error=""
     )
-    return ExportJob.objects.select_related("point").get(pk=job_id) if taken else None
+    if not taken:
+        if _locks():
+            _unlock(job_id)
+        return None
+    return ExportJob.objects.select_related("point").get(pk=job_id)
+
+
+def _file_name(job: ExportJob) -> str:
+    point = job.point
+    kind = "monthly" if job.kind == ExportKind.MONTHLY else f"range-{job.pk}"
+    return f"{point.code}/{point.code}-{kind}-{job.date_from:%Y%m%d}-{job.date_to:%Y%m%d}.csv"
 
 
 def export_run(*, job_id: int, now: dt.datetime | None = None) -> ExportJob | None:
     """Write the job's CSV (constant memory) and move it into place atomically."""
-    from repairs import monthly_export
-
     now = now or timezone.now()
     job = _claim(job_id, now)
     if job is None:
         return None
+    try:
+        return _write(job)
+    finally:
+        if _locks():
+            _unlock(job.pk)
+
+
+def _write(job: ExportJob) -> ExportJob:
+    from repairs import monthly_export
+
     point = job.point
-    kind = "monthly" if job.kind == ExportKind.MONTHLY else f"range-{job.pk}"
-    name = f"{point.code}/{point.code}-{kind}-{job.date_from:%Y%m%d}-{job.date_to:%Y%m%d}.csv"
+    name = _file_name(job)
     final = exports_root() / name
     final.parent.mkdir(parents=True, exist_ok=True)
-    temporary = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    # What a killed worker left of this job: never visible under the final name, removed here.
+    for leftover in final.parent.glob(f".{final.name}.*.tmp"):
+        leftover.unlink(missing_ok=True)
+    temporary = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
     try:
         total = monthly_export.tickets_for(
             point=point, date_from=job.date_from, date_to=job.date_to
@@ -160,6 +225,7 @@ def export_run(*, job_id: int, now: dt.datetime | None = None) -> ExportJob | No
             )
             handle.flush()
             os.fsync(handle.fileno())
+        checkpoint("export.before_replace")
         os.replace(temporary, final)
     except Exception as exc:
         temporary.unlink(missing_ok=True)
@@ -168,27 +234,36 @@ def export_run(*, job_id: int, now: dt.datetime | None = None) -> ExportJob | No
         )
         logger.exception("export %s failed", job.pk)
         raise
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportStatus.DONE,
-        rows_total=written,
-        rows_done=written,
-        file_name=name,
-        file_size=final.stat().st_size,
-        finished_at=timezone.now(),
-    )
-    job.refresh_from_db()
-    audit_export_written(job=job)
+    with transaction.atomic():
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.DONE,
+            rows_total=written,
+            rows_done=written,
+            file_name=name,
+            file_size=final.stat().st_size,
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
+        audit_export_written(job=job)
     return job
 
 
 def exports_sweep(*, now: dt.datetime | None = None) -> list[int]:
-    """Jobs waiting or abandoned: what beat hands to workers again (nothing is lost)."""
+    """Jobs waiting or abandoned: what beat hands to workers again (nothing is lost). A job still
+    waiting after ``EXPORTS_PENDING_GRACE_SECONDS`` lost its message; a running job whose worker
+    died is abandoned (on PostgreSQL: nobody holds its lock; elsewhere: after ``STALE_AFTER``)."""
     now = now or timezone.now()
-    return list(
-        ExportJob.objects.filter(
-            Q(status=ExportStatus.PENDING, created_at__lt=now - dt.timedelta(minutes=1))
-            | Q(status=ExportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+    grace = dt.timedelta(seconds=settings.EXPORTS_PENDING_GRACE_SECONDS)
+    waiting = Q(status=ExportStatus.PENDING, created_at__lte=now - grace)
+    if _locks():
+        running = list(
+            ExportJob.objects.filter(status=ExportStatus.RUNNING).values_list("pk", flat=True)
         )
+        abandoned = Q(pk__in=set(running) - _running_elsewhere(running))
+    else:
+        abandoned = Q(status=ExportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+    return list(
+        ExportJob.objects.filter(waiting | abandoned)
         .order_by("created_at")
         .values_list("pk", flat=True)[:100]
     )

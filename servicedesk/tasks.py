@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
 
 from servicedesk.health import record_heartbeat
+from servicedesk.retry import DATABASE_RETRY
 
 
 @shared_task(name="servicedesk.tasks.heartbeat_probe_task", ignore_result=True)
@@ -18,9 +18,7 @@ def heartbeat_probe_task(label: str = "beat") -> None:
     name="servicedesk.tasks.export_run_task",
     ignore_result=True,
     acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
+    **DATABASE_RETRY,
 )
 def export_run_task(job_id: int) -> None:
     """Runs one export job; safe to receive twice (the job is claimed with a conditional UPDATE)."""
@@ -29,7 +27,7 @@ def export_run_task(job_id: int) -> None:
     export_run(job_id=job_id)
 
 
-@shared_task(name="servicedesk.tasks.exports_monthly_task", ignore_result=True)
+@shared_task(name="servicedesk.tasks.exports_monthly_task", ignore_result=True, **DATABASE_RETRY)
 def exports_monthly_task() -> int:
     """Daily: creates last month's file for every point that has none, then runs them."""
     from servicedesk.exporting import monthly_exports_due
@@ -40,7 +38,7 @@ def exports_monthly_task() -> int:
     return len(ids)
 
 
-@shared_task(name="servicedesk.tasks.exports_sweep_task", ignore_result=True)
+@shared_task(name="servicedesk.tasks.exports_sweep_task", ignore_result=True, **DATABASE_RETRY)
 def exports_sweep_task() -> int:
     """Every few minutes: hands waiting or abandoned jobs to a worker again."""
     from servicedesk.exporting import exports_sweep

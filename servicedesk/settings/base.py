@@ -230,19 +230,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     "exports-sweep": {
         "task": "servicedesk.tasks.exports_sweep_task",
-        "schedule": 300.0,
+        "schedule": env.float("EXPORTS_SWEEP_SECONDS", default=300.0),
     },
     "complaints-missed-promises": {
         "task": "complaints.tasks.escalate_missed_promises_task",
-        "schedule": 120.0,
+        "schedule": env.float("COMPLAINTS_ESCALATE_SECONDS", default=120.0),
     },
     "slip-reminders": {
         "task": "intake.tasks.slip_reminders_task",
-        "schedule": 300.0,
+        "schedule": env.float("SLIP_REMINDERS_SECONDS", default=300.0),
     },
     "notifications-sweep": {
         "task": "repairs.tasks.notifications_sweep_task",
-        "schedule": 60.0,
+        "schedule": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=60.0),
     },
     "followups-monthly-report": {
         "task": "followups.tasks.callback_reports_task",
@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 25},
     },
 }
+
+# The dispatcher claims due callbacks in batches of this size, one transaction each.
+FOLLOWUPS_DISPATCH_BATCH = env.int("FOLLOWUPS_DISPATCH_BATCH", default=2000)
+# A waiting export job is handed to a worker again after this long (its first message was lost).
+EXPORTS_PENDING_GRACE_SECONDS = env.int("EXPORTS_PENDING_GRACE_SECONDS", default=60)
 
 # Customer notifications (outbox): the sender class and its gateway.
 NOTIFICATION_SENDER = env.str("NOTIFICATION_SENDER", default="repairs.notifications.DatabaseSender")

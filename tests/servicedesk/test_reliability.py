@@ -1,8 +1,9 @@
 """Nothing leaked, nothing lost: append-only audit, friendly error page, hostile form input."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -115,3 +116,56 @@ def test_hostile_point_settings_never_give_a_500_nor_change_data_when_invalid(
         assert {f: getattr(point, f) for f in SETTING_FIELDS} == before
     page = client.get(reverse("servicedesk:point_detail", args=[point.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
+
+
+DATABASE_TASKS = [
+    "followups.tasks.callbacks_dispatch_task",
+    "followups.tasks.callback_reports_task",
+    "complaints.tasks.escalate_missed_promises_task",
+    "intake.tasks.slip_reminders_task",
+    "repairs.tasks.notifications_send_task",
+    "repairs.tasks.notifications_sweep_task",
+    "servicedesk.tasks.export_run_task",
+    "servicedesk.tasks.exports_monthly_task",
+    "servicedesk.tasks.exports_sweep_task",
+]
+
+
+def test_every_background_task_that_uses_the_database_retries_with_backoff():
+    from servicedesk.celery import app
+
+    app.loader.import_default_modules()
+    beat_tasks = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    assert beat_tasks - {"servicedesk.tasks.heartbeat_probe_task"} <= set(DATABASE_TASKS)
+    for name in DATABASE_TASKS:
+        task = app.tasks[name]
+        assert {OperationalError, InterfaceError} <= set(task.autoretry_for), name
+        assert task.retry_backoff and task.retry_jitter and task.max_retries >= 5, name
+
+
+@pytest.mark.reliability(
+    "Database briefly unavailable (background work)",
+    "the dispatcher's service raises OperationalError, then InterfaceError, then works: the task"
+    " retries and finishes",
+)
+def test_a_task_retries_through_a_database_outage(monkeypatch):
+    from followups import tasks
+    from followups.services import DispatchResult
+
+    failures = [OperationalError("server closed the connection"), InterfaceError("closed")]
+
+    def flaky(**kwargs):
+        if failures:
+            raise failures.pop(0)
+        return DispatchResult(queued=3)
+
+    from servicedesk.celery import app
+
+    monkeypatch.setattr(tasks, "callbacks_dispatch", flaky)
+    propagates, app.conf.task_eager_propagates = app.conf.task_eager_propagates, False
+    try:  # eager retries happen only when the eager run does not re-raise
+        result = tasks.callbacks_dispatch_task.apply()
+    finally:
+        app.conf.task_eager_propagates = propagates
+    assert result.successful() and result.get() == {"queued": 3, "overdue": 0}
+    assert failures == []
