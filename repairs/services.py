@@ -17,7 +17,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from repairs import events, transitions
+from repairs import events, signatures, transitions
 from repairs.models import (
     ConsentKind,
     Notification,
@@ -34,9 +34,6 @@ from repairs.models import (
 )
 from servicedesk.models import CERTIFIED_ROLES, Role
 from servicedesk.tenancy import get_profile, scope_for, user_role
-
-SIGNATURE_MAX_BYTES = 200 * 1024
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 class TransitionError(Exception):
@@ -93,16 +90,23 @@ def amount_due(ticket: RepairTicket, *, lines: list[PartLine] | None = None) -> 
 
 
 def _decode_signature(data_url: str) -> bytes:
-    """A drawn signature arrives as a PNG data URL: checked to be a real PNG of limited size."""
+    """A drawn signature arrives as a PNG data URL: checked to be a real PNG image of limited
+    size and dimensions (``repairs.signatures``)."""
     prefix = "data:image/png;base64,"
     if not data_url.startswith(prefix):
         raise ValidationError({"signature": [_("Ask the customer to sign in the box.")]})
+    if len(data_url) > len(prefix) + (signatures.MAX_BYTES * 4 // 3) + 4:
+        raise ValidationError({"signature": [_("The signature must be a PNG image under 200 KB.")]})
     try:
         raw = base64.b64decode(data_url[len(prefix) :], validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ValidationError({"signature": [_("The signature could not be read.")]}) from exc
-    if not raw.startswith(PNG_MAGIC) or len(raw) > SIGNATURE_MAX_BYTES:
-        raise ValidationError({"signature": [_("The signature must be a PNG image under 200 KB.")]})
+    try:
+        signatures.check_signature_png(raw)
+    except signatures.NotASignature as exc:
+        raise ValidationError(
+            {"signature": [_("The signature must be a PNG image under 200 KB.")]}
+        ) from exc
     return raw
 
 

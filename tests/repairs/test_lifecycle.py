@@ -26,12 +26,13 @@ from repairs.services import (
     parts_total,
     ticket_transition,
 )
+from repairs.signatures import make_png
 from repairs.tasks import notifications_send
 from servicedesk.models import Role
 from tests.intake.conftest import open_ticket
 
 pytestmark = pytest.mark.django_db
-PNG = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 64).decode()
+PNG = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
 
 
 @pytest.fixture

@@ -11,13 +11,14 @@ from django.core.exceptions import PermissionDenied
 from repairs import transitions
 from repairs.models import Quote, RepairTicket, TicketEvent, TicketStatus
 from repairs.services import Payload, TransitionError, ticket_transition
+from repairs.signatures import make_png
 from servicedesk.models import Role
 from tests.factories import make_staff
 from tests.intake.conftest import open_ticket
 
 pytestmark = pytest.mark.django_db
 
-PNG = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 32).decode()
+PNG = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
 FULL = Payload(
     signature_data_url=PNG,
     fault_confirmed="主板供电异常",
