@@ -7,7 +7,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from servicedesk.models import AuditLog, ServicePoint
+
+#: Every action written here, with the words the audit log page shows for it.
+ACTION_LABELS = {
+    "auth.login": _("Logged in"),
+    "auth.login_failed": _("Failed login"),
+    "point.settings_changed": _("Point settings changed"),
+    "pii.phone_revealed": _("Full phone number shown"),
+    "customer.data_exported": _("Customer's personal data exported"),
+    "customer.erased": _("Customer's personal data erased"),
+    "export.written": _("Export written"),
+    "export.downloaded": _("Export downloaded"),
+    "export.callback_report": _("Callback report downloaded"),
+    "ticket.warranty_overridden": _("Warranty decision overridden"),
+    "complaint.compensation_decided": _("Compensation decided"),
+    "complaint.reassigned": _("Complaint transferred"),
+}
 
 
 def _write(
@@ -118,14 +136,10 @@ def audit_warranty_overridden(*, actor, ticket, before: str, reason: str) -> Aud
 
 
 def audit_customer_phone_revealed(*, actor, customer) -> AuditLog:
-    """Personal data shown in full on purpose is logged (who saw whose number, when)."""
-    return _write(
-        actor=actor,
-        action="pii.phone_revealed",
-        point=customer.point,
-        obj=customer,
-        summary=customer.name[:100],
-    )
+    """Personal data shown in full on purpose is logged (who saw whose number, when). The entry
+    names the customer by record id only: the audit log keeps no personal data of its own, so
+    erasing a customer (``customer_erase``) leaves nothing of theirs behind in it."""
+    return _write(actor=actor, action="pii.phone_revealed", point=customer.point, obj=customer)
 
 
 def audit_compensation_decided(*, actor, offer) -> AuditLog:
@@ -153,4 +167,29 @@ def audit_complaint_reassigned(*, actor, complaint, previous_owner_id: int | Non
         obj=complaint,
         summary=f"{previous_owner_id} -> {complaint.owner_id}",
         detail={"from": previous_owner_id, "to": complaint.owner_id},
+    )
+
+
+def audit_customer_data_exported(*, actor, customer, counts: dict) -> AuditLog:
+    """A data-protection request: everything held on a customer, handed out. The entry names
+    the record, never its content."""
+    return _write(
+        actor=actor,
+        action="customer.data_exported",
+        point=customer.point,
+        obj=customer,
+        detail={"counts": counts},
+    )
+
+
+def audit_customer_erased(*, actor, customer, reason: str, counts: dict) -> AuditLog:
+    """A data-protection request: a customer's personal data erased (who, when, which record,
+    why, how many rows were anonymised), without the erased data."""
+    return _write(
+        actor=actor,
+        action="customer.erased",
+        point=customer.point,
+        obj=customer,
+        summary=reason[:255],
+        detail={"reason": reason[:2000], "counts": counts},
     )

@@ -76,3 +76,37 @@ class PeriodForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date must not be before the start date."))
         return data
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit log page; the choices come from the user's own scope."""
+
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.ModelChoiceField(label=_("Who"), queryset=None, required=False)
+    point = forms.ModelChoiceField(label=_("service point"), queryset=None, required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, data=None, *, staff, points, actions):
+        super().__init__(data)
+        self.fields["action"].choices = [("", _("All actions")), *actions]
+        self.fields["actor"].queryset = staff
+        self.fields["actor"].label_from_instance = lambda user: (
+            getattr(getattr(user, "staff_profile", None), "display_name", "") or user.username
+        )
+        self.fields["point"].queryset = points
+        if points.count() < 2:
+            del self.fields["point"]
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = f"{css} {css}-sm"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return data

@@ -42,8 +42,31 @@ def staff_with_expiring_certificates(
     )
 
 
-def audit_log_list(*, user) -> QuerySet[AuditLog]:
-    return scope_for(user).filter(AuditLog.objects.select_related("actor", "point"), "point")
+def audit_log_list(
+    *,
+    user,
+    action: str = "",
+    actor_id: int | None = None,
+    point_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AuditLog]:
+    """The audit log of the user's points, newest first, optionally filtered (dates are local
+    calendar days, both inclusive)."""
+    entries = scope_for(user).filter(
+        AuditLog.objects.select_related("actor__staff_profile", "point"), "point"
+    )
+    if action:
+        entries = entries.filter(action__startswith=action[:64])
+    if actor_id:
+        entries = entries.filter(actor_id=actor_id)
+    if point_id:
+        entries = entries.filter(point_id=point_id)
+    if date_from:
+        entries = entries.filter(at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(at__date__lte=date_to)
+    return entries
 
 
 def export_list(*, user) -> QuerySet[ExportJob]:

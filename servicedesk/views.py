@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,13 +16,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from servicedesk import exporting, selectors, services
-from servicedesk.forms import ExportRequestForm, PointSettingsForm
+from servicedesk.audit import ACTION_LABELS
+from servicedesk.forms import AuditFilterForm, ExportRequestForm, PointSettingsForm
 from servicedesk.health import health_report
 from servicedesk.models import SUPERVISING_ROLES, ExportJob, ExportKind, Role, ServicePoint
 from servicedesk.permissions import allow_read_only_roles, check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, user_role
 
 SUPERVISORS_AND_REGION = (*SUPERVISING_ROLES, Role.REGIONAL_CENTER)
+User = get_user_model()
 
 
 @login_required
@@ -107,14 +110,40 @@ def staff_detail(request, pk: int):
     )
 
 
+@require_GET
 @role_required(*SUPERVISING_ROLES)
 def audit_list(request):
-    entries = selectors.audit_log_list(user=request.user)
-    action = request.GET.get("action", "").strip()
-    if action:
-        entries = entries.filter(action__startswith=action[:64])
+    """Supervisors and managers read the audit log of their points: filtered, paginated, and
+    read-only (GET only; the model refuses changes and PostgreSQL refuses them too)."""
+    points = selectors.point_list(user=request.user)
+    staff = User.objects.filter(
+        staff_profile__in=selectors.staff_list(user=request.user)
+    ).select_related("staff_profile")
+    form = AuditFilterForm(
+        request.GET or None,
+        staff=staff.order_by("staff_profile__display_name"),
+        points=points,
+        actions=list(ACTION_LABELS.items()),
+    )
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    entries = selectors.audit_log_list(
+        user=request.user,
+        action=filters.get("action") or "",
+        actor_id=filters["actor"].pk if filters.get("actor") else None,
+        point_id=filters["point"].pk if filters.get("point") else None,
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "servicedesk/audit_list.html", {"page": page, "action": action})
+    for entry in page:
+        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "servicedesk/audit_list.html",
+        {"page": page, "form": form, "query_string": query.urlencode()},
+    )
 
 
 EXPORT_VIEWERS = (*SUPERVISING_ROLES, Role.REGIONAL_CENTER)
