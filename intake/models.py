@@ -42,6 +42,9 @@ class Customer(TenantModel):
     )
     has_complained = models.BooleanField(_("has complained"), default=False)
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    erased_at = models.DateTimeField(
+        _("personal data erased at"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -132,3 +132,19 @@ class SlipForm(forms.Form):
         self.fields["addressee"].label_from_instance = lambda user: (
             f"{user.staff_profile.display_name} ({user.staff_profile.get_role_display()})"
         )
+
+
+class CustomerEraseForm(forms.Form):
+    """The second step of an erasure: why (the customer's request), and a deliberate tick."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        min_length=4,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example: the customer asked in writing on 2026-11-20. Do not write the "
+            "customer's name, phone number or other personal data here."
+        ),
+    )
+    confirm = forms.BooleanField(label=_("I understand that this cannot be undone."), required=True)

@@ -326,6 +326,10 @@ def ticket_open(
     existing = RepairTicket.objects.filter(point=point, intake_token=token).first()
     if existing is not None:
         return existing
+    if Customer.objects.filter(pk=customer.pk, erased_at__isnull=False).exists():
+        raise ValidationError(
+            _("This customer's personal data was erased on request: register the customer anew.")
+        )
     try:
         return _ticket_open(
             point=point,

@@ -7,15 +7,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake import selectors
-from intake.forms.desk import CustomerForm, SlipForm, TicketOpenForm, VisitForm
+from intake.forms.desk import CustomerEraseForm, CustomerForm, SlipForm, TicketOpenForm, VisitForm
 from intake.models import Channel, Customer, Device, Visit
-from intake.services import desk
+from intake.services import desk, privacy
 from intake.services.slips import slip_check, slip_take
 from repairs.models import Part, RepairType
 from servicedesk.audit import audit_customer_phone_revealed
@@ -146,7 +147,58 @@ def customer_detail(request, pk: int):
     customer = get_scoped_or_404(Customer, request.user, pk=pk)
     check_role(request.user, VIEW)
     history = selectors.customer_history(user=request.user, customer=customer)
-    return render(request, "intake/desk/customer_detail.html", {"customer": customer, **history})
+    return render(
+        request,
+        "intake/desk/customer_detail.html",
+        {
+            "customer": customer,
+            "can_handle_requests": privacy.may_handle_requests(request.user, customer),
+            **history,
+        },
+    )
+
+
+@login_required
+def customer_data_export(request, pk: int):
+    """A data-protection request: everything held on the customer, as a JSON download
+    (supervisors and service managers; audited). POST only: a link must not trigger it."""
+    customer = get_scoped_or_404(Customer, request.user, pk=pk)
+    if not privacy.may_handle_requests(request.user, customer):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    document = privacy.customer_data_export(customer=customer, actor=request.user)
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    name = f"customer-{customer.pk}-{timezone.localdate():%Y%m%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def customer_erase(request, pk: int):
+    """A data-protection request to erase: a second step with the reason, then anonymised in
+    place (supervisors and service managers; audited)."""
+    customer = get_scoped_or_404(Customer, request.user, pk=pk)
+    if not privacy.may_handle_requests(request.user, customer):
+        raise PermissionDenied
+    form = CustomerEraseForm(request.POST or None)
+    if customer.erased_at is None and request.method == "POST" and form.is_valid():
+        try:
+            privacy.customer_erase(
+                customer=customer, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The customer's personal data has been erased."))
+            return redirect("intake:customer_detail", pk=customer.pk)
+    history = selectors.customer_history(user=request.user, customer=customer)
+    return render(
+        request,
+        "intake/desk/customer_erase.html",
+        {"customer": customer, "form": form, **history},
+    )
 
 
 @login_required

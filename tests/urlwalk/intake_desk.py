@@ -27,6 +27,8 @@ OBJECT_URLS = {
     "intake:visit_slip": lambda f: {"pk": f["visit"].pk},
     "intake:customer_detail": lambda f: {"pk": f["customer"].pk},
     "intake:customer_phone": lambda f: {"pk": f["customer"].pk},
+    "intake:customer_data_export": lambda f: {"pk": f["customer"].pk},
+    "intake:customer_erase": lambda f: {"pk": f["customer"].pk},
     "intake:ticket_open": lambda f: {"customer_pk": f["customer"].pk},
     "intake:ticket_preview": lambda f: {"customer_pk": f["customer"].pk},
     "intake:device_detail": lambda f: {"pk": f["device"].pk},
@@ -68,6 +70,8 @@ POSTS = {
         "backup_warning_given": "on",
     },
     "intake:slip_callback": lambda f: {"note": "已回电，顾客满意"},
+    "intake:customer_data_export": lambda f: {},
+    "intake:customer_erase": lambda f: {"reason": "顾客书面申请删除个人信息", "confirm": "on"},
     "repairs:ticket_action": lambda f: {
         "action": "start_diagnosis",
         "version": f["ticket"].version,
