@@ -279,6 +279,10 @@ def test_erasing_takes_a_second_step_with_the_reason(client, world):
     assert "王小明" not in page and "13912345678" not in page.replace(" ", "")
 
 
+@pytest.mark.reliability(
+    "Personal data exported or erased by someone without the right",
+    "desk roles POST the export and the erasure: 403; another point's supervisor: 404",
+)
 @pytest.mark.parametrize("name", ["intake:customer_erase", "intake:customer_data_export"])
 @pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.HOTLINE, Role.CALLBACK_CLERK])
 def test_other_roles_get_403_and_another_point_404(

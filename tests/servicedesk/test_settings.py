@@ -1,5 +1,6 @@
 """Production settings pass ``check --deploy``; the i18n catalogues are complete."""
 
+import json
 import os
 import subprocess
 import sys
@@ -54,3 +55,79 @@ def test_every_beat_entry_names_a_registered_task():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "complaints.tasks.escalate_missed_promises_task" in tasks
     assert "followups.tasks.callbacks_dispatch_task" in tasks
+
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "servicedesk.settings.production",
+    "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    "DATABASE_URL": "postgres://servicedesk@127.0.0.1:5432/servicedesk",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "ALLOWED_HOSTS": "desk.example.com",
+}
+COOKIE_SETTINGS = [
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "SESSION_COOKIE_SAMESITE",
+    "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+    "CSRF_COOKIE_SECURE",
+    "CSRF_COOKIE_HTTPONLY",
+    "LANGUAGE_COOKIE_SECURE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "X_FRAME_OPTIONS",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+]
+
+
+@pytest.mark.reliability(
+    "Session or CSRF cookie stolen over plain HTTP or by a script",
+    "the production settings read back: every cookie Secure and HttpOnly, SameSite=Lax,"
+    " sessions end with the browser, HTTPS forced, framing denied",
+)
+def test_production_cookies_are_secure_http_only_and_same_site():
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        **PRODUCTION_ENV,
+    }
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {COOKIE_SETTINGS!r}}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "CSRF_COOKIE_HTTPONLY": True,
+        "LANGUAGE_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "X_FRAME_OPTIONS": "DENY",
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+    }
+
+
+@pytest.mark.django_db
+def test_the_login_sets_its_cookies_with_those_flags(client, settings):
+    from django.urls import reverse
+
+    from servicedesk.models import Role
+    from tests.factories import PASSWORD, ServicePointFactory, make_staff
+
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    me = make_staff(Role.FRONT_DESK, point=ServicePointFactory())
+    client.get(reverse("login"), secure=True)
+    response = client.post(
+        reverse("login"), {"username": me.user.username, "password": PASSWORD}, secure=True
+    )
+    session = response.cookies["sessionid"]
+    assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+    assert not session["max-age"]  # ends with the browser; the server enforces the timeouts
+    csrf = client.cookies["csrftoken"]
+    assert csrf["secure"] and csrf["httponly"]
