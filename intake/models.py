@@ -346,3 +346,11 @@ class MessageSlip(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.caller_name} → {self.addressee}"
+
+    @property
+    def display_phone(self) -> str:
+        return display_phone(self.phone)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)

@@ -22,4 +22,5 @@ urlpatterns = [
     path("policy/", desk.policy, name="policy"),
     path("slips/", desk.slip_queue, name="slip_queue"),
     path("slips/<int:pk>/callback/", desk.slip_callback, name="slip_callback"),
+    path("slips/<int:pk>/phone/", desk.slip_phone, name="slip_phone"),
 ]

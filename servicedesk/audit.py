@@ -142,6 +142,11 @@ def audit_customer_phone_revealed(*, actor, customer) -> AuditLog:
     return _write(actor=actor, action="pii.phone_revealed", point=customer.point, obj=customer)
 
 
+def audit_slip_phone_revealed(*, actor, slip) -> AuditLog:
+    """A message slip's number shown in full (for the callback), by record id only."""
+    return _write(actor=actor, action="pii.phone_revealed", point=slip.point, obj=slip)
+
+
 def audit_compensation_decided(*, actor, offer) -> AuditLog:
     """DOMAIN 5: approvals (and refusals) of compensation above the offering role's limit."""
     return _write(

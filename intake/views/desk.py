@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from intake import selectors
 from intake.forms.desk import CustomerEraseForm, CustomerForm, SlipForm, TicketOpenForm, VisitForm
 from intake.models import Channel, Customer, Device, Visit
+from intake.phones import display_phone
 from intake.services import desk, privacy
 from intake.services.slips import slip_check, slip_take
 from repairs.models import Part, RepairType
-from servicedesk.audit import audit_customer_phone_revealed
+from servicedesk.audit import audit_customer_phone_revealed, audit_slip_phone_revealed
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, scoped
@@ -105,6 +106,9 @@ def search(request):
     visit = None
     if request.GET.get("visit", "").isdigit():
         visit = scoped(Visit, request.user).filter(pk=request.GET["visit"]).first()
+    if not query and visit and visit.contact_phone:
+        # The visit's number is looked up here, never carried in the URL (DOMAIN 1).
+        query = display_phone(visit.contact_phone)
     results = list(selectors.customer_search(user=request.user, query=query)) if query else []
     initial = {"phone": query} if query and query.replace(" ", "").lstrip("+").isdigit() else {}
     if visit and visit.contact_name:
@@ -207,7 +211,18 @@ def customer_phone(request, pk: int):
     customer = get_scoped_or_404(Customer, request.user, pk=pk)
     check_role(request.user, VIEW)
     audit_customer_phone_revealed(actor=request.user, customer=customer)
-    return render(request, "intake/desk/_phone.html", {"customer": customer})
+    return render(request, "intake/desk/_phone.html", {"phone": customer.display_phone})
+
+
+@login_required
+def slip_phone(request, pk: int):
+    """A message slip's number in full, for the callback; every such view is audited."""
+    from intake.models import MessageSlip
+
+    slip = get_scoped_or_404(MessageSlip, request.user, pk=pk)
+    check_role(request.user, (*DESK, Role.TECHNICIAN, Role.CALLBACK_CLERK))
+    audit_slip_phone_revealed(actor=request.user, slip=slip)
+    return render(request, "intake/desk/_phone.html", {"phone": slip.display_phone})
 
 
 @login_required
