@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from repairs.models import Notification, NotificationStatus
+from servicedesk.queueing import send_after_commit
 from servicedesk.retry import DATABASE_RETRY
 
 MAX_ATTEMPTS = 5
@@ -14,7 +15,7 @@ MAX_ATTEMPTS = 5
 
 def queue_notifications() -> None:
     """After commit, ask a worker to send what is pending (beat sweeps too, so nothing is lost)."""
-    transaction.on_commit(lambda: notifications_send_task.delay())
+    send_after_commit(notifications_send_task)
 
 
 def notifications_send(*, batch: int = 100) -> int:

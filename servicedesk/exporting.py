@@ -34,6 +34,7 @@ from servicedesk.models import (
     ServicePoint,
 )
 from servicedesk.permissions import has_role
+from servicedesk.queueing import send_after_commit
 from servicedesk.tenancy import scope_for
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def export_request(
 def _queue(job: ExportJob) -> None:
     from servicedesk.tasks import export_run_task
 
-    transaction.on_commit(lambda: export_run_task.delay(job.pk))
+    send_after_commit(export_run_task, job.pk)
 
 
 def monthly_exports_due(*, now: dt.datetime | None = None) -> list[int]:

@@ -5,6 +5,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.urls import reverse
 
 from repairs.models import Notification, NotificationStatus
 from repairs.tasks import MAX_ATTEMPTS, notifications_send
@@ -82,3 +83,43 @@ def test_a_pending_message_survives_until_the_gateway_is_back(gateway, message):
     notifications_send()
     gateway.status = 200
     assert notifications_send() == 1
+
+
+@pytest.mark.reliability(
+    "Redis down when a change is saved",
+    "the broker refuses the after-commit wake-up: the change is saved, no error page, the"
+    " outbox sweep sends the message later",
+)
+def test_a_broker_outage_at_commit_loses_nothing_and_raises_nothing(
+    client, point, staff_of, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from repairs.models import TicketStatus
+    from repairs.tasks import notifications_send_task, notifications_sweep_task
+    from tests.repairs.test_lifecycle import move
+
+    def broker_down(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    desk, tech = staff_of(Role.FRONT_DESK).user, staff_of(Role.TECHNICIAN).user
+    ticket = open_ticket(point, desk)
+    move(ticket, tech, "start_diagnosis")
+    move(ticket, tech, "diagnose", fault_confirmed="电池老化")
+    move(ticket, tech, "complete_repair", repair_method="更换电池")
+    ticket.refresh_from_db()
+    monkeypatch.setattr(notifications_send_task, "apply_async", broker_down)
+    client.force_login(desk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            reverse("repairs:ticket_action", args=[ticket.pk]),
+            {"action": "pass_qa", "version": ticket.version},
+        )
+    assert callbacks and response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.READY
+    message = Notification.objects.get(ticket=ticket)
+    assert message.status == NotificationStatus.PENDING
+    assert notifications_sweep_task() == 1  # beat's sweep, once the broker is back
+    message.refresh_from_db()
+    assert message.status == NotificationStatus.SENT
