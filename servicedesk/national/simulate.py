@@ -255,8 +255,8 @@ class PointSim:
     def intake_time(self) -> int:
         rng = self.rng
         t = clock.at_local(self.ctx.days.draw(rng), self.ctx.desk_hours.draw(rng))
-        if t > self.now - 2 * MINUTE:
-            t = self.now - self.between(2 * MINUTE, 6 * HOUR)
+        while t > self.now - 2 * MINUTE:  # later today: that day has not come yet
+            t -= DAY
         return t
 
     # --- customers and devices ---------------------------------------------------------------
