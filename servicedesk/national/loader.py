@@ -327,6 +327,10 @@ class Loader:
             self.loaded.wait()
             if self.second_error is not None:
                 raise self.second_error
+        except Cancelled:
+            # The second connection failed first: its error is the one to report.
+            self.loaded.wait()
+            raise self.second_error or RuntimeError("loading was cancelled") from None
         except BaseException:
             self.cancelled.set()
             raise

@@ -89,6 +89,32 @@ def test_the_same_seed_gives_the_same_rows():
     assert fingerprint() != first
 
 
+def test_a_failure_half_way_leaves_nothing_behind(monkeypatch):
+    from servicedesk.national import simulate
+
+    run = simulate.PointSim.run
+    calls = []
+
+    def fail_on_the_third_point(self):
+        calls.append(self.plan.code)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        run(self)
+
+    monkeypatch.setattr(simulate.PointSim, "run", fail_on_the_third_point)
+    with pytest.raises(RuntimeError, match="disk full"):
+        generate()
+    assert not RepairTicket.objects.exists()
+    assert not ServicePoint.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+def test_sqlite_is_refused(monkeypatch):
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with pytest.raises(CommandError, match="needs PostgreSQL"):
+        generate()
+
+
 def test_a_database_with_tickets_is_refused_without_force():
     generate()
     with pytest.raises(CommandError, match="already has"):

@@ -278,6 +278,10 @@ class Command(BaseCommand):
         self.stdout.write(
             "Busiest points: " + ", ".join(f"{p.code} ({p.tickets:,} tickets)" for p in busiest)
         )
+        self.stdout.write(
+            "Log in as <point>.frontdesk, .tech, .hotline, .callback, .supervisor, .manager "
+            f"(e.g. {busiest[0].code.lower()}.frontdesk) or <region>.regional, with --password."
+        )
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
             size = cursor.fetchone()[0]
