@@ -22,7 +22,7 @@ from intake.services.slips import slip_check, slip_take
 from repairs.models import Part, RepairType
 from servicedesk.audit import audit_customer_phone_revealed, audit_slip_phone_revealed
 from servicedesk.models import Role
-from servicedesk.permissions import check_role, role_required
+from servicedesk.permissions import allow_read_only_roles, check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, scoped
 
 DESK = desk.DESK_ROLES
@@ -80,10 +80,8 @@ def visit_serve(request, pk: int):
     if not isinstance(visit, Visit):
         return visit
     if visit.purpose == "repair":
-        url = reverse("intake:search") + f"?visit={visit.pk}"
-        if visit.contact_phone:
-            url += f"&q={visit.contact_phone}"
-        return redirect(url)
+        # Only the visit's id travels in the URL; the search reads its number (DOMAIN 1).
+        return redirect(reverse("intake:search") + f"?visit={visit.pk}")
     return redirect("intake:board")
 
 
@@ -99,13 +97,17 @@ def visit_left(request, pk: int):
     return result if not isinstance(result, Visit) else redirect("intake:board")
 
 
+@allow_read_only_roles
 @role_required(*VIEW)
 def search(request):
-    """One search box: phone, IMEI, ticket number or name; a new customer inline."""
-    query = request.GET.get("q", "").strip()
+    """One search box: phone, IMEI, ticket number or name; a new customer inline. The search
+    box posts its query, so a phone number typed into it stays out of URLs, browser history and
+    access logs (DOMAIN 1); a GET with ``q`` still works for links that carry no personal data."""
+    data = request.POST if request.method == "POST" else request.GET
+    query = data.get("q", "").strip()
     visit = None
-    if request.GET.get("visit", "").isdigit():
-        visit = scoped(Visit, request.user).filter(pk=request.GET["visit"]).first()
+    if data.get("visit", "").isdigit():
+        visit = scoped(Visit, request.user).filter(pk=data["visit"]).first()
     if not query and visit and visit.contact_phone:
         # The visit's number is looked up here, never carried in the URL (DOMAIN 1).
         query = display_phone(visit.contact_phone)

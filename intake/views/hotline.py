@@ -91,7 +91,9 @@ def call_screen(request):
 @role_required(*OPERATORS)
 def caller_lookup(request):
     """htmx: who is calling — customer records for the number typed, with their open tickets."""
-    query = (request.GET.get("contact_phone") or request.GET.get("q") or "").strip()
+    # Posted by the call screen, so the caller's number stays out of URLs and access logs.
+    data = request.POST if request.method == "POST" else request.GET
+    query = (data.get("contact_phone") or data.get("q") or "").strip()
     found = selectors.caller_lookup(user=request.user, query=query) if len(query) >= 3 else []
     return render(request, "intake/hotline/_caller.html", {"found": found, "query": query})
 

@@ -75,3 +75,29 @@ def test_the_reception_board_puts_no_phone_number_in_a_link(client, point, staff
     # The search finds the visitor's records from the visit itself.
     found = client.get(reverse("intake:search"), {"visit": visit.pk})
     assert found.context["results"] == [customer]
+
+
+@pytest.mark.reliability(
+    "Personal data in URLs (history, proxy and access logs)",
+    "search box, serving a visitor and the hotline's caller lookup: the number is posted, never"
+    " put in a link or a redirect",
+)
+def test_a_typed_or_known_number_never_travels_in_a_url(client, point, staff_of):
+    customer = CustomerFactory(point=point, phone=PHONE)
+    visit = Visit.objects.create(
+        point=point, channel=Channel.WALK_IN, purpose=Purpose.REPAIR, contact_phone=PHONE
+    )
+    client.force_login(staff_of(Role.FRONT_DESK).user)
+    board = client.get(reverse("intake:board")).content.decode()
+    assert re.search(r'<form[^>]*method="post"[^>]*action="/desk/search/"', board)
+    served = client.post(reverse("intake:visit_serve", args=[visit.pk]))
+    assert served.status_code == 302 and DIGITS[-8:] not in served["Location"]
+    found = client.post(reverse("intake:search"), {"q": "139 1234 5678"})
+    assert found.context["results"] == [customer]
+    assert 'method="post"' in found.content.decode()
+
+    client.force_login(staff_of(Role.HOTLINE).user)
+    screen = client.get(reverse("intake:call_screen")).content.decode()
+    assert 'hx-post="/desk/hotline/caller/"' in screen
+    lookup = client.post(reverse("intake:caller_lookup"), {"contact_phone": DIGITS})
+    assert customer.name in lookup.content.decode()
