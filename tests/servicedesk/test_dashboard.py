@@ -24,7 +24,9 @@ def test_line_chart_is_plain_svg_with_escaped_labels():
 
 
 def test_today_counts_arrivals_waits_and_queues(point, staff_of, other_point):
-    now = timezone.now()
+    # Noon in Shanghai: ten minutes earlier is still today (the real clock near 16:00 UTC is
+    # local midnight, where it is not).
+    now = dt.datetime(2026, 11, 23, 4, 0, tzinfo=dt.UTC)
     Visit.objects.create(
         point=point, channel=Channel.WALK_IN, purpose=Purpose.REPAIR, arrived_at=now
     )
