@@ -34,7 +34,13 @@ NOW = dt.datetime.fromisoformat("2026-11-20T16:30:00+08:00")
 def generate(seed: int = 7) -> str:
     out = io.StringIO()
     call_command(
-        "generate_national", scale=SCALE, seed=seed, now=NOW.isoformat(), password="pw", stdout=out
+        "generate_national",
+        scale=SCALE,
+        seed=seed,
+        now=NOW.isoformat(),
+        password="pw",
+        check_keys=True,
+        stdout=out,
     )
     return out.getvalue()
 
