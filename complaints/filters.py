@@ -34,7 +34,7 @@ class ComplaintFilter(django_filters.FilterSet):
         field_name="escalated_at", lookup_expr="isnull", exclude=True, label=_("Escalated")
     )
     older_than_days = django_filters.NumberFilter(
-        method="filter_age", label=_("Older than (days)"), min_value=0
+        method="filter_age", label=_("Older than (days)"), min_value=0, max_value=3650
     )
     point = django_filters.ModelChoiceFilter(queryset=None, label=_("Service point"))
 

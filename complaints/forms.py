@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Channel, ComplaintCategory, DifficultType, Severity, Source
+from servicedesk import inputs
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -29,7 +30,7 @@ class ComplaintOpenForm(forms.Form):
         queryset=DifficultType.objects.all(), label=_("Difficult-customer type"), required=False
     )
     summary = forms.CharField(label=_("Complaint"), widget=forms.Textarea(attrs={"rows": 4}))
-    promised_reply_at = forms.DateTimeField(
+    promised_reply_at = inputs.DateTimeField(
         label=_("Promised reply by"), required=False, widget=LocalDateTimeInput()
     )
 
@@ -53,7 +54,7 @@ class ActionForm(forms.Form):
     resolution = forms.CharField(
         label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    promised_reply_at = forms.DateTimeField(
+    promised_reply_at = inputs.DateTimeField(
         label=_("Promised reply by"), required=False, widget=LocalDateTimeInput()
     )
 
@@ -62,7 +63,7 @@ class ContactForm(forms.Form):
     note = forms.CharField(
         label=_("What the customer was told"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    promised_reply_at = forms.DateTimeField(
+    promised_reply_at = inputs.DateTimeField(
         label=_("New promised reply by"), required=False, widget=LocalDateTimeInput()
     )
 

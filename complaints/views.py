@@ -26,6 +26,7 @@ from complaints.forms import (
 from complaints.models import CompensationOffer, Complaint, OfferStatus, Stage
 from complaints.services import ComplaintError
 from intake.models import Customer, Visit
+from servicedesk import inputs
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, role_required
 from servicedesk.tenancy import get_profile, get_scoped_or_404, scoped
@@ -77,8 +78,8 @@ def complaint_new(request):
     initial["source"] = "call" if profile.role == Role.HOTLINE else "visit"
     # Handed over from a logged call or visit (DOMAIN 4: a complaint call opens a complaint).
     visit = None
-    visit_id = request.POST.get("visit") or request.GET.get("visit") or ""
-    if str(visit_id).isdigit():
+    visit_id = inputs.integer(request.POST.get("visit") or request.GET.get("visit"))
+    if visit_id is not None:
         visit = get_scoped_or_404(Visit.objects.filter(point=point), request.user, pk=visit_id)
         already = visit.complaints.first()
         if already is not None:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from followups.models import Outcome, QuestionKind
+from servicedesk import inputs
 
 RATING_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(5, 0, -1)]
 YES_NO_CHOICES = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
@@ -29,7 +30,7 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the customer is dissatisfied: ask why and write it down."),
     )
-    call_back_at = forms.DateTimeField(
+    call_back_at = inputs.DateTimeField(
         label=_("Customer's preferred time to call back"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -60,7 +61,7 @@ class OutcomeForm(forms.Form):
 
 class MoveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    due_at = forms.DateTimeField(
+    due_at = inputs.DateTimeField(
         label=_("Call at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -77,7 +78,7 @@ class SlipForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     addressee = forms.ModelChoiceField(label=_("Forward to"), queryset=None)
-    callback_due_at = forms.DateTimeField(
+    callback_due_at = inputs.DateTimeField(
         label=_("Promised callback by"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],

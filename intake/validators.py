@@ -27,7 +27,7 @@ def clean_imei(raw: str) -> str:
     imei = re.sub(r"[\s-]", "", raw or "")
     if not imei:
         return ""
-    if not (imei.isdigit() and len(imei) == 15):
+    if not (imei.isascii() and imei.isdigit() and len(imei) == 15):
         raise ValidationError(_("An IMEI has exactly 15 digits."), code="invalid")
     if not luhn_ok(imei):
         raise ValidationError(

@@ -12,6 +12,7 @@ from intake.forms.desk import OverrideForm
 from intake.services import desk
 from repairs import selectors, services, transitions
 from repairs.models import Part, RepairTicket, RepairType, WarrantyStatus
+from servicedesk import inputs
 from servicedesk.models import SUPERVISING_ROLES, Role
 from servicedesk.permissions import check_role, has_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, user_role
@@ -88,11 +89,10 @@ def _detail_context(request, ticket, errors=None, posted=None) -> dict:
 
 def _payload(data) -> services.Payload:
     def text(name):
-        return str(data.get(name, ""))[:2000]
+        return inputs.text(data.get(name), 2000)
 
     def number(name):
-        value = data.get(name, "")
-        return int(value) if str(value).isdigit() else None
+        return inputs.integer(data.get(name))
 
     parts = []
     for index in range(3):
@@ -128,13 +128,13 @@ def ticket_action(request, pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     action = request.POST.get("action", "")
-    version = request.POST.get("version", "")
+    version = inputs.integer(request.POST.get("version"))
     try:
         services.ticket_transition(
             ticket=ticket,
             actor=request.user,
             action=action,
-            version=int(version) if version.isdigit() else -1,
+            version=-1 if version is None else version,
             payload=_payload(request.POST),
         )
     except ValidationError as exc:
@@ -162,7 +162,7 @@ def technician_queue(request):
 @role_required(Role.FRONT_DESK, *SUPERVISING_ROLES)
 def pickup(request):
     """Scan or type the pickup slip's ticket number to find the ticket for handover."""
-    number = request.GET.get("number", "").strip().upper()[:32]
+    number = inputs.text(request.GET.get("number"), 32).upper()
     if number:
         ticket = selectors.ticket_list(user=request.user).filter(number=number).first()
         if ticket is not None:
@@ -249,7 +249,8 @@ def status_lookup(request):
         else:
             tried = True
             ticket = selectors.ticket_public_status(
-                number=request.POST.get("number", ""), last_four=request.POST.get("last_four", "")
+                number=inputs.text(request.POST.get("number"), 32),
+                last_four=inputs.text(request.POST.get("last_four"), 8),
             )
     response = render(
         request, "repairs/status.html", {"ticket": ticket, "tried": tried, "limited": limited}

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk import inputs
 from servicedesk.models import ServicePoint, validate_calling_hours
 from servicedesk.services import POINT_SETTING_FIELDS
 
@@ -53,8 +54,8 @@ class PointSettingsForm(forms.ModelForm):
 
 class ExportRequestForm(forms.Form):
     point = forms.ModelChoiceField(label=_("Service point"), queryset=ServicePoint.objects.none())
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(
+    date_from = inputs.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = inputs.DateField(
         label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -66,8 +67,8 @@ class ExportRequestForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(
+    date_from = inputs.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = inputs.DateField(
         label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -84,10 +85,10 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.ModelChoiceField(label=_("Who"), queryset=None, required=False)
     point = forms.ModelChoiceField(label=_("service point"), queryset=None, required=False)
-    date_from = forms.DateField(
+    date_from = inputs.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = inputs.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.models import CustomerType, Purpose
 from repairs.models import ProofOfPurchase, WarrantyStatus
+from servicedesk import inputs
 
 DATE = {"type": "date"}
 DATETIME = {"type": "datetime-local"}
@@ -54,7 +55,7 @@ class TicketOpenForm(forms.Form):
         required=False,
         help_text=_("Only for devices without an IMEI."),
     )
-    purchase_date = forms.DateField(
+    purchase_date = inputs.DateField(
         label=_("Purchase date"), required=False, widget=forms.DateInput(attrs=DATE)
     )
     purchase_place = forms.CharField(label=_("Purchase place"), max_length=100, required=False)
@@ -81,7 +82,7 @@ class TicketOpenForm(forms.Form):
         widget=forms.RadioSelect,
     )
     contact_phone = forms.CharField(label=_("Best contact number"), max_length=32)
-    estimated_ready_at = forms.DateTimeField(
+    estimated_ready_at = inputs.DateTimeField(
         label=_("Estimated time told to the customer"),
         required=False,
         widget=forms.DateTimeInput(attrs=DATETIME),
@@ -117,7 +118,7 @@ class SlipForm(forms.Form):
         label=_("Best time to call back"), max_length=100, required=False
     )
     addressee = forms.ModelChoiceField(label=_("Forward to"), queryset=None)
-    callback_due_at = forms.DateTimeField(
+    callback_due_at = inputs.DateTimeField(
         label=_("Promised reply by"),
         widget=forms.DateTimeInput(attrs=DATETIME),
         input_formats=DATETIME_FORMATS,

@@ -20,6 +20,7 @@ from intake.phones import display_phone
 from intake.services import desk, privacy
 from intake.services.slips import slip_check, slip_take
 from repairs.models import Part, RepairType
+from servicedesk import inputs
 from servicedesk.audit import audit_customer_phone_revealed, audit_slip_phone_revealed
 from servicedesk.models import Role
 from servicedesk.permissions import allow_read_only_roles, check_role, role_required
@@ -104,10 +105,10 @@ def search(request):
     box posts its query, so a phone number typed into it stays out of URLs, browser history and
     access logs (DOMAIN 1); a GET with ``q`` still works for links that carry no personal data."""
     data = request.POST if request.method == "POST" else request.GET
-    query = data.get("q", "").strip()
+    query = inputs.text(data.get("q"), 64)
     visit = None
-    if data.get("visit", "").isdigit():
-        visit = scoped(Visit, request.user).filter(pk=data["visit"]).first()
+    if (visit_id := inputs.integer(data.get("visit"))) is not None:
+        visit = scoped(Visit, request.user).filter(pk=visit_id).first()
     if not query and visit and visit.contact_phone:
         # The visit's number is looked up here, never carried in the URL (DOMAIN 1).
         query = display_phone(visit.contact_phone)
@@ -127,7 +128,7 @@ def customer_create(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = CustomerForm(request.POST)
-    visit_id = request.POST.get("visit", "")
+    visit_id = inputs.integer(request.POST.get("visit"))
     if form.is_valid():
         try:
             customer = desk.customer_create(
@@ -138,11 +139,16 @@ def customer_create(request):
         else:
             messages.success(request, _("Customer created."))
             url = reverse("intake:ticket_open", args=[customer.pk])
-            return redirect(f"{url}?visit={visit_id}" if visit_id.isdigit() else url)
+            return redirect(f"{url}?visit={visit_id}" if visit_id is not None else url)
     return render(
         request,
         "intake/desk/search.html",
-        {"query": request.POST.get("q", ""), "results": [], "visit": None, "form": form},
+        {
+            "query": inputs.text(request.POST.get("q"), 64),
+            "results": [],
+            "visit": None,
+            "form": form,
+        },
         status=200,
     )
 
@@ -243,8 +249,8 @@ def ticket_open(request, customer_pk: int):
     )
     check_role(request.user, desk.INTAKE_ROLES)
     visit = None
-    visit_id = request.POST.get("visit") or request.GET.get("visit") or ""
-    if str(visit_id).isdigit():
+    visit_id = inputs.integer(request.POST.get("visit") or request.GET.get("visit"))
+    if visit_id is not None:
         visit = get_scoped_or_404(Visit, request.user, pk=visit_id)
     form = TicketOpenForm(request.POST or None, initial={"contact_phone": customer.display_phone})
     if request.method == "POST" and form.is_valid():
@@ -417,7 +423,8 @@ def slip_callback(request, pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        slip_log_callback(slip=slip, actor=request.user, note=request.POST.get("note", "")[:4000])
+        note = inputs.text(request.POST.get("note"), 4000)
+        slip_log_callback(slip=slip, actor=request.user, note=note)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

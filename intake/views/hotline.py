@@ -14,13 +14,13 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from intake import selectors
 from intake.forms.hotline import CallForm, read_opened
 from intake.models import Channel, Customer, Purpose, Visit
 from intake.services import hotline
+from servicedesk import inputs
 from servicedesk.models import SUPERVISING_ROLES, Department, Role
 from servicedesk.permissions import check_role, has_role, role_required
 from servicedesk.tenancy import get_profile, get_scoped_or_404, scoped
@@ -37,16 +37,8 @@ def _own_point(request):
     return profile.point
 
 
-def _date(value: str | None) -> dt.date | None:
-    """A date from the query string, or None when it is missing or not a real date."""
-    try:
-        return parse_date(value or "")
-    except ValueError:
-        return None
-
-
 def _day(request) -> dt.date:
-    return _date(request.GET.get("day")) or timezone.localdate()
+    return inputs.date_param(request.GET.get("day")) or timezone.localdate()
 
 
 @role_required(*OPERATORS)
@@ -93,7 +85,7 @@ def caller_lookup(request):
     """htmx: who is calling — customer records for the number typed, with their open tickets."""
     # Posted by the call screen, so the caller's number stays out of URLs and access logs.
     data = request.POST if request.method == "POST" else request.GET
-    query = (data.get("contact_phone") or data.get("q") or "").strip()
+    query = inputs.text(data.get("contact_phone") or data.get("q"), 64)
     found = selectors.caller_lookup(user=request.user, query=query) if len(query) >= 3 else []
     return render(request, "intake/hotline/_caller.html", {"found": found, "query": query})
 
@@ -158,8 +150,8 @@ def answering(request):
     """DOMAIN 4 / 7 for the supervisor: calls answered within three rings and holds checked back
     every 30 s, per day and per operator."""
     today = timezone.localdate()
-    end = _date(request.GET.get("end")) or today
-    start = _date(request.GET.get("start")) or end - dt.timedelta(days=13)
+    end = inputs.date_param(request.GET.get("end")) or today
+    start = inputs.date_param(request.GET.get("start")) or end - dt.timedelta(days=13)
     if start > end:
         start, end = end, start
     start = max(start, end - dt.timedelta(days=366))
