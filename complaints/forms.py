@@ -16,7 +16,14 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class ComplaintOpenForm(forms.Form):
+class VersionedForm(forms.Form):
+    """Carries the complaint's version as shown: a colleague's change in between (or the same
+    form sent twice) is refused with a conflict message instead of being overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ComplaintOpenForm(inputs.OneTimeTokenMixin, forms.Form):
     customer = forms.ModelChoiceField(queryset=None, label=_("Customer"))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
@@ -36,10 +43,11 @@ class ComplaintOpenForm(forms.Form):
 
     def __init__(self, *args, customers, **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_token()
         self.fields["customer"].queryset = customers
 
 
-class ActionForm(forms.Form):
+class ActionForm(VersionedForm):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -59,7 +67,7 @@ class ActionForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(VersionedForm):
     note = forms.CharField(
         label=_("What the customer was told"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -68,18 +76,18 @@ class ContactForm(forms.Form):
     )
 
 
-class OfferForm(forms.Form):
+class OfferForm(VersionedForm):
     amount = forms.DecimalField(
         label=_("Amount (yuan)"), min_value=0, max_digits=10, decimal_places=2
     )
     description = forms.CharField(label=_("What is offered"), max_length=255)
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(VersionedForm):
     note = forms.CharField(label=_("Why it is beyond your authority"), max_length=4000)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(VersionedForm):
     decision = forms.CharField(
         label=_("Supervisor's decision"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -92,3 +100,9 @@ class TransferForm(forms.Form):
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = users
+
+
+class ComplaintTransferForm(TransferForm):
+    """Transfer of one complaint (the queue's bulk transfer has no single version)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

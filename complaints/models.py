@@ -171,6 +171,15 @@ class Complaint(TenantModel):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    form_token = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_(
+            "One-time token of the complaint form: a double submit receives one complaint."
+        ),
+    )
 
     class Meta:
         verbose_name = _("complaint")

@@ -4,6 +4,7 @@ reply times, escalation, ownership transfer and compensation within each role's 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -28,12 +29,17 @@ from intake.models import Customer, Visit
 from repairs.models import RepairTicket
 from servicedesk import audit
 from servicedesk.faults import checkpoint
+from servicedesk.idempotency import create_once
 from servicedesk.models import Role, ServicePoint, StaffProfile
 from servicedesk.tenancy import user_role
 
 
 class ComplaintError(Exception):
     """A move the rules do not allow (shown to the user as a message)."""
+
+
+class ConflictError(ComplaintError):
+    """The complaint changed since the form was shown (another colleague, or a double submit)."""
 
 
 OWNER_ROLES = frozenset(
@@ -114,10 +120,12 @@ def complaint_open(
     difficult_type=None,
     promised_reply_at: dt.datetime | None = None,
     callback=None,
+    token: uuid.UUID | None = None,
     now: dt.datetime | None = None,
 ) -> Complaint:
     """Receive (受理) a complaint. DOMAIN 5 首问责任制: the first responder (``actor``) owns it.
-    ``callback``: the follow-up callback it came from (DOMAIN 6: dissatisfaction → complaint)."""
+    ``callback``: the follow-up callback it came from (DOMAIN 6: dissatisfaction → complaint).
+    The form's one-time ``token`` makes a double submit receive one complaint."""
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
@@ -136,35 +144,47 @@ def complaint_open(
         errors["promised_reply_at"] = [_("The promised reply time must be in the future.")]
     if errors:
         raise ValidationError(errors)
-    complaint = Complaint.objects.create(
-        point=point,
-        owner=actor,
-        customer=customer,
-        channel=channel,
-        source=source,
-        summary=summary.strip(),
-        visit=visit,
-        ticket=ticket,
-        category=category,
-        severity=severity,
-        difficult_type=difficult_type,
-        promised_reply_at=promised_reply_at,
-        callback=callback,
-        created_at=now,
-    )
-    _contact(
-        complaint,
-        by=actor,
-        kind=ContactKind.OPENED,
-        note=summary,
-        promised_reply_at=promised_reply_at,
-        at=now,
-    )
-    return complaint
+
+    def create() -> Complaint:
+        complaint = Complaint.objects.create(
+            point=point,
+            owner=actor,
+            customer=customer,
+            channel=channel,
+            source=source,
+            summary=summary.strip(),
+            visit=visit,
+            ticket=ticket,
+            category=category,
+            severity=severity,
+            difficult_type=difficult_type,
+            promised_reply_at=promised_reply_at,
+            callback=callback,
+            created_at=now,
+            form_token=token,
+        )
+        _contact(
+            complaint,
+            by=actor,
+            kind=ContactKind.OPENED,
+            note=summary,
+            promised_reply_at=promised_reply_at,
+            at=now,
+        )
+        return complaint
+
+    return create_once(model=Complaint, point=point, token=token, create=create)
 
 
-def _lock(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+def _lock(complaint: Complaint, version: int | None = None) -> Complaint:
+    """The complaint, locked; with ``version`` (the one the form was shown with), refused if a
+    colleague changed it meanwhile, so that no change is silently overwritten."""
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if version is not None and locked.version != version:
+        raise ConflictError(
+            _("Someone else changed this complaint meanwhile. Reload the page and try again.")
+        )
+    return locked
 
 
 def _may_act(complaint: Complaint, actor, extra_roles) -> bool:
@@ -185,6 +205,7 @@ def transition(
     chosen_option: str = "",
     resolution: str = "",
     promised_reply_at: dt.datetime | None = None,
+    version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Complaint:
     """Move a complaint along the DOMAIN 5 stages using ``TRANSITIONS``.
@@ -196,7 +217,7 @@ def transition(
     Any move leaving the complaint unresolved requires a new promised reply time.
     """
     now = now or timezone.now()
-    complaint = _lock(complaint)
+    complaint = _lock(complaint, version)
     key = (complaint.stage, action)
     if key not in TRANSITIONS:
         raise ComplaintError(
@@ -288,12 +309,13 @@ def log_contact(
     actor,
     note: str,
     promised_reply_at: dt.datetime | None = None,
+    version: int | None = None,
     now: dt.datetime | None = None,
 ) -> ComplaintContact:
     """DOMAIN 5: every contact with the customer is logged; while unresolved the customer is told
     of progress and given a new promised reply time."""
     now = now or timezone.now()
-    complaint = _lock(complaint)
+    complaint = _lock(complaint, version)
     if complaint.stage == Stage.CLOSED:
         raise ComplaintError(_("This complaint is closed."))
     if not _may_act(complaint, actor, SUPERVISORS | {Role.CALLBACK_CLERK}):
@@ -311,8 +333,9 @@ def log_contact(
     if complaint.stage in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
         complaint.promised_reply_at = promised_reply_at
         complaint.overdue_since = None
-        complaint.version += 1
-        complaint.save(update_fields=["promised_reply_at", "overdue_since", "version"])
+    # Every logged contact is a change: a second submit of the same form is then stale.
+    complaint.version += 1
+    complaint.save(update_fields=["promised_reply_at", "overdue_since", "version"])
     return _contact(
         complaint,
         by=actor,
@@ -336,11 +359,16 @@ def supervisor_for(point: ServicePoint):
 
 @transaction.atomic
 def escalate(
-    *, complaint: Complaint, actor, note: str, now: dt.datetime | None = None
+    *,
+    complaint: Complaint,
+    actor,
+    note: str,
+    version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Complaint:
     """DOMAIN 5 超出处理权限时及时上报: the owner hands the decision to the supervisor."""
     now = now or timezone.now()
-    complaint = _lock(complaint)
+    complaint = _lock(complaint, version)
     if complaint.stage not in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
         raise ComplaintError(_("Only an unresolved complaint can be escalated."))
     if complaint.escalated_at is not None:
@@ -359,11 +387,16 @@ def escalate(
 
 @transaction.atomic
 def record_decision(
-    *, complaint: Complaint, actor, decision: str, now: dt.datetime | None = None
+    *,
+    complaint: Complaint,
+    actor,
+    decision: str,
+    version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Complaint:
     """DOMAIN 5: the supervisor must act on an escalated complaint; the decision is recorded."""
     now = now or timezone.now()
-    complaint = _lock(complaint)
+    complaint = _lock(complaint, version)
     if user_role(actor) not in SUPERVISORS | {Role.ADMIN}:
         raise ComplaintError(_("Only a supervisor may decide an escalated complaint."))
     if complaint.escalated_at is None:
@@ -415,9 +448,11 @@ def escalate_overdue(*, complaint_id: int, now: dt.datetime | None = None) -> bo
 
 
 @transaction.atomic
-def transfer_ownership(*, complaint: Complaint, actor, new_owner, note: str = "") -> Complaint:
+def transfer_ownership(
+    *, complaint: Complaint, actor, new_owner, note: str = "", version: int | None = None
+) -> Complaint:
     """DOMAIN 5 首问责任制: the owner changes only by an explicit, logged transfer."""
-    complaint = _lock(complaint)
+    complaint = _lock(complaint, version)
     if complaint.stage == Stage.CLOSED:
         raise ComplaintError(_("This complaint is closed."))
     if not _may_act(complaint, actor, SUPERVISORS):
@@ -456,11 +491,16 @@ def _approver_role(point: ServicePoint, offered_role: str, amount: Decimal) -> s
 
 @transaction.atomic
 def offer_compensation(
-    *, complaint: Complaint, actor, amount: Decimal, description: str
+    *,
+    complaint: Complaint,
+    actor,
+    amount: Decimal,
+    description: str,
+    version: int | None = None,
 ) -> CompensationOffer:
     """DOMAIN 5: compensation up to the actor's role limit may be promised at once; above it the
     offer waits for the next level's approval and cannot be promised before."""
-    complaint = _lock(complaint)
+    complaint = _lock(complaint, version)
     if complaint.stage not in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
         raise ComplaintError(_("Compensation is offered while the complaint is open."))
     if not _may_act(complaint, actor, SUPERVISORS):
@@ -473,6 +513,8 @@ def offer_compensation(
     if errors:
         raise ValidationError(errors)
     amount = Decimal(amount).quantize(Decimal("0.01"))
+    complaint.version += 1  # an offer is a change: a second submit of the same form is stale
+    complaint.save(update_fields=["version"])
     role = user_role(actor)
     needs = _approver_role(complaint.point, role, amount)
     offer = CompensationOffer.objects.create(

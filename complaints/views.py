@@ -17,6 +17,7 @@ from complaints.filters import ComplaintFilter
 from complaints.forms import (
     ActionForm,
     ComplaintOpenForm,
+    ComplaintTransferForm,
     ContactForm,
     DecisionForm,
     EscalateForm,
@@ -118,17 +119,20 @@ def complaint_detail(request, pk: int):
         offer.user_may_decide = offer.status == OfferStatus.PENDING and services.may_decide(
             offer, request.user
         )
+    shown = {"version": complaint.version}
     context = {
         "complaint": complaint,
         "contacts": complaint.contacts.select_related("by"),
         "offers": offers,
         "principles": PRINCIPLES,
-        "action_form": ActionForm(),
-        "contact_form": ContactForm(),
-        "offer_form": OfferForm(),
-        "escalate_form": EscalateForm(),
-        "decision_form": DecisionForm(),
-        "transfer_form": TransferForm(users=services.staff_choices(complaint.point)),
+        "action_form": ActionForm(initial=shown),
+        "contact_form": ContactForm(initial=shown),
+        "offer_form": OfferForm(initial=shown),
+        "escalate_form": EscalateForm(initial=shown),
+        "decision_form": DecisionForm(initial=shown),
+        "transfer_form": ComplaintTransferForm(
+            users=services.staff_choices(complaint.point), initial=shown
+        ),
         "actions": [a for (s, a) in services.TRANSITIONS if s == complaint.stage],
         "is_open": complaint.stage in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED),
     }
@@ -159,6 +163,7 @@ def complaint_act(request, pk: int, what: str):
                 chosen_option=d["chosen_option"],
                 resolution=d["resolution"],
                 promised_reply_at=d["promised_reply_at"],
+                version=d["version"],
             )
         elif what == "contact":
             form = ContactForm(request.POST)
@@ -182,7 +187,10 @@ def complaint_act(request, pk: int, what: str):
             if not form.is_valid():
                 raise _form_errors(form)
             services.escalate(
-                complaint=complaint, actor=request.user, note=form.cleaned_data["note"]
+                complaint=complaint,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
             )
         elif what == "decision":
             form = DecisionForm(request.POST)
@@ -190,7 +198,9 @@ def complaint_act(request, pk: int, what: str):
                 raise _form_errors(form)
             services.record_decision(complaint=complaint, actor=request.user, **form.cleaned_data)
         elif what == "transfer":
-            form = TransferForm(request.POST, users=services.staff_choices(complaint.point))
+            form = ComplaintTransferForm(
+                request.POST, users=services.staff_choices(complaint.point)
+            )
             if not form.is_valid():
                 raise _form_errors(form)
             services.transfer_ownership(
@@ -198,6 +208,7 @@ def complaint_act(request, pk: int, what: str):
                 actor=request.user,
                 new_owner=form.cleaned_data["owner"],
                 note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
             )
         else:
             raise ComplaintError(_("Unknown action."))

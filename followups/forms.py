@@ -69,7 +69,7 @@ class MoveForm(forms.Form):
     reason = forms.CharField(label=_("Why move it?"), max_length=255)
 
 
-class SlipForm(forms.Form):
+class SlipForm(inputs.OneTimeTokenMixin, forms.Form):
     """A question the clerk cannot answer is not improvised: it becomes a message slip."""
 
     message = forms.CharField(
@@ -89,6 +89,7 @@ class SlipForm(forms.Form):
 
     def __init__(self, *args, addressees, **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_token()
         self.fields["addressee"].queryset = addressees
         self.fields["addressee"].label_from_instance = lambda user: (
             f"{user.staff_profile.display_name} ({user.staff_profile.get_role_display()})"

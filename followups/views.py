@@ -186,6 +186,7 @@ def callback_slip(request, pk: int):
                 addressee=data["addressee"],
                 read_back_confirmed=data["read_back_confirmed"],
                 customer=callback.customer,
+                token=data["token"],
                 now=timezone.now(),
             )
         except ValidationError as exc:

@@ -255,7 +255,9 @@ class Visit(TenantModel):
         blank=True,
         unique=True,
         editable=False,
-        help_text=_("One-time token of the call form: a double submit logs one call."),
+        help_text=_(
+            "One-time token of the arrival or call form: a double submit registers one visit."
+        ),
     )
 
     class Meta:
@@ -346,6 +348,13 @@ class MessageSlip(TenantModel):
     called_back_at = models.DateTimeField(_("called back at"), null=True, blank=True)
     callback_note = models.TextField(_("callback note"), blank=True, max_length=4000)
     overdue_reminded_at = models.DateTimeField(_("overdue reminder sent"), null=True, blank=True)
+    form_token = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("One-time token of the slip form: a double submit takes one slip."),
+    )
 
     class Meta:
         verbose_name = _("message slip")

@@ -183,7 +183,8 @@ def calls_on(*, user, day: dt.date) -> QuerySet[Visit]:
             "department",
             "praised_staff__staff_profile",
         )
-        .order_by("-arrived_at")
+        # The id breaks ties (calls logged in the same second), so pages never reshuffle.
+        .order_by("-arrived_at", "-pk")
     )
 
 

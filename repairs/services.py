@@ -110,11 +110,15 @@ def _decode_signature(data_url: str) -> bytes:
     return raw
 
 
-def _check_actor(ticket: RepairTicket, actor, transition: transitions.Transition) -> None:
-    role = user_role(actor)
+def _check_scope(ticket: RepairTicket, actor) -> None:
     scope = scope_for(actor)
-    if role is None or scope.read_only or not scope.allows(ticket.point_id):
+    if user_role(actor) is None or scope.read_only or not scope.allows(ticket.point_id):
         raise PermissionDenied
+
+
+def _check_actor(ticket: RepairTicket, actor, transition: transitions.Transition) -> None:
+    _check_scope(ticket, actor)
+    role = user_role(actor)
     if role != Role.ADMIN and role not in transition.roles:
         raise TransitionError(
             _("Your role cannot do this: %(action)s.") % {"action": transition.label}
@@ -149,6 +153,13 @@ def ticket_transition(
         .select_related("point", "customer")
         .get(pk=ticket.pk)
     )
+    if locked.version != version:
+        # Checked first: a stale form (a colleague's change, or the same form sent twice) is
+        # told so, rather than that its action no longer fits the ticket's new state.
+        _check_scope(locked, actor)
+        raise TransitionError(
+            _("Someone else changed this repair record meanwhile. Reload the page.")
+        )
     transition = transitions.find(locked.status, action)
     if transition is None:
         raise TransitionError(
@@ -156,10 +167,6 @@ def ticket_transition(
             % {"action": action, "status": locked.get_status_display()}
         )
     _check_actor(locked, actor, transition)
-    if locked.version != version:
-        raise TransitionError(
-            _("Someone else changed this repair record meanwhile. Reload the page.")
-        )
     before = locked.status
     locked.status = transition.target
     note = HANDLERS[action](locked, actor, payload, now)

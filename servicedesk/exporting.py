@@ -67,13 +67,24 @@ def can_export(user, point: ServicePoint) -> bool:
 def export_request(
     *, actor, point: ServicePoint, date_from: dt.date, date_to: dt.date
 ) -> ExportJob:
-    """An on-demand export of any date range, run in the background (DOMAIN 8)."""
+    """An on-demand export of any date range, run in the background (DOMAIN 8). The same range
+    requested again while it is still queued or running (a double click) is the same job."""
     if not can_export(actor, point):
         raise PermissionDenied
     if date_from > date_to:
         raise ValidationError({"date_to": [_("The end date must not be before the start date.")]})
     if (date_to - date_from).days > MAX_RANGE_DAYS:
         raise ValidationError({"date_to": [_("Export at most three years at a time.")]})
+    waiting = ExportJob.objects.filter(
+        point=point,
+        kind=ExportKind.ON_DEMAND,
+        date_from=date_from,
+        date_to=date_to,
+        requested_by=actor,
+        status__in=[ExportStatus.PENDING, ExportStatus.RUNNING],
+    ).first()
+    if waiting is not None:
+        return waiting
     job = ExportJob.objects.create(
         point=point,
         kind=ExportKind.ON_DEMAND,

@@ -9,6 +9,7 @@ field error or is ignored, never a server error.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -76,3 +77,13 @@ class DateTimeField(forms.DateTimeField):
         if result is not None and not within_bounds(result.date()):
             raise _out_of_range()
         return result
+
+
+class OneTimeTokenMixin:
+    """A hidden one-time token: the service creates one row per token, so a double click or a
+    resent form has one effect. Optional, so that a scripted client without it still works."""
+
+    def add_token(self) -> None:
+        self.fields["token"] = forms.UUIDField(widget=forms.HiddenInput, required=False)
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4())

@@ -19,13 +19,17 @@ DESK_PURPOSES = [
 ]
 
 
-class VisitForm(forms.Form):
+class VisitForm(inputs.OneTimeTokenMixin, forms.Form):
     """Register an arrival in seconds: the purpose is all that is required."""
 
     purpose = forms.ChoiceField(label=_("Purpose"), choices=DESK_PURPOSES)
     contact_name = forms.CharField(label=_("Customer's name"), max_length=64, required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     queue_number = forms.CharField(label=_("Queue number"), max_length=16, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_token()
 
 
 class CustomerForm(forms.Form):
@@ -105,7 +109,7 @@ class OverrideForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the override"), max_length=255)
 
 
-class SlipForm(forms.Form):
+class SlipForm(inputs.OneTimeTokenMixin, forms.Form):
     """A question the desk cannot answer becomes a message slip with a promised reply time."""
 
     caller_name = forms.CharField(label=_("Customer's name"), max_length=64)
@@ -129,6 +133,7 @@ class SlipForm(forms.Form):
 
     def __init__(self, *args, addressees, **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_token()
         self.fields["addressee"].queryset = addressees
         self.fields["addressee"].label_from_instance = lambda user: (
             f"{user.staff_profile.display_name} ({user.staff_profile.get_role_display()})"

@@ -26,6 +26,7 @@ from repairs.models import (
 )
 from repairs.warranty import WarrantyDecision, decide_warranty
 from servicedesk.audit import audit_warranty_overridden
+from servicedesk.idempotency import create_once
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.permissions import has_role
 from servicedesk.tenancy import get_profile, scope_for
@@ -116,9 +117,11 @@ def visit_register(
     queue_number: str = "",
     is_quick: bool | None = None,
     customer: Customer | None = None,
+    token: uuid.UUID | None = None,
     now: dt.datetime | None = None,
 ) -> Visit:
-    """Register an arrival in seconds: everything but the purpose is optional at first."""
+    """Register an arrival in seconds: everything but the purpose is optional at first. The
+    form's one-time ``token`` makes a double submit register one arrival."""
     _require(actor, point, DESK_ROLES)
     if purpose not in Purpose.values:
         raise ValidationError({"purpose": [_("Choose the purpose of the visit.")]})
@@ -129,17 +132,23 @@ def visit_register(
             raise ValidationError({"contact_phone": exc.messages}) from exc
     if customer is not None and customer.point_id != point.pk:
         raise ValidationError(_("That customer belongs to another point."))
-    return Visit.objects.create(
+    return create_once(
+        model=Visit,
         point=point,
-        channel=channel,
-        purpose=purpose,
-        customer=customer,
-        contact_name=contact_name.strip()[:64] or (customer.name if customer else ""),
-        contact_phone=contact_phone or (customer.phone if customer else ""),
-        queue_number=queue_number.strip()[:16],
-        is_quick=purpose in QUICK_PURPOSES if is_quick is None else is_quick,
-        arrived_at=now or timezone.now(),
-        created_by=actor,
+        token=token,
+        create=lambda: Visit.objects.create(
+            point=point,
+            channel=channel,
+            purpose=purpose,
+            customer=customer,
+            contact_name=contact_name.strip()[:64] or (customer.name if customer else ""),
+            contact_phone=contact_phone or (customer.phone if customer else ""),
+            queue_number=queue_number.strip()[:16],
+            is_quick=purpose in QUICK_PURPOSES if is_quick is None else is_quick,
+            arrived_at=now or timezone.now(),
+            created_by=actor,
+            form_token=token,
+        ),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from intake.models import Customer, MessageSlip, SlipStatus, Visit
 from intake.phones import normalize_phone
+from servicedesk.idempotency import create_once
 from servicedesk.models import ServicePoint, StaffProfile
 
 
@@ -78,12 +80,14 @@ def slip_take(
     best_time_to_call: str = "",
     visit: Visit | None = None,
     customer: Customer | None = None,
+    token: uuid.UUID | None = None,
     now: dt.datetime | None = None,
 ) -> MessageSlip:
     """Record a slip for ``addressee`` (a user of the same point).
 
     DOMAIN 4: the taker reads the details back to the caller (复述确认) before saving, the slip
-    names who it is forwarded to and by when the caller will be called back.
+    names who it is forwarded to and by when the caller will be called back. The form's one-time
+    ``token`` makes a double submit take one slip.
     """
     now = now or timezone.now()
     phone = slip_check(
@@ -98,20 +102,26 @@ def slip_take(
         customer=customer,
         now=now,
     )
-    return MessageSlip.objects.create(
+    return create_once(
+        model=MessageSlip,
         point=point,
-        caller_name=caller_name.strip(),
-        company=company.strip(),
-        phone=phone,
-        message=message.strip(),
-        best_time_to_call=best_time_to_call.strip(),
-        callback_due_at=callback_due_at,
-        addressee=addressee,
-        taken_at=now,
-        taken_by=actor,
-        read_back_confirmed=True,
-        visit=visit,
-        customer=customer,
+        token=token,
+        create=lambda: MessageSlip.objects.create(
+            point=point,
+            caller_name=caller_name.strip(),
+            company=company.strip(),
+            phone=phone,
+            message=message.strip(),
+            best_time_to_call=best_time_to_call.strip(),
+            callback_due_at=callback_due_at,
+            addressee=addressee,
+            taken_at=now,
+            taken_by=actor,
+            read_back_confirmed=True,
+            visit=visit,
+            customer=customer,
+            form_token=token,
+        ),
     )
 
 

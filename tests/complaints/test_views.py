@@ -63,7 +63,12 @@ def test_clarify_without_promise_is_a_message_not_a_500(client, point, staff_of)
     client.force_login(hotline.user)
     response = client.post(
         reverse("complaints:act", args=[complaint.pk, "stage"]),
-        {"action": "clarify", "restatement": "复述", "customer_confirmed": "on"},
+        {
+            "version": complaint.version,
+            "action": "clarify",
+            "restatement": "复述",
+            "customer_confirmed": "on",
+        },
         follow=True,
     )
     assert response.status_code == 200
@@ -73,6 +78,7 @@ def test_clarify_without_promise_is_a_message_not_a_500(client, point, staff_of)
     client.post(
         reverse("complaints:act", args=[complaint.pk, "stage"]),
         {
+            "version": complaint.version,
             "action": "clarify",
             "restatement": "复述",
             "customer_confirmed": "on",
@@ -90,7 +96,7 @@ def test_offer_above_limit_waits_and_supervisor_approves_from_queue(client, poin
     client.force_login(hotline.user)
     client.post(
         reverse("complaints:act", args=[complaint.pk, "offer"]),
-        {"amount": "50", "description": "赠送钢化膜"},
+        {"version": complaint.version, "amount": "50", "description": "赠送钢化膜"},
     )
     offer = complaint.offers.get()
     assert offer.status == OfferStatus.PENDING

@@ -4,7 +4,6 @@ no stored row (a fingerprint of the whole database before and after)."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,15 +20,13 @@ from hypothesis import strategies as st
 from followups.models import Question
 from followups.services import callback_schedule_for_complaint
 from repairs.models import Part, RepairType
-from repairs.services import Payload, ticket_transition
+from repairs.services import Payload
 from servicedesk.models import Role
-from tests import strategies, urlwalk
+from tests import strategies, tickets, urlwalk
 from tests.factories import CustomerFactory, make_staff
-from tests.intake.conftest import open_ticket
 from tests.urlwalk.servicedesk import settings_body
 
 pytestmark = pytest.mark.django_db
-PNG = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 64).decode()
 PAYLOAD_FIELDS = [f for f in Payload.__dataclass_fields__ if f not in ("parts", "repair_type_id")]
 TICKET_FIELDS = [
     "action",
@@ -55,76 +52,16 @@ class Case:
     extra: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _move(ticket, actor, action, **payload):
-    ticket.refresh_from_db()
-    return ticket_transition(
-        ticket=ticket,
-        actor=actor,
-        action=action,
-        version=ticket.version,
-        payload=Payload(**payload),
-    )
-
-
-#: How to bring a fresh ticket to the state where each transition applies.
-ROUTES = {
-    "start_diagnosis": [],
-    "diagnose": [("start_diagnosis", {})],
-    "complete_repair": [("start_diagnosis", {}), ("diagnose", {"fault_confirmed": "电池老化"})],
-}
-ROUTES["pass_qa"] = [*ROUTES["complete_repair"], ("complete_repair", {"repair_method": "换电池"})]
-ROUTES["fail_qa"] = ROUTES["pass_qa"]
-ROUTES["hand_over"] = [*ROUTES["pass_qa"], ("pass_qa", {})]
-ROUTES["approve_quote"] = [("start_diagnosis", {}), ("diagnose", {"fault_confirmed": "进水"})]
-ROUTES["refuse_quote"] = ROUTES["approve_quote"]
-ROUTES["return_unrepaired"] = [
-    *ROUTES["approve_quote"],
-    ("refuse_quote", {"consent_kind": "verbal"}),
-]
-OUT_OF_WARRANTY = {"approve_quote", "refuse_quote", "return_unrepaired"}
-TRANSITION_BODIES = {
-    "start_diagnosis": {},
-    "diagnose": {
-        "fault_confirmed": "屏幕排线断",
-        "repair_type": "",
-        "part_0": "",
-        "quantity_0": "1",
-    },
-    "approve_quote": {"consent_kind": "verbal"},
-    "refuse_quote": {"consent_kind": "verbal"},
-    "complete_repair": {"repair_method": "更换排线"},
-    "pass_qa": {},
-    "fail_qa": {"reason": "触摸失灵"},
-    "hand_over": {
-        "tested_with_customer": "on",
-        "explanation_given": "on",
-        "signature": PNG,
-        "satisfaction_rating": "4",
-        "satisfaction_comment": "很好",
-        "amount_received": "",
-        "invoice_number": "",
-    },
-    "return_unrepaired": {
-        "tested_with_customer": "on",
-        "signature": PNG,
-        "satisfaction_declined": "on",
-    },
-}
-
-
-def transition_case(action: str) -> Case:
+def transition_case(case: str) -> Case:
     def setup(w):
-        days = 500 if action in OUT_OF_WARRANTY else 100
-        ticket = open_ticket(w["point"], w["desk"], w["customer"], purchase_days_ago=days)
-        for step, payload in ROUTES[action]:
-            _move(ticket, w["supervisor"], step, **payload)
-        ticket.refresh_from_db()
-        body = {"action": action, "version": ticket.version} | TRANSITION_BODIES[action]
-        if action == "diagnose":
+        ticket, body = tickets.ticket_ready_for(
+            case, point=w["point"], desk=w["desk"], actor=w["supervisor"], customer=w["customer"]
+        )
+        if case == "diagnose":
             body |= {"repair_type": w["repair_type"].pk, "part_0": w["part"].pk}
         return reverse("repairs:ticket_action", args=[ticket.pk]), body
 
-    return Case(f"ticket_action-{action}", setup, extra=tuple(TICKET_FIELDS))
+    return Case(f"ticket_action-{case}", setup, extra=tuple(TICKET_FIELDS))
 
 
 def posted(name: str, **changes):
@@ -251,7 +188,7 @@ CASES = [
         page("intake:department_detail", {"page": "1"}, pk=lambda w: w["department"].pk),
         method="get",
     ),
-    *(transition_case(action) for action in TRANSITION_BODIES),
+    *(transition_case(case) for case in tickets.CASES),
     Case("ticket_override", posted("repairs:ticket_override")),
     Case("pickup", page("repairs:pickup", {"number": "BJ01-000001"}), method="get"),
     Case("technician_queue", page("repairs:technician_queue", {"page": "2"}), method="get"),

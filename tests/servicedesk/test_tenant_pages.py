@@ -71,6 +71,7 @@ def seed(point, marker: str) -> dict:
         rings_to_answer=2,
         customer=customer,
         department=department,
+        now=NOW - dt.timedelta(minutes=20),
     )
     call_log(
         point=point,
@@ -82,6 +83,7 @@ def seed(point, marker: str) -> dict:
         rings_to_answer=5,
         customer=customer,
         praised_staff=tech,
+        now=NOW - dt.timedelta(minutes=10),
     )
     slip = slip_take(
         point=point,

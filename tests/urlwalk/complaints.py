@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from complaints.services import complaint_open, offer_compensation
@@ -15,6 +16,7 @@ OBJECT_URLS = {
 
 POSTS = {
     "complaints:new": lambda f: {
+        "token": str(uuid.uuid4()),
         "customer": f["complaint"].customer_id,
         "channel": "hotline",
         "source": "call",
@@ -52,3 +54,4 @@ def make_foreign(point, foreign):
     foreign["complaint_offer"] = offer_compensation(
         complaint=complaint, actor=owner.user, amount=Decimal("50"), description="x"
     )
+    complaint.refresh_from_db()  # the offer is a change: the version the page shows now

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ POSTS = {
         "reason": "顾客要求改期",
     },
     "followups:callback_slip": lambda f: {
+        "token": str(uuid.uuid4()),
         "message": "顾客问延保价格",
         "addressee": f["supervisor"].pk,
         "callback_due_at": local_input(),

@@ -41,11 +41,16 @@ OBJECT_URLS = {
 }
 
 POSTS = {
-    "intake:board": lambda f: {"purpose": "inquiry", "contact_name": "来访顾客"},
+    "intake:board": lambda f: {
+        "token": str(uuid.uuid4()),
+        "purpose": "inquiry",
+        "contact_name": "来访顾客",
+    },
     "intake:visit_serve": lambda f: {},
     "intake:visit_finish": lambda f: {},
     "intake:visit_left": lambda f: {},
     "intake:visit_slip": lambda f: {
+        "token": str(uuid.uuid4()),
         "step": "save",
         "caller_name": "留言人",
         "phone": "13800138000",

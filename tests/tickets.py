@@ -1,0 +1,87 @@
+"""A fresh repair ticket in the state where each transition applies, and the body the ticket page
+posts for it: shared by the bad-input, double-submit and concurrency tests."""
+
+from __future__ import annotations
+
+import base64
+
+from repairs.services import Payload, ticket_transition
+from tests.intake.conftest import open_ticket
+
+PNG = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 64).decode()
+
+_DIAGNOSED = [("start_diagnosis", {}), ("diagnose", {"fault_confirmed": "电池老化"})]
+_REPAIRED = [*_DIAGNOSED, ("complete_repair", {"repair_method": "换电池"})]
+_QUOTED = [
+    ("start_diagnosis", {}),
+    ("diagnose", {"fault_confirmed": "进水", "labor_fee": 80}),
+]
+
+#: case -> (transition, out of warranty?, the moves before it, the body the page posts)
+CASES = {
+    "start_diagnosis": ("start_diagnosis", False, [], {}),
+    "diagnose": ("diagnose", False, [("start_diagnosis", {})], {"fault_confirmed": "屏幕排线断"}),
+    "complete_repair": ("complete_repair", False, _DIAGNOSED, {"repair_method": "更换排线"}),
+    "pass_qa": ("pass_qa", False, _REPAIRED, {}),
+    "fail_qa": ("fail_qa", False, _REPAIRED, {"reason": "触摸失灵"}),
+    "hand_over": (
+        "hand_over",
+        False,
+        [*_REPAIRED, ("pass_qa", {})],
+        {
+            "tested_with_customer": "on",
+            "explanation_given": "on",
+            "signature": PNG,
+            "satisfaction_rating": "4",
+            "satisfaction_comment": "很好",
+        },
+    ),
+    "approve_quote": ("approve_quote", True, _QUOTED, {"consent_kind": "verbal"}),
+    "refuse_quote": ("refuse_quote", True, _QUOTED, {"consent_kind": "verbal"}),
+    "return_unrepaired": (
+        "return_unrepaired",
+        True,
+        [*_QUOTED, ("refuse_quote", {"consent_kind": "verbal"})],
+        {"tested_with_customer": "on", "signature": PNG, "satisfaction_declined": "on"},
+    ),
+    # Out of warranty: the customer pays at the handover (one payment, whatever happens).
+    "hand_over_paid": (
+        "hand_over",
+        True,
+        [
+            *_QUOTED,
+            ("approve_quote", {"consent_kind": "verbal"}),
+            ("complete_repair", {"repair_method": "换主板"}),
+            ("pass_qa", {}),
+        ],
+        {
+            "tested_with_customer": "on",
+            "explanation_given": "on",
+            "signature": PNG,
+            "amount_received": "100",
+            "invoice_number": "INV-0001",
+            "satisfaction_declined": "on",
+        },
+    ),
+}
+
+
+def move(ticket, actor, action, **payload):
+    ticket.refresh_from_db()
+    return ticket_transition(
+        ticket=ticket,
+        actor=actor,
+        action=action,
+        version=ticket.version,
+        payload=Payload(**payload),
+    )
+
+
+def ticket_ready_for(case: str, *, point, desk, actor, customer=None):
+    """(ticket, POST body) for ``case``: the ticket waits for that transition."""
+    action, out_of_warranty, route, body = CASES[case]
+    ticket = open_ticket(point, desk, customer, purchase_days_ago=500 if out_of_warranty else 100)
+    for step, payload in route:
+        move(ticket, actor, step, **payload)
+    ticket.refresh_from_db()
+    return ticket, {"action": action, "version": ticket.version} | body
