@@ -46,6 +46,13 @@ class Customer(TenantModel):
         _("personal data erased at"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    form_token = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("One-time token of the customer form: a double submit creates one customer."),
+    )
 
     class Meta:
         verbose_name = _("customer")

@@ -32,7 +32,7 @@ class VisitForm(inputs.OneTimeTokenMixin, forms.Form):
         self.add_token()
 
 
-class CustomerForm(forms.Form):
+class CustomerForm(inputs.OneTimeTokenMixin, forms.Form):
     name = forms.CharField(label=_("Customer's name"), max_length=64)
     phone = forms.CharField(label=_("Mobile or landline"), max_length=32)
     alt_phone = forms.CharField(label=_("Alternative contact"), max_length=32, required=False)
@@ -40,6 +40,10 @@ class CustomerForm(forms.Form):
         label=_("Customer type"), choices=CustomerType.choices, initial=CustomerType.INDIVIDUAL
     )
     company = forms.CharField(label=_("Company"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_token()
 
 
 class TicketOpenForm(forms.Form):

@@ -70,9 +70,15 @@ def customer_create(
     customer_type: str = CustomerType.INDIVIDUAL,
     company: str = "",
     is_vip: bool = False,
+    token: uuid.UUID | None = None,
 ) -> Customer:
-    """A new customer of the point; the phone is validated and stored in E.164 form."""
+    """A new customer of the point; the phone is validated and stored in E.164 form. The form's
+    one-time ``token`` makes a double submit create one customer (and show it, not an error)."""
     _require(actor, point, DESK_ROLES)
+    if token is not None:
+        existing = Customer.objects.filter(point=point, form_token=token).first()
+        if existing is not None:
+            return existing
     errors: dict[str, list[str]] = {}
     if not name.strip():
         errors["name"] = [_("Enter the customer's name.")]
@@ -91,14 +97,20 @@ def customer_create(
         errors["phone"] = [_("A customer with this phone number already exists: search for it.")]
     if errors:
         raise ValidationError(errors)
-    return Customer.objects.create(
+    return create_once(
+        model=Customer,
         point=point,
-        name=name.strip()[:64],
-        phone=phone,
-        alt_phone=alt_phone,
-        customer_type=customer_type,
-        company=company.strip()[:100],
-        is_vip=is_vip,
+        token=token,
+        create=lambda: Customer.objects.create(
+            point=point,
+            name=name.strip()[:64],
+            phone=phone,
+            alt_phone=alt_phone,
+            customer_type=customer_type,
+            company=company.strip()[:100],
+            is_vip=is_vip,
+            form_token=token,
+        ),
     )
 
 

@@ -381,6 +381,10 @@ REGRESSIONS = [
 ]
 
 
+@pytest.mark.reliability(
+    "Hostile form input",
+    "the inputs that once gave a 500 (NUL, '²', year 1 and 9999, huge numbers), replayed",
+)
 @pytest.mark.parametrize("method, build", REGRESSIONS)
 def test_inputs_that_once_gave_a_500_are_refused_cleanly(method, build, world, client):
     client.force_login(world["supervisor"])

@@ -267,6 +267,10 @@ def test_exports_hold_only_the_points_own_rows(point, other_point, client, setti
         assert not [m for m in theirs["markers"] if m in text]
 
 
+@pytest.mark.reliability(
+    "Another point's ids slipped into a form's body",
+    "my own URLs posted with their customer, visit, colleague, department, part or point",
+)
 def test_another_points_ids_inside_a_form_are_refused_and_change_nothing(
     point, other_point, client
 ):

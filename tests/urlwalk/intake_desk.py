@@ -60,6 +60,7 @@ POSTS = {
         "read_back_confirmed": "on",
     },
     "intake:customer_create": lambda f: {
+        "token": str(uuid.uuid4()),
         "name": "新顾客",
         "phone": "13912345678",
         "customer_type": "individual",
