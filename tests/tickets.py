@@ -6,9 +6,10 @@ from __future__ import annotations
 import base64
 
 from repairs.services import Payload, ticket_transition
+from repairs.signatures import make_png
 from tests.intake.conftest import open_ticket
 
-PNG = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 64).decode()
+PNG = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
 
 _DIAGNOSED = [("start_diagnosis", {}), ("diagnose", {"fault_confirmed": "电池老化"})]
 _REPAIRED = [*_DIAGNOSED, ("complete_repair", {"repair_method": "换电池"})]

@@ -11,7 +11,8 @@ Each app has a module here with:
   and nothing changed" proves something; every URL that accepts a POST is listed here;
 - ``GET_ONLY``: names of URL patterns that change nothing (pages, lookups, downloads);
 - optionally ``ACTORS``: {url name: function(objects) -> user} when the supervisor of the point is
-  not the one who may send that POST (e.g. only a slip's addressee logs its callback).
+  not the one who may send that POST (e.g. only a slip's addressee logs its callback);
+- optionally ``AUDITED_EACH_TIME``: POSTs that, sent twice, write a second audit row on purpose.
 
 A URL pattern that no module lists makes the walk fail, so coverage cannot silently drop.
 """
@@ -88,6 +89,13 @@ def actors():
     for module in modules():
         found.update(getattr(module, "ACTORS", {}))
     return found
+
+
+def audited_each_time():
+    names = set()
+    for module in modules():
+        names |= set(getattr(module, "AUDITED_EACH_TIME", ()))
+    return names
 
 
 def module_of(name: str):

@@ -109,6 +109,10 @@ GET_ONLY = {
 #: Only the colleague a slip was forwarded to logs its callback.
 ACTORS = {"intake:slip_callback": lambda f: f["slip"].addressee}
 
+#: Sent twice, these write a second audit row on purpose: every export of personal data is
+#: logged (DOMAIN 1), however often it is downloaded.
+AUDITED_EACH_TIME = {"intake:customer_data_export"}
+
 
 def make_foreign(point, foreign):
     customer = CustomerFactory(point=point)
