@@ -94,6 +94,10 @@ def customer_create(
     else:
         alt_phone = ""
     if "phone" not in errors and Customer.objects.filter(point=point, phone=phone).exists():
+        # The same form sent twice at once: the other request has just created this customer.
+        same = token and Customer.objects.filter(point=point, form_token=token).first()
+        if same:
+            return same
         errors["phone"] = [_("A customer with this phone number already exists: search for it.")]
     if errors:
         raise ValidationError(errors)
