@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -305,7 +305,7 @@ def customer_erase(*, customer: Customer, actor, reason: str) -> ErasureResult:
     """Erase a customer's personal data on request by anonymising it in place (see the module
     docstring for what stays). Once only; audited without the erased data."""
     from complaints.models import CompensationOffer, Complaint, ComplaintContact
-    from followups.models import Answer, Callback, CallbackAttempt
+    from followups.models import Answer, Callback, CallbackAttempt, CallbackStatus
     from repairs.models import Notification, Quote, RepairTicket, SatisfactionCard
 
     _check(actor, customer)
@@ -360,6 +360,11 @@ def customer_erase(*, customer: Customer, actor, reason: str) -> ErasureResult:
     ComplaintContact.objects.filter(complaint__customer=customer).update(note="")
     CompensationOffer.objects.filter(complaint__customer=customer).update(description="")
     callbacks.update(dissatisfaction_reason="", suggestion="")
+    # Nobody can call a number that is gone: open callbacks leave the clerks' queue, closed
+    # without an attempt (due and made-on-time figures count them as before).
+    counts["open_callbacks_closed"] = callbacks.filter(
+        status__in=(CallbackStatus.SCHEDULED, CallbackStatus.DUE)
+    ).update(status=CallbackStatus.CLOSED, version=F("version") + 1)
     Answer.objects.filter(callback__customer=customer).update(text="")
     CallbackAttempt.objects.filter(callback__customer=customer).update(note="")
     customer.name = ERASED_NAME

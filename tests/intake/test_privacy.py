@@ -199,6 +199,11 @@ def test_after_erasure_nothing_finds_or_shows_the_person(world, point):
     complaint = wang.complaints.get()
     assert complaint.summary == "" and complaint.stage == "received"
     assert Callback.objects.filter(customer=wang).count() == 2  # the rows stay, for the figures
+    # ... but none is left for a clerk to call: the number is gone.
+    assert set(Callback.objects.filter(customer=wang).values_list("status", flat=True)) == {
+        "closed"
+    }
+    assert result.counts["open_callbacks_closed"] == 2
     document = customer_data_export(customer=wang, actor=supervisor)
     assert "王小明" not in json.dumps(document, ensure_ascii=False)
     # The neighbour and the same person at another point are untouched.
