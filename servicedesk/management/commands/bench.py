@@ -92,7 +92,12 @@ class Command(BaseCommand):
         if o["scratch_db"]:
             _ensure_database(o["scratch_db"])
             self.stderr.write("measuring the dispatcher and the export on the scratch database …")
-            report["jobs"] = self._in_child("jobs", o["scratch_db"], o)
+            try:
+                report["jobs"] = self._in_child("jobs", o["scratch_db"], o)
+            except subprocess.CalledProcessError as exc:
+                # The pages' figures are still worth printing and keeping.
+                report["jobs_error"] = str(exc)
+                self.stderr.write(f"the dispatcher and export benchmarks failed: {exc}")
         report["load_after"] = _load()
         report["verdict"] = verdict(report)
         self.stdout.write(render_table(report))
