@@ -192,14 +192,15 @@ def render_table(report: dict) -> str:
         f"{report['load_before']:.2f}/{report['load_after']:.2f}"
         f"{', ' + report['note'] if report.get('note') else ''}",
         f"{report['settings']['requests']} measured requests per page after "
-        f"{report['settings']['warmup']} warm-up; times in ms; queries: SQL statements per request "
-        f"(target ≤ {benchmark.MAX_QUERIES}, the same at every size)",
+        f"{report['settings']['warmup']} warm-up; times in ms (CPU: this process's CPU time); "
+        f"queries: SQL statements per request (target ≤ {benchmark.MAX_QUERIES}, the same at "
+        "every size)",
         "",
     ]
     header = ["page", "p95 target"]
     for size in sizes:
         name = f"{size['label']} ({size['tickets']:,} tickets)"
-        header += [f"{name} p50", "p95", "max", "queries"]
+        header += [f"{name} p50", "p95", "max", "CPU p95", "queries"]
     header.append("ok")
     body = []
     keys = [row["key"] for row in sizes[0]["pages"]] if sizes else []
@@ -212,6 +213,7 @@ def render_table(report: dict) -> str:
                 _ms(row["p50_ms"]),
                 _ms(row["p95_ms"]),
                 _ms(row["max_ms"]),
+                _ms(row.get("cpu_p95_ms")),
                 _queries(row) + errors,
             ]
         cells.append("yes" if report["verdict"]["pages"][key]["ok"] else "NO")
