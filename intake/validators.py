@@ -10,16 +10,21 @@ from django.utils.translation import gettext as _
 SERIAL_RE = re.compile(r"^[A-Za-z0-9-]{4,32}$")
 
 
-def luhn_ok(digits: str) -> bool:
+def luhn_check_digit(body: str) -> str:
+    """The Luhn check digit that completes ``body`` (an IMEI's first 14 digits)."""
     total = 0
-    for index, char in enumerate(reversed(digits)):
+    for index, char in enumerate(reversed(body)):
         value = int(char)
-        if index % 2 == 1:
+        if index % 2 == 0:
             value *= 2
             if value > 9:
                 value -= 9
         total += value
-    return total % 10 == 0
+    return str((10 - total % 10) % 10)
+
+
+def luhn_ok(digits: str) -> bool:
+    return len(digits) > 1 and luhn_check_digit(digits[:-1]) == digits[-1]
 
 
 def clean_imei(raw: str) -> str:

@@ -33,6 +33,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from intake.validators import luhn_check_digit
 from servicedesk.middleware import LOGIN_AT_KEY, SEEN_AT_KEY
 from servicedesk.models import CERTIFIED_ROLES, Role, ServicePoint, StaffProfile
 
@@ -123,15 +124,7 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 def luhn_complete(digits14: str) -> str:
     """A 15-digit IMEI: the 14 digits and their Luhn check digit."""
-    total = 0
-    for index, char in enumerate(reversed(digits14)):
-        value = int(char)
-        if index % 2 == 0:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return digits14 + str((10 - total % 10) % 10)
+    return digits14 + luhn_check_digit(digits14)
 
 
 def discover(

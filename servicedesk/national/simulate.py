@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from complaints.models import Stage
 from intake.models import CustomerType
+from intake.validators import luhn_check_digit
 from repairs.models import ConsentKind, TicketStatus, WarrantyStatus
 from repairs.warranty import PolicyNumbers, decide_warranty
 from servicedesk.models import Role
@@ -36,19 +37,6 @@ PHONE_PREFIXES = [str(p) for p in (*range(130, 140), 150, 151, 152, 153, 155, 15
 PHONE_PREFIXES += [str(p) for p in range(180, 190)]
 FAULT_WEIGHTS = [f[0] for f in vocab.FAULTS]
 MODEL_LAUNCH = [(m, clock.day_of(launch), tacs) for m, launch, tacs in vocab.MODELS]
-
-
-def luhn_digit(body: str) -> str:
-    """The check digit completing a 14-digit IMEI body (intake.validators.luhn_ok)."""
-    total = 0
-    for index, char in enumerate(reversed(body)):
-        value = int(char)
-        if index % 2 == 0:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return str((10 - total % 10) % 10)
 
 
 # The services' own messages (translated by their apps' catalogues). Passed to gettext through
@@ -150,7 +138,7 @@ class Context:
         n = self.tac_counters.get(tac, 0)
         self.tac_counters[tac] = n + 1
         body = f"{tac}{(self.imei_mul * n + self.imei_add) % 10**6:06d}"
-        return body + luhn_digit(body)
+        return body + luhn_check_digit(body)
 
     def new_serial(self, model: str) -> str:
         self.serial_counter += 1

@@ -120,6 +120,7 @@ CASES = [
         "customer_create",
         posted("intake:customer_create", alt_phone="", company="", visit=""),
     ),
+    Case("customer_erase", posted("intake:customer_erase")),
     Case(
         "ticket_open",
         posted("intake:ticket_open"),
