@@ -22,7 +22,6 @@ from intake.services.privacy import ERASED_NAME, customer_data_export, customer_
 from intake.services.slips import slip_take
 from repairs import monthly_export
 from repairs.models import Quote, RepairTicket
-from repairs.services import ticket_transition
 from servicedesk.dashboard import quality_trends, today_figures
 from servicedesk.exporting import export_run, monthly_exports_due
 from servicedesk.models import AuditLog, ExportJob, Role
@@ -30,6 +29,7 @@ from servicedesk.staff_stats import staff_figures
 from tests.factories import CustomerFactory, make_staff
 from tests.intake.conftest import open_ticket
 from tests.repairs.test_transitions import FULL
+from tests.tickets import walk_to_handover
 
 pytestmark = pytest.mark.django_db
 
@@ -43,18 +43,7 @@ def hand_over(point, desk, tech, customer, **extra):
         point, desk, customer, imei="", serial=f"SER{RepairTicket.objects.count():05d}"
     )
     payload = dataclasses.replace(FULL, satisfaction_comment="王先生很满意", **extra)
-    for actor, action in (
-        (tech, "start_diagnosis"),
-        (tech, "diagnose"),
-        (tech, "complete_repair"),
-        (desk, "pass_qa"),
-        (desk, "hand_over"),
-    ):
-        ticket.refresh_from_db()
-        ticket = ticket_transition(
-            ticket=ticket, actor=actor, action=action, version=ticket.version, payload=payload
-        )
-    return ticket
+    return walk_to_handover(ticket, desk=desk, tech=tech, payload=payload)
 
 
 @pytest.fixture

@@ -16,12 +16,12 @@ from django.utils import timezone
 from followups.models import Callback, CallbackKind, CallbackStatus
 from followups.services import callbacks_dispatch
 from repairs.models import RepairTicket
-from repairs.services import ticket_transition
 from servicedesk.models import Role
 from tests.factories import make_staff
 from tests.intake.conftest import open_ticket
 from tests.integration.conftest import wait_for
 from tests.repairs.test_transitions import FULL
+from tests.tickets import walk_to_handover
 
 pytestmark = [pytest.mark.services, pytest.mark.worker, pytest.mark.xdist_group("worker")]
 
@@ -34,17 +34,7 @@ def handed_over_through_the_desk(point, now):
     desk = make_staff(Role.FRONT_DESK, point=point).user
     tech = make_staff(Role.TECHNICIAN, point=point).user
     ticket = open_ticket(point, desk, imei="", serial=f"INT{RepairTicket.objects.count():05d}")
-    for actor, action in (
-        (tech, "start_diagnosis"),
-        (tech, "diagnose"),
-        (tech, "complete_repair"),
-        (desk, "pass_qa"),
-        (desk, "hand_over"),
-    ):
-        ticket.refresh_from_db()
-        ticket = ticket_transition(
-            ticket=ticket, actor=actor, action=action, version=ticket.version, payload=FULL, now=now
-        )
+    ticket = walk_to_handover(ticket, desk=desk, tech=tech, payload=FULL, now=now)
     assert Callback.objects.filter(ticket=ticket).count() == 2
     return ticket
 

@@ -30,6 +30,7 @@ from repairs.signatures import make_png
 from repairs.tasks import notifications_send
 from servicedesk.models import Role
 from tests.intake.conftest import open_ticket
+from tests.tickets import move
 
 pytestmark = pytest.mark.django_db
 PNG = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
@@ -54,17 +55,6 @@ def price_list(point):
         ),
         "screw": Part.objects.create(point=point, code="P2", name="螺丝", price=Decimal("0.35")),
     }
-
-
-def move(ticket, actor, action, **payload):
-    ticket.refresh_from_db()
-    return ticket_transition(
-        ticket=ticket,
-        actor=actor,
-        action=action,
-        version=ticket.version,
-        payload=Payload(**payload),
-    )
 
 
 def diagnosed_out_of_warranty(point, people, price_list, **ticket_kwargs):
