@@ -1,6 +1,7 @@
 """The reliability table: every test marked ``@pytest.mark.reliability(fault, how)`` with the
 outcome it had in this very run, written as Markdown to ``$CI_ARTIFACTS/reliability.md`` and, with
-``UPDATE_README_RELIABILITY=1``, into the README between the reliability marker comments.
+``UPDATE_RELIABILITY_TABLE=1``, into ``docs/reliability.md`` between the reliability marker
+comments.
 
 Works under pytest-xdist: the marker's arguments ride on ``item.user_properties`` (copied into
 every report a worker sends to the controller); only the controller (or a run without xdist)
@@ -19,8 +20,10 @@ import pytest
 
 MARKER = "reliability"
 PROPERTY = "reliability"
-README_START = "<!-- reliability:start -->"
-README_END = "<!-- reliability:end -->"
+#: The page that keeps the table from the last full run, and the comments around the table.
+TABLE_PAGE = Path("docs") / "reliability.md"
+TABLE_START = "<!-- reliability:start -->"
+TABLE_END = "<!-- reliability:end -->"
 
 PASSED, FAILED, SKIPPED = "passed", "FAILED", "skipped"
 
@@ -84,12 +87,12 @@ def build_table(results: Iterable[CaseResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def replace_readme_section(readme: str, table: str) -> str:
-    """The README with the text between the two marker comments replaced by ``table``."""
-    pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.DOTALL)
-    if not pattern.search(readme):
-        raise ValueError(f"the README has no {README_START} … {README_END} section")
-    return pattern.sub(lambda _: f"{README_START}\n{table}{README_END}", readme, count=1)
+def replace_table_section(page: str, table: str) -> str:
+    """``page`` with the text between the two marker comments replaced by ``table``."""
+    pattern = re.compile(re.escape(TABLE_START) + r".*?" + re.escape(TABLE_END), re.DOTALL)
+    if not pattern.search(page):
+        raise ValueError(f"the page has no {TABLE_START} … {TABLE_END} section")
+    return pattern.sub(lambda _: f"{TABLE_START}\n{table}{TABLE_END}", page, count=1)
 
 
 def _artifacts_dir(config: pytest.Config) -> Path:
@@ -169,10 +172,10 @@ class ReliabilityReporter:
         (directory / "reliability.md").write_text(
             "# Reliability: faults and attacks tried in this run\n\n" + table, encoding="utf-8"
         )
-        if os.environ.get("UPDATE_README_RELIABILITY") == "1":
-            readme = self.config.rootpath / "README.md"
-            readme.write_text(
-                replace_readme_section(readme.read_text(encoding="utf-8"), table),
+        if os.environ.get("UPDATE_RELIABILITY_TABLE") == "1":
+            page = self.config.rootpath / TABLE_PAGE
+            page.write_text(
+                replace_table_section(page.read_text(encoding="utf-8"), table),
                 encoding="utf-8",
             )
 

@@ -9,12 +9,13 @@ import pytest
 from tests.reliability_table import (
     FAILED,
     PASSED,
-    README_END,
-    README_START,
     SKIPPED,
+    TABLE_END,
+    TABLE_PAGE,
+    TABLE_START,
     CaseResult,
     build_table,
-    replace_readme_section,
+    replace_table_section,
 )
 
 pytest_plugins = ["pytester"]
@@ -59,17 +60,19 @@ def test_rows_are_ordered_by_fault_and_pipes_are_escaped():
     assert rows[1].startswith("| B |")
 
 
-def test_readme_section_between_the_markers_is_replaced_and_nothing_else():
-    readme = f"# T\n\nintro\n{README_START}\nold table\n{README_END}\n\nafter\n"
-    updated = replace_readme_section(readme, "| new |\n")
-    assert updated == f"# T\n\nintro\n{README_START}\n| new |\n{README_END}\n\nafter\n"
+def test_the_section_between_the_markers_is_replaced_and_nothing_else():
+    page = f"# T\n\nintro\n{TABLE_START}\nold table\n{TABLE_END}\n\nafter\n"
+    updated = replace_table_section(page, "| new |\n")
+    assert updated == f"# T\n\nintro\n{TABLE_START}\n| new |\n{TABLE_END}\n\nafter\n"
     with pytest.raises(ValueError):
-        replace_readme_section("no markers", "| new |\n")
+        replace_table_section("no markers", "| new |\n")
 
 
-def test_the_projects_readme_has_the_section():
+def test_the_projects_reliability_page_has_the_section_and_the_readme_links_it():
+    page = (ROOT / TABLE_PAGE).read_text(encoding="utf-8")
+    assert page.count(TABLE_START) == 1 and page.count(TABLE_END) == 1
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme.count(README_START) == 1 and readme.count(README_END) == 1
+    assert TABLE_START not in readme and "docs/reliability.md" in readme
 
 
 SAMPLE_TESTS = textwrap.dedent(
@@ -120,17 +123,18 @@ def test_a_run_writes_the_table_with_each_tests_real_outcome(pytester, monkeypat
     artifacts, env = run_sample(pytester)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    monkeypatch.delenv("UPDATE_README_RELIABILITY", raising=False)
+    monkeypatch.delenv("UPDATE_RELIABILITY_TABLE", raising=False)
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:django")
     result.assert_outcomes(passed=4, failed=1, skipped=1)
     check_sample_table(artifacts)
 
 
-def test_under_xdist_the_controller_writes_the_table_and_the_readme(pytester, monkeypatch):
+def test_under_xdist_the_controller_writes_the_table_and_the_page(pytester, monkeypatch):
     artifacts, env = run_sample(pytester)
-    readme = pytester.path / "README.md"
-    readme.write_text(f"# R\n{README_START}\n{README_END}\n", encoding="utf-8")
-    for key, value in {**env, "UPDATE_README_RELIABILITY": "1"}.items():
+    page = pytester.path / TABLE_PAGE
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(f"# R\n{TABLE_START}\n{TABLE_END}\n", encoding="utf-8")
+    for key, value in {**env, "UPDATE_RELIABILITY_TABLE": "1"}.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     result = pytester.runpytest_subprocess(
@@ -138,7 +142,7 @@ def test_under_xdist_the_controller_writes_the_table_and_the_readme(pytester, mo
     )
     result.assert_outcomes(passed=4, failed=1, skipped=1)
     check_sample_table(artifacts)
-    assert "| Database down | connection refused |" in readme.read_text(encoding="utf-8")
+    assert "| Database down | connection refused |" in page.read_text(encoding="utf-8")
 
 
 def test_a_marker_without_both_arguments_is_a_usage_error(pytester, monkeypatch):
