@@ -7,6 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
+        from complaints import hooks
         from servicedesk import navigation
         from servicedesk.models import Role
 
@@ -22,3 +23,4 @@ class ComplaintsConfig(AppConfig):
             {Role.FRONT_DESK, Role.HOTLINE, Role.CALLBACK_CLERK},
             order=51,
         )
+        hooks.register()

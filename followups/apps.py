@@ -7,6 +7,7 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Follow-up callbacks")
 
     def ready(self):
+        from followups import hooks
         from servicedesk import navigation
         from servicedesk.models import Role
 
@@ -22,3 +23,4 @@ class FollowupsConfig(AppConfig):
             [Role.SUPERVISOR, Role.SERVICE_MANAGER, Role.REGIONAL_CENTER],
             order=70,
         )
+        hooks.register()

@@ -22,6 +22,7 @@ from followups.models import (
     Outcome,
     QuestionKind,
 )
+from servicedesk import hooks
 from servicedesk.models import ServicePoint
 
 READY_BY_DAY = 3
@@ -91,30 +92,21 @@ def report_figures(*, point: ServicePoint, month: dt.date) -> dict:
         .values("ticket_number", "dissatisfaction_reason")
         .order_by("completed_at")[:200]
     )
-    from complaints.models import Complaint
-
-    complaints = Complaint.objects.filter(
-        point=point, created_at__date__gte=month, created_at__date__lt=_month_end(month)
-    )
-    by_category = [
-        {"category": row["category__name"] or "—", "count": row["n"]}
-        for row in complaints.values("category__name").annotate(n=Count("id")).order_by("-n")
-    ]
-    by_customer_type = [
-        {"customer_type": row["customer__customer_type"], "count": row["n"]}
-        for row in complaints.values("customer__customer_type")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    ]
     return {
         "month": month.isoformat(),
-        "complaints_by_category": by_category,
-        "complaints_by_customer_type": by_customer_type,
         "totals": totals,
         "by_kind": by_kind,
         "questions": questions,
         "dissatisfaction_reasons": reasons,
         "target_seconds": point.callback_target_seconds,
+        # The complaints' figures come from the complaints app (``hooks.CALLBACK_REPORT``).
+        **{
+            key: value
+            for part in hooks.fire(
+                hooks.CALLBACK_REPORT, point=point, month=month, month_end=_month_end(month)
+            )
+            for key, value in part.items()
+        },
     }
 
 

@@ -34,6 +34,7 @@ from followups.models import (
 )
 from intake.models import Customer, CustomerType
 from repairs.models import RepairTicket
+from servicedesk import hooks
 from servicedesk.faults import checkpoint
 from servicedesk.models import Role, ServicePoint
 from servicedesk.permissions import has_role
@@ -344,21 +345,9 @@ def _save_answers(callback: Callback, answers: dict[int, object]) -> None:
 
 
 def on_dissatisfied(*, callback: Callback, actor, now: dt.datetime) -> None:
-    """DOMAIN 6: dissatisfaction found in a callback becomes a complaint the same day, owned by
-    the supervisor's queue. The complaint module provides ``complaint_open``."""
-    from complaints.services import complaint_open
-
-    complaint_open(
-        point=callback.point,
-        actor=actor,
-        customer=callback.customer,
-        channel="callback",
-        source="callback",
-        summary=callback.dissatisfaction_reason,
-        ticket=callback.ticket,
-        callback=callback,
-        now=now,
-    )
+    """DOMAIN 6: dissatisfaction found in a callback becomes a complaint the same day (the
+    complaints app reacts to ``hooks.CALLBACK_DISSATISFIED``)."""
+    hooks.fire(hooks.CALLBACK_DISSATISFIED, callback=callback, actor=actor, now=now)
 
 
 @transaction.atomic

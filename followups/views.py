@@ -16,7 +16,8 @@ from followups.models import Callback, CallbackKind, CallbackReport, CallbackSta
 from followups.reports import missing_reports
 from intake.services.slips import slip_take
 from servicedesk.audit import audit_callback_report_downloaded
-from servicedesk.exports import csv_text
+from servicedesk.csvfiles import csv_text
+from servicedesk.forms import apply_errors
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, role_required
 from servicedesk.selectors import point_list
@@ -24,14 +25,6 @@ from servicedesk.tenancy import get_scoped_or_404, scoped
 
 CLERKS = services.CLERK_ROLES
 VIEWERS = (*CLERKS, Role.REGIONAL_CENTER)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @role_required(*VIEWERS)
@@ -106,7 +99,7 @@ def callback_detail(request, pk: int):
                 messages.error(request, str(exc))
                 return redirect("followups:callback", pk=callback.pk)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Callback recorded. Thank you."))
                 return redirect("followups:queue")

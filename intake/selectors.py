@@ -12,10 +12,8 @@ from django.utils import timezone
 
 from intake.models import Channel, Customer, Device, MessageSlip, Purpose, Visit, VisitStatus
 from intake.phones import normalize_phone
-from repairs.models import OPEN_STATUSES, RepairTicket
+from servicedesk import hooks
 from servicedesk.tenancy import scoped
-
-TICKET_NUMBER_RE = re.compile(r"^[A-Za-z0-9]{2,16}-\d{1,9}$")
 
 
 def customer_search(*, user, query: str, limit: int = 20) -> QuerySet[Customer]:
@@ -27,8 +25,8 @@ def customer_search(*, user, query: str, limit: int = 20) -> QuerySet[Customer]:
     customers = scoped(Customer, user)
     if not text:
         return customers.none()
-    if TICKET_NUMBER_RE.match(text):
-        ids = scoped(RepairTicket, user).filter(number=text.upper()).values("customer_id")
+    for ids in hooks.fire(hooks.CUSTOMER_SEARCH, user=user, text=text):
+        # Another app understood the query (repairs: a ticket number).
         return customers.filter(pk__in=ids)[:limit]
     digits = re.sub(r"[\s-]", "", text)
     if digits.isdigit() and len(digits) == 15:
@@ -57,50 +55,25 @@ def _ids(queryset: QuerySet, limit: int) -> list[int]:
     return list(queryset.order_by().values_list("pk", flat=True)[:limit])
 
 
-def open_tickets_for_customer(*, user, customer: Customer) -> QuerySet[RepairTicket]:
-    return (
-        scoped(RepairTicket, user)
-        .filter(customer=customer, status__in=sorted(OPEN_STATUSES))
-        .select_related("device")
-        .order_by("-created_at")
-    )
+def open_work_for_customers(*, user, customer_ids: list[int]) -> dict[int, list]:
+    """What is still open for these customers (their open tickets), from the apps that own it."""
+    found: dict[int, list] = {pk: [] for pk in customer_ids}
+    for part in hooks.fire(hooks.CUSTOMER_OPEN_WORK, user=user, customer_ids=customer_ids):
+        for pk, items in part.items():
+            found[pk].extend(items)
+    return found
 
 
 def customer_history(*, user, customer: Customer) -> dict:
-    """A customer's visits, calls and tickets on one page (and complaints when present)."""
-    tickets = (
-        scoped(RepairTicket, user)
-        .filter(customer=customer)
-        .select_related("device", "repeat_of")
-        .order_by("-created_at")[:100]
-    )
+    """A customer's visits, calls, devices and message slips, and the other apps' sections
+    (repair records, complaints) as panels."""
     visits = scoped(Visit, user).filter(customer=customer).order_by("-arrived_at")[:100]
     devices = scoped(Device, user).filter(customer=customer).order_by("-created_at")
     slips = scoped(MessageSlip, user).filter(customer=customer).select_related("addressee")[:50]
-    from complaints.models import Complaint
-
-    complaints = (
-        scoped(Complaint, user)
-        .filter(customer=customer)
-        .select_related("category", "owner__staff_profile")
-        .order_by("-created_at")[:50]
+    panels = sorted(
+        hooks.fire(hooks.CUSTOMER_PANELS, user=user, customer=customer), key=lambda p: p.order
     )
-    return {
-        "tickets": tickets,
-        "visits": visits,
-        "devices": devices,
-        "slips": slips,
-        "complaints": complaints,
-    }
-
-
-def device_history(*, user, device: Device) -> QuerySet[RepairTicket]:
-    return (
-        scoped(RepairTicket, user)
-        .filter(device=device)
-        .select_related("customer", "repeat_of")
-        .order_by("-created_at")
-    )
+    return {"visits": visits, "devices": devices, "slips": slips, "panels": panels}
 
 
 #: Rows per list on the reception board: a desk never has more in front of it, and visits never
@@ -149,20 +122,13 @@ def slip_queue(*, user, mine_only: bool) -> QuerySet[MessageSlip]:
 # --- hotline (DOMAIN 4) ------------------------------------------------------------------
 
 
-def caller_lookup(*, user, query: str, limit: int = 5) -> list[tuple[Customer, list[RepairTicket]]]:
+def caller_lookup(*, user, query: str, limit: int = 5) -> list[tuple[Customer, list]]:
     """The caller's customer records by phone (or any search-box query) with their open tickets,
     so a repair-status question is answered at once. Two queries whatever the data size."""
     customers = list(customer_search(user=user, query=query, limit=limit))
     if not customers:
         return []
-    tickets: dict[int, list[RepairTicket]] = {c.pk: [] for c in customers}
-    for ticket in (
-        scoped(RepairTicket, user)
-        .filter(customer__in=customers, status__in=sorted(OPEN_STATUSES))
-        .select_related("device")
-        .order_by("-created_at")[:50]
-    ):
-        tickets[ticket.customer_id].append(ticket)
+    tickets = open_work_for_customers(user=user, customer_ids=[c.pk for c in customers])
     return [(c, tickets[c.pk]) for c in customers]
 
 

@@ -7,6 +7,7 @@ class RepairsConfig(AppConfig):
     verbose_name = _("Repairs")
 
     def ready(self):
+        from repairs import hooks
         from servicedesk import navigation
         from servicedesk.models import Role
 
@@ -22,3 +23,4 @@ class RepairsConfig(AppConfig):
             [Role.FRONT_DESK, Role.SUPERVISOR, Role.SERVICE_MANAGER],
             order=25,
         )
+        hooks.register()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from intake.models import Device
 from repairs.models import RepairTicket
 from servicedesk.tenancy import scoped
 
@@ -53,3 +54,13 @@ def ticket_public_status(*, number: str, last_four: str) -> RepairTicket | None:
         return None
     phones = {phone_last_four(ticket.contact_phone), phone_last_four(ticket.customer.phone)}
     return ticket if digits in phones else None
+
+
+def device_history(*, user, device: Device) -> QuerySet[RepairTicket]:
+    """The device's repair records at the user's points, newest first."""
+    return (
+        scoped(RepairTicket, user)
+        .filter(device=device)
+        .select_related("customer", "repeat_of")
+        .order_by("-created_at")
+    )

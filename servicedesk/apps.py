@@ -11,18 +11,8 @@ class ServicedeskConfig(AppConfig):
         from servicedesk.models import SUPERVISING_ROLES, Role
 
         supervisors_and_region = SUPERVISING_ROLES | {Role.REGIONAL_CENTER}
-        navigation.register("home", _("Workbench"), Role.values, order=0)
-        navigation.register(
-            "servicedesk:dashboard", _("Dashboard"), supervisors_and_region, order=5
-        )
         navigation.register("servicedesk:staff_list", _("Staff"), supervisors_and_region, order=80)
-        navigation.register(
-            "servicedesk:staff_stats", _("Statistics"), supervisors_and_region, order=78
-        )
         navigation.register(
             "servicedesk:point_list", _("Service points"), supervisors_and_region, order=85
         )
         navigation.register("servicedesk:audit_list", _("Audit log"), SUPERVISING_ROLES, order=90)
-        navigation.register(
-            "servicedesk:export_list", _("Exports"), supervisors_and_region, order=75
-        )

@@ -9,6 +9,16 @@ from servicedesk.models import ServicePoint, validate_calling_hours
 from servicedesk.services import POINT_SETTING_FIELDS
 
 
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's ``ValidationError`` shown on the form: each message beside its field, the rest
+    at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
 class CallingHoursField(forms.CharField):
     """Calling windows typed the way staff say them: "09:00-12:00, 14:00-20:00"."""
 
@@ -50,33 +60,6 @@ class PointSettingsForm(forms.ModelForm):
         for name in list(self.fields):
             if name not in editable_fields:
                 del self.fields[name]
-
-
-class ExportRequestForm(forms.Form):
-    point = forms.ModelChoiceField(label=_("Service point"), queryset=ServicePoint.objects.none())
-    date_from = inputs.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = inputs.DateField(
-        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, points, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["point"].queryset = points
-        if points.count() == 1:
-            self.fields["point"].initial = points.first()
-
-
-class PeriodForm(forms.Form):
-    date_from = inputs.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = inputs.DateField(
-        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end date must not be before the start date."))
-        return data
 
 
 class AuditFilterForm(forms.Form):

@@ -8,9 +8,10 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from servicedesk.models import Role
-from servicedesk.tenancy import user_role
+from servicedesk.tenancy import get_profile, scope_for, user_role
 
 
 def has_role(user, roles: Iterable[str]) -> bool:
@@ -58,3 +59,19 @@ class RoleRequiredMixin(LoginRequiredMixin):
         if not has_role(request.user, self.allowed_roles):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+def require_point_role(actor, point, roles: Iterable[str]) -> None:
+    """For services: the actor has one of ``roles``, may write, and works at ``point``."""
+    scope = scope_for(actor)
+    if not has_role(actor, roles) or scope.read_only or not scope.allows(point.pk):
+        raise PermissionDenied
+
+
+def require_valid_certificate(actor) -> None:
+    """DOMAIN 1 (持证上岗): receiving devices needs a valid certificate at the front desk."""
+    profile = get_profile(actor)
+    if profile is not None and profile.role == Role.FRONT_DESK and not profile.certificate_valid:
+        raise PermissionDenied(
+            _("Your qualification certificate has expired: you cannot take new work.")
+        )

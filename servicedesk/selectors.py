@@ -8,7 +8,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from servicedesk import defaults
-from servicedesk.models import CERTIFIED_ROLES, AuditLog, ExportJob, ServicePoint, StaffProfile
+from servicedesk.models import CERTIFIED_ROLES, AuditLog, ServicePoint, StaffProfile
 from servicedesk.tenancy import scope_for, scoped
 
 
@@ -67,11 +67,3 @@ def audit_log_list(
     if date_to:
         entries = entries.filter(at__date__lte=date_to)
     return entries
-
-
-def export_list(*, user) -> QuerySet[ExportJob]:
-    return (
-        scope_for(user)
-        .filter(ExportJob.objects.select_related("point", "requested_by"), "point")
-        .order_by("-date_from", "point__code", "-id")
-    )

@@ -1,3 +1,6 @@
+"""The root URL configuration: the one module of the core that names every app (it wires them,
+it does not use them)."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -13,20 +16,13 @@ app_patterns = (
         path("points/<int:pk>/", views.point_detail, name="point_detail"),
         path("points/<int:pk>/settings/", views.point_settings, name="point_settings"),
         path("staff/", views.staff_list, name="staff_list"),
-        path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
         path("audit/", views.audit_list, name="audit_list"),
-        path("dashboard/", views.dashboard, name="dashboard"),
-        path("staff/statistics/", views.staff_stats, name="staff_stats"),
-        path("exports/", views.export_list, name="export_list"),
-        path("exports/<int:pk>/", views.export_status, name="export_status"),
-        path("exports/<int:pk>/download/", views.export_download, name="export_download"),
-        path("exports/<int:pk>/rerun/", views.export_rerun, name="export_rerun"),
     ],
     "servicedesk",
 )
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("reporting.urls_home")),
     path("health/", views.health, name="health"),
     path(
         "accounts/login/",
@@ -36,6 +32,7 @@ urlpatterns = [
     path("accounts/logout/", allow_read_only_roles(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", allow_read_only_roles(set_language), name="set_language"),
     path("", include(app_patterns)),
+    path("", include("reporting.urls")),
     path("desk/", include("intake.urls")),
     path("repairs/", include("repairs.urls")),
     path("complaints/", include("complaints.urls")),

@@ -93,3 +93,8 @@ def login(client):
 
 
 ALL_ROLES = list(Role)
+
+
+@pytest.fixture
+def desk_user(staff_of):
+    return staff_of(Role.FRONT_DESK).user

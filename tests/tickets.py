@@ -7,7 +7,7 @@ import base64
 
 from repairs.services import Payload, ticket_transition
 from repairs.signatures import make_png
-from tests.intake.conftest import open_ticket
+from tests.opening import open_ticket
 
 PNG = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
 

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from intake.hotline import BadHoldLog, hold_summary, parse_hold_log, rings_from_seconds
 from intake.models import CallerKind, Channel, Customer, Purpose, Visit, VisitStatus
 from intake.phones import normalize_phone
-from intake.services.desk import _require, customer_create
+from intake.services.desk import customer_create
 from servicedesk.models import SUPERVISING_ROLES, Department, Role, ServicePoint
+from servicedesk.permissions import require_point_role
 
 HOTLINE_ROLES = (Role.HOTLINE, Role.FRONT_DESK, *SUPERVISING_ROLES)
 #: DOMAIN 4 call kinds.
@@ -132,7 +133,7 @@ def _call_log(
     hold_log,
     now,
 ) -> Visit:
-    _require(actor, point, HOTLINE_ROLES)
+    require_point_role(actor, point, HOTLINE_ROLES)
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
 

@@ -1,4 +1,4 @@
-"""Front-desk pages: reception board, search, customers and devices, opening a repair record."""
+"""Front-desk pages: reception board, search, customers, message slips."""
 
 from __future__ import annotations
 
@@ -14,28 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake import selectors
-from intake.forms.desk import CustomerEraseForm, CustomerForm, SlipForm, TicketOpenForm, VisitForm
-from intake.models import Channel, Customer, Device, Visit
+from intake.forms.desk import CustomerEraseForm, CustomerForm, SlipForm, VisitForm
+from intake.models import Channel, Customer, Visit
 from intake.phones import display_phone
 from intake.services import desk, privacy
 from intake.services.slips import slip_check, slip_take
-from repairs.models import Part, RepairType
 from servicedesk import inputs
 from servicedesk.audit import audit_customer_phone_revealed, audit_slip_phone_revealed
+from servicedesk.forms import apply_errors
 from servicedesk.models import Role
 from servicedesk.permissions import allow_read_only_roles, check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, scoped
 
 DESK = desk.DESK_ROLES
 VIEW = (*DESK, Role.TECHNICIAN, Role.CALLBACK_CLERK, Role.REGIONAL_CENTER)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _point(request):
@@ -54,7 +46,7 @@ def board(request):
         try:
             desk.visit_register(point=_point(request), actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Arrival registered."))
             return redirect("intake:board")
@@ -135,10 +127,10 @@ def customer_create(request):
                 point=_point(request), actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Customer created."))
-            url = reverse("intake:ticket_open", args=[customer.pk])
+            url = reverse("repairs:ticket_open", args=[customer.pk])
             return redirect(f"{url}?visit={visit_id}" if visit_id is not None else url)
     return render(
         request,
@@ -201,7 +193,7 @@ def customer_erase(request, pk: int):
                 customer=customer, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The customer's personal data has been erased."))
             return redirect("intake:customer_detail", pk=customer.pk)
@@ -231,95 +223,6 @@ def slip_phone(request, pk: int):
     check_role(request.user, (*DESK, Role.TECHNICIAN, Role.CALLBACK_CLERK))
     audit_slip_phone_revealed(actor=request.user, slip=slip)
     return render(request, "intake/desk/_phone.html", {"phone": slip.display_phone})
-
-
-@login_required
-def device_detail(request, pk: int):
-    device = get_scoped_or_404(Device.objects.select_related("customer"), request.user, pk=pk)
-    check_role(request.user, VIEW)
-    tickets = selectors.device_history(user=request.user, device=device)
-    return render(request, "intake/desk/device_detail.html", {"device": device, "tickets": tickets})
-
-
-@login_required
-def ticket_open(request, customer_pk: int):
-    """The guided intake screen (DOMAIN 2 step 2) with the standard phrases beside it."""
-    customer = get_scoped_or_404(
-        Customer.objects.select_related("point"), request.user, pk=customer_pk
-    )
-    check_role(request.user, desk.INTAKE_ROLES)
-    visit = None
-    visit_id = inputs.integer(request.POST.get("visit") or request.GET.get("visit"))
-    if visit_id is not None:
-        visit = get_scoped_or_404(Visit, request.user, pk=visit_id)
-    form = TicketOpenForm(request.POST or None, initial={"contact_phone": customer.display_phone})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ticket = desk.ticket_open(
-                point=customer.point,
-                actor=request.user,
-                customer=customer,
-                device=desk.DeviceFacts(
-                    model_name=data["model_name"],
-                    imei=data["imei"],
-                    serial_number=data["serial_number"],
-                    purchase_date=data["purchase_date"],
-                    purchase_place=data["purchase_place"],
-                ),
-                fault_description=data["fault_description"],
-                proof_of_purchase=data["proof_of_purchase"],
-                contact_phone=data["contact_phone"],
-                backup_warning_given=data["backup_warning_given"],
-                token=data["token"],
-                accessories=data["accessories"],
-                condition=data["condition"],
-                water_damage=data["water_damage"],
-                drop_damage=data["drop_damage"],
-                unauthorized_disassembly=data["unauthorized_disassembly"],
-                customer_waits=data["customer_waits"],
-                estimated_ready_at=data["estimated_ready_at"],
-                visit=visit,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("You are not allowed to do this."))
-        else:
-            messages.success(
-                request, _("Repair record %(number)s opened.") % {"number": ticket.number}
-            )
-            return redirect("repairs:ticket_detail", pk=ticket.pk)
-    devices = scoped(Device, request.user).filter(customer=customer).order_by("-created_at")[:10]
-    return render(
-        request,
-        "intake/desk/ticket_open.html",
-        {"customer": customer, "form": form, "visit": visit, "devices": devices},
-    )
-
-
-@login_required
-def ticket_preview(request, customer_pk: int):
-    """Beside the intake form, updated as it is filled: the warranty decision and a device back
-    within the repeat-repair window, with links to every earlier ticket, before saving."""
-    customer = get_scoped_or_404(
-        Customer.objects.select_related("point"), request.user, pk=customer_pk
-    )
-    check_role(request.user, desk.INTAKE_ROLES)
-    form = TicketOpenForm(request.GET)
-    form.is_valid()
-    data = form.cleaned_data
-    preview = desk.intake_preview(
-        point=customer.point,
-        imei=data.get("imei", ""),
-        serial=data.get("serial_number", ""),
-        purchase_date=data.get("purchase_date"),
-        proof=data.get("proof_of_purchase", ""),
-        water_damage=data.get("water_damage", False),
-        drop_damage=data.get("drop_damage", False),
-        unauthorized_disassembly=data.get("unauthorized_disassembly", False),
-    )
-    return render(request, "intake/desk/_intake_preview.html", {"preview": preview})
 
 
 @login_required
@@ -368,7 +271,7 @@ def visit_slip(request, pk: int):
                 **data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
             if step == "save" and set(exc.message_dict) == {"read_back_confirmed"}:
                 return render(request, "intake/desk/slip_readback.html", context)
         else:
@@ -377,20 +280,6 @@ def visit_slip(request, pk: int):
     if step == "edit":
         form.errors.clear()
     return render(request, "intake/desk/slip_form.html", context)
-
-
-@role_required(*VIEW)
-def policy(request):
-    """DOMAIN 2 step 3: the warranty policy and the point's public price list, one click away."""
-    policy = desk.default_policy()
-    repair_types = scoped(RepairType, request.user).filter(is_active=True).select_related("point")
-    parts = scoped(Part, request.user).filter(is_active=True).order_by("model_name", "code")
-    page = Paginator(parts, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "intake/desk/policy.html",
-        {"policy": policy, "repair_types": repair_types, "page": page},
-    )
 
 
 @login_required

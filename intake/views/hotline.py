@@ -107,7 +107,9 @@ def call_detail(request, pk: int):
     slips = call.message_slips.select_related("addressee__staff_profile")
     complaints = call.complaints.select_related("category")
     open_tickets = (
-        selectors.open_tickets_for_customer(user=request.user, customer=call.customer)
+        selectors.open_work_for_customers(user=request.user, customer_ids=[call.customer_id])[
+            call.customer_id
+        ]
         if call.customer_id
         else []
     )

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "repairs",
     "complaints",
     "followups",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -237,11 +238,11 @@ CELERY_BEAT_SCHEDULER = "servicedesk.beat:HeartbeatDatabaseScheduler"
 # (django-celery-beat copies these entries there and an administrator can edit them).
 CELERY_BEAT_SCHEDULE = {
     "exports-monthly": {
-        "task": "servicedesk.tasks.exports_monthly_task",
+        "task": "reporting.tasks.exports_monthly_task",
         "schedule": crontab(hour=2, minute=0),
     },
     "exports-sweep": {
-        "task": "servicedesk.tasks.exports_sweep_task",
+        "task": "reporting.tasks.exports_sweep_task",
         "schedule": env.float("EXPORTS_SWEEP_SECONDS", default=300.0),
     },
     "complaints-missed-promises": {

@@ -4,3 +4,4 @@ from .base import *
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # the demo loader, generator, benchmark

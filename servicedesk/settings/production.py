@@ -6,9 +6,12 @@ Required: SECRET_KEY, DATABASE_URL (postgres://…), CELERY_BROKER_URL (redis://
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import CELERY_BROKER_URL, DATABASES, SECRET_KEY, env
+from .base import CELERY_BROKER_URL, DATABASES, INSTALLED_APPS, SECRET_KEY, env
 
 DEBUG = False
+# The development-only tools stay out of production unless asked for (a load run's client).
+if env.bool("SERVICEDESK_DEVTOOLS", default=False):
+    INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
 
 if SECRET_KEY.startswith("insecure-"):
     raise ImproperlyConfigured("Set SECRET_KEY for production.")

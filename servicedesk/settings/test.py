@@ -4,6 +4,7 @@ from .base import *
 from .base import env
 
 DEBUG = False
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # its commands are tested too
 SECRET_KEY = "test-secret-key-not-for-production-" + "t" * 20
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; argon2 tested apart
 CELERY_TASK_ALWAYS_EAGER = True

@@ -30,7 +30,7 @@ def test_front_desk_registers_arrival_and_opens_a_repair_record(page, staff_of):
     assert "未找到顾客" in page.content()
     page.fill("form[action$='/customers/new/'] input[name=name]", "周先生")
     page.click("button:has-text('新建并开维修单')")
-    page.wait_for_url("**/repair/**")
+    page.wait_for_url("**/repairs/new/**")
 
     page.fill("input[name=model_name]", "X100 Pro")
     page.fill("input[name=imei]", "490154203237518")

@@ -18,7 +18,7 @@ from repairs.models import (
 from servicedesk.models import Role
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import PASSWORD
-from tests.intake.conftest import open_ticket
+from tests.opening import open_ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

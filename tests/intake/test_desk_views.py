@@ -9,7 +9,7 @@ from intake.models import Visit
 from repairs.models import RepairTicket
 from servicedesk.models import AuditLog, Role
 from tests.factories import CustomerFactory
-from tests.intake.conftest import VALID_IMEI, open_ticket
+from tests.opening import VALID_IMEI, open_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def intake_form(customer, **changes):
 def test_opening_a_repair_record_shows_number_and_warranty_decision(desk_client, point):
     customer = CustomerFactory(point=point)
     response = desk_client.post(
-        reverse("intake:ticket_open", args=[customer.pk]), intake_form(customer), follow=True
+        reverse("repairs:ticket_open", args=[customer.pk]), intake_form(customer), follow=True
     )
     ticket = RepairTicket.objects.get()
     text = response.content.decode()
@@ -80,7 +80,7 @@ def test_opening_a_repair_record_shows_number_and_warranty_decision(desk_client,
 
 def test_double_submit_of_the_intake_form_opens_one_ticket(desk_client, point):
     customer = CustomerFactory(point=point)
-    url = reverse("intake:ticket_open", args=[customer.pk])
+    url = reverse("repairs:ticket_open", args=[customer.pk])
     first = desk_client.post(url, intake_form(customer))
     second = desk_client.post(url, intake_form(customer))
     assert RepairTicket.objects.count() == 1
@@ -103,7 +103,7 @@ def test_bad_intake_input_shows_a_chinese_field_error_and_saves_nothing(
 ):
     customer = CustomerFactory(point=point)
     response = desk_client.post(
-        reverse("intake:ticket_open", args=[customer.pk]), intake_form(customer, **changes)
+        reverse("repairs:ticket_open", args=[customer.pk]), intake_form(customer, **changes)
     )
     assert response.status_code == 200
     errors = response.context["form"].errors[field]
@@ -148,7 +148,7 @@ def test_showing_a_full_phone_number_is_audited(desk_client, point):
 
 
 def test_policy_and_price_list_page(desk_client):
-    assert desk_client.get(reverse("intake:policy")).status_code == 200
+    assert desk_client.get(reverse("repairs:policy")).status_code == 200
 
 
 def test_intake_screen_warns_of_a_repeat_repair_with_links_before_saving(
@@ -160,8 +160,8 @@ def test_intake_screen_warns_of_a_repeat_repair_with_links_before_saving(
     RepairTicket.objects.filter(pk=earlier.pk).update(
         status="handed_over", handed_over_at=earlier.created_at
     )
-    screen = desk_client.get(reverse("intake:ticket_open", args=[customer.pk]))
-    preview_url = reverse("intake:ticket_preview", args=[customer.pk])
+    screen = desk_client.get(reverse("repairs:ticket_open", args=[customer.pk]))
+    preview_url = reverse("repairs:ticket_preview", args=[customer.pk])
     assert preview_url in screen.content.decode()
     response = desk_client.get(
         preview_url,
@@ -177,7 +177,7 @@ def test_intake_screen_warns_of_a_repeat_repair_with_links_before_saving(
 
 def test_intake_preview_with_nothing_typed_yet_asks_for_the_proof(desk_client, point):
     customer = CustomerFactory(point=point)
-    response = desk_client.get(reverse("intake:ticket_preview", args=[customer.pk]))
+    response = desk_client.get(reverse("repairs:ticket_preview", args=[customer.pk]))
     assert response.status_code == 200
     assert "data-repeat" not in response.content.decode()
     assert "data-warranty" not in response.content.decode()
@@ -186,5 +186,5 @@ def test_intake_preview_with_nothing_typed_yet_asks_for_the_proof(desk_client, p
 def test_a_technician_cannot_use_the_intake_preview(client, point, staff_of):
     customer = CustomerFactory(point=point)
     client.force_login(staff_of(Role.TECHNICIAN).user)
-    response = client.get(reverse("intake:ticket_preview", args=[customer.pk]))
+    response = client.get(reverse("repairs:ticket_preview", args=[customer.pk]))
     assert response.status_code == 403

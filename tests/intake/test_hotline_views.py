@@ -10,7 +10,7 @@ from complaints.models import Complaint
 from intake.models import MessageSlip, Visit
 from servicedesk.models import Department, Role
 from tests.factories import CustomerFactory
-from tests.intake.conftest import open_ticket
+from tests.opening import open_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -142,9 +142,9 @@ def test_praise_shows_on_the_staff_members_page_and_statistics(
     )
     hotline_client.post(reverse("intake:call_screen"), data)
     client.force_login(staff_of(Role.SUPERVISOR).user)
-    page = client.get(reverse("servicedesk:staff_detail", args=[technician.pk])).content.decode()
+    page = client.get(reverse("reporting:staff_detail", args=[technician.pk])).content.decode()
     assert "李师傅很耐心" in page and "data-praise-count>1<" in page
-    stats = client.get(reverse("servicedesk:staff_stats"))
+    stats = client.get(reverse("reporting:staff_stats"))
     assert "李师傅很耐心" not in stats.content.decode()
     figures = dict(stats.context["lines"])[technician]
     assert figures.praise == 1

@@ -20,14 +20,15 @@ from intake.models import Channel, Customer, MessageSlip, Purpose, Visit
 from intake.selectors import customer_search
 from intake.services.privacy import ERASED_NAME, customer_data_export, customer_erase
 from intake.services.slips import slip_take
-from repairs import monthly_export
 from repairs.models import Quote, RepairTicket
-from servicedesk.dashboard import quality_trends, today_figures
-from servicedesk.exporting import export_run, monthly_exports_due
-from servicedesk.models import AuditLog, ExportJob, Role
-from servicedesk.staff_stats import staff_figures
+from reporting import monthly_export
+from reporting.dashboard import quality_trends, today_figures
+from reporting.exports import export_run, monthly_exports_due
+from reporting.models import ExportJob
+from reporting.staff_stats import staff_figures
+from servicedesk.models import AuditLog, Role
 from tests.factories import CustomerFactory, make_staff
-from tests.intake.conftest import open_ticket
+from tests.opening import open_ticket
 from tests.repairs.test_transitions import FULL
 from tests.tickets import walk_to_handover
 

@@ -24,7 +24,7 @@ from repairs.services import Payload, TransitionError, ticket_transition
 from servicedesk.models import Role
 from tests import tickets
 from tests.factories import CustomerFactory, make_staff
-from tests.intake.conftest import open_ticket
+from tests.opening import open_ticket
 
 pytestmark = [pytest.mark.services]
 THREADS = 4

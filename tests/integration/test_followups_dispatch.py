@@ -18,8 +18,8 @@ from followups.services import callbacks_dispatch
 from repairs.models import RepairTicket
 from servicedesk.models import Role
 from tests.factories import make_staff
-from tests.intake.conftest import open_ticket
 from tests.integration.conftest import wait_for
+from tests.opening import open_ticket
 from tests.repairs.test_transitions import FULL
 from tests.tickets import walk_to_handover
 

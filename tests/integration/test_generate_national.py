@@ -15,15 +15,16 @@ from django.test import override_settings
 from django.urls import reverse
 
 from complaints.models import Complaint, Stage
+from devtools.national.network import ROLE_SLUGS
+from devtools.national.sizes import Sizes
 from followups.models import Callback
 from followups.services import callbacks_dispatch
 from intake.models import Channel, Customer, Visit
 from intake.services.slips import slips_overdue
 from repairs.models import RepairTicket, TicketSequence, TicketStatus
-from servicedesk.exporting import export_run
-from servicedesk.models import ExportJob, ExportKind, ServicePoint, StaffProfile
-from servicedesk.national.network import ROLE_SLUGS
-from servicedesk.national.sizes import Sizes
+from reporting.exports import export_run
+from reporting.models import ExportJob, ExportKind
+from servicedesk.models import ServicePoint, StaffProfile
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
@@ -96,7 +97,7 @@ def test_the_same_seed_gives_the_same_rows():
 
 
 def test_a_failure_half_way_leaves_nothing_behind(monkeypatch):
-    from servicedesk.national import simulate
+    from devtools.national import simulate
 
     run = simulate.PointSim.run
     calls = []
@@ -135,7 +136,7 @@ def test_the_next_intake_continues_the_points_ticket_numbers(client):
     client.force_login(get_user_model().objects.get(username="gd001.frontdesk"))
     customer = Customer.objects.filter(point=point).first()
     response = client.post(
-        reverse("intake:ticket_open", args=[customer.pk]),
+        reverse("repairs:ticket_open", args=[customer.pk]),
         {
             "token": str(uuid.uuid4()),
             "model_name": "X400",

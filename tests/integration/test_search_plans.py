@@ -17,7 +17,7 @@ from intake.selectors import customer_search
 from repairs.models import RepairTicket
 from servicedesk.models import Role
 from tests.factories import CustomerFactory, make_staff
-from tests.intake.conftest import open_ticket
+from tests.opening import open_ticket
 
 pytestmark = [pytest.mark.services]
 

@@ -19,9 +19,10 @@ from complaints.tasks import escalate_missed_promises_task
 from followups.models import Callback, CallbackKind, CallbackStatus
 from followups.services import callbacks_schedule_for_handover
 from followups.tasks import callbacks_dispatch_task
-from servicedesk.exporting import monthly_exports_due
-from servicedesk.models import AuditLog, ExportJob, ExportKind, ExportStatus, Role
-from servicedesk.tasks import exports_monthly_task
+from reporting.exports import monthly_exports_due
+from reporting.models import ExportJob, ExportKind, ExportStatus
+from reporting.tasks import exports_monthly_task
+from servicedesk.models import AuditLog, Role
 from tests.factories import CustomerFactory, ServicePointFactory, make_staff
 from tests.followups.conftest import handed_over_ticket
 from tests.integration.conftest import wait_for
@@ -221,7 +222,7 @@ def test_a_job_whose_worker_is_alive_is_neither_claimed_nor_swept(
     import psycopg2
 
     settings.EXPORTS_ROOT = tmp_path
-    from servicedesk.exporting import EXPORT_LOCK_CLASS, export_run, exports_sweep
+    from reporting.exports import EXPORT_LOCK_CLASS, export_run, exports_sweep
     from tests.integration.conftest import database_url
 
     job = ExportJob.objects.create(

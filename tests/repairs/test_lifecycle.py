@@ -29,7 +29,7 @@ from repairs.services import (
 from repairs.signatures import make_png
 from repairs.tasks import notifications_send
 from servicedesk.models import Role
-from tests.intake.conftest import open_ticket
+from tests.opening import open_ticket
 from tests.tickets import move
 
 pytestmark = pytest.mark.django_db

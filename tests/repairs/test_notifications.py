@@ -10,7 +10,7 @@ from django.urls import reverse
 from repairs.models import Notification, NotificationStatus
 from repairs.tasks import MAX_ATTEMPTS, notifications_send
 from servicedesk.models import Role
-from tests.intake.conftest import open_ticket
+from tests.opening import open_ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from repairs.signatures import (
     make_png,
 )
 from servicedesk.models import Role
-from tests.intake.conftest import open_ticket
+from tests.opening import open_ticket
 from tests.repairs.test_lifecycle import move
 
 pytestmark = pytest.mark.django_db

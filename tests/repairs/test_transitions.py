@@ -14,7 +14,7 @@ from repairs.services import Payload, TransitionError, ticket_transition
 from repairs.signatures import make_png
 from servicedesk.models import Role
 from tests.factories import make_staff
-from tests.intake.conftest import open_ticket
+from tests.opening import open_ticket
 
 pytestmark = pytest.mark.django_db
 

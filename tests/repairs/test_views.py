@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from repairs.models import RepairTicket, TicketStatus
 from servicedesk.models import Role
-from tests.intake.conftest import open_ticket
+from tests.opening import open_ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -123,7 +123,7 @@ CASES = [
     Case("customer_erase", posted("intake:customer_erase")),
     Case(
         "ticket_open",
-        posted("intake:ticket_open"),
+        posted("repairs:ticket_open"),
         extra=(
             "visit",
             "serial_number",
@@ -138,7 +138,7 @@ CASES = [
     Case(
         "ticket_preview",
         page(
-            "intake:ticket_preview",
+            "repairs:ticket_preview",
             {
                 "imei": "490154203237518",
                 "purchase_date": "2026-01-01",
@@ -194,7 +194,7 @@ CASES = [
     Case("pickup", page("repairs:pickup", {"number": "BJ01-000001"}), method="get"),
     Case("technician_queue", page("repairs:technician_queue", {"page": "2"}), method="get"),
     Case("status_lookup", status_lookup),
-    Case("policy", page("intake:policy", {"page": "1"}), method="get"),
+    Case("policy", page("repairs:policy", {"page": "1"}), method="get"),
     Case("slip_queue", page("intake:slip_queue", {"mine": "1", "page": "1"}), method="get"),
     Case(
         "complaint_new",
@@ -257,16 +257,16 @@ CASES = [
         ),
         actor=lambda w: w["manager"],
     ),
-    Case("export_request", posted("servicedesk:export_list")),
+    Case("export_request", posted("reporting:export_list")),
     Case(
         "export_list",
-        page("servicedesk:export_list", {"kind": "monthly", "page": "1"}),
+        page("reporting:export_list", {"kind": "monthly", "page": "1"}),
         method="get",
     ),
     Case(
         "staff_stats",
         page(
-            "servicedesk:staff_stats",
+            "reporting:staff_stats",
             {"date_from": "2026-11-01", "date_to": "2026-11-20", "by": "user"},
         ),
         method="get",
@@ -344,7 +344,7 @@ REGRESSIONS = [
     ("get", lambda w: "/desk/hotline/answering/?end=9999-12-31"),
     ("get", lambda w: "/desk/hotline/answering/?start=0001-01-01&end=0001-01-02"),
     ("get", lambda w: "/staff/statistics/?date_from=0001-01-01&date_to=9999-12-31"),
-    ("get", lambda w: f"/desk/customers/{w['customer'].pk}/repair/?visit=%C2%B2"),
+    ("get", lambda w: f"/repairs/new/{w['customer'].pk}/?visit=%C2%B2"),
     ("post", lambda w: (urlwalk.url_for("intake:slip_callback", w), {"note": "已回电\x00"})),
     (
         "post",
@@ -353,8 +353,8 @@ REGRESSIONS = [
     (
         "post",
         lambda w: (
-            urlwalk.url_for("intake:ticket_open", w),
-            urlwalk.posts()["intake:ticket_open"](w) | {"imei": "²" * 15},
+            urlwalk.url_for("repairs:ticket_open", w),
+            urlwalk.posts()["repairs:ticket_open"](w) | {"imei": "²" * 15},
         ),
     ),
     (
@@ -374,8 +374,8 @@ REGRESSIONS = [
     (
         "post",
         lambda w: (
-            reverse("servicedesk:export_list"),
-            urlwalk.posts()["servicedesk:export_list"](w)
+            reverse("reporting:export_list"),
+            urlwalk.posts()["reporting:export_list"](w)
             | {"date_from": "9999-12-31", "date_to": "9999-12-31"},
         ),
     ),

@@ -178,7 +178,7 @@ def test_a_create_form_carries_a_one_time_token(point, client, staff_of):
     pages = [
         reverse("intake:board"),
         reverse("complaints:new"),
-        reverse("intake:ticket_open", args=[customer.pk]),
+        reverse("repairs:ticket_open", args=[customer.pk]),
         reverse("intake:call_screen"),
     ]
     for url in pages:

@@ -51,7 +51,7 @@ def test_database_outage_shows_a_friendly_page(client, staff_of, monkeypatch):
     def down(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr("servicedesk.views.selectors.staff_with_expiring_certificates", down)
+    monkeypatch.setattr("reporting.views.selectors.staff_with_expiring_certificates", down)
     response = client.get(reverse("home"))
     assert response.status_code == 500
     text = response.content.decode()
@@ -125,9 +125,9 @@ DATABASE_TASKS = [
     "intake.tasks.slip_reminders_task",
     "repairs.tasks.notifications_send_task",
     "repairs.tasks.notifications_sweep_task",
-    "servicedesk.tasks.export_run_task",
-    "servicedesk.tasks.exports_monthly_task",
-    "servicedesk.tasks.exports_sweep_task",
+    "reporting.tasks.export_run_task",
+    "reporting.tasks.exports_monthly_task",
+    "reporting.tasks.exports_sweep_task",
 ]
 
 

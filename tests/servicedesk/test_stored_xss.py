@@ -58,8 +58,8 @@ def store_payloads(point, w, client) -> dict:
     fields = ("model_name", "fault_description", "accessories", "condition", "purchase_place")
     saved(
         client.post(
-            reverse("intake:ticket_open", args=[customer.pk]),
-            posts["intake:ticket_open"](w) | dict.fromkeys(fields, XSS),
+            reverse("repairs:ticket_open", args=[customer.pk]),
+            posts["repairs:ticket_open"](w) | dict.fromkeys(fields, XSS),
         )
     )
     ticket = RepairTicket.objects.get(customer=customer)
@@ -191,12 +191,12 @@ def urls(objects: dict) -> list[str]:
     found += [
         urlwalk.url_for(name, objects)
         for name in sorted(object_urls)
-        if name != "servicedesk:export_download"
+        if name != "reporting:export_download"
     ]
     customer, ticket = objects["customer"], objects["ticket"]
     found += [
         reverse("repairs:ticket_print", args=[ticket.pk, "customer-copy"]),
-        reverse("intake:ticket_open", args=[customer.pk]),
+        reverse("repairs:ticket_open", args=[customer.pk]),
         f"{reverse('intake:search')}?q={XSS}",
         f"{reverse('intake:search')}?q=13911112222",
         f"{reverse('intake:caller_lookup')}?q=13911112222",

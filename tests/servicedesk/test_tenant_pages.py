@@ -23,11 +23,12 @@ from intake.services.hotline import call_log
 from intake.services.slips import slip_take
 from repairs.models import Part, RepairType
 from repairs.services import ticket_transition
-from servicedesk import exporting
-from servicedesk.models import Department, ExportJob, Role
+from reporting import exports as exporting
+from reporting.models import ExportJob
+from servicedesk.models import Department, Role
 from tests import urlwalk
 from tests.factories import CustomerFactory, RegionFactory, ServicePointFactory, make_staff
-from tests.intake.conftest import VALID_IMEI, open_ticket
+from tests.opening import VALID_IMEI, open_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -171,12 +172,12 @@ def pages(mine: dict) -> list[str]:
         f"{search}?q={ticket.number}",
         f"{search}?q={ticket.number[:4]}",
         f"{reverse('intake:caller_lookup')}?q=13800138000",
-        f"{reverse('intake:ticket_preview', args=[mine['customer'].pk])}?imei={VALID_IMEI}",
+        f"{reverse('repairs:ticket_preview', args=[mine['customer'].pk])}?imei={VALID_IMEI}",
         f"{reverse('intake:slip_queue')}?mine=0",
         f"{reverse('intake:call_log')}?day={NOW.date().isoformat()}",
         f"{reverse('intake:answering')}?start=2026-11-01&end=2026-11-30",
-        f"{reverse('servicedesk:staff_stats')}?by=point",
-        f"{reverse('servicedesk:staff_stats')}?date_from=2026-11-01&date_to=2026-11-30",
+        f"{reverse('reporting:staff_stats')}?by=point",
+        f"{reverse('reporting:staff_stats')}?date_from=2026-11-01&date_to=2026-11-30",
         f"{reverse('followups:queue')}?tab=upcoming",
         f"{reverse('followups:queue')}?tab=overdue",
         f"{reverse('complaints:queue')}?sort=newest",
@@ -258,7 +259,7 @@ def test_exports_hold_only_the_points_own_rows(point, other_point, client, setti
         )
         exporting.export_run(job_id=job.pk)
         client.force_login(supervisor.user)
-        monthly = client.get(reverse("servicedesk:export_download", args=[job.pk]))
+        monthly = client.get(reverse("reporting:export_download", args=[job.pk]))
         report = client.get(reverse("followups:report_csv", args=[mine["report"].pk]))
     monthly_text = b"".join(monthly).decode("utf-8-sig")
     assert ExportJob.objects.get(pk=job.pk).rows_total == 2
@@ -286,9 +287,9 @@ def test_another_points_ids_inside_a_form_are_refused_and_change_nothing(
     ticket.refresh_from_db()
     cases = [
         (
-            "intake:ticket_open",
+            "repairs:ticket_open",
             {"customer_pk": mine["customer"].pk},
-            urlwalk.posts()["intake:ticket_open"](mine) | {"visit": theirs["visit"].pk},
+            urlwalk.posts()["repairs:ticket_open"](mine) | {"visit": theirs["visit"].pk},
         ),
         (
             "intake:visit_slip",
@@ -365,9 +366,9 @@ def test_another_points_ids_inside_a_form_are_refused_and_change_nothing(
             },
         ),
         (
-            "servicedesk:export_list",
+            "reporting:export_list",
             {},
-            urlwalk.posts()["servicedesk:export_list"](mine) | {"point": other_point.pk},
+            urlwalk.posts()["reporting:export_list"](mine) | {"point": other_point.pk},
         ),
     ]
     client.force_login(mine["supervisor"])

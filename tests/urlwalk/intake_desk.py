@@ -6,14 +6,14 @@ from django.utils import timezone
 from intake.models import Device, MessageSlip, Purpose, Visit
 from servicedesk.models import Role
 from tests.factories import CustomerFactory, make_staff
-from tests.intake.conftest import VALID_IMEI, open_ticket
+from tests.opening import VALID_IMEI, open_ticket
 from tests.urlwalk import local_input
 
 PLAIN_URLS = {
     "intake:board",
     "intake:search",
     "intake:customer_create",
-    "intake:policy",
+    "repairs:policy",
     "repairs:technician_queue",
     "repairs:pickup",
     "repairs:status_lookup",
@@ -29,9 +29,9 @@ OBJECT_URLS = {
     "intake:customer_phone": lambda f: {"pk": f["customer"].pk},
     "intake:customer_data_export": lambda f: {"pk": f["customer"].pk},
     "intake:customer_erase": lambda f: {"pk": f["customer"].pk},
-    "intake:ticket_open": lambda f: {"customer_pk": f["customer"].pk},
-    "intake:ticket_preview": lambda f: {"customer_pk": f["customer"].pk},
-    "intake:device_detail": lambda f: {"pk": f["device"].pk},
+    "repairs:ticket_open": lambda f: {"customer_pk": f["customer"].pk},
+    "repairs:ticket_preview": lambda f: {"customer_pk": f["customer"].pk},
+    "repairs:device_detail": lambda f: {"pk": f["device"].pk},
     "intake:slip_callback": lambda f: {"pk": f["slip"].pk},
     "intake:slip_phone": lambda f: {"pk": f["slip"].pk},
     "repairs:ticket_detail": lambda f: {"pk": f["ticket"].pk},
@@ -65,7 +65,7 @@ POSTS = {
         "phone": "13912345678",
         "customer_type": "individual",
     },
-    "intake:ticket_open": lambda f: {
+    "repairs:ticket_open": lambda f: {
         "token": str(uuid.uuid4()),
         "model_name": "X100 Pro",
         "imei": VALID_IMEI,
@@ -93,13 +93,13 @@ POSTS = {
 
 GET_ONLY = {
     "intake:search",
-    "intake:policy",
+    "repairs:policy",
     "intake:slip_queue",
     "intake:customer_detail",
     "intake:customer_phone",
     "intake:slip_phone",
-    "intake:ticket_preview",
-    "intake:device_detail",
+    "repairs:ticket_preview",
+    "repairs:device_detail",
     "repairs:technician_queue",
     "repairs:pickup",
     "repairs:ticket_detail",

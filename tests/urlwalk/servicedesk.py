@@ -2,8 +2,9 @@ import datetime as dt
 
 from django.utils import timezone
 
+from reporting.models import ExportJob, ExportKind, ExportStatus
 from servicedesk.forms import PointSettingsForm
-from servicedesk.models import ExportJob, ExportKind, ExportStatus, Role
+from servicedesk.models import Role
 from servicedesk.services import POINT_SETTING_FIELDS
 from tests.factories import PASSWORD, make_staff
 
@@ -16,18 +17,18 @@ PLAIN_URLS = {
     "servicedesk:point_list",
     "servicedesk:staff_list",
     "servicedesk:audit_list",
-    "servicedesk:export_list",
-    "servicedesk:dashboard",
-    "servicedesk:staff_stats",
+    "reporting:export_list",
+    "reporting:dashboard",
+    "reporting:staff_stats",
 }
 
 OBJECT_URLS = {
     "servicedesk:point_detail": lambda f: {"pk": f["point"].pk},
     "servicedesk:point_settings": lambda f: {"pk": f["point"].pk},
-    "servicedesk:staff_detail": lambda f: {"pk": f["staff"].pk},
-    "servicedesk:export_status": lambda f: {"pk": f["export"].pk},
-    "servicedesk:export_download": lambda f: {"pk": f["export"].pk},
-    "servicedesk:export_rerun": lambda f: {"pk": f["export"].pk},
+    "reporting:staff_detail": lambda f: {"pk": f["staff"].pk},
+    "reporting:export_status": lambda f: {"pk": f["export"].pk},
+    "reporting:export_download": lambda f: {"pk": f["export"].pk},
+    "reporting:export_rerun": lambda f: {"pk": f["export"].pk},
 }
 
 
@@ -53,12 +54,12 @@ POSTS = {
     "logout": lambda f: {},
     "set_language": lambda f: {"language": "en"},
     "servicedesk:point_settings": lambda f: settings_body(f["point"], address="新地址 1 号"),
-    "servicedesk:export_list": lambda f: {
+    "reporting:export_list": lambda f: {
         "point": f["point"].pk,
         "date_from": (timezone.localdate() - dt.timedelta(days=30)).isoformat(),
         "date_to": timezone.localdate().isoformat(),
     },
-    "servicedesk:export_rerun": lambda f: {},
+    "reporting:export_rerun": lambda f: {},
 }
 
 GET_ONLY = {
@@ -67,12 +68,12 @@ GET_ONLY = {
     "servicedesk:point_list",
     "servicedesk:staff_list",
     "servicedesk:audit_list",
-    "servicedesk:dashboard",
-    "servicedesk:staff_stats",
+    "reporting:dashboard",
+    "reporting:staff_stats",
     "servicedesk:point_detail",
-    "servicedesk:staff_detail",
-    "servicedesk:export_status",
-    "servicedesk:export_download",
+    "reporting:staff_detail",
+    "reporting:export_status",
+    "reporting:export_download",
 }
 
 

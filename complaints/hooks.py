@@ -1,0 +1,128 @@
+"""What complaints adds through ``servicedesk.hooks`` (registered in ``ComplaintsConfig.ready``):
+a dissatisfied callback becomes a complaint, the customer's complaints on their page, the
+complaints' figures in the monthly callback report, and their part of a data-protection
+request."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count
+from django.utils.translation import ngettext
+
+from complaints.models import CompensationOffer, Complaint, ComplaintContact
+from intake.models import Customer
+from intake.services.privacy import when
+from servicedesk import hooks
+from servicedesk.tenancy import scoped
+
+
+def register() -> None:
+    hooks.register(hooks.CALLBACK_DISSATISFIED, complaint_from_callback)
+    hooks.register(hooks.CUSTOMER_PANELS, customer_complaints_panel)
+    hooks.register(hooks.CALLBACK_REPORT, callback_report_figures)
+    hooks.register(hooks.CUSTOMER_DATA, customer_data)
+    hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
+
+
+def complaint_from_callback(*, callback, actor, now: dt.datetime) -> None:
+    """DOMAIN 6: dissatisfaction found in a callback becomes a complaint the same day, owned by
+    the supervisor's queue."""
+    from complaints.services import complaint_open
+
+    complaint_open(
+        point=callback.point,
+        actor=actor,
+        customer=callback.customer,
+        channel="callback",
+        source="callback",
+        summary=callback.dissatisfaction_reason,
+        ticket=callback.ticket,
+        callback=callback,
+        now=now,
+    )
+
+
+def customer_complaints_panel(*, user, customer: Customer) -> hooks.Panel:
+    complaints = list(
+        scoped(Complaint, user)
+        .filter(customer=customer)
+        .select_related("category", "owner__staff_profile")
+        .order_by("-created_at")[:50]
+    )
+    return hooks.Panel(
+        template="complaints/_customer_complaints.html",
+        context={"complaints": complaints},
+        order=30,
+        summary=ngettext("%(n)d complaint", "%(n)d complaints", len(complaints))
+        % {"n": len(complaints)},
+    )
+
+
+def callback_report_figures(*, point, month: dt.date, month_end: dt.date) -> dict:
+    """The month's complaints by category and by customer type, for the callback report."""
+    complaints = Complaint.objects.filter(
+        point=point, created_at__date__gte=month, created_at__date__lt=month_end
+    )
+    return {
+        "complaints_by_category": [
+            {"category": row["category__name"] or "—", "count": row["n"]}
+            for row in complaints.values("category__name").annotate(n=Count("id")).order_by("-n")
+        ],
+        "complaints_by_customer_type": [
+            {"customer_type": row["customer__customer_type"], "count": row["n"]}
+            for row in complaints.values("customer__customer_type")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+        ],
+    }
+
+
+def customer_data(*, customer: Customer) -> dict[str, list]:
+    complaints = (
+        Complaint.objects.filter(customer=customer)
+        .select_related("category", "ticket")
+        .prefetch_related("contacts", "offers")
+        .order_by("created_at", "pk")
+    )
+    return {"complaints": [_complaint(complaint) for complaint in complaints]}
+
+
+def customer_erased(*, customer: Customer) -> dict[str, int]:
+    complaints = Complaint.objects.filter(customer=customer)
+    count = complaints.count()
+    complaints.update(
+        summary="",
+        restatement="",
+        options=[],
+        chosen_option="",
+        resolution="",
+        supervisor_decision="",
+    )
+    ComplaintContact.objects.filter(complaint__customer=customer).update(note="")
+    CompensationOffer.objects.filter(complaint__customer=customer).update(description="")
+    return {"complaints": count}
+
+
+def _complaint(complaint) -> dict:
+    return {
+        "category": complaint.category.name if complaint.category_id else None,
+        "stage": complaint.stage,
+        "channel": complaint.channel,
+        "ticket": complaint.ticket.number if complaint.ticket_id else None,
+        "summary": complaint.summary,
+        "restatement": complaint.restatement,
+        "options": complaint.options,
+        "chosen_option": complaint.chosen_option,
+        "resolution": complaint.resolution,
+        "created_at": when(complaint.created_at),
+        "resolved_at": when(complaint.resolved_at),
+        "closed_at": when(complaint.closed_at),
+        "contacts": [
+            {"at": when(c.at), "kind": c.kind, "note": c.note} for c in complaint.contacts.all()
+        ],
+        "compensation": [
+            {"amount": str(o.amount), "description": o.description, "status": o.status}
+            for o in complaint.offers.all()
+        ],
+    }

@@ -1,0 +1,479 @@
+"""The page benchmark (issue #9): server time and SQL queries per request for the pages that
+matter, measured in-process through the real URL routing, middleware and templates.
+
+Inputs are discovered from the database with a seeded RNG (points, their staff, tickets,
+customers, phones, IMEIs, complaint filters), so a run is reproducible and the requests vary
+across points and records. Each scenario is requested ``warmup`` times unmeasured, then
+``requests`` times measured: wall time of the whole request (``django.test.Client``: routing,
+every middleware, the view, the template) and the number of SQL statements it sent (counted
+like the tests' ``django_assert_max_num_queries``, transaction statements included).
+
+Staff are logged in by a session written directly (the same keys ``login()`` writes) in a
+cache-only session store, so the benchmark writes nothing into the data set but what the measured
+POSTs themselves do (arrivals registered, repair records opened, tickets moved to diagnosis).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db import connection, reset_queries
+from django.db.models import Count
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from intake.validators import luhn_check_digit
+from servicedesk.middleware import LOGIN_AT_KEY, SEEN_AT_KEY
+from servicedesk.models import CERTIFIED_ROLES, Role, ServicePoint, StaffProfile
+
+#: DOMAIN targets of issue #9, in milliseconds at the 95th percentile.
+DESK_TARGET_MS = 50
+QUEUE_TARGET_MS = 150
+MAX_QUERIES = 15
+
+#: Roles a benchmarked point must have (with a valid certificate where one is needed).
+NEEDED_ROLES = (Role.FRONT_DESK, Role.TECHNICIAN, Role.CALLBACK_CLERK, Role.SUPERVISOR)
+
+
+@dataclass
+class PointInputs:
+    """One sampled point: its staff and a sample of its records."""
+
+    point_id: int
+    code: str
+    staff: dict[str, int]
+    ticket_ids: list[int] = field(default_factory=list)
+    ticket_numbers: list[str] = field(default_factory=list)
+    imeis: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    customer_ids: list[int] = field(default_factory=list)
+    registered: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Call:
+    """One request to make: who, how, where; ``check`` says whether the response is a success."""
+
+    role: str
+    point: PointInputs
+    method: str
+    path: str
+    data: dict | None = None
+    expect: int = 200
+    after: Callable[[object], bool] | None = None
+
+
+@dataclass
+class Scenario:
+    key: str
+    label: str
+    target_ms: int
+    build: Callable[[random.Random], Call]
+
+
+@dataclass
+class Result:
+    key: str
+    label: str
+    target_ms: int
+    seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    errors: int = 0
+    first_error: str = ""
+
+    def as_dict(self) -> dict:
+        ms = sorted(s * 1000 for s in self.seconds)
+        cpu = sorted(s * 1000 for s in self.cpu_seconds)
+        return {
+            "key": self.key,
+            "label": self.label,
+            "target_p95_ms": self.target_ms,
+            "requests": len(ms),
+            "errors": self.errors,
+            "first_error": self.first_error,
+            "p50_ms": round(percentile(ms, 50), 1) if ms else None,
+            "p95_ms": round(percentile(ms, 95), 1) if ms else None,
+            "max_ms": round(ms[-1], 1) if ms else None,
+            # This process's CPU time per request (Python: routing, middleware, view, ORM,
+            # template): what other load on the machine inflates least.
+            "cpu_p50_ms": round(percentile(cpu, 50), 1) if cpu else None,
+            "cpu_p95_ms": round(percentile(cpu, 95), 1) if cpu else None,
+            "queries_min": min(self.queries) if self.queries else None,
+            "queries_max": max(self.queries) if self.queries else None,
+            "target_queries": MAX_QUERIES,
+        }
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def luhn_complete(digits14: str) -> str:
+    """A 15-digit IMEI: the 14 digits and their Luhn check digit."""
+    return digits14 + luhn_check_digit(digits14)
+
+
+def discover(
+    *, rng: random.Random, points: int, busiest: int = 5, per_point: int = 40
+) -> list[PointInputs]:
+    """Sample ``points`` service points that have every needed role: the ``busiest`` by tickets
+    (where lists and aggregates are longest) and the rest at random; and per point a sample of
+    recent tickets, their numbers, IMEIs and customers' phones, and registered tickets."""
+    from intake.models import Customer
+    from repairs.models import RepairTicket, TicketStatus
+
+    today = timezone.localdate()
+    staff: dict[int, dict[str, int]] = {}
+    for row in (
+        StaffProfile.objects.filter(
+            point__isnull=False, user__is_active=True, role__in=[r.value for r in NEEDED_ROLES]
+        )
+        .order_by("point_id", "role", "user_id")
+        .values("point_id", "role", "user_id", "certificate_number", "certificate_expires")
+    ):
+        if row["role"] in CERTIFIED_ROLES and not (
+            row["certificate_number"]
+            and row["certificate_expires"]
+            and row["certificate_expires"] >= today
+        ):
+            continue
+        staff.setdefault(row["point_id"], {}).setdefault(row["role"], row["user_id"])
+    complete = sorted(pid for pid, roles in staff.items() if len(roles) == len(NEEDED_ROLES))
+    by_volume = (
+        RepairTicket.objects.filter(point_id__in=complete)
+        .values("point_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "point_id")
+        .values_list("point_id", flat=True)
+    )
+    chosen = list(by_volume[: min(busiest, points)])
+    rest = [pid for pid in complete if pid not in set(chosen)]
+    chosen += rng.sample(rest, min(points - len(chosen), len(rest)))
+    codes = dict(ServicePoint.objects.filter(pk__in=chosen).values_list("pk", "code"))
+    sample: list[PointInputs] = []
+    for point_id in chosen:
+        inputs = PointInputs(point_id=point_id, code=codes[point_id], staff=staff[point_id])
+        recent = list(
+            RepairTicket.objects.filter(point_id=point_id)
+            .order_by("-created_at")
+            .values_list("id", "number", "device__imei", "customer_id", "customer__phone")[
+                : per_point * 5
+            ]
+        )
+        for ticket_id, number, imei, customer_id, phone in rng.sample(
+            recent, min(per_point, len(recent))
+        ):
+            inputs.ticket_ids.append(ticket_id)
+            inputs.ticket_numbers.append(number)
+            if imei:
+                inputs.imeis.append(imei)
+            inputs.customer_ids.append(customer_id)
+            inputs.phones.append(phone)
+        if not inputs.customer_ids:
+            for customer_id, phone in Customer.objects.filter(point_id=point_id).values_list(
+                "id", "phone"
+            )[:per_point]:
+                inputs.customer_ids.append(customer_id)
+                inputs.phones.append(phone)
+        inputs.registered = list(
+            RepairTicket.objects.filter(point_id=point_id, status=TicketStatus.REGISTERED)
+            .order_by("-created_at")
+            .values_list("id", flat=True)[:per_point]
+        )
+        rng.shuffle(inputs.registered)
+        if inputs.ticket_ids and inputs.customer_ids:
+            sample.append(inputs)
+    return sample
+
+
+def desk_phone(phone: str) -> str:
+    """How the desk types a number: the national form, without +86."""
+    return phone[3:] if phone.startswith("+86") else phone
+
+
+class Runner:
+    """Runs scenarios against one database with logged-in clients per (point, role)."""
+
+    def __init__(self, *, inputs: list[PointInputs], seed: int):
+        self.inputs = inputs
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible inputs, not secrets
+        self.clients: dict[tuple[int, str], Client] = {}
+        self.opened: list[tuple[PointInputs, int]] = []
+        self.arrived: list[tuple[PointInputs, int]] = []
+        from django.contrib.auth import get_user_model
+
+        user_ids = {uid for p in inputs for uid in p.staff.values()}
+        self.users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)}
+
+    def client(self, point: PointInputs, role: str) -> Client:
+        key = (point.point_id, role)
+        if key not in self.clients:
+            self.clients[key] = _logged_in_client(self.users[point.staff[role]])
+        return self.clients[key]
+
+    def pick(self, rng: random.Random) -> PointInputs:
+        return rng.choice(self.inputs)
+
+    # --- scenarios -------------------------------------------------------------------------
+
+    def scenarios(self) -> list[Scenario]:
+        desk, queue = DESK_TARGET_MS, QUEUE_TARGET_MS
+        return [
+            Scenario("board", "Reception board", desk, self._board),
+            Scenario("arrival", "Register an arrival (POST)", desk, self._arrival),
+            Scenario("finish", "Visit done (POST)", desk, self._finish),
+            Scenario("search_phone", "Search by phone", desk, self._search_phone),
+            Scenario("search_imei", "Search by IMEI", desk, self._search_imei),
+            Scenario("search_ticket", "Search by ticket number", desk, self._search_ticket),
+            Scenario("ticket", "Ticket page", desk, self._ticket),
+            Scenario("intake", "Open a repair record (POST)", desk, self._intake),
+            Scenario("transition", "Start diagnosis (POST)", desk, self._transition),
+            Scenario("technician_queue", "Technician queue", queue, self._technician_queue),
+            Scenario("complaint_queue", "Complaint queue, filtered", queue, self._complaints),
+            Scenario("callback_queue", "Callback queue", queue, self._callbacks),
+            Scenario("dashboard", "Dashboard", queue, self._dashboard),
+        ]
+
+    def _board(self, rng):
+        return Call(Role.FRONT_DESK, self.pick(rng), "get", reverse("intake:board"))
+
+    def _arrival(self, rng):
+        point = self.pick(rng)
+        data = {
+            "purpose": rng.choice(["repair", "pickup", "inquiry"]),
+            "contact_name": rng.choice(["王先生", "李女士", "张先生", "陈女士"]),
+            "contact_phone": desk_phone(rng.choice(point.phones)),
+            "queue_number": f"A{rng.randint(1, 999):03d}",
+        }
+        user_id = point.staff[Role.FRONT_DESK]
+
+        def registered(response) -> bool:
+            from intake.models import Visit
+
+            visit_id = (
+                Visit.objects.filter(point_id=point.point_id, created_by_id=user_id)
+                .order_by("-id")
+                .values_list("id", flat=True)
+                .first()
+            )
+            if visit_id is None:
+                return False
+            self.arrived.append((point, visit_id))
+            return True
+
+        path = reverse("intake:board")
+        return Call(Role.FRONT_DESK, point, "post", path, data, expect=302, after=registered)
+
+    def _finish(self, rng):
+        """The desk closes the visits the arrival scenario registered, so repeated runs leave the
+        boards as they found them."""
+        from intake.models import Visit, VisitStatus
+
+        if not self.arrived:
+            raise LookupError("no registered arrival left to finish")
+        point, pk = self.arrived.pop(rng.randrange(len(self.arrived)))
+
+        def finished(response) -> bool:
+            status = Visit.objects.values_list("status", flat=True).get(pk=pk)
+            return status == VisitStatus.DONE
+
+        path = reverse("intake:visit_finish", args=[pk])
+        return Call(Role.FRONT_DESK, point, "post", path, {}, expect=302, after=finished)
+
+    def _search(self, rng, values: Callable[[PointInputs], list[str]]):
+        candidates = [p for p in self.inputs if values(p)]
+        point = rng.choice(candidates)
+        query = rng.choice(values(point))
+        return Call(Role.FRONT_DESK, point, "get", reverse("intake:search") + f"?q={query}")
+
+    def _search_phone(self, rng):
+        return self._search(rng, lambda p: [desk_phone(x) for x in p.phones])
+
+    def _search_imei(self, rng):
+        return self._search(rng, lambda p: p.imeis)
+
+    def _search_ticket(self, rng):
+        return self._search(rng, lambda p: p.ticket_numbers)
+
+    def _ticket(self, rng):
+        point = self.pick(rng)
+        pk = rng.choice(point.ticket_ids)
+        return Call(Role.FRONT_DESK, point, "get", reverse("repairs:ticket_detail", args=[pk]))
+
+    def _intake(self, rng):
+        point = self.pick(rng)
+        customer_id = rng.choice(point.customer_ids)
+        # A new device and a fresh form token each time (not from the seeded RNG: a second run
+        # must not resubmit the first run's forms).
+        imei = luhn_complete(f"86{uuid.uuid4().int % 10**12:012d}")
+        purchase = timezone.localdate() - dt.timedelta(days=rng.randint(1, 700))
+        data = {
+            "token": str(uuid.uuid4()),
+            "model_name": rng.choice(["X100 Pro", "X90", "Y50", "Note 12"]),
+            "imei": imei,
+            "purchase_date": purchase.isoformat(),
+            "purchase_place": "京东自营",
+            "proof_of_purchase": rng.choice(["invoice", "warranty_card"]),
+            "fault_description": rng.choice(["屏幕不亮", "无法充电", "听筒无声", "自动重启"]),
+            "accessories": "无",
+            "condition": "外观良好",
+            "customer_waits": "0",
+            "contact_phone": desk_phone(point.phones[point.customer_ids.index(customer_id)]),
+            "backup_warning_given": "on",
+        }
+
+        def opened(response) -> bool:
+            location = response.headers.get("Location", "")
+            if not location.startswith("/repairs/"):
+                return False
+            self.opened.append((point, int(location.strip("/").split("/")[-1])))
+            return True
+
+        path = reverse("repairs:ticket_open", args=[customer_id])
+        return Call(Role.FRONT_DESK, point, "post", path, data, expect=302, after=opened)
+
+    def _transition(self, rng):
+        from repairs.models import RepairTicket, TicketStatus
+
+        pool = [p for p in self.inputs if p.registered]
+        if pool:
+            point = rng.choice(pool)
+            pk = point.registered.pop()
+        elif self.opened:
+            point, pk = self.opened.pop(rng.randrange(len(self.opened)))
+        else:
+            raise LookupError("no registered ticket left to move")
+        version = RepairTicket.objects.values_list("version", flat=True).get(pk=pk)
+
+        def moved(response) -> bool:
+            status = RepairTicket.objects.values_list("status", flat=True).get(pk=pk)
+            return status == TicketStatus.DIAGNOSING
+
+        path = reverse("repairs:ticket_action", args=[pk])
+        data = {"action": "start_diagnosis", "version": str(version)}
+        return Call(Role.TECHNICIAN, point, "post", path, data, expect=302, after=moved)
+
+    def _technician_queue(self, rng):
+        return Call(Role.TECHNICIAN, self.pick(rng), "get", reverse("repairs:technician_queue"))
+
+    def _complaints(self, rng):
+        from complaints.models import Stage
+
+        filters = {}
+        if rng.random() < 0.5:
+            filters["stage"] = rng.choice([Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED])
+        if rng.random() < 0.3:
+            filters["overdue"] = "true"
+        if rng.random() < 0.3:
+            filters["escalated"] = "true"
+        if rng.random() < 0.3:
+            filters["older_than_days"] = str(rng.choice([3, 7, 30]))
+        filters["sort"] = rng.choice(["overdue", "oldest", "newest"])
+        query = "&".join(f"{k}={v}" for k, v in filters.items())
+        path = reverse("complaints:queue") + "?" + query
+        return Call(Role.SUPERVISOR, self.pick(rng), "get", path)
+
+    def _callbacks(self, rng):
+        tab = rng.choice(["due", "due", "overdue", "upcoming"])
+        path = reverse("followups:queue") + f"?tab={tab}"
+        return Call(Role.CALLBACK_CLERK, self.pick(rng), "get", path)
+
+    def _dashboard(self, rng):
+        return Call(Role.SUPERVISOR, self.pick(rng), "get", reverse("reporting:dashboard"))
+
+    # --- measuring --------------------------------------------------------------------------
+
+    def run(self, scenario: Scenario, *, requests: int, warmup: int) -> Result:
+        result = Result(scenario.key, scenario.label, scenario.target_ms)
+        for index in range(warmup + requests):
+            try:
+                call = scenario.build(self.rng)
+            except LookupError as exc:
+                result.errors += 1
+                result.first_error = result.first_error or str(exc)
+                break
+            client = self.client(call.point, call.role)
+            # The context keeps the query log from being reset at each request: empty it here, or
+            # it fills up (9,000 entries) and the counts come out wrong.
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                cpu_began = time.process_time()
+                began = time.perf_counter()
+                if call.method == "post":
+                    response = client.post(call.path, call.data)
+                else:
+                    response = client.get(call.path)
+                elapsed = time.perf_counter() - began
+                cpu = time.process_time() - cpu_began
+            ok = response.status_code == call.expect and (
+                call.after is None or call.after(response)
+            )
+            if index < warmup:
+                continue
+            result.seconds.append(elapsed)
+            result.cpu_seconds.append(cpu)
+            result.queries.append(len(queries.captured_queries))
+            if not ok:
+                result.errors += 1
+                result.first_error = result.first_error or (
+                    f"{call.method.upper()} {call.path}: {response.status_code}"
+                )
+        return result
+
+
+def _logged_in_client(user) -> Client:
+    """A client with a session for ``user``, written like ``login()`` writes it but without its
+    side effects (last_login, the lockout log): the benchmark leaves the data set alone."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[LOGIN_AT_KEY] = store[SEEN_AT_KEY] = time.time()
+    store.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+    return client
+
+
+def measure_pages(
+    *, requests: int = 200, warmup: int = 20, seed: int = 1, points: int = 50, only=None
+) -> dict:
+    """Discover inputs, run every scenario, return the figures (JSON-ready)."""
+    from repairs.models import RepairTicket
+
+    rng = random.Random(seed)  # noqa: S311 - reproducible inputs, not secrets
+    # A session store in the cache only: logging in writes nothing into the data set.
+    with override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache"):
+        inputs = discover(rng=rng, points=points)
+        if not inputs:
+            raise LookupError("no service point with front desk, technician, clerk, supervisor")
+        runner = Runner(inputs=inputs, seed=seed)
+        results = []
+        for scenario in runner.scenarios():
+            if only and scenario.key not in only:
+                continue
+            results.append(runner.run(scenario, requests=requests, warmup=warmup).as_dict())
+    tickets = RepairTicket.objects.count()
+    return {
+        "database": settings.DATABASES["default"]["NAME"],
+        "tickets": tickets,
+        "points_sampled": len(inputs),
+        "requests": requests,
+        "warmup": warmup,
+        "seed": seed,
+        "pages": results,
+    }

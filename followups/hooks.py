@@ -1,0 +1,75 @@
+"""What follow-ups adds through ``servicedesk.hooks`` (registered in ``FollowupsConfig.ready``):
+the handover schedules the callbacks, and the callbacks' part of a data-protection request."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F
+
+from followups.models import Answer, Callback, CallbackAttempt, CallbackStatus
+from intake.models import Customer
+from intake.services.privacy import when
+from servicedesk import hooks
+
+
+def register() -> None:
+    hooks.register(hooks.TICKET_HANDED_OVER, callbacks_for_handover)
+    hooks.register(hooks.CUSTOMER_DATA, customer_data)
+    hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
+
+
+def callbacks_for_handover(*, ticket, now: dt.datetime) -> None:
+    from followups.services import callbacks_schedule_for_handover
+
+    callbacks_schedule_for_handover(ticket=ticket, now=now)
+
+
+def customer_data(*, customer: Customer) -> dict[str, list]:
+    callbacks = (
+        Callback.objects.filter(customer=customer)
+        .select_related("ticket")
+        .prefetch_related("answers__question", "attempt_log")
+        .order_by("due_at", "pk")
+    )
+    return {"callbacks": [_callback(callback) for callback in callbacks]}
+
+
+def customer_erased(*, customer: Customer) -> dict[str, int]:
+    callbacks = Callback.objects.filter(customer=customer)
+    counts = {"callbacks": callbacks.count()}
+    callbacks.update(dissatisfaction_reason="", suggestion="")
+    # Nobody can call a number that is gone: open callbacks leave the clerks' queue, closed
+    # without an attempt (due and made-on-time figures count them as before).
+    counts["open_callbacks_closed"] = callbacks.filter(
+        status__in=(CallbackStatus.SCHEDULED, CallbackStatus.DUE)
+    ).update(status=CallbackStatus.CLOSED, version=F("version") + 1)
+    Answer.objects.filter(callback__customer=customer).update(text="")
+    CallbackAttempt.objects.filter(callback__customer=customer).update(note="")
+    return counts
+
+
+def _callback(callback) -> dict:
+    return {
+        "kind": callback.kind,
+        "ticket": callback.ticket.number if callback.ticket_id else None,
+        "status": callback.status,
+        "due_at": when(callback.due_at),
+        "completed_at": when(callback.completed_at),
+        "outcome": callback.outcome,
+        "dissatisfaction_reason": callback.dissatisfaction_reason,
+        "suggestion": callback.suggestion,
+        "answers": [
+            {
+                "question": answer.question.text,
+                "rating": answer.rating,
+                "yes_no": answer.yes_no,
+                "text": answer.text,
+            }
+            for answer in callback.answers.all()
+        ],
+        "attempts": [
+            {"at": when(a.at), "outcome": a.outcome, "note": a.note}
+            for a in callback.attempt_log.all()
+        ],
+    }

@@ -1,0 +1,110 @@
+"""Demo repair data (called per point by ``manage.py load_demo`` after ``intake.demo``;
+idempotent).
+
+The warranty policy, the point's public price list, and repair records opened through the real
+intake service. A few records are dated back and marked as handed over so that the dashboard,
+callbacks and exports have history to show; that history is demo data only (in the product a
+ticket only moves through ``repairs.services.ticket_transition``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from django.utils import timezone
+
+from intake.models import Customer
+from intake.services.desk import DeviceFacts
+from repairs.models import Part, RepairTicket, RepairType, TicketStatus, WarrantyPolicy
+from repairs.services import ticket_open
+from servicedesk.models import Role
+
+POLICY_TEXT = (
+    "本品牌手机享受国家三包及全国联保服务：自购机之日起7日内出现性能故障，可选择退货、换货或免费维修；"
+    "30日内可选择换货或免费维修；一年内免费维修。进水、摔坏等人为损坏及私自拆修不在保修范围内，"
+    "维修须凭发票或保修卡。"
+)
+REPAIR_TYPES = [
+    ("SCREEN", "更换屏幕总成", "80.00"),
+    ("BATTERY", "更换电池", "50.00"),
+    ("PORT", "更换尾插（充电口）", "60.00"),
+    ("BOARD", "主板维修", "150.00"),
+    ("SOFT", "软件升级与系统恢复", "30.00"),
+]
+PARTS = [
+    ("P-SCR-X100", "X100 屏幕总成", "X100", "620.00"),
+    ("P-SCR-X200", "X200 屏幕总成", "X200", "780.00"),
+    ("P-BAT-X100", "X100 电池", "X100", "129.00"),
+    ("P-BAT-X200", "X200 电池", "X200", "149.00"),
+    ("P-PORT-X100", "X100 尾插小板", "X100", "45.00"),
+    ("P-CAM-X200", "X200 后置摄像头", "X200", "260.00"),
+    ("P-SPK-X100", "X100 扬声器", "X100", "38.00"),
+    ("P-BACK-X200", "X200 后盖", "X200", "90.00"),
+]
+# (customer index, model, IMEI, days since purchase, fault, days ago opened, handed over?)
+TICKETS = [
+    (0, "X100 Pro", "490154203237518", 200, "屏幕有一条竖线，触摸偶尔失灵", 20, True),
+    (1, "X200", "356938035643809", 15, "充电很慢，充一晚上也充不满", 12, True),
+    (2, "X100", "352099001761481", 500, "手机进水后无法开机", 6, True),
+    (3, "X200 Pro", "990000862471853", 40, "通话时对方听不到声音", 1, False),
+    (4, "X100 Pro", "353918059472114", 3, "新买的手机后摄像头拍照模糊", 0, False),
+]
+
+
+def load_demo_data(*, point, staff, today):
+    WarrantyPolicy.objects.get_or_create(
+        is_default=True,
+        defaults={"name": "品牌保修政策（三包）", "brand": "演示品牌", "policy_text": POLICY_TEXT},
+    )
+    for code, name, fee in REPAIR_TYPES:
+        RepairType.objects.update_or_create(
+            point=point, code=code, defaults={"name": name, "labor_fee": Decimal(fee)}
+        )
+    for code, name, model_name, price in PARTS:
+        Part.objects.update_or_create(
+            point=point,
+            code=code,
+            defaults={"name": name, "model_name": model_name, "price": Decimal(price)},
+        )
+    desk = staff.get(Role.FRONT_DESK)
+    if desk is None:
+        return
+    customers = list(Customer.objects.filter(point=point).order_by("pk"))
+    now = timezone.now()
+    for index, (who, model, imei, bought, fault, opened, handed) in enumerate(TICKETS):
+        token = uuid.uuid5(uuid.NAMESPACE_URL, f"demo-ticket/{point.code}/{index}")
+        if RepairTicket.objects.filter(intake_token=token).exists():
+            continue
+        opened_at = now - dt.timedelta(days=opened, hours=2)
+        customer = customers[who % len(customers)]
+        ticket = ticket_open(
+            point=point,
+            actor=desk,
+            customer=customer,
+            device=DeviceFacts(
+                model_name=model,
+                imei=imei,
+                purchase_date=today - dt.timedelta(days=bought),
+                purchase_place="官方旗舰店",
+            ),
+            fault_description=fault,
+            proof_of_purchase="invoice",
+            contact_phone=customer.phone,
+            backup_warning_given=True,
+            token=token,
+            accessories="无",
+            condition="外观良好",
+            water_damage="进水" in fault,
+            now=opened_at,
+        )
+        if handed:  # demo history only (see the module docstring)
+            RepairTicket.objects.filter(pk=ticket.pk).update(
+                status=TicketStatus.HANDED_OVER,
+                fault_confirmed="检测确认故障",
+                repair_method="更换相关配件并测试通过",
+                labor_fee=Decimal("80.00"),
+                technician=staff.get(Role.TECHNICIAN),
+                ready_at=opened_at + dt.timedelta(days=1),
+                handed_over_at=opened_at + dt.timedelta(days=1, hours=3),
+            )

@@ -1,0 +1,148 @@
+"""What repairs adds to the lower apps' pages and requests, through ``servicedesk.hooks``
+(registered in ``RepairsConfig.ready``): the customer's repair records, the desk search by ticket
+number, the caller's open tickets, and the repair records' part of a data-protection request."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import ngettext
+
+from intake.models import Customer
+from intake.services.privacy import signature_reference, when
+from repairs.models import OPEN_STATUSES, Notification, Quote, RepairTicket, SatisfactionCard
+from servicedesk import hooks
+from servicedesk.tenancy import scoped
+
+#: What a ticket number typed into the desk search looks like (BJ01-000123).
+TICKET_NUMBER_RE = r"^[A-Za-z0-9]{2,16}-\d{1,9}$"
+
+
+def register() -> None:
+    hooks.register(hooks.CUSTOMER_PANELS, customer_tickets_panel)
+    hooks.register(hooks.CUSTOMER_SEARCH, customers_by_ticket_number)
+    hooks.register(hooks.CUSTOMER_OPEN_WORK, open_tickets_by_customer)
+    hooks.register(hooks.CUSTOMER_DATA, customer_data)
+    hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
+
+
+def customer_tickets_panel(*, user, customer: Customer) -> hooks.Panel:
+    tickets = list(
+        scoped(RepairTicket, user)
+        .filter(customer=customer)
+        .select_related("device", "repeat_of")
+        .order_by("-created_at")[:100]
+    )
+    return hooks.Panel(
+        template="repairs/_customer_tickets.html",
+        context={"tickets": tickets},
+        order=10,
+        summary=ngettext("%(n)d repair record", "%(n)d repair records", len(tickets))
+        % {"n": len(tickets)},
+    )
+
+
+def customers_by_ticket_number(*, user, text: str) -> QuerySet | None:
+    import re
+
+    if not re.match(TICKET_NUMBER_RE, text):
+        return None
+    return scoped(RepairTicket, user).filter(number=text.upper()).values("customer_id")
+
+
+def open_tickets_by_customer(*, user, customer_ids: list[int]) -> dict[int, list]:
+    """The open tickets of a few customers (the hotline's caller card), in one query."""
+    found: dict[int, list] = {pk: [] for pk in customer_ids}
+    for ticket in (
+        scoped(RepairTicket, user)
+        .filter(customer_id__in=customer_ids, status__in=sorted(OPEN_STATUSES))
+        .select_related("device")
+        .order_by("-created_at")[:50]
+    ):
+        found[ticket.customer_id].append(ticket)
+    return found
+
+
+def customer_data(*, customer: Customer) -> dict[str, list]:
+    tickets = (
+        RepairTicket.objects.filter(customer=customer)
+        .select_related("device", "quote", "payment", "satisfaction")
+        .prefetch_related("part_lines", "notifications")
+        .order_by("created_at", "pk")
+    )
+    return {"repair_tickets": [_ticket(ticket) for ticket in tickets]}
+
+
+def customer_erased(*, customer: Customer) -> dict[str, int]:
+    """The customer's words, numbers and signatures leave the repair records; the records stay
+    with their dates, states and fees."""
+    tickets = RepairTicket.objects.filter(customer=customer)
+    count = tickets.count()
+    tickets.update(
+        fault_description="",
+        contact_phone="",
+        purchase_place="",
+        pickup_signature_png=None,
+    )
+    Quote.objects.filter(ticket__customer=customer).update(signature_png=None)
+    SatisfactionCard.objects.filter(ticket__customer=customer).update(comment="")
+    Notification.objects.filter(ticket__customer=customer).update(to="", text="")
+    return {"repair_tickets": count}
+
+
+def _one(obj, name):
+    try:
+        return getattr(obj, name)
+    except Exception:  # a missing one-to-one row (no quote, no payment, no card)
+        return None
+
+
+def _ticket(ticket) -> dict:
+    quote, payment, card = (
+        _one(ticket, "quote"),
+        _one(ticket, "payment"),
+        _one(ticket, "satisfaction"),
+    )
+    return {
+        "number": ticket.number,
+        "status": ticket.status,
+        "created_at": when(ticket.created_at),
+        "ready_at": when(ticket.ready_at),
+        "handed_over_at": when(ticket.handed_over_at),
+        "device": {"model": ticket.device.model_name, "imei": ticket.device.imei},
+        "fault_description": ticket.fault_description,
+        "accessories": ticket.accessories,
+        "condition": ticket.condition,
+        "contact_phone": ticket.contact_phone,
+        "purchase_date": when(ticket.purchase_date),
+        "purchase_place": ticket.purchase_place,
+        "warranty_status": ticket.warranty_status,
+        "warranty_reason": ticket.warranty_reason_text,
+        "fault_confirmed": ticket.fault_confirmed,
+        "repair_method": ticket.repair_method,
+        "labor_fee": str(ticket.labor_fee) if ticket.labor_fee is not None else None,
+        "parts": [
+            {"name": line.name, "quantity": line.quantity, "unit_price": str(line.unit_price)}
+            for line in ticket.part_lines.all()
+        ],
+        "quote": quote
+        and {
+            "decision": quote.decision,
+            "decided_at": when(quote.decided_at),
+            "consent": quote.consent_kind,
+            "signature": signature_reference(quote.signature_png),
+        },
+        "pickup_signature": signature_reference(ticket.pickup_signature_png),
+        "payment": payment
+        and {
+            "amount_due": str(payment.amount_due),
+            "amount_received": str(payment.amount_received),
+            "invoice_number": payment.invoice_number,
+            "received_at": when(payment.received_at),
+        },
+        "satisfaction_card": card
+        and {"rating": card.rating, "comment": card.comment, "declined": card.declined},
+        "messages_sent": [
+            {"to": n.to, "text": n.text, "status": n.status, "sent_at": when(n.sent_at)}
+            for n in ticket.notifications.all()
+        ],
+    }

@@ -1,0 +1,47 @@
+"""Repair-record services (state changes). One module per area:
+
+- ``opening``: opening the repair record at intake (warranty decision, repeat check, number)
+  and the supervisor's warranty override;
+- ``lifecycle``: every later move of the ticket through ``ticket_transition`` (diagnosis, quote,
+  repair, quality check, handover), with the amounts it derives.
+"""
+
+from repairs.services.lifecycle import (
+    HANDLERS,
+    PartLineInput,
+    Payload,
+    TransitionError,
+    amount_due,
+    parse_money,
+    parts_total,
+    ticket_transition,
+)
+from repairs.services.opening import (
+    INTAKE_ROLES,
+    IntakePreview,
+    RepeatCheck,
+    default_policy,
+    intake_preview,
+    repeat_check,
+    ticket_open,
+    ticket_warranty_override,
+)
+
+__all__ = [
+    "HANDLERS",
+    "INTAKE_ROLES",
+    "IntakePreview",
+    "PartLineInput",
+    "Payload",
+    "RepeatCheck",
+    "TransitionError",
+    "amount_due",
+    "default_policy",
+    "intake_preview",
+    "parse_money",
+    "parts_total",
+    "repeat_check",
+    "ticket_open",
+    "ticket_transition",
+    "ticket_warranty_override",
+]

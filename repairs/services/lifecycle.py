@@ -1,0 +1,417 @@
+"""Repair-ticket lifecycle services (DOMAIN 2 steps 4–6). ``ticket_transition`` is the one entry
+point for every state change: it checks the transition table, the actor's role and point, the
+ticket's version (optimistic concurrency), runs the action's rules, writes the timeline, and
+emits what follows (notification on ready; callbacks scheduled at handover)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from repairs import events, signatures, transitions
+from repairs.models import (
+    ConsentKind,
+    Notification,
+    Part,
+    PartLine,
+    Payment,
+    Quote,
+    QuoteDecision,
+    RepairTicket,
+    RepairType,
+    SatisfactionCard,
+    TicketStatus,
+    WarrantyStatus,
+)
+from servicedesk import hooks
+from servicedesk.errors import ActionRefused
+from servicedesk.models import CERTIFIED_ROLES, Role
+from servicedesk.tenancy import get_profile, scope_for, user_role
+
+
+class TransitionError(ActionRefused):
+    """An illegal move: wrong state, wrong role, or a stale form. The message is for the user."""
+
+
+@dataclass
+class PartLineInput:
+    part_id: int
+    quantity: int = 1
+
+
+@dataclass
+class Payload:
+    """What a transition may carry; each action reads its own fields."""
+
+    fault_confirmed: str = ""
+    repair_type_id: int | None = None
+    labor_fee: Decimal | None = None
+    labor_change_reason: str = ""
+    parts: list[PartLineInput] = field(default_factory=list)
+    repair_method: str = ""
+    consent_kind: str = ""
+    signature_data_url: str = ""
+    damage_acknowledged: bool = False
+    reason: str = ""
+    tested_with_customer: bool = False
+    explanation_given: bool = False
+    amount_received: Decimal | None = None
+    invoice_number: str = ""
+    satisfaction_rating: int | None = None
+    satisfaction_comment: str = ""
+    satisfaction_declined: bool = False
+
+
+def parts_total(ticket: RepairTicket, *, lines: list[PartLine] | None = None) -> Decimal:
+    """The sum of the part lines: in SQL, or from ``lines`` when the caller has them already."""
+    if lines is not None:
+        total = sum((line.unit_price * line.quantity for line in lines), Decimal("0"))
+    else:
+        total = ticket.part_lines.aggregate(s=Sum(F("unit_price") * F("quantity")))["s"]
+    return (total or Decimal("0")).quantize(Decimal("0.01"))
+
+
+def amount_due(ticket: RepairTicket, *, lines: list[PartLine] | None = None) -> Decimal:
+    """Out of warranty the customer pays labor plus parts; in warranty nothing. Always derived
+    from the lines, never typed in."""
+    if ticket.status in (TicketStatus.QUOTE_REFUSED, TicketStatus.RETURNED_UNREPAIRED):
+        # Returned unrepaired: only the point's fee rule for a refused quote (often none).
+        return ticket.point.refused_quote_fee.quantize(Decimal("0.01"))
+    if ticket.warranty_status != WarrantyStatus.OUT_OF_WARRANTY:
+        return Decimal("0.00")
+    return (ticket.labor_fee + parts_total(ticket, lines=lines)).quantize(Decimal("0.01"))
+
+
+def _decode_signature(data_url: str) -> bytes:
+    """A drawn signature arrives as a PNG data URL: checked to be a real PNG image of limited
+    size and dimensions (``repairs.signatures``)."""
+    prefix = "data:image/png;base64,"
+    if not data_url.startswith(prefix):
+        raise ValidationError({"signature": [_("Ask the customer to sign in the box.")]})
+    if len(data_url) > len(prefix) + (signatures.MAX_BYTES * 4 // 3) + 4:
+        raise ValidationError({"signature": [_("The signature must be a PNG image under 200 KB.")]})
+    try:
+        raw = base64.b64decode(data_url[len(prefix) :], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError({"signature": [_("The signature could not be read.")]}) from exc
+    try:
+        signatures.check_signature_png(raw)
+    except signatures.NotASignature as exc:
+        raise ValidationError(
+            {"signature": [_("The signature must be a PNG image under 200 KB.")]}
+        ) from exc
+    return raw
+
+
+def _check_scope(ticket: RepairTicket, actor) -> None:
+    scope = scope_for(actor)
+    if user_role(actor) is None or scope.read_only or not scope.allows(ticket.point_id):
+        raise PermissionDenied
+
+
+def _check_actor(ticket: RepairTicket, actor, transition: transitions.Transition) -> None:
+    _check_scope(ticket, actor)
+    role = user_role(actor)
+    if role != Role.ADMIN and role not in transition.roles:
+        raise TransitionError(
+            _("Your role cannot do this: %(action)s.") % {"action": transition.label}
+        )
+    profile = get_profile(actor)
+    if (
+        profile is not None
+        and profile.role in CERTIFIED_ROLES
+        and not profile.certificate_valid
+        and transition.action in ("start_diagnosis", "diagnose")
+    ):
+        raise TransitionError(
+            _("Your qualification certificate has expired: you cannot take new work.")
+        )
+
+
+@transaction.atomic
+def ticket_transition(
+    *,
+    ticket: RepairTicket,
+    actor,
+    action: str,
+    version: int,
+    payload: Payload | None = None,
+    now: dt.datetime | None = None,
+) -> RepairTicket:
+    """Move ``ticket`` by ``action`` (see ``repairs.transitions``); refuse anything else."""
+    payload = payload or Payload()
+    now = now or timezone.now()
+    locked = (
+        RepairTicket.objects.select_for_update()
+        .select_related("point", "customer")
+        .get(pk=ticket.pk)
+    )
+    if locked.version != version:
+        # Checked first: a stale form (a colleague's change, or the same form sent twice) is
+        # told so, rather than that its action no longer fits the ticket's new state.
+        _check_scope(locked, actor)
+        raise TransitionError(
+            _("Someone else changed this repair record meanwhile. Reload the page.")
+        )
+    transition = transitions.find(locked.status, action)
+    if transition is None:
+        raise TransitionError(
+            _("“%(action)s” is not possible while the ticket is “%(status)s”.")
+            % {"action": action, "status": locked.get_status_display()}
+        )
+    _check_actor(locked, actor, transition)
+    before = locked.status
+    locked.status = transition.target
+    note = HANDLERS[action](locked, actor, payload, now)
+    locked.version += 1
+    locked.save()
+    events.event_transition(
+        ticket=locked, actor=actor, action=action, from_status=before, note=note or ""
+    )
+    if locked.status == TicketStatus.HANDED_OVER:
+        _after_handover(locked, now)
+    return locked
+
+
+def _diagnose(ticket, actor, p: Payload, now) -> str:
+    errors = {}
+    if not p.fault_confirmed.strip():
+        errors["fault_confirmed"] = [_("Record the confirmed fault.")]
+    repair_type = None
+    if p.repair_type_id:
+        repair_type = RepairType.objects.filter(
+            pk=p.repair_type_id, point=ticket.point, is_active=True
+        ).first()
+        if repair_type is None:
+            errors["repair_type"] = [_("Choose a repair type from this point's price list.")]
+    parts = {
+        part.pk: part
+        for part in Part.objects.filter(point=ticket.point, pk__in=[x.part_id for x in p.parts])
+    }
+    for line in p.parts:
+        if line.part_id not in parts:
+            errors.setdefault("parts", []).append(_("A part is not on this point's price list."))
+        if not 1 <= line.quantity <= 99:
+            errors.setdefault("parts", []).append(_("Quantities are from 1 to 99."))
+    labor = (
+        p.labor_fee
+        if p.labor_fee is not None
+        else (repair_type.labor_fee if repair_type else Decimal("0"))
+    )
+    if labor < 0:
+        errors["labor_fee"] = [_("The labor fee cannot be negative.")]
+    listed = repair_type.labor_fee if repair_type else None
+    if listed is not None and labor != listed and not p.labor_change_reason.strip():
+        errors["labor_change_reason"] = [_("Say why the labor fee differs from the price list.")]
+    if errors:
+        raise ValidationError(errors)
+    ticket.fault_confirmed = p.fault_confirmed.strip()[:2000]
+    ticket.repair_type = repair_type
+    ticket.labor_fee = labor
+    ticket.technician = actor
+    ticket.part_lines.all().delete()
+    PartLine.objects.bulk_create(
+        [
+            PartLine(
+                ticket=ticket,
+                part=parts[x.part_id],
+                name=parts[x.part_id].name,
+                quantity=x.quantity,
+                unit_price=parts[x.part_id].price,
+            )
+            for x in p.parts
+        ]
+    )
+    if ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY:
+        # No repair state out of warranty without an approved quote (DOMAIN 2 step 4).
+        ticket.status = TicketStatus.AWAITING_APPROVAL
+        Quote.objects.update_or_create(
+            ticket=ticket,
+            defaults={
+                "labor_fee": labor,
+                "labor_change_reason": p.labor_change_reason.strip()[:255],
+                "decision": QuoteDecision.PENDING,
+                "created_at": now,
+            },
+        )
+        return _("Quote ¥%(total)s waits for the customer's approval.") % {
+            "total": (labor + parts_total(ticket)).quantize(Decimal("0.01"))
+        }
+    return ""
+
+
+def _start(ticket, actor, p, now) -> str:
+    ticket.technician = actor
+    return ""
+
+
+def _decide_quote(ticket, actor, p: Payload, now, approve: bool) -> str:
+    quote = Quote.objects.select_for_update().get(ticket=ticket)
+    errors = {}
+    if p.consent_kind not in ConsentKind.values:
+        errors["consent_kind"] = [_("Record how the customer decided: signature or phone.")]
+    signature = None
+    if p.consent_kind == ConsentKind.SIGNATURE:
+        try:
+            signature = _decode_signature(p.signature_data_url)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if (
+        approve
+        and (ticket.water_damage or ticket.drop_damage)
+        and not (p.damage_acknowledged and p.consent_kind == ConsentKind.SIGNATURE)
+    ):
+        errors["damage_acknowledged"] = [
+            _("Water or drop damage: the customer must sign the acknowledgement before repair.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    quote.decision = QuoteDecision.APPROVED if approve else QuoteDecision.REFUSED
+    quote.decided_at = now
+    quote.consent_kind = p.consent_kind
+    quote.signature_png = signature
+    quote.damage_acknowledged = p.damage_acknowledged
+    if p.consent_kind == ConsentKind.VERBAL:
+        quote.verbal_called_by, quote.verbal_called_at = actor, now
+    quote.save()
+    return quote.get_consent_kind_display()
+
+
+def _complete(ticket, actor, p: Payload, now) -> str:
+    if not p.repair_method.strip():
+        raise ValidationError({"repair_method": [_("Record the repair method.")]})
+    ticket.repair_method = p.repair_method.strip()[:2000]
+    return ""
+
+
+def _fail_qa(ticket, actor, p: Payload, now) -> str:
+    if not p.reason.strip():
+        raise ValidationError(
+            {"reason": [_("Say why the retest failed: the technician needs it.")]}
+        )
+    return p.reason.strip()
+
+
+def _pass_qa(ticket, actor, p: Payload, now) -> str:
+    ticket.ready_at = now
+    Notification.objects.create(
+        ticket=ticket,
+        channel="sms",
+        to=ticket.contact_phone,
+        text=_(
+            "[%(point)s] Your device (ticket %(number)s) is ready for pickup. "
+            "Address: %(address)s. Hotline: %(phone)s."
+        )
+        % {
+            "point": ticket.point.name,
+            "number": ticket.number,
+            "address": ticket.point.address,
+            "phone": ticket.point.phone,
+        },
+        created_at=now,
+    )
+    from repairs.tasks import queue_notifications
+
+    queue_notifications()
+    return ""
+
+
+def _take_payment_and_card(ticket, actor, p: Payload, now, *, signature_required: bool) -> None:
+    """The handover's checks (DOMAIN 2 step 5–6): tested in front of the customer, the customer's
+    pickup signature (取机签字), payment of the derived amount with change and invoice, and the
+    satisfaction card (rating or declined)."""
+    errors = {}
+    if not p.tested_with_customer:
+        errors["tested_with_customer"] = [_("Test the device in front of the customer first.")]
+    signature = None
+    if signature_required:
+        try:
+            signature = _decode_signature(p.signature_data_url)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if (
+        not p.satisfaction_declined
+        and p.satisfaction_rating is not None
+        and not 1 <= p.satisfaction_rating <= 5
+    ):
+        errors["satisfaction_rating"] = [_("The rating is from 1 to 5.")]
+    due = amount_due(ticket)
+    if due > 0:
+        if p.amount_received is None or p.amount_received < due:
+            errors["amount_received"] = [_("Receive at least ¥%(due)s.") % {"due": due}]
+        if not p.invoice_number.strip():
+            errors["invoice_number"] = [_("Enter the invoice number.")]
+    if errors:
+        raise ValidationError(errors)
+    ticket.pickup_signature_png = signature
+    if due > 0:
+        Payment.objects.create(
+            ticket=ticket,
+            amount_due=due,
+            amount_received=p.amount_received,
+            change_given=p.amount_received - due,
+            invoice_number=p.invoice_number.strip()[:64],
+            received_by=actor,
+            received_at=now,
+        )
+    if p.satisfaction_declined or p.satisfaction_rating:
+        SatisfactionCard.objects.create(
+            ticket=ticket,
+            rating=None if p.satisfaction_declined else p.satisfaction_rating,
+            comment=p.satisfaction_comment.strip()[:500],
+            declined=p.satisfaction_declined,
+            at=now,
+        )
+
+
+def _hand_over(ticket, actor, p: Payload, now) -> str:
+    if not p.explanation_given:
+        raise ValidationError(
+            {"explanation_given": [_("Explain what was done and how to use the device.")]}
+        )
+    _take_payment_and_card(ticket, actor, p, now, signature_required=True)
+    ticket.handed_over_at = now
+    return ""
+
+
+def _return_unrepaired(ticket, actor, p: Payload, now) -> str:
+    """The customer refused the quote: the device goes back unrepaired (a handover too), with
+    the point's fee rule for a refused quote, the pickup signature and the satisfaction card."""
+    _take_payment_and_card(ticket, actor, p, now, signature_required=True)
+    ticket.handed_over_at = now
+    return ""
+
+
+def _after_handover(ticket: RepairTicket, now: dt.datetime) -> None:
+    """DOMAIN 6: the handover schedules the follow-up callbacks (``followups`` reacts to the
+    hook), in the same transaction."""
+    hooks.fire(hooks.TICKET_HANDED_OVER, ticket=ticket, now=now)
+
+
+HANDLERS = {
+    "start_diagnosis": _start,
+    "diagnose": _diagnose,
+    "approve_quote": lambda t, a, p, n: _decide_quote(t, a, p, n, approve=True),
+    "refuse_quote": lambda t, a, p, n: _decide_quote(t, a, p, n, approve=False),
+    "complete_repair": _complete,
+    "pass_qa": _pass_qa,
+    "fail_qa": _fail_qa,
+    "hand_over": _hand_over,
+    "return_unrepaired": _return_unrepaired,
+}
+
+
+def parse_money(text: str) -> Decimal | None:
+    try:
+        return Decimal(text).quantize(Decimal("0.01")) if text not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        return None

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportingConfig(AppConfig):
+    """The top layer: each role's home page, the dashboard, staff statistics and the exports.
+    It reads every domain app and is imported by none of them."""
+
+    name = "reporting"
+    verbose_name = _("Reporting")
+
+    def ready(self):
+        from servicedesk import navigation
+        from servicedesk.models import SUPERVISING_ROLES, Role
+
+        supervisors_and_region = SUPERVISING_ROLES | {Role.REGIONAL_CENTER}
+        navigation.register("home", _("Workbench"), Role.values, order=0)
+        navigation.register("reporting:dashboard", _("Dashboard"), supervisors_and_region, order=5)
+        navigation.register(
+            "reporting:staff_stats", _("Statistics"), supervisors_and_region, order=78
+        )
+        navigation.register("reporting:export_list", _("Exports"), supervisors_and_region, order=75)

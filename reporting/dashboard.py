@@ -1,0 +1,368 @@
+"""The supervisor dashboard's figures (DOMAIN 7): today's desk, queues, and 12-week quality trends.
+
+Every figure is one aggregate query over the user's scope (constant in the number of rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from reporting.charts import Series
+from servicedesk.tenancy import scoped
+
+WEEKS = 12
+
+
+@dataclass
+class Trend:
+    key: str
+    label: str
+    series: Series
+    unit: str
+    max_value: float | None = None
+    target: float | None = None
+
+    @property
+    def last(self) -> float | None:
+        values = [v for v in self.series.points if v is not None]
+        return values[-1] if values else None
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def week_starts(today: dt.date, weeks: int = WEEKS) -> list[dt.date]:
+    monday = today - dt.timedelta(days=today.weekday())
+    return [monday - dt.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+
+
+def today_figures(*, user, now: dt.datetime | None = None) -> dict:
+    """Today's arrivals and waits, open tickets by state and age, queues that need action."""
+    from followups.models import Callback, CallbackStatus
+    from intake.models import Channel, MessageSlip, SlipStatus, Visit, VisitStatus
+    from repairs.models import OPEN_STATUSES, RepairTicket, TicketStatus
+
+    now = now or timezone.now()
+    tz = _tz()
+    day_start = dt.datetime.combine(now.astimezone(tz).date(), dt.time.min, tzinfo=tz)
+    wait = ExpressionWrapper(F("served_at") - F("arrived_at"), output_field=DurationField())
+    visits = scoped(Visit, user).filter(channel=Channel.WALK_IN, arrived_at__gte=day_start)
+    desk = visits.aggregate(
+        arrivals=Count("id"),
+        waiting=Count("id", filter=Q(status=VisitStatus.WAITING)),
+        average_wait=Avg(wait, filter=Q(served_at__isnull=False)),
+    )
+    # Open tickets by state and by age in one pass.
+    open_states = sorted(OPEN_STATUSES)
+    counts = (
+        scoped(RepairTicket, user)
+        .filter(status__in=open_states)
+        .aggregate(
+            **{f"state_{state}": Count("id", filter=Q(status=state)) for state in open_states},
+            under_1_day=Count("id", filter=Q(created_at__gte=now - dt.timedelta(days=1))),
+            days_1_to_3=Count(
+                "id",
+                filter=Q(
+                    created_at__lt=now - dt.timedelta(days=1),
+                    created_at__gte=now - dt.timedelta(days=3),
+                ),
+            ),
+            over_3_days=Count("id", filter=Q(created_at__lt=now - dt.timedelta(days=3))),
+            ready_not_collected=Count("id", filter=Q(status=TicketStatus.READY)),
+            ready_over_3_days=Count(
+                "id", filter=Q(status=TicketStatus.READY, ready_at__lt=now - dt.timedelta(days=3))
+            ),
+        )
+    )
+    by_state = {state: counts.pop(f"state_{state}") for state in open_states}
+    ages = counts
+    slips = (
+        scoped(MessageSlip, user)
+        .filter(status=SlipStatus.OPEN)
+        .aggregate(open=Count("id"), overdue=Count("id", filter=Q(callback_due_at__lt=now)))
+    )
+    # Only open callbacks count here: the filter keeps the scan on the (point, status) index
+    # instead of every callback the point ever had.
+    callbacks = (
+        scoped(Callback, user)
+        .filter(status__in=[CallbackStatus.DUE, CallbackStatus.SCHEDULED])
+        .aggregate(
+            due=Count("id", filter=Q(status=CallbackStatus.DUE)),
+            overdue=Count(
+                "id",
+                filter=Q(
+                    status__in=[CallbackStatus.DUE, CallbackStatus.SCHEDULED],
+                    overdue_since__isnull=False,
+                ),
+            ),
+        )
+    )
+    from complaints.models import UNRESOLVED_STAGES, Complaint
+
+    complaints = (
+        scoped(Complaint, user)
+        .filter(stage__in=list(UNRESOLVED_STAGES))
+        .aggregate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(overdue_since__isnull=False)),
+            escalated=Count("id", filter=Q(escalated_at__isnull=False)),
+        )
+    )
+    average_wait = desk["average_wait"]
+    return {
+        "arrivals": desk["arrivals"],
+        "waiting": desk["waiting"],
+        "average_wait_minutes": round(average_wait.total_seconds() / 60, 1)
+        if average_wait
+        else None,
+        "tickets_by_state": [
+            (status, TicketStatus(status).label, by_state.get(status, 0))
+            for status in TicketStatus.values
+            if status in OPEN_STATUSES
+        ],
+        "open_tickets": sum(by_state.values()),
+        "ages": ages,
+        "slips": slips,
+        "callbacks": callbacks,
+        "complaints": complaints,
+    }
+
+
+def _weekly(queryset, date_field: str, aggregates: dict, weeks: list[dt.date]) -> dict:
+    rows = (
+        queryset.filter(
+            **{f"{date_field}__gte": dt.datetime.combine(weeks[0], dt.time.min, tzinfo=_tz())}
+        )
+        .annotate(week=TruncWeek(date_field, tzinfo=_tz()))
+        .values("week")
+        .annotate(**aggregates)
+        .order_by("week")
+    )
+    return {
+        row["week"].date() if hasattr(row["week"], "date") else row["week"]: row for row in rows
+    }
+
+
+def _share(row, part: str, whole: str) -> float | None:
+    if not row or not row.get(whole):
+        return None
+    return round(100 * row[part] / row[whole], 1)
+
+
+def quality_trends(*, user, today: dt.date | None = None) -> tuple[list[Trend], list[str]]:
+    """DOMAIN 7 quality standards, week by week over the last 12 weeks."""
+    from followups.models import REACHED_OUTCOMES, Callback, CallbackAttempt, Outcome
+    from intake.models import Channel, Visit
+    from repairs.models import RepairTicket
+
+    today = today or timezone.localdate()
+    weeks = week_starts(today)
+    labels = [f"{w:%m-%d}" for w in weeks]
+
+    # Hotline answering and desk waits come from the same table: one pass over both channels.
+    timed_call = Q(channel=Channel.HOTLINE, rings_to_answer__isnull=False)
+    served_visit = Q(channel=Channel.WALK_IN, served_at__isnull=False)
+    wait = ExpressionWrapper(F("served_at") - F("arrived_at"), output_field=DurationField())
+    visits = _weekly(
+        scoped(Visit, user).filter(timed_call | served_visit),
+        "arrived_at",
+        {
+            "n": Count("id", filter=timed_call),
+            "in_time": Count(
+                "id", filter=timed_call & Q(rings_to_answer__lte=F("point__answer_within_rings"))
+            ),
+            "holds": Sum("hold_count", filter=timed_call),
+            "holds_checked": Sum("holds_checked_in_time", filter=timed_call),
+            "wait": Avg(wait, filter=served_visit),
+        },
+        weeks,
+    )
+    calls = desk = visits
+    on_time = CallbackAttempt.objects.filter(
+        callback=OuterRef("pk"), at__lte=OuterRef("window_closes_at")
+    )
+    callbacks = _weekly(
+        scoped(Callback, user).annotate(on_time=Exists(on_time)),
+        "window_closes_at",
+        {
+            "n": Count("id"),
+            "made_on_time": Count("id", filter=Q(on_time=True)),
+            "reached": Count("id", filter=Q(outcome__in=REACHED_OUTCOMES)),
+            "satisfied": Count("id", filter=Q(outcome=Outcome.SATISFIED)),
+            "short": Count(
+                "id",
+                filter=Q(
+                    outcome__in=REACHED_OUTCOMES,
+                    duration_seconds__lte=F("point__callback_target_seconds"),
+                ),
+            ),
+        },
+        weeks,
+    )
+    turnaround = ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField())
+    ready = _weekly(
+        scoped(RepairTicket, user).filter(ready_at__isnull=False),
+        "ready_at",
+        {"turnaround": Avg(turnaround)},
+        weeks,
+    )
+    opened = _weekly(
+        scoped(RepairTicket, user),
+        "created_at",
+        {"n": Count("id"), "repeats": Count("id", filter=Q(repeat_of__isnull=False))},
+        weeks,
+    )
+
+    from complaints.models import Complaint, ComplaintContact, ContactKind
+
+    first_contact = Subquery(
+        ComplaintContact.objects.filter(complaint=OuterRef("pk"), kind=ContactKind.CONTACT)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    received = _weekly(
+        scoped(Complaint, user).annotate(first_contact=first_contact),
+        "created_at",
+        {
+            "n": Count("id"),
+            "promised": Count("id", filter=Q(promised_reply_at__isnull=False)),
+            "kept": Count(
+                "id", filter=Q(promised_reply_at__isnull=False, overdue_since__isnull=True)
+            ),
+            "escalated": Count("id", filter=Q(escalated_at__isnull=False)),
+            "response": Avg(
+                ExpressionWrapper(
+                    F("first_contact") - F("created_at"), output_field=DurationField()
+                ),
+            ),
+        },
+        weeks,
+    )
+    closed = _weekly(
+        scoped(Complaint, user).filter(closed_at__isnull=False),
+        "closed_at",
+        {
+            "to_close": Avg(
+                ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
+            )
+        },
+        weeks,
+    )
+
+    def series(label, source, fn):
+        return Series(label, [fn(source.get(week)) for week in weeks])
+
+    def minutes(row, key):
+        return round(row[key].total_seconds() / 60, 1) if row and row.get(key) else None
+
+    def hours(row, key):
+        return round(row[key].total_seconds() / 3600, 1) if row and row.get(key) else None
+
+    from django.utils.translation import gettext as _
+
+    trends = [
+        Trend(
+            "answered",
+            _("Calls answered within the ring limit"),
+            series("answered", calls, lambda r: _share(r, "in_time", "n")),
+            "%",
+            100,
+        ),
+        Trend(
+            "holds_checked",
+            _("Holds checked back every 30 s"),
+            series("holds_checked", calls, lambda r: _share(r, "holds_checked", "holds")),
+            "%",
+            100,
+        ),
+        Trend(
+            "callbacks_on_time",
+            _("Callbacks made on time"),
+            series("on_time", callbacks, lambda r: _share(r, "made_on_time", "n")),
+            "%",
+            100,
+        ),
+        Trend(
+            "callbacks_reached",
+            _("Callback reach rate"),
+            series("reached", callbacks, lambda r: _share(r, "reached", "n")),
+            "%",
+            100,
+        ),
+        Trend(
+            "callbacks_short",
+            _("Callbacks within the target length"),
+            series("short", callbacks, lambda r: _share(r, "short", "reached")),
+            "%",
+            100,
+        ),
+        Trend(
+            "satisfaction",
+            _("Satisfied customers (of those reached)"),
+            series("satisfied", callbacks, lambda r: _share(r, "satisfied", "reached")),
+            "%",
+            100,
+        ),
+        Trend(
+            "wait",
+            _("Average wait at the desk"),
+            series("wait", desk, lambda r: minutes(r, "wait")),
+            _(" min"),
+        ),
+        Trend(
+            "turnaround",
+            _("Turnaround from intake to ready"),
+            series("turnaround", ready, lambda r: hours(r, "turnaround")),
+            _(" h"),
+        ),
+        Trend(
+            "repeats",
+            _("Repeat-repair rate"),
+            series("repeats", opened, lambda r: _share(r, "repeats", "n")),
+            "%",
+        ),
+        Trend(
+            "complaint_response",
+            _("Complaints: time to first contact"),
+            series("response", received, lambda r: hours(r, "response")),
+            _(" h"),
+        ),
+        Trend(
+            "promises_kept",
+            _("Complaints: promised replies kept"),
+            series("kept", received, lambda r: _share(r, "kept", "promised")),
+            "%",
+            100,
+        ),
+        Trend(
+            "escalations",
+            _("Complaints escalated"),
+            series("escalated", received, lambda r: r["escalated"] if r else None),
+            "",
+        ),
+        Trend(
+            "time_to_close",
+            _("Complaints: time to close"),
+            series("to_close", closed, lambda r: hours(r, "to_close")),
+            _(" h"),
+        ),
+    ]
+    return trends, labels

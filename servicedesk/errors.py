@@ -1,0 +1,13 @@
+"""The one family of refused actions. Every service that refuses a move (wrong state, wrong role
+for this step, a stale form) raises an ``ActionRefused``; its message is for the user, and the views
+show it in one place (``servicedesk.refusals``)."""
+
+from __future__ import annotations
+
+
+class ActionRefused(Exception):
+    """An action that the current state, the actor's role or a stale form does not allow."""
+
+
+class ConflictError(ActionRefused):
+    """The record changed since the form was shown (optimistic concurrency)."""

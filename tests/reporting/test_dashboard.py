@@ -1,0 +1,132 @@
+"""DOMAIN 7 on the supervisor dashboard: figures from the database, charts without any CDN."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from followups.services import callbacks_dispatch, callbacks_schedule_for_handover
+from intake.models import Channel, Purpose, Visit, VisitStatus
+from reporting.charts import Series, line_chart
+from reporting.dashboard import quality_trends, today_figures
+from servicedesk.models import Role
+from tests.followups.conftest import handed_over_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_line_chart_is_plain_svg_with_escaped_labels():
+    svg = str(line_chart(Series("<b>", [1, None, 3]), ["a", "<x>", "c"], unit="%"))
+    assert svg.startswith("<svg") and "<script" not in svg and "style=" not in svg
+    assert "&lt;b&gt;" in svg and "<b>" not in svg
+
+
+def test_today_counts_arrivals_waits_and_queues(point, staff_of, other_point):
+    # Noon in Shanghai: ten minutes earlier is still today (the real clock near 16:00 UTC is
+    # local midnight, where it is not).
+    now = dt.datetime(2026, 11, 23, 4, 0, tzinfo=dt.UTC)
+    Visit.objects.create(
+        point=point, channel=Channel.WALK_IN, purpose=Purpose.REPAIR, arrived_at=now
+    )
+    Visit.objects.create(
+        point=point,
+        channel=Channel.WALK_IN,
+        purpose=Purpose.INQUIRY,
+        status=VisitStatus.DONE,
+        arrived_at=now - dt.timedelta(minutes=10),
+        served_at=now - dt.timedelta(minutes=4),
+    )
+    Visit.objects.create(
+        point=other_point, channel=Channel.WALK_IN, purpose=Purpose.REPAIR, arrived_at=now
+    )
+    figures = today_figures(user=staff_of(Role.SUPERVISOR).user, now=now)
+    assert figures["arrivals"] == 2 and figures["waiting"] == 1
+    assert figures["average_wait_minutes"] == 6.0
+
+
+def test_hotline_answer_share_per_week_uses_the_points_ring_limit(point, staff_of):
+    now = timezone.now()
+    for rings in (1, 3, 4, 6):
+        Visit.objects.create(
+            point=point,
+            channel=Channel.HOTLINE,
+            purpose=Purpose.INQUIRY,
+            arrived_at=now,
+            rings_to_answer=rings,
+        )
+    trends, labels = quality_trends(user=staff_of(Role.SUPERVISOR).user)
+    answered = next(t for t in trends if t.key == "answered")
+    assert len(labels) == 12 and answered.last == 50.0
+
+
+def test_holds_checked_every_30_seconds_per_week(point, staff_of):
+    """DOMAIN 7: holds checked every 30 s, as the share of holds checked back in time."""
+    now = timezone.now()
+    for holds, checked in ((2, 2), (1, 0), (1, 1)):
+        Visit.objects.create(
+            point=point,
+            channel=Channel.HOTLINE,
+            purpose=Purpose.INQUIRY,
+            arrived_at=now,
+            rings_to_answer=1,
+            hold_count=holds,
+            holds_checked_in_time=checked,
+        )
+    trends, _labels = quality_trends(user=staff_of(Role.SUPERVISOR).user)
+    assert next(t for t in trends if t.key == "holds_checked").last == 75.0
+
+
+def test_dashboard_page_with_constant_queries(
+    client, point, staff_of, django_assert_max_num_queries
+):
+    point.callback_sample_rate = Decimal("1")
+    point.save()
+    for _ in range(10):
+        callbacks_schedule_for_handover(
+            ticket=handed_over_ticket(point, handed_over_at=timezone.now() - dt.timedelta(days=4))
+        )
+    callbacks_dispatch()
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("reporting:dashboard"))
+    assert response.status_code == 200
+    assert response.context["today"]["callbacks"]["due"] == 10
+    assert "<svg" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "role", [Role.FRONT_DESK, Role.TECHNICIAN, Role.HOTLINE, Role.CALLBACK_CLERK]
+)
+def test_desk_roles_do_not_see_the_dashboard(role, client, staff_of):
+    client.force_login(staff_of(role).user)
+    assert client.get(reverse("reporting:dashboard")).status_code == 403
+
+
+def test_complaint_standards_are_charted(point, staff_of):
+    from complaints.models import Complaint, ComplaintContact
+
+    owner = staff_of(Role.HOTLINE).user
+    now = timezone.now()
+    complaint = Complaint.objects.create(
+        point=point,
+        customer=handed_over_ticket(point).customer,
+        owner=owner,
+        channel="hotline",
+        source="call",
+        summary="x",
+        created_at=now - dt.timedelta(hours=6),
+        promised_reply_at=now - dt.timedelta(hours=1),
+        escalated_at=now,
+        closed_at=now,
+    )
+    ComplaintContact.objects.create(
+        complaint=complaint, kind="contact", at=now - dt.timedelta(hours=4)
+    )
+    trends, _labels = quality_trends(user=staff_of(Role.SUPERVISOR).user)
+    by_key = {t.key: t.last for t in trends}
+    assert by_key["complaint_response"] == 2.0
+    assert by_key["promises_kept"] == 100.0
+    assert by_key["escalations"] == 1
+    assert by_key["time_to_close"] == 6.0
