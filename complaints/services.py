@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints import transitions
 from complaints.models import (
     Channel,
     CompensationOffer,
@@ -28,17 +29,19 @@ from complaints.models import (
 from intake.models import Customer, Visit
 from repairs.models import RepairTicket
 from servicedesk import audit
+from servicedesk.errors import ActionRefused
+from servicedesk.errors import ConflictError as BaseConflictError
 from servicedesk.faults import checkpoint
 from servicedesk.idempotency import create_once
 from servicedesk.models import Role, ServicePoint, StaffProfile
 from servicedesk.tenancy import user_role
 
 
-class ComplaintError(Exception):
+class ComplaintError(ActionRefused):
     """A move the rules do not allow (shown to the user as a message)."""
 
 
-class ConflictError(ComplaintError):
+class ConflictError(ComplaintError, BaseConflictError):
     """The complaint changed since the form was shown (another colleague, or a double submit)."""
 
 
@@ -47,16 +50,6 @@ OWNER_ROLES = frozenset(
 )
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.SERVICE_MANAGER})
 
-# DOMAIN 5 stages: (stage, action) -> (next stage, roles allowed besides the owner).
-# "owner" means the complaint's current owner; supervisors may act on any complaint of their point.
-TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
-    (Stage.RECEIVED, "clarify"): (Stage.CLARIFIED, SUPERVISORS),
-    (Stage.CLARIFIED, "propose"): (Stage.PROPOSED, SUPERVISORS),
-    (Stage.PROPOSED, "propose"): (Stage.PROPOSED, SUPERVISORS),
-    (Stage.PROPOSED, "resolve"): (Stage.RESOLVED, SUPERVISORS),
-    (Stage.RESOLVED, "follow_up"): (Stage.FOLLOWED_UP, SUPERVISORS | {Role.CALLBACK_CLERK}),
-    (Stage.FOLLOWED_UP, "close"): (Stage.CLOSED, SUPERVISORS),
-}
 
 # DOMAIN 5: who approves compensation above the offering role's limit.
 NEXT_LEVEL = {
@@ -208,7 +201,7 @@ def transition(
     version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Complaint:
-    """Move a complaint along the DOMAIN 5 stages using ``TRANSITIONS``.
+    """Move a complaint along the DOMAIN 5 stages (``complaints.transitions``).
 
     - clarify: the owner's restatement, confirmed by the customer (解释澄清);
     - propose: one or more options, and the customer's choice once made (提出解决方案);
@@ -218,14 +211,14 @@ def transition(
     """
     now = now or timezone.now()
     complaint = _lock(complaint, version)
-    key = (complaint.stage, action)
-    if key not in TRANSITIONS:
+    move = transitions.MACHINE.find(complaint.stage, action)
+    if move is None:
         raise ComplaintError(
             _("A complaint in stage “%(stage)s” cannot do “%(action)s”.")
             % {"stage": complaint.get_stage_display(), "action": action}
         )
-    next_stage, extra_roles = TRANSITIONS[key]
-    if not _may_act(complaint, actor, extra_roles):
+    (next_stage,) = move.targets
+    if not _may_act(complaint, actor, move.roles):
         raise ComplaintError(_("Only the complaint's owner or a supervisor may do this."))
     errors: dict[str, list[str]] = {}
     if action == "clarify":
@@ -265,7 +258,9 @@ def transition(
         complaint.resolved_at = now
     elif action == "close":
         complaint.closed_at = now
-    complaint.stage = next_stage
+    transitions.MACHINE.move(
+        complaint, action, actor=actor, role=user_role(actor), authorized=True, now=now
+    )
     if next_stage in (Stage.CLARIFIED, Stage.PROPOSED):
         complaint.promised_reply_at = promised_reply_at
         complaint.overdue_since = None
@@ -566,7 +561,9 @@ def decide_compensation(
         raise ComplaintError(_("This offer is already decided."))
     if not may_decide(offer, actor):
         raise ComplaintError(_("This amount is beyond your authority to approve."))
-    offer.status = OfferStatus.APPROVED if approve else OfferStatus.REFUSED
+    transitions.OFFER_MACHINE.move(
+        offer, "approve" if approve else "refuse", actor=actor, role=None, authorized=True, now=now
+    )
     offer.decided_by = actor
     offer.decided_at = now
     offer.save(update_fields=["status", "decided_by", "decided_at"])

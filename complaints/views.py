@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from complaints import selectors, services
+from complaints import selectors, services, transitions
 from complaints.filters import ComplaintFilter
 from complaints.forms import (
     ActionForm,
@@ -133,7 +133,9 @@ def complaint_detail(request, pk: int):
         "transfer_form": ComplaintTransferForm(
             users=services.staff_choices(complaint.point), initial=shown
         ),
-        "actions": [a for (s, a) in services.TRANSITIONS if s == complaint.stage],
+        "actions": [
+            t.action for t in transitions.MACHINE.transitions if t.source == complaint.stage
+        ],
         "is_open": complaint.stage in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED),
     }
     return render(request, "complaints/detail.html", context)

@@ -7,7 +7,8 @@ import datetime as dt
 
 from django.db.models import F
 
-from followups.models import Answer, Callback, CallbackAttempt, CallbackStatus
+from followups import transitions
+from followups.models import Answer, Callback, CallbackAttempt
 from intake.models import Customer
 from intake.services.privacy import when
 from servicedesk import hooks
@@ -41,9 +42,9 @@ def customer_erased(*, customer: Customer) -> dict[str, int]:
     callbacks.update(dissatisfaction_reason="", suggestion="")
     # Nobody can call a number that is gone: open callbacks leave the clerks' queue, closed
     # without an attempt (due and made-on-time figures count them as before).
-    counts["open_callbacks_closed"] = callbacks.filter(
-        status__in=(CallbackStatus.SCHEDULED, CallbackStatus.DUE)
-    ).update(status=CallbackStatus.CLOSED, version=F("version") + 1)
+    counts["open_callbacks_closed"] = transitions.MACHINE.move_rows(
+        callbacks, "close", note="customer data erased", version=F("version") + 1
+    )
     Answer.objects.filter(callback__customer=customer).update(text="")
     CallbackAttempt.objects.filter(callback__customer=customer).update(note="")
     return counts

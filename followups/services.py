@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from followups import schedule
+from followups import schedule, transitions
 from followups.models import (
     Answer,
     Callback,
@@ -38,7 +38,7 @@ from servicedesk import hooks
 from servicedesk.faults import checkpoint
 from servicedesk.models import Role, ServicePoint
 from servicedesk.permissions import has_role
-from servicedesk.tenancy import scope_for
+from servicedesk.tenancy import scope_for, user_role
 
 CLERK_ROLES = (Role.CALLBACK_CLERK, Role.SUPERVISOR, Role.SERVICE_MANAGER)
 
@@ -187,9 +187,9 @@ def callbacks_dispatch(*, now: dt.datetime | None = None, batch_size: int = 2000
                 .values_list("id", flat=True)[:batch_size]
             )
             if ids:
-                result.queued += Callback.objects.filter(
-                    id__in=ids, status=CallbackStatus.SCHEDULED
-                ).update(status=CallbackStatus.DUE, queued_at=now)
+                result.queued += transitions.MACHINE.move_rows(
+                    Callback.objects.filter(id__in=ids), "queue", now=now, queued_at=now
+                )
                 checkpoint("followups.dispatch.batch")  # a crash here rolls the batch back
         if len(ids) < batch_size:
             break
@@ -291,34 +291,31 @@ def callback_record_outcome(
     )
     if outcome in (Outcome.SATISFIED, Outcome.DISSATISFIED):
         _save_answers(locked, answers or {})
-        locked.status = CallbackStatus.DONE
         locked.outcome = outcome
         locked.completed_at = now
         locked.duration_seconds = duration_seconds
         locked.dissatisfaction_reason = dissatisfaction_reason.strip()
         locked.suggestion = suggestion.strip()
     elif outcome == Outcome.BUSY:
-        locked.status = CallbackStatus.SCHEDULED
         locked.due_at = call_back_at
         locked.outcome = outcome
     elif outcome == Outcome.NOT_NOW:
         retry = now + dt.timedelta(minutes=point.callback_retry_minutes)
-        locked.status = CallbackStatus.SCHEDULED
         locked.due_at = schedule.next_calling_moment(retry, point.calling_windows, _tz(point))
         locked.outcome = outcome
     elif outcome == Outcome.WRONG_NUMBER:
-        locked.status = CallbackStatus.CLOSED
         locked.outcome = outcome
         locked.completed_at = now
     elif outcome == Outcome.UNREACHABLE:
         locked.unreachable_attempts += 1
         locked.outcome = outcome
         if locked.unreachable_attempts >= point.callback_max_attempts:
-            locked.status = CallbackStatus.CLOSED
             locked.completed_at = now
         else:
-            locked.status = CallbackStatus.SCHEDULED
             locked.due_at = _next_day_calling_moment(point, now)
+    transitions.MACHINE.move(
+        locked, "record_outcome", actor=actor, role=user_role(actor), now=now, outcome=outcome
+    )
     locked.save()
     if outcome == Outcome.DISSATISFIED:
         on_dissatisfied(callback=locked, actor=actor, now=now)
@@ -371,7 +368,9 @@ def callback_move(
     if errors:
         raise ValidationError(errors)
     locked.due_at = due_at
-    locked.status = CallbackStatus.SCHEDULED
+    transitions.MACHINE.move(
+        locked, "move", actor=actor, role=user_role(actor), note=reason.strip()
+    )
     locked.moved_reason = reason.strip()[:255]
     locked.version += 1
     locked.save()

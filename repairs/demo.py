@@ -99,7 +99,7 @@ def load_demo_data(*, point, staff, today):
             now=opened_at,
         )
         if handed:  # demo history only (see the module docstring)
-            RepairTicket.objects.filter(pk=ticket.pk).update(
+            RepairTicket.objects.filter(pk=ticket.pk).update(  # status-write-ok: demo history
                 status=TicketStatus.HANDED_OVER,
                 fault_confirmed="检测确认故障",
                 repair_method="更换相关配件并测试通过",

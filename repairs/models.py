@@ -351,11 +351,14 @@ class TicketEvent(models.Model):
     def action_label(self):
         from repairs.transitions import label
 
-        return _("Opened") if self.action == "open" else label(self.action)
+        special = {"open": _("Opened"), "override_warranty": _("Warranty decision overridden")}
+        return special.get(self.action) or label(self.action)
 
     @property
     def to_label(self):
-        return TicketStatus(self.to_status).label if self.to_status in TicketStatus.values else ""
+        if self.action == "override_warranty" or self.to_status not in TicketStatus.values:
+            return ""
+        return TicketStatus(self.to_status).label
 
 
 class PartLine(models.Model):

@@ -7,8 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from repairs.models import Notification, NotificationStatus
+from repairs.transitions import NOTIFICATION_MACHINE
 from servicedesk.queueing import send_after_commit
 from servicedesk.retry import DATABASE_RETRY
+from servicedesk.statemachine import SYSTEM
 
 MAX_ATTEMPTS = 5
 
@@ -36,9 +38,9 @@ def notifications_send(*, batch: int = 100) -> int:
             except SendError as exc:
                 notification.last_error = str(exc)[:255]
                 if notification.attempts >= MAX_ATTEMPTS:
-                    notification.status = NotificationStatus.FAILED
+                    NOTIFICATION_MACHINE.move(notification, "give_up", role=SYSTEM)
             else:
-                notification.status = NotificationStatus.SENT
+                NOTIFICATION_MACHINE.move(notification, "sent", role=SYSTEM)
                 notification.sent_at = timezone.now()
                 sent += 1
             notification.save(update_fields=["attempts", "last_error", "status", "sent_at"])

@@ -1,33 +1,36 @@
-"""The repair ticket's transition table (DOMAIN 2): (state, action) -> (next state, roles).
-
-The one place that says which move is legal and who may make it; ``repairs.services`` executes
-it. ``diagnose`` goes to repairing in warranty and to awaiting approval out of warranty."""
+"""The repair ticket's state machine (DOMAIN 2): the whole table of moves, who may make them, and
+the guard that sends a diagnosed ticket to repair (in warranty) or to the customer's approval of
+the quote (out of warranty). ``repairs.services.ticket_transition`` runs each action's rules and
+moves the ticket through ``MACHINE``; nothing else assigns ``RepairTicket.status``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from repairs import events
+from repairs.models import NotificationStatus, RepairTicket, WarrantyStatus
 from repairs.models import TicketStatus as S
 from servicedesk.models import Role
+from servicedesk.statemachine import SYSTEM, Guard, StateMachine, Transition
 
 DESK = frozenset({Role.FRONT_DESK, Role.SUPERVISOR, Role.SERVICE_MANAGER})
 TECH = frozenset({Role.TECHNICIAN, Role.SUPERVISOR, Role.SERVICE_MANAGER})
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: object
-    source: str
-    target: str
-    roles: frozenset
+def _after_diagnosis(ticket: RepairTicket, **context: Any) -> str:
+    """No repair state out of warranty without an approved quote (DOMAIN 2 step 4)."""
+    if ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY:
+        return S.AWAITING_APPROVAL
+    return S.REPAIRING
 
+
+BY_WARRANTY = Guard("by_warranty", (S.REPAIRING, S.AWAITING_APPROVAL), _after_diagnosis)
 
 TRANSITIONS: list[Transition] = [
     Transition("start_diagnosis", _("Start diagnosis"), S.REGISTERED, S.DIAGNOSING, TECH),
-    Transition("diagnose", _("Record diagnosis"), S.DIAGNOSING, S.REPAIRING, TECH),
+    Transition("diagnose", _("Record diagnosis"), S.DIAGNOSING, BY_WARRANTY, TECH),
     Transition(
         "approve_quote", _("Customer approves the quote"), S.AWAITING_APPROVAL, S.REPAIRING, DESK
     ),
@@ -49,19 +52,41 @@ TRANSITIONS: list[Transition] = [
     ),
 ]
 
-BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
-ACTIONS = sorted({t.action for t in TRANSITIONS})
+
+def _record(*, obj, transition, before, actor, note, now) -> None:  # type: ignore[no-untyped-def]
+    events.event_transition(
+        ticket=obj, actor=actor, action=transition.action, from_status=before, note=note, at=now
+    )
 
 
-def find(status: str, action: str) -> Transition | None:
-    return BY_KEY.get((status, action))
+MACHINE = StateMachine(name="ticket", field="status", transitions=TRANSITIONS, record=_record)
+ACTIONS = MACHINE.actions
+find = MACHINE.find
+label = MACHINE.label
 
 
 def available(status: str, role: str | None) -> list[Transition]:
-    return [
-        t for t in TRANSITIONS if t.source == status and (role == Role.ADMIN or role in t.roles)
-    ]
+    return MACHINE.available(status, role)
 
 
-def label(action: str):
-    return next((t.label for t in TRANSITIONS if t.action == action), action)
+#: A message to the customer in the outbox: sent, or failed after the last attempt.
+NOTIFICATION_MACHINE = StateMachine(
+    name="notification",
+    field="status",
+    transitions=[
+        Transition(
+            "sent",
+            _("Sent"),
+            NotificationStatus.PENDING,
+            NotificationStatus.SENT,
+            frozenset({SYSTEM}),
+        ),
+        Transition(
+            "give_up",
+            _("Failed"),
+            NotificationStatus.PENDING,
+            NotificationStatus.FAILED,
+            frozenset({SYSTEM}),
+        ),
+    ],
+)

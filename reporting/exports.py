@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reporting import transitions
 from reporting.models import ExportJob, ExportKind, ExportStatus
 from servicedesk.audit import audit_export_downloaded, audit_export_written
 from servicedesk.csvfiles import csv_safe
@@ -120,8 +121,8 @@ def export_monthly_again(*, actor, job: ExportJob) -> ExportJob:
     """Re-run a month: the new file replaces the old one atomically when it is complete."""
     if not can_export(actor, job.point) or scope_for(actor).read_only:
         raise PermissionDenied
-    ExportJob.objects.filter(pk=job.pk).exclude(status=ExportStatus.RUNNING).update(
-        status=ExportStatus.PENDING, error=""
+    transitions.MACHINE.move_rows(
+        ExportJob.objects.filter(pk=job.pk), "rerun", actor=actor, error=""
     )
     job.refresh_from_db()
     _queue(job)
@@ -177,8 +178,13 @@ def _claim(job_id: int, now: dt.datetime) -> ExportJob | None:
         claimable |= Q(status=ExportStatus.RUNNING)
     else:
         claimable |= Q(status=ExportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
-    taken = ExportJob.objects.filter(claimable, pk=job_id).update(
-        status=ExportStatus.RUNNING, started_at=now, rows_done=0, error=""
+    taken = transitions.MACHINE.move_rows(
+        ExportJob.objects.filter(claimable, pk=job_id),
+        "run",
+        now=now,
+        started_at=now,
+        rows_done=0,
+        error="",
     )
     if not taken:
         if _locks():
@@ -235,14 +241,15 @@ def _write(job: ExportJob) -> ExportJob:
         os.replace(temporary, final)
     except Exception as exc:
         temporary.unlink(missing_ok=True)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED, error=exc.__class__.__name__[:255]
+        transitions.MACHINE.move_rows(
+            ExportJob.objects.filter(pk=job.pk), "fail", error=exc.__class__.__name__[:255]
         )
         logger.exception("export %s failed", job.pk)
         raise
     with transaction.atomic():
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.DONE,
+        transitions.MACHINE.move_rows(
+            ExportJob.objects.filter(pk=job.pk),
+            "finish",
             rows_total=written,
             rows_done=written,
             file_name=name,

@@ -424,3 +424,33 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StateChange(models.Model):
+    """One move of a state machine that keeps no timeline of its own (callbacks, visits, export
+    jobs, …): which machine and object, the action, from and to, who and when. Written only by
+    ``servicedesk.statemachine``."""
+
+    machine = models.CharField(_("record kind"), max_length=32)
+    object_id = models.BigIntegerField(_("record"))
+    action = models.CharField(_("action"), max_length=32)
+    from_state = models.CharField(pgettext_lazy("status", "from"), max_length=24, blank=True)
+    to_state = models.CharField(pgettext_lazy("status", "to"), max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        indexes = [models.Index(fields=["machine", "object_id", "at"], name="state_change_object")]
+
+    def __str__(self) -> str:
+        return f"{self.machine} {self.object_id}: {self.from_state} → {self.to_state}"

@@ -13,11 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intake.models import Channel, Customer, CustomerType, Device, Purpose, Visit, VisitStatus
+from intake import transitions
+from intake.models import Channel, Customer, CustomerType, Device, Purpose, Visit
 from intake.phones import normalize_phone
 from servicedesk.idempotency import create_once
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.permissions import require_point_role
+from servicedesk.tenancy import user_role
 
 DESK_ROLES = (Role.FRONT_DESK, Role.HOTLINE, *SUPERVISING_ROLES)
 INTAKE_ROLES = (Role.FRONT_DESK, *SUPERVISING_ROLES)
@@ -137,45 +139,36 @@ def visit_register(
     )
 
 
-def _move_visit(visit: Visit, actor, allowed_from: set[str], **changes) -> Visit:
+@transaction.atomic
+def _move_visit(visit: Visit, actor, action: str, **changes) -> Visit:
     require_point_role(actor, visit.point, DESK_ROLES)
-    updated = Visit.objects.filter(pk=visit.pk, status__in=allowed_from).update(**changes)
-    if not updated:
+    locked = Visit.objects.select_for_update().get(pk=visit.pk)
+    if transitions.MACHINE.find(locked.status, action) is None:
         raise ValidationError(_("This visit has already moved on; the board was refreshed."))
-    visit.refresh_from_db()
-    return visit
+    transitions.MACHINE.move(locked, action, actor=actor, role=user_role(actor))
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.save()
+    return locked
 
 
 def visit_start_service(*, visit: Visit, actor, now: dt.datetime | None = None) -> Visit:
     """Serving a visit records the wait (DOMAIN 7: waiting time from arrival to service)."""
-    return _move_visit(
-        visit,
-        actor,
-        {VisitStatus.WAITING},
-        status=VisitStatus.SERVING,
-        served_at=now or timezone.now(),
-        served_by=actor,
-    )
+    return _move_visit(visit, actor, "serve", served_at=now or timezone.now(), served_by=actor)
 
 
 def visit_finish(
     *, visit: Visit, actor, outcome: str = "", now: dt.datetime | None = None
 ) -> Visit:
     now = now or timezone.now()
-    changes = {"status": VisitStatus.DONE, "finished_at": now, "outcome": outcome.strip()[:4000]}
+    changes = {"finished_at": now, "outcome": outcome.strip()[:4000]}
     if visit.served_at is None:
         changes |= {"served_at": now, "served_by": actor}
-    return _move_visit(visit, actor, {VisitStatus.WAITING, VisitStatus.SERVING}, **changes)
+    return _move_visit(visit, actor, "finish", **changes)
 
 
 def visit_left(*, visit: Visit, actor, now: dt.datetime | None = None) -> Visit:
-    return _move_visit(
-        visit,
-        actor,
-        {VisitStatus.WAITING},
-        status=VisitStatus.LEFT,
-        finished_at=now or timezone.now(),
-    )
+    return _move_visit(visit, actor, "leave", finished_at=now or timezone.now())
 
 
 # --- devices -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intake import transitions
 from intake.models import Customer, MessageSlip, SlipStatus, Visit
 from intake.phones import normalize_phone
 from servicedesk.idempotency import create_once
@@ -146,7 +147,9 @@ def slip_log_callback(
         errors.setdefault("note", []).append(_("Write down how the callback went."))
     if errors:
         raise ValidationError(errors)
-    slip.status = SlipStatus.CALLED_BACK
+    transitions.SLIP_MACHINE.move(
+        slip, "call_back", actor=actor, role=None, authorized=True, note=note.strip(), now=now
+    )
     slip.called_back_at = now
     slip.callback_note = note.strip()
     slip.save(update_fields=["status", "called_back_at", "callback_note"])

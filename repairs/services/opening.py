@@ -16,7 +16,7 @@ from intake.models import Customer, Visit
 from intake.phones import normalize_phone
 from intake.services.desk import DeviceFacts, device_record, visit_attach_customer
 from intake.validators import clean_imei, clean_serial
-from repairs.events import event_opened
+from repairs.events import event_opened, event_warranty_overridden
 from repairs.models import (
     ProofOfPurchase,
     RepairTicket,
@@ -368,4 +368,5 @@ def ticket_warranty_override(
         ]
     )
     audit_warranty_overridden(actor=actor, ticket=locked, before=before, reason=reason.strip())
+    event_warranty_overridden(ticket=locked, actor=actor, before=before, reason=reason.strip())
     return locked

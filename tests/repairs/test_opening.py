@@ -194,3 +194,21 @@ def test_intake_token_is_looked_up_only_at_the_point(point, other_point, desk_us
         open_ticket(other_point, other_desk, token=token)
     assert RepairTicket.objects.filter(point=other_point).count() == 0
     assert open_ticket(point, desk_user, token=token) == mine
+
+
+def test_the_warranty_override_stands_on_the_ticket_timeline(point, desk_user, staff_of):
+    from repairs.models import TicketEvent
+
+    ticket = open_ticket(point, desk_user, purchase_days_ago=500)
+    supervisor = staff_of(Role.SUPERVISOR).user
+    services.ticket_warranty_override(
+        ticket=ticket,
+        actor=supervisor,
+        status=WarrantyStatus.FREE_REPAIR,
+        reason="品牌质量部确认为批次问题",
+        version=ticket.version,
+    )
+    event = TicketEvent.objects.get(ticket=ticket, action="override_warranty")
+    assert event.actor == supervisor
+    assert "品牌质量部确认为批次问题" in event.note
+    assert str(event.action_label) != "override_warranty"

@@ -31,14 +31,21 @@ FULL = Payload(
     invoice_number="FP-001",
     satisfaction_rating=5,
 )
-TRIPLES = list(itertools.product(TicketStatus.values, transitions.ACTIONS, list(Role)))
+# Every state × action × role, for a ticket in warranty and one out of warranty (the diagnosis
+# guard sends them to different states).
+WARRANTY = {"in": 100, "out": 500}
+TRIPLES = list(
+    itertools.product(TicketStatus.values, transitions.ACTIONS, list(Role), list(WARRANTY))
+)
 
 
 @pytest.fixture
 def ticket_in(point):
-    def make(status):
+    def make(status, warranty="in"):
         ticket = open_ticket(
-            point, make_staff(Role.FRONT_DESK, point=point).user, purchase_days_ago=100
+            point,
+            make_staff(Role.FRONT_DESK, point=point).user,
+            purchase_days_ago=WARRANTY[warranty],
         )
         RepairTicket.objects.filter(pk=ticket.pk).update(status=status)
         if status == TicketStatus.AWAITING_APPROVAL:
@@ -49,9 +56,11 @@ def ticket_in(point):
     return make
 
 
-@pytest.mark.parametrize(("status", "action", "role"), TRIPLES, ids=["-".join(t) for t in TRIPLES])
-def test_every_state_action_role_triple(status, action, role, point, ticket_in):
-    ticket = ticket_in(status)
+@pytest.mark.parametrize(
+    ("status", "action", "role", "warranty"), TRIPLES, ids=["-".join(t) for t in TRIPLES]
+)
+def test_every_state_action_role_triple(status, action, role, warranty, point, ticket_in):
+    ticket = ticket_in(status, warranty)
     actor = make_staff(role, point=point, region=point.region).user
     transition = transitions.find(status, action)
     allowed = transition is not None and (role == Role.ADMIN or role in transition.roles)
@@ -59,7 +68,17 @@ def test_every_state_action_role_triple(status, action, role, point, ticket_in):
         moved = ticket_transition(
             ticket=ticket, actor=actor, action=action, version=ticket.version, payload=FULL
         )
-        assert moved.status == transition.target
+        if action == "diagnose":
+            # The guard: repair in warranty, the customer's approval of the quote out of it.
+            expected = (
+                TicketStatus.AWAITING_APPROVAL if warranty == "out" else TicketStatus.REPAIRING
+            )
+        else:
+            (expected,) = transition.targets
+        assert moved.status == expected
+        assert moved.status in transition.targets
+        # What the page offers is what happened: the advertised targets include the real one.
+        assert expected in transitions.find(status, action).targets
         assert moved.version == ticket.version + 1
         assert TicketEvent.objects.filter(ticket=ticket, action=action, actor=actor).exists()
     else:
