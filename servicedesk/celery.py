@@ -17,7 +17,7 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
     """Writes the worker's heartbeat row every few seconds from the worker's own timer, so a
     stopped or hung worker shows as down on /health/."""
 
-    requires = {"celery.worker.components:Timer"}
+    requires = ("celery.worker.components:Timer",)
 
     def __init__(self, worker, **kwargs):
         super().__init__(worker, **kwargs)

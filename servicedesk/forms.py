@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk import inputs
 from servicedesk.models import ServicePoint, validate_calling_hours
 from servicedesk.services import POINT_SETTING_FIELDS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -22,13 +30,15 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
 class CallingHoursField(forms.CharField):
     """Calling windows typed the way staff say them: "09:00-12:00, 14:00-20:00"."""
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, list):
             return ", ".join(f"{a}-{b}" for a, b in value)
         return value
 
-    def to_python(self, value):
-        text = super().to_python(value).replace("，", ",").replace("–", "-").replace("～", "-")
+    def to_python(self, value: Any) -> list[list[str]]:  # type: ignore[override]
+        text = (
+            (super().to_python(value) or "").replace("，", ",").replace("–", "-").replace("～", "-")
+        )
         windows = []
         for part in filter(None, (p.strip() for p in text.split(","))):
             bounds = [b.strip() for b in part.split("-")]
@@ -55,19 +65,30 @@ class PointSettingsForm(forms.ModelForm):
         model = ServicePoint
         fields = list(POINT_SETTING_FIELDS)
 
-    def __init__(self, *args, editable_fields: tuple[str, ...], **kwargs):
+    def __init__(self, *args: Any, editable_fields: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
             if name not in editable_fields:
                 del self.fields[name]
 
 
+class StaffChoiceField(forms.ModelChoiceField[User]):
+    """Staff accounts by their display name (the username when they have none)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return getattr(getattr(obj, "staff_profile", None), "display_name", "") or obj.username
+
+
 class AuditFilterForm(forms.Form):
     """Filters of the audit log page; the choices come from the user's own scope."""
 
     action = forms.ChoiceField(label=_("Action"), required=False)
-    actor = forms.ModelChoiceField(label=_("Who"), queryset=None, required=False)
-    point = forms.ModelChoiceField(label=_("service point"), queryset=None, required=False)
+    actor: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Who"), queryset=None, required=False
+    )
+    point: forms.ModelChoiceField[ServicePoint] = forms.ModelChoiceField(
+        label=_("service point"), queryset=None, required=False
+    )
     date_from = inputs.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -75,22 +96,26 @@ class AuditFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, data=None, *, staff, points, actions):
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        staff: QuerySet[User],
+        points: QuerySet[ServicePoint],
+        actions: Sequence[tuple[str, StrOrPromise]],
+    ) -> None:
         super().__init__(data)
-        self.fields["action"].choices = [("", _("All actions")), *actions]
-        self.fields["actor"].queryset = staff
-        self.fields["actor"].label_from_instance = lambda user: (
-            getattr(getattr(user, "staff_profile", None), "display_name", "") or user.username
-        )
-        self.fields["point"].queryset = points
+        inputs.choices(self, "action").choices = [("", _("All actions")), *actions]
+        inputs.model_choices(self, "actor").queryset = staff
+        inputs.model_choices(self, "point").queryset = points
         if points.count() < 2:
             del self.fields["point"]
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs["class"] = f"{css} {css}-sm"
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date must not be before the start date."))
         return data

@@ -68,7 +68,9 @@ def check_heartbeats() -> tuple[dict, dict]:
     worker_status = {
         "status": "up" if live else "down",
         "live": sorted(row.name.removeprefix("worker:") for row in live),
-        "last_seen_seconds_ago": min((_age(r.seen_at, now) for r in workers), default=None),
+        "last_seen_seconds_ago": min(
+            (age for r in workers if (age := _age(r.seen_at, now)) is not None), default=None
+        ),
     }
     beat_age = _age(beat.seen_at if beat else None, now)
     beat_status = {

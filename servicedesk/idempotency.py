@@ -31,17 +31,17 @@ def create_once(
     point is refused without revealing anything of that point."""
     if token is None:
         return create()
-    existing = model.objects.filter(point=point, **{field: token}).first()
+    existing = model._default_manager.filter(point=point, **{field: token}).first()
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
             return create()
     except IntegrityError:
-        existing = model.objects.filter(point=point, **{field: token}).first()
+        existing = model._default_manager.filter(point=point, **{field: token}).first()
         if existing is not None:
             return existing
-        if model.objects.filter(**{field: token}).exists():
+        if model._default_manager.filter(**{field: token}).exists():
             raise ValidationError(
                 _("This form was already used. Reload the page and enter it again.")
             ) from None

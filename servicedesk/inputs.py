@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,16 +22,16 @@ EARLIEST = dt.date(1980, 1, 1)
 LATEST = dt.date(2099, 12, 31)
 
 
-def text(value, max_length: int) -> str:
+def text(value: object, max_length: int) -> str:
     """A raw text parameter: NUL removed (it carries nothing a person typed), stripped, cut."""
     return str(value or "").replace("\x00", "").strip()[:max_length]
 
 
-def integer(value) -> int | None:
+def integer(value: object) -> int | None:
     """A non-negative whole number written in ASCII digits, or None."""
-    value = str(value or "").strip()
-    if value.isascii() and value.isdigit() and len(value) <= 18:
-        return int(value)
+    digits = str(value or "").strip()
+    if digits.isascii() and digits.isdigit() and len(digits) <= 18:
+        return int(digits)
     return None
 
 
@@ -38,7 +39,7 @@ def within_bounds(day: dt.date | None) -> bool:
     return day is not None and EARLIEST <= day <= LATEST
 
 
-def date_param(value) -> dt.date | None:
+def date_param(value: object) -> dt.date | None:
     """A date from a query string, or None when it is missing, not a date, or out of range."""
     try:
         day = parse_date(text(value, 10))
@@ -58,7 +59,7 @@ def _out_of_range() -> ValidationError:
 class DateField(forms.DateField):
     """A date between ``EARLIEST`` and ``LATEST``."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> dt.date | None:
         result = super().to_python(value)
         if result is not None and not within_bounds(result):
             raise _out_of_range()
@@ -68,7 +69,7 @@ class DateField(forms.DateField):
 class DateTimeField(forms.DateTimeField):
     """A date and time whose local date lies between ``EARLIEST`` and ``LATEST``."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> dt.datetime | None:
         try:
             result = super().to_python(value)
         except OverflowError as exc:
@@ -79,7 +80,23 @@ class DateTimeField(forms.DateTimeField):
         return result
 
 
-class OneTimeTokenMixin:
+def model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """``form.fields[name]`` as the model choice field it is, to set its queryset per request."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def choices(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form.fields[name]`` as the choice field it is, to set its choices per request."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class OneTimeTokenMixin(_FormBase):
     """A hidden one-time token: the service creates one row per token, so a double click or a
     resent form has one effect. Optional, so that a scripted client without it still works."""
 

@@ -241,12 +241,13 @@ class ServicePoint(models.Model):
 
     def compensation_limit_for(self, role: str) -> Decimal:
         """DOMAIN 5: the most a member of ``role`` may promise without approval."""
-        return {
+        limits: dict[str, Decimal] = {
             Role.FRONT_DESK: self.compensation_limit_front_desk,
             Role.HOTLINE: self.compensation_limit_hotline,
             Role.SUPERVISOR: self.compensation_limit_supervisor,
             Role.SERVICE_MANAGER: self.compensation_limit_manager,
-        }.get(role, Decimal("0"))
+        }
+        return limits.get(role, Decimal("0"))
 
     @property
     def calling_windows(self) -> list[tuple[dt.time, dt.time]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -11,12 +12,15 @@ from servicedesk import defaults
 from servicedesk.models import CERTIFIED_ROLES, AuditLog, ServicePoint, StaffProfile
 from servicedesk.tenancy import scope_for, scoped
 
+if TYPE_CHECKING:
+    from servicedesk.types import AnyUser
 
-def point_list(*, user) -> QuerySet[ServicePoint]:
+
+def point_list(*, user: AnyUser) -> QuerySet[ServicePoint]:
     return scoped(ServicePoint, user).select_related("region")
 
 
-def staff_list(*, user) -> QuerySet[StaffProfile]:
+def staff_list(*, user: AnyUser) -> QuerySet[StaffProfile]:
     """Staff of the points the user may see (regional staff are listed to administrators only)."""
     scope = scope_for(user)
     queryset = StaffProfile.objects.select_related("user", "point", "region")
@@ -26,7 +30,7 @@ def staff_list(*, user) -> QuerySet[StaffProfile]:
 
 
 def staff_with_expiring_certificates(
-    *, user, today: dt.date | None = None, days: int = defaults.CERTIFICATE_WARNING_DAYS
+    *, user: AnyUser, today: dt.date | None = None, days: int = defaults.CERTIFICATE_WARNING_DAYS
 ) -> QuerySet[StaffProfile]:
     """DOMAIN 1: the supervisor sees certificates that have expired or expire soon."""
     today = today or timezone.localdate()
@@ -44,7 +48,7 @@ def staff_with_expiring_certificates(
 
 def audit_log_list(
     *,
-    user,
+    user: AnyUser,
     action: str = "",
     actor_id: int | None = None,
     point_id: int | None = None,

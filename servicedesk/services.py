@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from servicedesk.audit import audit_point_settings_changed
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.tenancy import scope_for, user_role
+
+if TYPE_CHECKING:
+    from servicedesk.types import Actor
 
 #: The per-point settings a point's supervisor or manager may change (DOMAIN: every number is a
 #: default an administrator can change per service point).
@@ -48,7 +53,7 @@ MANAGER_ONLY_FIELDS = frozenset(
 )
 
 
-def point_settings_editable_fields(*, actor, point: ServicePoint) -> tuple[str, ...]:
+def point_settings_editable_fields(*, actor: Actor, point: ServicePoint) -> tuple[str, ...]:
     role = user_role(actor)
     scope = scope_for(actor)
     if role is None or scope.read_only or not scope.allows(point.pk):
@@ -61,13 +66,15 @@ def point_settings_editable_fields(*, actor, point: ServicePoint) -> tuple[str, 
 
 
 @transaction.atomic
-def point_update_settings(*, point: ServicePoint, actor, data: dict) -> ServicePoint:
+def point_update_settings(
+    *, point: ServicePoint, actor: Actor, data: dict[str, Any]
+) -> ServicePoint:
     """Change a point's settings; every change is audited with old and new values."""
     allowed = point_settings_editable_fields(actor=actor, point=point)
     if not allowed:
         raise PermissionDenied
     locked = ServicePoint.objects.select_for_update().get(pk=point.pk)
-    changes = {}
+    changes: dict[str, list[str]] = {}
     for field, value in data.items():
         if field not in allowed:
             raise PermissionDenied(field)

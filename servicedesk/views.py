@@ -104,7 +104,7 @@ def audit_list(request):
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     for entry in page:
-        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
+        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

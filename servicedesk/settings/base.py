@@ -216,7 +216,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # The embedded transport: messages are files in one folder shared by web, worker and beat.
     for folder in (CELERY_BROKER_FOLDER, VAR_DIR / "celery-control"):
         folder.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "data_folder_in": str(CELERY_BROKER_FOLDER),
         "data_folder_out": str(CELERY_BROKER_FOLDER),
         "control_folder": str(VAR_DIR / "celery-control"),
