@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, F, Q, QuerySet
 
 from complaints.models import Complaint, Stage
 from servicedesk.tenancy import scoped
 
+if TYPE_CHECKING:
+    from servicedesk.types import AnyUser
+
 OPEN_STAGES = [Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED, Stage.RESOLVED, Stage.FOLLOWED_UP]
 
 
-def complaint_queue(*, user) -> QuerySet[Complaint]:
+def complaint_queue(*, user: AnyUser) -> QuerySet[Complaint]:
     """Open complaints the user may see, overdue ones first."""
     return (
         scoped(Complaint, user)
@@ -33,7 +38,7 @@ def queue_counts(queryset: QuerySet[Complaint]) -> dict:
     )
 
 
-def complaint_detail(*, user, pk: int) -> QuerySet[Complaint]:
+def complaint_detail(*, user: AnyUser, pk: int) -> QuerySet[Complaint]:
     return scoped(Complaint, user).select_related(
         "customer",
         "owner",

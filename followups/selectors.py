@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -13,14 +14,17 @@ from followups.models import Callback, CallbackStatus, Question
 from servicedesk.models import ServicePoint
 from servicedesk.tenancy import scoped
 
+if TYPE_CHECKING:
+    from servicedesk.types import AnyUser
 
-def _base(user) -> QuerySet[Callback]:
+
+def _base(user: AnyUser) -> QuerySet[Callback]:
     return scoped(Callback, user).select_related(
         "customer", "ticket", "ticket__device", "point", "handled_by"
     )
 
 
-def callback_queue(*, user, kind: str = "") -> QuerySet[Callback]:
+def callback_queue(*, user: AnyUser, kind: str = "") -> QuerySet[Callback]:
     """Callbacks in the clerks' queue (moved there by the dispatcher), overdue first."""
     queryset = _base(user).filter(status=CallbackStatus.DUE)
     if kind:
@@ -28,7 +32,9 @@ def callback_queue(*, user, kind: str = "") -> QuerySet[Callback]:
     return queryset.order_by("overdue_since", "due_at", "id")
 
 
-def callback_upcoming(*, user, days: int = 7, now: dt.datetime | None = None) -> QuerySet[Callback]:
+def callback_upcoming(
+    *, user: AnyUser, days: int = 7, now: dt.datetime | None = None
+) -> QuerySet[Callback]:
     now = now or timezone.now()
     return (
         _base(user)
@@ -37,7 +43,7 @@ def callback_upcoming(*, user, days: int = 7, now: dt.datetime | None = None) ->
     )
 
 
-def callback_overdue(*, user) -> QuerySet[Callback]:
+def callback_overdue(*, user: AnyUser) -> QuerySet[Callback]:
     return (
         _base(user)
         .filter(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
@@ -15,8 +16,12 @@ from intake.phones import normalize_phone
 from servicedesk import hooks
 from servicedesk.tenancy import scoped
 
+if TYPE_CHECKING:
+    from servicedesk.models import Department
+    from servicedesk.types import Actor, AnyUser
 
-def customer_search(*, user, query: str, limit: int = 20) -> QuerySet[Customer]:
+
+def customer_search(*, user: AnyUser, query: str, limit: int = 20) -> QuerySet[Customer]:
     """One search box (DOMAIN 2 step 3): phone, IMEI or serial, ticket number, or name.
 
     Each kind of query is an exact or prefix match on an indexed column, so the search stays
@@ -55,7 +60,7 @@ def _ids(queryset: QuerySet, limit: int) -> list[int]:
     return list(queryset.order_by().values_list("pk", flat=True)[:limit])
 
 
-def open_work_for_customers(*, user, customer_ids: list[int]) -> dict[int, list]:
+def open_work_for_customers(*, user: AnyUser, customer_ids: list[int]) -> dict[int, list]:
     """What is still open for these customers (their open tickets), from the apps that own it."""
     found: dict[int, list] = {pk: [] for pk in customer_ids}
     for part in hooks.fire(hooks.CUSTOMER_OPEN_WORK, user=user, customer_ids=customer_ids):
@@ -64,7 +69,7 @@ def open_work_for_customers(*, user, customer_ids: list[int]) -> dict[int, list]
     return found
 
 
-def customer_history(*, user, customer: Customer) -> dict:
+def customer_history(*, user: AnyUser, customer: Customer) -> dict:
     """A customer's visits, calls, devices and message slips, and the other apps' sections
     (repair records, complaints) as panels."""
     visits = scoped(Visit, user).filter(customer=customer).order_by("-arrived_at")[:100]
@@ -81,7 +86,7 @@ def customer_history(*, user, customer: Customer) -> dict:
 BOARD_ROWS = 50
 
 
-def reception_board(*, user) -> dict:
+def reception_board(*, user: AnyUser) -> dict:
     """Who is waiting and for how long: quick matters first, then by arrival (DOMAIN 2 step 1).
     At most ``BOARD_ROWS`` per list; ``waiting_count`` counts them all."""
     visits = (
@@ -105,7 +110,7 @@ def reception_board(*, user) -> dict:
     }
 
 
-def slip_queue(*, user, mine_only: bool) -> QuerySet[MessageSlip]:
+def slip_queue(*, user: Actor, mine_only: bool) -> QuerySet[MessageSlip]:
     """Open message slips: the user's own, or (supervisors) every open slip of their points,
     overdue ones first."""
     from intake.models import SlipStatus
@@ -122,7 +127,7 @@ def slip_queue(*, user, mine_only: bool) -> QuerySet[MessageSlip]:
 # --- hotline (DOMAIN 4) ------------------------------------------------------------------
 
 
-def caller_lookup(*, user, query: str, limit: int = 5) -> list[tuple[Customer, list]]:
+def caller_lookup(*, user: AnyUser, query: str, limit: int = 5) -> list[tuple[Customer, list]]:
     """The caller's customer records by phone (or any search-box query) with their open tickets,
     so a repair-status question is answered at once. Two queries whatever the data size."""
     customers = list(customer_search(user=user, query=query, limit=limit))
@@ -132,7 +137,7 @@ def caller_lookup(*, user, query: str, limit: int = 5) -> list[tuple[Customer, l
     return [(c, tickets[c.pk]) for c in customers]
 
 
-def calls_on(*, user, day: dt.date) -> QuerySet[Visit]:
+def calls_on(*, user: AnyUser, day: dt.date) -> QuerySet[Visit]:
     """The hotline calls of a local day, newest first."""
     start = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
     return (
@@ -174,7 +179,7 @@ def _with_shares(row: dict) -> dict:
     return row
 
 
-def answering_stats(*, user, start: dt.date, end: dt.date) -> dict:
+def answering_stats(*, user: AnyUser, start: dt.date, end: dt.date) -> dict:
     """DOMAIN 4 / 7: the share of calls answered within the point's ring limit (three rings) and
     of holds checked back every 30 s, per local day and per operator, computed in SQL."""
     zone = timezone.get_current_timezone()
@@ -185,14 +190,14 @@ def answering_stats(*, user, start: dt.date, end: dt.date) -> dict:
     )
     aggregates = _answering(calls)
     by_day = [
-        _with_shares(row)
+        _with_shares(dict(row))
         for row in calls.annotate(day=TruncDate("arrived_at", tzinfo=zone))
         .values("day")
         .annotate(**aggregates)
         .order_by("-day")
     ]
     by_operator = [
-        _with_shares(row)
+        _with_shares(dict(row))
         for row in calls.values(
             "created_by_id",
             "created_by__staff_profile__display_name",
@@ -206,7 +211,7 @@ def answering_stats(*, user, start: dt.date, end: dt.date) -> dict:
     return {"by_day": by_day, "by_operator": by_operator, "total": total}
 
 
-def suggestions_for(*, user, department) -> QuerySet[Visit]:
+def suggestions_for(*, user: AnyUser, department: Department) -> QuerySet[Visit]:
     """A department's list of forwarded suggestions (DOMAIN 4), from the desk and the hotline."""
     return (
         scoped(Visit, user)
@@ -216,7 +221,7 @@ def suggestions_for(*, user, department) -> QuerySet[Visit]:
     )
 
 
-def praises_for(*, user, staff_user) -> QuerySet[Visit]:
+def praises_for(*, user: AnyUser, staff_user: Actor) -> QuerySet[Visit]:
     """Praise forwarded to a staff member (DOMAIN 4), shown on their page."""
     return (
         scoped(Visit, user)

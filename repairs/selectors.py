@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from intake.models import Device
-from repairs.models import RepairTicket
+from repairs.models import RepairTicket, TicketEvent
 from servicedesk.tenancy import scoped
 
+if TYPE_CHECKING:
+    from servicedesk.types import AnyUser
 
-def ticket_list(*, user) -> QuerySet[RepairTicket]:
+
+def ticket_list(*, user: AnyUser) -> QuerySet[RepairTicket]:
     return scoped(RepairTicket, user).select_related("customer", "device", "point")
 
 
-def ticket_earlier_repairs(*, user, ticket: RepairTicket) -> QuerySet[RepairTicket]:
+def ticket_earlier_repairs(*, user: AnyUser, ticket: RepairTicket) -> QuerySet[RepairTicket]:
     """The device's earlier tickets at this point (for repeat repairs, DOMAIN 2)."""
     return (
         scoped(RepairTicket, user)
@@ -22,7 +27,7 @@ def ticket_earlier_repairs(*, user, ticket: RepairTicket) -> QuerySet[RepairTick
     )
 
 
-def technician_queue(*, user) -> QuerySet[RepairTicket]:
+def technician_queue(*, user: AnyUser) -> QuerySet[RepairTicket]:
     """Tickets waiting for a technician, oldest first (DOMAIN 2 step 4)."""
     from repairs.models import TicketStatus
 
@@ -36,7 +41,7 @@ def technician_queue(*, user) -> QuerySet[RepairTicket]:
     )
 
 
-def ticket_timeline(*, ticket: RepairTicket):
+def ticket_timeline(*, ticket: RepairTicket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("actor__staff_profile").order_by("at", "id")
 
 
@@ -56,7 +61,7 @@ def ticket_public_status(*, number: str, last_four: str) -> RepairTicket | None:
     return ticket if digits in phones else None
 
 
-def device_history(*, user, device: Device) -> QuerySet[RepairTicket]:
+def device_history(*, user: AnyUser, device: Device) -> QuerySet[RepairTicket]:
     """The device's repair records at the user's points, newest first."""
     return (
         scoped(RepairTicket, user)

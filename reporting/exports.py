@@ -12,7 +12,9 @@ import datetime as dt
 import logging
 import os
 import uuid
+from io import BufferedReader
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,6 +33,9 @@ from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.permissions import has_role
 from servicedesk.queueing import send_after_commit
 from servicedesk.tenancy import scope_for
+
+if TYPE_CHECKING:
+    from servicedesk.types import Actor, AnyUser
 
 logger = logging.getLogger(__name__)
 
@@ -53,14 +58,14 @@ def previous_month_range(today: dt.date) -> tuple[dt.date, dt.date]:
     return last.replace(day=1), last
 
 
-def can_export(user, point: ServicePoint) -> bool:
+def can_export(user: AnyUser, point: ServicePoint) -> bool:
     scope = scope_for(user)
     return has_role(user, EXPORT_ROLES) and scope.allows(point.pk)
 
 
 @transaction.atomic
 def export_request(
-    *, actor, point: ServicePoint, date_from: dt.date, date_to: dt.date
+    *, actor: Actor, point: ServicePoint, date_from: dt.date, date_to: dt.date
 ) -> ExportJob:
     """An on-demand export of any date range, run in the background (DOMAIN 8). The same range
     requested again while it is still queued or running (a double click) is the same job."""
@@ -117,7 +122,7 @@ def monthly_exports_due(*, now: dt.datetime | None = None) -> list[int]:
 
 
 @transaction.atomic
-def export_monthly_again(*, actor, job: ExportJob) -> ExportJob:
+def export_monthly_again(*, actor: Actor, job: ExportJob) -> ExportJob:
     """Re-run a month: the new file replaces the old one atomically when it is complete."""
     if not can_export(actor, job.point) or scope_for(actor).read_only:
         raise PermissionDenied
@@ -282,7 +287,7 @@ def exports_sweep(*, now: dt.datetime | None = None) -> list[int]:
     )
 
 
-def export_open_for_download(*, actor, job: ExportJob):
+def export_open_for_download(*, actor: Actor, job: ExportJob) -> BufferedReader:
     """The finished file, opened for streaming; every download is audited."""
     if not can_export(actor, job.point):
         raise PermissionDenied

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +22,9 @@ from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.permissions import require_point_role
 from servicedesk.tenancy import user_role
 
+if TYPE_CHECKING:
+    from servicedesk.types import Actor
+
 DESK_ROLES = (Role.FRONT_DESK, Role.HOTLINE, *SUPERVISING_ROLES)
 INTAKE_ROLES = (Role.FRONT_DESK, *SUPERVISING_ROLES)
 #: DOMAIN 2: matters of one or two minutes, served first when several customers wait.
@@ -34,7 +38,7 @@ QUICK_PURPOSES = frozenset({Purpose.PICKUP, Purpose.INQUIRY, Purpose.PRAISE, Pur
 def customer_create(
     *,
     point: ServicePoint,
-    actor,
+    actor: Actor,
     name: str,
     phone: str,
     alt_phone: str = "",
@@ -96,7 +100,7 @@ def customer_create(
 def visit_register(
     *,
     point: ServicePoint,
-    actor,
+    actor: Actor,
     purpose: str,
     channel: str = Channel.WALK_IN,
     contact_name: str = "",
@@ -140,7 +144,7 @@ def visit_register(
 
 
 @transaction.atomic
-def _move_visit(visit: Visit, actor, action: str, **changes) -> Visit:
+def _move_visit(visit: Visit, actor: Actor, action: str, **changes: Any) -> Visit:
     require_point_role(actor, visit.point, DESK_ROLES)
     locked = Visit.objects.select_for_update().get(pk=visit.pk)
     if transitions.MACHINE.find(locked.status, action) is None:
@@ -152,13 +156,13 @@ def _move_visit(visit: Visit, actor, action: str, **changes) -> Visit:
     return locked
 
 
-def visit_start_service(*, visit: Visit, actor, now: dt.datetime | None = None) -> Visit:
+def visit_start_service(*, visit: Visit, actor: Actor, now: dt.datetime | None = None) -> Visit:
     """Serving a visit records the wait (DOMAIN 7: waiting time from arrival to service)."""
     return _move_visit(visit, actor, "serve", served_at=now or timezone.now(), served_by=actor)
 
 
 def visit_finish(
-    *, visit: Visit, actor, outcome: str = "", now: dt.datetime | None = None
+    *, visit: Visit, actor: Actor, outcome: str = "", now: dt.datetime | None = None
 ) -> Visit:
     now = now or timezone.now()
     changes = {"finished_at": now, "outcome": outcome.strip()[:4000]}
@@ -167,7 +171,7 @@ def visit_finish(
     return _move_visit(visit, actor, "finish", **changes)
 
 
-def visit_left(*, visit: Visit, actor, now: dt.datetime | None = None) -> Visit:
+def visit_left(*, visit: Visit, actor: Actor, now: dt.datetime | None = None) -> Visit:
     return _move_visit(visit, actor, "leave", finished_at=now or timezone.now())
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,11 @@ from intake.phones import normalize_phone
 from intake.services.desk import customer_create
 from servicedesk.models import SUPERVISING_ROLES, Department, Role, ServicePoint
 from servicedesk.permissions import require_point_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from servicedesk.types import Actor
 
 HOTLINE_ROLES = (Role.HOTLINE, Role.FRONT_DESK, *SUPERVISING_ROLES)
 #: DOMAIN 4 call kinds.
@@ -35,12 +41,12 @@ CALL_KINDS = (
 MAX_CALL_SECONDS = 4 * 3600
 
 
-def departments_for(point: ServicePoint):
+def departments_for(point: ServicePoint) -> QuerySet[Department]:
     """The point's own departments and the network-wide ones."""
     return Department.objects.filter(Q(point=point) | Q(point__isnull=True), is_active=True)
 
 
-def colleagues_of(point: ServicePoint):
+def colleagues_of(point: ServicePoint) -> QuerySet[User]:
     return (
         get_user_model()
         .objects.filter(is_active=True, staff_profile__point=point)
@@ -52,7 +58,7 @@ def colleagues_of(point: ServicePoint):
 def call_log(
     *,
     point: ServicePoint,
-    actor,
+    actor: Actor,
     token: uuid.UUID,
     caller_kind: str,
     purpose: str,
@@ -68,7 +74,7 @@ def call_log(
     outcome: str = "",
     transferred_to: str = "",
     department: Department | None = None,
-    praised_staff=None,
+    praised_staff: Actor | None = None,
     hold_log: str = "",
     now: dt.datetime | None = None,
 ) -> Visit:
@@ -112,26 +118,26 @@ def call_log(
 @transaction.atomic
 def _call_log(
     *,
-    point,
-    actor,
-    token,
-    caller_kind,
-    purpose,
-    summary,
-    answered_at,
-    rings_to_answer,
-    answer_seconds,
-    customer,
-    contact_name,
-    contact_phone,
-    create_customer,
-    company,
-    outcome,
-    transferred_to,
-    department,
-    praised_staff,
-    hold_log,
-    now,
+    point: ServicePoint,
+    actor: Actor,
+    token: uuid.UUID,
+    caller_kind: str,
+    purpose: str,
+    summary: str,
+    answered_at: dt.datetime | None,
+    rings_to_answer: int | None,
+    answer_seconds: int | None,
+    customer: Customer | None,
+    contact_name: str,
+    contact_phone: str,
+    create_customer: bool,
+    company: str,
+    outcome: str,
+    transferred_to: str,
+    department: Department | None,
+    praised_staff: Actor | None,
+    hold_log: str,
+    now: dt.datetime | None,
 ) -> Visit:
     require_point_role(actor, point, HOTLINE_ROLES)
     now = now or timezone.now()
@@ -185,7 +191,7 @@ def _call_log(
     except BadHoldLog:
         error("__all__", _("The hold timer's record is damaged. Reload the page to start over."))
         holds = None
-    if errors:
+    if errors or holds is None:
         raise ValidationError(errors)
 
     if create_customer and customer is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,12 +28,15 @@ from servicedesk.models import SUPERVISING_ROLES
 from servicedesk.permissions import has_role
 from servicedesk.tenancy import scope_for
 
+if TYPE_CHECKING:
+    from servicedesk.types import Actor, AnyUser
+
 #: What an erased customer's name becomes (the page shows it as erased).
 ERASED_NAME = "（已删除）"
 REASON_MIN_LENGTH = 4
 
 
-def may_handle_requests(user, customer: Customer) -> bool:
+def may_handle_requests(user: AnyUser, customer: Customer) -> bool:
     """Supervisors and service managers of the customer's point, and nobody else."""
     scope = scope_for(user)
     return (
@@ -42,7 +46,7 @@ def may_handle_requests(user, customer: Customer) -> bool:
     )
 
 
-def _check(actor, customer: Customer) -> None:
+def _check(actor: Actor, customer: Customer) -> None:
     if not may_handle_requests(actor, customer):
         raise PermissionDenied(_("Only the point's supervisor or service manager may do this."))
 
@@ -64,7 +68,7 @@ def _slips(customer: Customer) -> QuerySet[MessageSlip]:
     return MessageSlip.objects.filter(match, point=customer.point_id).order_by("taken_at", "pk")
 
 
-def when(value):
+def when(value: dt.date | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -72,7 +76,7 @@ def when(value):
     return value.isoformat()
 
 
-def signature_reference(png) -> dict | None:
+def signature_reference(png: bytes | memoryview | None) -> dict | None:
     """A signature as a reference: that it exists, its size and fingerprint, not the image."""
     if not png:
         return None
@@ -80,7 +84,7 @@ def signature_reference(png) -> dict | None:
     return {"stored": True, "bytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest()}
 
 
-def customer_data_export(*, customer: Customer, actor) -> dict:
+def customer_data_export(*, customer: Customer, actor: Actor) -> dict:
     """Everything the point holds on this person, as one JSON-ready document (the customer,
     devices, visits and calls, tickets with parts, quotes, payments, satisfaction cards and
     messages, complaints with their contacts, callbacks with answers, message slips; signatures
@@ -161,7 +165,7 @@ class ErasureResult:
 
 
 @transaction.atomic
-def customer_erase(*, customer: Customer, actor, reason: str) -> ErasureResult:
+def customer_erase(*, customer: Customer, actor: Actor, reason: str) -> ErasureResult:
     """Erase a customer's personal data on request by anonymising it in place (see the module
     docstring for what stays). Once only; audited without the erased data."""
     _check(actor, customer)

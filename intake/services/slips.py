@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,9 @@ from intake.phones import normalize_phone
 from servicedesk.idempotency import create_once
 from servicedesk.models import ServicePoint, StaffProfile
 
+if TYPE_CHECKING:
+    from servicedesk.types import Actor
+
 
 def slip_check(
     *,
@@ -24,12 +29,12 @@ def slip_check(
     phone: str,
     message: str,
     callback_due_at: dt.datetime | None,
-    addressee,
+    addressee: Actor | None,
     read_back_confirmed: bool = True,
     visit: Visit | None = None,
     customer: Customer | None = None,
     now: dt.datetime | None = None,
-    **_ignored,
+    **_ignored: object,
 ) -> str:
     """Every rule of a slip, without saving: raises ValidationError with a message per field, or
     returns the phone in E.164 form. The form's read-back step runs it before the read-back."""
@@ -70,12 +75,12 @@ def slip_check(
 def slip_take(
     *,
     point: ServicePoint,
-    actor,
+    actor: Actor,
     caller_name: str,
     phone: str,
     message: str,
     callback_due_at: dt.datetime,
-    addressee,
+    addressee: Actor,
     read_back_confirmed: bool,
     company: str = "",
     best_time_to_call: str = "",
@@ -128,7 +133,7 @@ def slip_take(
 
 @transaction.atomic
 def slip_log_callback(
-    *, slip: MessageSlip, actor, note: str, now: dt.datetime | None = None
+    *, slip: MessageSlip, actor: Actor, note: str, now: dt.datetime | None = None
 ) -> MessageSlip:
     """Close a slip once its addressee has called the caller back (DOMAIN 4).
 
@@ -156,7 +161,7 @@ def slip_log_callback(
     return slip
 
 
-def slips_overdue(*, now: dt.datetime | None = None):
+def slips_overdue(*, now: dt.datetime | None = None) -> QuerySet[MessageSlip]:
     """Open slips past their promised callback time (DOMAIN 4: overdue).
 
     Times are stored aware (UTC), so the comparison holds across time zones and day boundaries.

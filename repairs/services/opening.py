@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -31,6 +32,9 @@ from servicedesk.errors import ConflictError
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.permissions import has_role, require_point_role, require_valid_certificate
 from servicedesk.tenancy import scope_for
+
+if TYPE_CHECKING:
+    from servicedesk.types import Actor
 
 INTAKE_ROLES = (Role.FRONT_DESK, *SUPERVISING_ROLES)
 
@@ -142,7 +146,7 @@ def default_policy() -> WarrantyPolicy | None:
 def ticket_open(
     *,
     point: ServicePoint,
-    actor,
+    actor: Actor,
     customer: Customer,
     device: DeviceFacts,
     fault_description: str,
@@ -204,24 +208,24 @@ def ticket_open(
 @transaction.atomic
 def _ticket_open(
     *,
-    point,
-    actor,
-    customer,
-    device,
-    fault_description,
-    proof_of_purchase,
-    contact_phone,
-    backup_warning_given,
-    token,
-    accessories,
-    condition,
-    water_damage,
-    drop_damage,
-    unauthorized_disassembly,
-    customer_waits,
-    estimated_ready_at,
-    visit,
-    now,
+    point: ServicePoint,
+    actor: Actor,
+    customer: Customer,
+    device: DeviceFacts,
+    fault_description: str,
+    proof_of_purchase: str,
+    contact_phone: str,
+    backup_warning_given: bool,
+    token: uuid.UUID,
+    accessories: str,
+    condition: str,
+    water_damage: bool,
+    drop_damage: bool,
+    unauthorized_disassembly: bool,
+    customer_waits: bool,
+    estimated_ready_at: dt.datetime | None,
+    visit: Visit | None,
+    now: dt.datetime | None,
 ) -> RepairTicket:
     require_point_role(actor, point, INTAKE_ROLES)
     require_valid_certificate(actor)
@@ -330,7 +334,7 @@ def _ticket_open(
 
 @transaction.atomic
 def ticket_warranty_override(
-    *, ticket: RepairTicket, actor, status: str, reason: str, version: int
+    *, ticket: RepairTicket, actor: Actor, status: str, reason: str, version: int
 ) -> RepairTicket:
     """DOMAIN 3: only a supervisor (or service manager) overrides the computed decision, with a
     recorded reason; audited."""
