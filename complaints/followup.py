@@ -16,13 +16,16 @@ def schedule_complaint_callback(*, complaint: Complaint) -> dt.date:
     after the resolution, counted in the point's local dates."""
     from complaints.services import local_date
 
-    resolved = local_date(complaint.point, complaint.resolved_at)
+    resolved_at = complaint.resolved_at
+    if resolved_at is None:
+        raise ValueError("only a resolved complaint gets its callback")
+    resolved = local_date(complaint.point, resolved_at)
     due = resolved + dt.timedelta(days=complaint.point.complaint_callback_days)
     Complaint.objects.filter(pk=complaint.pk).update(callback_due_on=due)
     complaint.callback_due_on = due
     from followups.services import callback_schedule_for_complaint
 
     callback_schedule_for_complaint(
-        point=complaint.point, customer=complaint.customer, resolved_at=complaint.resolved_at
+        point=complaint.point, customer=complaint.customer, resolved_at=resolved_at
     )
     return due

@@ -39,7 +39,7 @@ def load_demo_data(*, point, staff, today):
 
 
 # (days ago, hour, caller kind, kind, rings, holds as (start, end, checks), summary)
-CALLS = [
+CALLS: list[tuple[int, int, str, str, int, list[tuple[int, int, tuple[int, ...]]], str]] = [
     (0, 9, "customer", "repair_status", 2, [], "问维修进度，已告知今天下午可取"),
     (
         0,

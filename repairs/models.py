@@ -282,7 +282,7 @@ class RepairTicket(TenantModel):
     ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
 
-    objects = TenantQuerySet.as_manager()
+    objects = TenantQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("repair record")

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from repairs.models import ProofOfPurchase, WarrantyStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class WarrantyDecision:
         return self.status != WarrantyStatus.OUT_OF_WARRANTY
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> StrOrPromise:
         return WarrantyStatus(self.status).label
 
 
@@ -70,7 +74,7 @@ def decide_warranty(
         return WarrantyDecision(
             out, "disassembly", _("The device was opened or repaired elsewhere."), days
         )
-    if proof == ProofOfPurchase.NONE or purchase_date is None:
+    if proof == ProofOfPurchase.NONE or purchase_date is None or days is None:
         return WarrantyDecision(
             out, "no_proof", _("No invoice or warranty card shows the purchase date."), days
         )

@@ -56,7 +56,8 @@ def line_chart(
             f'<line x1="{pad_left}" y1="{y(target):.1f}" x2="{width - pad_right}" '
             f'y2="{y(target):.1f}" stroke="#198754" stroke-width="1" stroke-dasharray="3 3"/>'
         )
-    path, segments = [], []
+    path: list[str] = []
+    segments: list[list[str]] = []
     for i, value in enumerate(series.points):
         if value is None:
             if path:

@@ -92,7 +92,7 @@ def today_figures(*, user, now: dt.datetime | None = None) -> dict:
             ),
         )
     )
-    by_state = {state: counts.pop(f"state_{state}") for state in open_states}
+    by_state: dict[str, int] = {state: counts.pop(f"state_{state}") for state in open_states}
     ages = counts
     slips = (
         scoped(MessageSlip, user)

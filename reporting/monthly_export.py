@@ -38,7 +38,7 @@ def _flag(value, _tz):
     return 1 if value else 0
 
 
-WARRANTY_LABELS = {
+WARRANTY_LABELS: dict[WarrantyStatus, str] = {
     WarrantyStatus.RETURN: "保内（可退换修）",
     WarrantyStatus.EXCHANGE: "保内（可换修）",
     WarrantyStatus.FREE_REPAIR: "保内（免费维修）",
@@ -92,7 +92,7 @@ COLUMNS: list[Column] = [
         "保修判定",
         _WARRANTY_SQL,
         "warranty_status",
-        lambda v, _tz: WARRANTY_LABELS.get(v, v),
+        lambda v, _tz: WARRANTY_LABELS.get(v, v),  # type: ignore[call-overload]
     ),
     Column(
         "warranty_reason", "判定原因", _sql_text("t.warranty_reason_text"), "warranty_reason_text"

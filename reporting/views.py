@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from reporting.models import ExportJob, ExportKind
 from reporting.selectors import export_list as export_job_list
 from reporting.staff_stats import Figures, staff_figures
 from servicedesk import selectors
-from servicedesk.models import SUPERVISING_ROLES, Role
+from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint, StaffProfile
 from servicedesk.permissions import allow_read_only_roles, check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, user_role
 
@@ -171,9 +171,11 @@ def staff_stats(request):
     figures = staff_figures(
         user=request.user, date_from=period["date_from"], date_to=period["date_to"], by=by
     )
+    page: Page[ServicePoint] | Page[StaffProfile]
+    lines: list[tuple[ServicePoint | StaffProfile, Figures]]
     if by == "point":
-        rows = selectors.point_list(user=request.user)
-        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        points = selectors.point_list(user=request.user)
+        page = Paginator(points, 50).get_page(request.GET.get("page"))
         lines = [(point, figures.get(point.pk, Figures())) for point in page]
     else:
         rows = selectors.staff_list(user=request.user).order_by(

@@ -9,9 +9,22 @@ finishes the work without doing any part twice; beat wakes the periodic ones aga
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.db import InterfaceError, OperationalError
 
-DATABASE_RETRY = {
+
+class RetryOptions(TypedDict):
+    """Celery task options for retries (typed, so ``**DATABASE_RETRY`` is checked)."""
+
+    autoretry_for: tuple[type[BaseException], ...]
+    retry_backoff: bool
+    retry_backoff_max: int
+    retry_jitter: bool
+    max_retries: int
+
+
+DATABASE_RETRY: RetryOptions = {
     "autoretry_for": (OperationalError, InterfaceError),
     "retry_backoff": True,
     "retry_backoff_max": 300,
