@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Channel, ComplaintCategory, DifficultType, Severity, Source
 from servicedesk import inputs
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+
+    from intake.models import Customer
+
 
 class LocalDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
@@ -24,7 +32,9 @@ class VersionedForm(forms.Form):
 
 
 class ComplaintOpenForm(inputs.OneTimeTokenMixin, forms.Form):
-    customer = forms.ModelChoiceField(queryset=None, label=_("Customer"))
+    customer: forms.ModelChoiceField[Customer] = forms.ModelChoiceField(
+        queryset=None, label=_("Customer")
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     category = forms.ModelChoiceField(
@@ -41,10 +51,10 @@ class ComplaintOpenForm(inputs.OneTimeTokenMixin, forms.Form):
         label=_("Promised reply by"), required=False, widget=LocalDateTimeInput()
     )
 
-    def __init__(self, *args, customers, **kwargs):
+    def __init__(self, *args: Any, customers: QuerySet[Customer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_token()
-        self.fields["customer"].queryset = customers
+        inputs.model_choices(self, "customer").queryset = customers
 
 
 class ActionForm(VersionedForm):
@@ -94,12 +104,14 @@ class DecisionForm(VersionedForm):
 
 
 class TransferForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=None, label=_("New owner"))
+    owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        queryset=None, label=_("New owner")
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
-    def __init__(self, *args, users, **kwargs):
+    def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users
+        inputs.model_choices(self, "owner").queryset = users
 
 
 class ComplaintTransferForm(TransferForm):

@@ -1,10 +1,20 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from followups.models import Outcome, QuestionKind
 from servicedesk import inputs
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+
+    from followups.models import Question
 
 RATING_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(5, 0, -1)]
 YES_NO_CHOICES = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
@@ -38,11 +48,12 @@ class OutcomeForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
-    def __init__(self, *args, questions, **kwargs):
+    def __init__(self, *args: Any, questions: Sequence[Question], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
         for index, question in enumerate(questions, 1):
             name = f"q_{question.pk}"
+            field: forms.Field
             if question.kind == QuestionKind.RATING:
                 field = forms.ChoiceField(choices=RATING_CHOICES, required=False)
             elif question.kind == QuestionKind.YES_NO:
@@ -77,7 +88,9 @@ class SlipForm(inputs.OneTimeTokenMixin, forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    addressee = forms.ModelChoiceField(label=_("Forward to"), queryset=None)
+    addressee: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Forward to"), queryset=None
+    )
     callback_due_at = inputs.DateTimeField(
         label=_("Promised callback by"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -87,10 +100,14 @@ class SlipForm(inputs.OneTimeTokenMixin, forms.Form):
         label=_("I read the question back to the customer"), required=False
     )
 
-    def __init__(self, *args, addressees, **kwargs):
+    def __init__(self, *args: Any, addressees: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_token()
-        self.fields["addressee"].queryset = addressees
-        self.fields["addressee"].label_from_instance = lambda user: (
-            f"{user.staff_profile.display_name} ({user.staff_profile.get_role_display()})"
+        inputs.model_choices(self, "addressee").queryset = addressees
+        inputs.label_choices(
+            self,
+            "addressee",
+            lambda user: (
+                f"{user.staff_profile.display_name} ({user.staff_profile.get_role_display()})"
+            ),
         )

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk import inputs
 from servicedesk.models import ServicePoint
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 class ExportRequestForm(forms.Form):
@@ -16,9 +21,9 @@ class ExportRequestForm(forms.Form):
         label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, points, **kwargs):
+    def __init__(self, *args: Any, points: QuerySet[ServicePoint], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["point"].queryset = points
+        inputs.model_choices(self, "point").queryset = points
         if points.count() == 1:
             self.fields["point"].initial = points.first()
 
@@ -29,8 +34,8 @@ class PeriodForm(forms.Form):
         label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date must not be before the start date."))
         return data

@@ -72,7 +72,7 @@ class PointSettingsForm(forms.ModelForm):
                 del self.fields[name]
 
 
-class StaffChoiceField(forms.ModelChoiceField[User]):
+class StaffChoiceField(forms.ModelChoiceField):
     """Staff accounts by their display name (the username when they have none)."""
 
     def label_from_instance(self, obj: User) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -83,6 +84,11 @@ class DateTimeField(forms.DateTimeField):
 def model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
     """``form.fields[name]`` as the model choice field it is, to set its queryset per request."""
     return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def label_choices(form: forms.BaseForm, name: str, label: Callable[[Any], str]) -> None:
+    """Show the options of the model choice field ``name`` with ``label(obj)``."""
+    model_choices(form, name).label_from_instance = label  # type: ignore[method-assign, assignment]
 
 
 def choices(form: forms.BaseForm, name: str) -> forms.ChoiceField:

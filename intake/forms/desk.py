@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import CustomerType, Purpose
 from servicedesk import inputs
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
 
 DATE = {"type": "date"}
 DATETIME = {"type": "datetime-local"}
@@ -24,7 +30,7 @@ class VisitForm(inputs.OneTimeTokenMixin, forms.Form):
     contact_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     queue_number = forms.CharField(label=_("Queue number"), max_length=16, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_token()
 
@@ -38,7 +44,7 @@ class CustomerForm(inputs.OneTimeTokenMixin, forms.Form):
     )
     company = forms.CharField(label=_("Company"), max_length=100, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_token()
 
@@ -55,7 +61,9 @@ class SlipForm(inputs.OneTimeTokenMixin, forms.Form):
     best_time_to_call = forms.CharField(
         label=_("Best time to call back"), max_length=100, required=False
     )
-    addressee = forms.ModelChoiceField(label=_("Forward to"), queryset=None)
+    addressee: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Forward to"), queryset=None
+    )
     callback_due_at = inputs.DateTimeField(
         label=_("Promised reply by"),
         widget=forms.DateTimeInput(attrs=DATETIME),
@@ -65,12 +73,16 @@ class SlipForm(inputs.OneTimeTokenMixin, forms.Form):
         label=_("I read the details back to the customer"), required=False
     )
 
-    def __init__(self, *args, addressees, **kwargs):
+    def __init__(self, *args: Any, addressees: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_token()
-        self.fields["addressee"].queryset = addressees
-        self.fields["addressee"].label_from_instance = lambda user: (
-            f"{user.staff_profile.display_name} ({user.staff_profile.get_role_display()})"
+        inputs.model_choices(self, "addressee").queryset = addressees
+        inputs.label_choices(
+            self,
+            "addressee",
+            lambda user: (
+                f"{user.staff_profile.display_name} ({user.staff_profile.get_role_display()})"
+            ),
         )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core import signing
@@ -10,6 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.models import CallerKind, Purpose
 from intake.services.hotline import CALL_KINDS
+from servicedesk import inputs
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+
+    from intake.models import Customer
+    from servicedesk.models import Department
 
 OPENED_SALT = "intake.hotline.call-opened"
 
@@ -36,7 +45,9 @@ class CallForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput)
     opened = forms.CharField(widget=forms.HiddenInput, required=False)
     hold_log = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20000)
-    customer = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    customer: forms.ModelChoiceField[Customer] = forms.ModelChoiceField(
+        queryset=None, required=False, widget=forms.HiddenInput
+    )
     contact_phone = forms.CharField(
         label=_("Caller's number"),
         max_length=32,
@@ -91,20 +102,29 @@ class CallForm(forms.Form):
         required=False,
         help_text=_("The engineer or department you put the caller through to."),
     )
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Forward the suggestion to"), queryset=None, required=False
     )
-    praised_staff = forms.ModelChoiceField(
+    praised_staff: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Praised colleague"), queryset=None, required=False
     )
 
-    def __init__(self, *args, customers, departments, colleagues, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        customers: QuerySet[Customer],
+        departments: QuerySet[Department],
+        colleagues: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = customers
-        self.fields["department"].queryset = departments
-        self.fields["praised_staff"].queryset = colleagues
-        self.fields["praised_staff"].label_from_instance = lambda user: (
-            f"{user.staff_profile.display_name} ({user.staff_profile.staff_number})"
+        inputs.model_choices(self, "customer").queryset = customers
+        inputs.model_choices(self, "department").queryset = departments
+        inputs.model_choices(self, "praised_staff").queryset = colleagues
+        inputs.label_choices(
+            self,
+            "praised_staff",
+            lambda user: f"{user.staff_profile.display_name} ({user.staff_profile.staff_number})",
         )
         if not self.is_bound:
             self.initial.setdefault("token", uuid.uuid4())
