@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +39,13 @@ from servicedesk.idempotency import create_once
 from servicedesk.models import Role, ServicePoint, StaffProfile
 from servicedesk.tenancy import user_role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from complaints.models import DifficultType
+    from followups.models import Callback
+    from servicedesk.types import Actor, AnyUser
+
 
 class ComplaintError(ActionRefused):
     """A move the rules do not allow (shown to the user as a message)."""
@@ -52,14 +62,14 @@ SUPERVISORS = frozenset({Role.SUPERVISOR, Role.SERVICE_MANAGER})
 
 
 # DOMAIN 5: who approves compensation above the offering role's limit.
-NEXT_LEVEL = {
+NEXT_LEVEL: dict[str, str] = {
     Role.FRONT_DESK: Role.SUPERVISOR,
     Role.HOTLINE: Role.SUPERVISOR,
     Role.CALLBACK_CLERK: Role.SUPERVISOR,
     Role.SUPERVISOR: Role.SERVICE_MANAGER,
     Role.SERVICE_MANAGER: Role.ADMIN,
 }
-LEVEL_ORDER = [Role.SUPERVISOR, Role.SERVICE_MANAGER, Role.ADMIN]
+LEVEL_ORDER: list[str] = [Role.SUPERVISOR, Role.SERVICE_MANAGER, Role.ADMIN]
 
 
 def local_date(point: ServicePoint, at: dt.datetime) -> dt.date:
@@ -69,7 +79,7 @@ def local_date(point: ServicePoint, at: dt.datetime) -> dt.date:
 def _contact(
     complaint: Complaint,
     *,
-    by,
+    by: Actor | None,
     kind: str,
     note: str = "",
     promised_reply_at: dt.datetime | None = None,
@@ -86,7 +96,9 @@ def _contact(
     )
 
 
-def _require_future_promise(promised_reply_at, now, field="promised_reply_at") -> None:
+def _require_future_promise(
+    promised_reply_at: dt.datetime | None, now: dt.datetime, field: str = "promised_reply_at"
+) -> None:
     """DOMAIN 5: whenever a complaint is left unresolved, the customer is told when they will hear
     back."""
     if promised_reply_at is None:
@@ -101,7 +113,7 @@ def _require_future_promise(promised_reply_at, now, field="promised_reply_at") -
 def complaint_open(
     *,
     point: ServicePoint,
-    actor,
+    actor: Actor,
     customer: Customer,
     channel: str,
     source: str,
@@ -110,9 +122,9 @@ def complaint_open(
     ticket: RepairTicket | None = None,
     category: ComplaintCategory | None = None,
     severity: str = "normal",
-    difficult_type=None,
+    difficult_type: DifficultType | None = None,
     promised_reply_at: dt.datetime | None = None,
-    callback=None,
+    callback: Callback | None = None,
     token: uuid.UUID | None = None,
     now: dt.datetime | None = None,
 ) -> Complaint:
@@ -180,7 +192,7 @@ def _lock(complaint: Complaint, version: int | None = None) -> Complaint:
     return locked
 
 
-def _may_act(complaint: Complaint, actor, extra_roles) -> bool:
+def _may_act(complaint: Complaint, actor: Actor, extra_roles: Collection[str]) -> bool:
     role = user_role(actor)
     return complaint.owner_id == actor.pk or role == Role.ADMIN or role in extra_roles
 
@@ -189,7 +201,7 @@ def _may_act(complaint: Complaint, actor, extra_roles) -> bool:
 def transition(
     *,
     complaint: Complaint,
-    actor,
+    actor: Actor,
     action: str,
     note: str = "",
     restatement: str = "",
@@ -289,6 +301,8 @@ def transition(
 def mark_customer_special_attention(*, complaint: Complaint) -> None:
     """DOMAIN 5: the day after a complaint is resolved the customer is marked for special
     attention (重点关注), so that all their future services are called back (DOMAIN 6)."""
+    if complaint.resolved_at is None:
+        raise ValueError("only a resolved complaint marks its customer")
     since = local_date(complaint.point, complaint.resolved_at) + dt.timedelta(days=1)
     customer = Customer.objects.select_for_update().get(pk=complaint.customer_id)
     customer.has_complained = True
@@ -301,7 +315,7 @@ def mark_customer_special_attention(*, complaint: Complaint) -> None:
 def log_contact(
     *,
     complaint: Complaint,
-    actor,
+    actor: Actor,
     note: str,
     promised_reply_at: dt.datetime | None = None,
     version: int | None = None,
@@ -341,7 +355,7 @@ def log_contact(
     )
 
 
-def supervisor_for(point: ServicePoint):
+def supervisor_for(point: ServicePoint) -> User | None:
     """The point's supervisor who receives escalations (the first active one), else None."""
     profile = (
         StaffProfile.objects.filter(point=point, role=Role.SUPERVISOR, user__is_active=True)
@@ -356,7 +370,7 @@ def supervisor_for(point: ServicePoint):
 def escalate(
     *,
     complaint: Complaint,
-    actor,
+    actor: Actor,
     note: str,
     version: int | None = None,
     now: dt.datetime | None = None,
@@ -384,7 +398,7 @@ def escalate(
 def record_decision(
     *,
     complaint: Complaint,
-    actor,
+    actor: Actor,
     decision: str,
     version: int | None = None,
     now: dt.datetime | None = None,
@@ -444,7 +458,12 @@ def escalate_overdue(*, complaint_id: int, now: dt.datetime | None = None) -> bo
 
 @transaction.atomic
 def transfer_ownership(
-    *, complaint: Complaint, actor, new_owner, note: str = "", version: int | None = None
+    *,
+    complaint: Complaint,
+    actor: Actor,
+    new_owner: Actor,
+    note: str = "",
+    version: int | None = None,
 ) -> Complaint:
     """DOMAIN 5 首问责任制: the owner changes only by an explicit, logged transfer."""
     complaint = _lock(complaint, version)
@@ -488,7 +507,7 @@ def _approver_role(point: ServicePoint, offered_role: str, amount: Decimal) -> s
 def offer_compensation(
     *,
     complaint: Complaint,
-    actor,
+    actor: Actor,
     amount: Decimal,
     description: str,
     version: int | None = None,
@@ -511,7 +530,7 @@ def offer_compensation(
     complaint.version += 1  # an offer is a change: a second submit of the same form is stale
     complaint.save(update_fields=["version"])
     role = user_role(actor)
-    needs = _approver_role(complaint.point, role, amount)
+    needs = _approver_role(complaint.point, role or "", amount)
     offer = CompensationOffer.objects.create(
         complaint=complaint,
         amount=amount,
@@ -536,7 +555,7 @@ def offer_compensation(
     return offer
 
 
-def may_decide(offer: CompensationOffer, user) -> bool:
+def may_decide(offer: CompensationOffer, user: AnyUser) -> bool:
     role = user_role(user)
     if role == Role.ADMIN:
         return True
@@ -547,7 +566,7 @@ def may_decide(offer: CompensationOffer, user) -> bool:
 
 @transaction.atomic
 def decide_compensation(
-    *, offer: CompensationOffer, actor, approve: bool, now: dt.datetime | None = None
+    *, offer: CompensationOffer, actor: Actor, approve: bool, now: dt.datetime | None = None
 ) -> CompensationOffer:
     """DOMAIN 5: the next level approves (or refuses) compensation above the offering role's
     limit; every decision is audited."""
@@ -577,7 +596,7 @@ def decide_compensation(
     return offer
 
 
-def staff_choices(point: ServicePoint):
+def staff_choices(point: ServicePoint) -> QuerySet[User]:
     """Colleagues a complaint may be transferred to."""
     return (
         get_user_model()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -71,11 +72,13 @@ def _show_errors(request, exc: Exception) -> None:
 def complaint_new(request):
     profile = get_profile(request.user)
     point = profile.point if profile else None
-    if point is None:
+    if profile is None or point is None:
         messages.error(request, _("Complaints are received at a service point."))
         return redirect("complaints:queue")
     customers = scoped(Customer, request.user).filter(point=point).order_by("name")
-    initial = {"channel": "hotline" if profile.role == Role.HOTLINE else "walk_in"}
+    initial: dict[str, object] = {
+        "channel": "hotline" if profile.role == Role.HOTLINE else "walk_in"
+    }
     initial["source"] = "call" if profile.role == Role.HOTLINE else "visit"
     # Handed over from a logged call or visit (DOMAIN 4: a complaint call opens a complaint).
     visit = None
@@ -116,8 +119,8 @@ def complaint_detail(request, pk: int):
     check_role(request.user, READERS)
     offers = list(complaint.offers.select_related("offered_by", "decided_by"))
     for offer in offers:
-        offer.user_may_decide = offer.status == OfferStatus.PENDING and services.may_decide(
-            offer, request.user
+        offer.user_may_decide = (  # type: ignore[attr-defined]
+            offer.status == OfferStatus.PENDING and services.may_decide(offer, request.user)
         )
     shown = {"version": complaint.version}
     context = {
@@ -148,6 +151,7 @@ def complaint_act(request, pk: int, what: str):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     check_role(request.user, OPENERS)
+    form: forms.Form
     try:
         if what == "stage":
             form = ActionForm(request.POST)

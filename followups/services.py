@@ -11,7 +11,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,6 +43,9 @@ from servicedesk.models import Role, ServicePoint
 from servicedesk.permissions import has_role
 from servicedesk.tenancy import scope_for, user_role
 
+if TYPE_CHECKING:
+    from servicedesk.types import Actor
+
 CLERK_ROLES = (Role.CALLBACK_CLERK, Role.SUPERVISOR, Role.SERVICE_MANAGER)
 
 
@@ -51,7 +57,9 @@ def _tz(point: ServicePoint) -> ZoneInfo:
     return ZoneInfo(point.time_zone)
 
 
-def _window_times(point: ServicePoint, window: schedule.CallbackWindow):
+def _window_times(
+    point: ServicePoint, window: schedule.CallbackWindow
+) -> tuple[dt.datetime, dt.datetime]:
     tz = _tz(point)
     windows = point.calling_windows
     return (
@@ -73,7 +81,7 @@ def key_customer_reason(customer: Customer, *, today: dt.date) -> str | None:
     return None
 
 
-def decide_callback(*, ticket: RepairTicket, today: dt.date) -> tuple[bool, str, object]:
+def decide_callback(*, ticket: RepairTicket, today: dt.date) -> tuple[bool, str, Decimal]:
     """Whether a handed-over ticket is called back, and why (reproducible from the ticket)."""
     point = ticket.point
     value = schedule.sample_value(point.code, ticket.number)
@@ -139,7 +147,11 @@ def callbacks_schedule_for_handover(
 
 @transaction.atomic
 def callback_schedule_for_complaint(
-    *, point: ServicePoint, customer: Customer, resolved_at: dt.datetime, ticket=None
+    *,
+    point: ServicePoint,
+    customer: Customer,
+    resolved_at: dt.datetime,
+    ticket: RepairTicket | None = None,
 ) -> Callback:
     """DOMAIN 5/6: after a complaint is resolved the customer is called back within
     ``point.complaint_callback_days`` days (回访员三天内再次回访)."""
@@ -214,7 +226,7 @@ def callbacks_dispatch(*, now: dt.datetime | None = None, batch_size: int = 2000
     return result
 
 
-def _check_clerk(actor, callback: Callback) -> None:
+def _check_clerk(actor: Actor, callback: Callback) -> None:
     scope = scope_for(actor)
     if not has_role(actor, CLERK_ROLES) or scope.read_only or not scope.allows(callback.point_id):
         raise PermissionDenied(_("Only callback clerks and supervisors make callbacks."))
@@ -230,7 +242,7 @@ def _next_day_calling_moment(point: ServicePoint, now: dt.datetime) -> dt.dateti
 def callback_record_outcome(
     *,
     callback: Callback,
-    actor,
+    actor: Actor,
     outcome: str,
     version: int,
     answers: dict[int, object] | None = None,
@@ -297,7 +309,7 @@ def callback_record_outcome(
         locked.dissatisfaction_reason = dissatisfaction_reason.strip()
         locked.suggestion = suggestion.strip()
     elif outcome == Outcome.BUSY:
-        locked.due_at = call_back_at
+        locked.due_at = call_back_at  # type: ignore[assignment]  # required for BUSY above
         locked.outcome = outcome
     elif outcome == Outcome.NOT_NOW:
         retry = now + dt.timedelta(minutes=point.callback_retry_minutes)
@@ -322,13 +334,13 @@ def callback_record_outcome(
     return locked
 
 
-def _save_answers(callback: Callback, answers: dict[int, object]) -> None:
+def _save_answers(callback: Callback, answers: Mapping[int, Any]) -> None:
     questions = {q.pk: q for q in Question.objects.filter(is_active=True)}
     for question_id, value in answers.items():
         question = questions.get(int(question_id))
         if question is None or value in (None, ""):
             continue
-        fields = {"rating": None, "yes_no": None, "text": ""}
+        fields: dict[str, object] = {"rating": None, "yes_no": None, "text": ""}
         if question.kind == QuestionKind.RATING:
             rating = int(value)
             if not 1 <= rating <= 5:
@@ -341,7 +353,7 @@ def _save_answers(callback: Callback, answers: dict[int, object]) -> None:
         Answer.objects.update_or_create(callback=callback, question=question, defaults=fields)
 
 
-def on_dissatisfied(*, callback: Callback, actor, now: dt.datetime) -> None:
+def on_dissatisfied(*, callback: Callback, actor: Actor, now: dt.datetime) -> None:
     """DOMAIN 6: dissatisfaction found in a callback becomes a complaint the same day (the
     complaints app reacts to ``hooks.CALLBACK_DISSATISFIED``)."""
     hooks.fire(hooks.CALLBACK_DISSATISFIED, callback=callback, actor=actor, now=now)
@@ -349,7 +361,7 @@ def on_dissatisfied(*, callback: Callback, actor, now: dt.datetime) -> None:
 
 @transaction.atomic
 def callback_move(
-    *, callback: Callback, actor, due_at: dt.datetime, reason: str, version: int
+    *, callback: Callback, actor: Actor, due_at: dt.datetime, reason: str, version: int
 ) -> Callback:
     """Move a scheduled callback by hand (DOMAIN 6: schedules can be moved), reason required."""
     _check_clerk(actor, callback)

@@ -10,6 +10,7 @@ import binascii
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -36,6 +37,9 @@ from servicedesk import hooks
 from servicedesk.models import CERTIFIED_ROLES
 from servicedesk.statemachine import TransitionRefused
 from servicedesk.tenancy import get_profile, scope_for, user_role
+
+if TYPE_CHECKING:
+    from servicedesk.types import Actor
 
 #: A refused move of the ticket: wrong state, wrong role, or a stale form (the message is for
 #: the user). The shared ``TransitionRefused`` of every state machine.
@@ -112,13 +116,13 @@ def _decode_signature(data_url: str) -> bytes:
     return raw
 
 
-def _check_scope(ticket: RepairTicket, actor) -> None:
+def _check_scope(ticket: RepairTicket, actor: Actor) -> None:
     scope = scope_for(actor)
     if user_role(actor) is None or scope.read_only or not scope.allows(ticket.point_id):
         raise PermissionDenied
 
 
-def _check_certificate(actor, action: str) -> None:
+def _check_certificate(actor: Actor, action: str) -> None:
     """持证上岗: a technician (or desk) with an expired certificate takes no new work."""
     profile = get_profile(actor)
     if (
@@ -136,7 +140,7 @@ def _check_certificate(actor, action: str) -> None:
 def ticket_transition(
     *,
     ticket: RepairTicket,
-    actor,
+    actor: Actor,
     action: str,
     version: int,
     payload: Payload | None = None,
@@ -171,7 +175,7 @@ def ticket_transition(
     return locked
 
 
-def _diagnose(ticket, actor, p: Payload, now) -> str:
+def _diagnose(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
     errors = {}
     if not p.fault_confirmed.strip():
         errors["fault_confirmed"] = [_("Record the confirmed fault.")]
@@ -238,12 +242,14 @@ def _diagnose(ticket, actor, p: Payload, now) -> str:
     return ""
 
 
-def _start(ticket, actor, p, now) -> str:
+def _start(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
     ticket.technician = actor
     return ""
 
 
-def _decide_quote(ticket, actor, p: Payload, now, approve: bool) -> str:
+def _decide_quote(
+    ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime, approve: bool
+) -> str:
     quote = Quote.objects.select_for_update().get(ticket=ticket)
     errors = {}
     if p.consent_kind not in ConsentKind.values:
@@ -275,14 +281,14 @@ def _decide_quote(ticket, actor, p: Payload, now, approve: bool) -> str:
     return quote.get_consent_kind_display()
 
 
-def _complete(ticket, actor, p: Payload, now) -> str:
+def _complete(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
     if not p.repair_method.strip():
         raise ValidationError({"repair_method": [_("Record the repair method.")]})
     ticket.repair_method = p.repair_method.strip()[:2000]
     return ""
 
 
-def _fail_qa(ticket, actor, p: Payload, now) -> str:
+def _fail_qa(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
     if not p.reason.strip():
         raise ValidationError(
             {"reason": [_("Say why the retest failed: the technician needs it.")]}
@@ -290,7 +296,7 @@ def _fail_qa(ticket, actor, p: Payload, now) -> str:
     return p.reason.strip()
 
 
-def _pass_qa(ticket, actor, p: Payload, now) -> str:
+def _pass_qa(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
     ticket.ready_at = now
     Notification.objects.create(
         ticket=ticket,
@@ -314,7 +320,9 @@ def _pass_qa(ticket, actor, p: Payload, now) -> str:
     return ""
 
 
-def _take_payment_and_card(ticket, actor, p: Payload, now, *, signature_required: bool) -> None:
+def _take_payment_and_card(
+    ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime, *, signature_required: bool
+) -> None:
     """The handover's checks (DOMAIN 2 step 5–6): tested in front of the customer, the customer's
     pickup signature (取机签字), payment of the derived amount with change and invoice, and the
     satisfaction card (rating or declined)."""
@@ -342,7 +350,7 @@ def _take_payment_and_card(ticket, actor, p: Payload, now, *, signature_required
     if errors:
         raise ValidationError(errors)
     ticket.pickup_signature_png = signature
-    if due > 0:
+    if due > 0 and p.amount_received is not None:  # required above when something is due
         Payment.objects.create(
             ticket=ticket,
             amount_due=due,
@@ -362,7 +370,7 @@ def _take_payment_and_card(ticket, actor, p: Payload, now, *, signature_required
         )
 
 
-def _hand_over(ticket, actor, p: Payload, now) -> str:
+def _hand_over(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
     if not p.explanation_given:
         raise ValidationError(
             {"explanation_given": [_("Explain what was done and how to use the device.")]}
@@ -372,7 +380,7 @@ def _hand_over(ticket, actor, p: Payload, now) -> str:
     return ""
 
 
-def _return_unrepaired(ticket, actor, p: Payload, now) -> str:
+def _return_unrepaired(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
     """The customer refused the quote: the device goes back unrepaired (a handover too), with
     the point's fee rule for a refused quote, the pickup signature and the satisfaction card."""
     _take_payment_and_card(ticket, actor, p, now, signature_required=True)
