@@ -5,8 +5,10 @@ moves the ticket through ``MACHINE``; nothing else assigns ``RepairTicket.status
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from repairs import events
@@ -14,6 +16,9 @@ from repairs.models import NotificationStatus, RepairTicket, WarrantyStatus
 from repairs.models import TicketStatus as S
 from servicedesk.models import Role
 from servicedesk.statemachine import SYSTEM, Guard, StateMachine, Transition
+
+if TYPE_CHECKING:
+    from servicedesk.types import Actor
 
 DESK = frozenset({Role.FRONT_DESK, Role.SUPERVISOR, Role.SERVICE_MANAGER})
 TECH = frozenset({Role.TECHNICIAN, Role.SUPERVISOR, Role.SERVICE_MANAGER})
@@ -53,7 +58,17 @@ TRANSITIONS: list[Transition] = [
 ]
 
 
-def _record(*, obj, transition, before, actor, note, now) -> None:  # type: ignore[no-untyped-def]
+def _record(
+    *,
+    obj: models.Model,
+    transition: Transition,
+    before: str,
+    actor: Actor | None,
+    note: str,
+    now: dt.datetime,
+) -> None:
+    if not isinstance(obj, RepairTicket):
+        raise TypeError(f"the ticket machine moves repair tickets, not {type(obj).__name__}")
     events.event_transition(
         ticket=obj, actor=actor, action=transition.action, from_status=before, note=note, at=now
     )
