@@ -38,6 +38,7 @@ from followups.models import (
 from intake.models import Customer, CustomerType
 from repairs.models import RepairTicket
 from servicedesk import hooks
+from servicedesk.errors import ConflictError as BaseConflictError
 from servicedesk.faults import checkpoint
 from servicedesk.models import Role, ServicePoint
 from servicedesk.permissions import has_role
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 CLERK_ROLES = (Role.CALLBACK_CLERK, Role.SUPERVISOR, Role.SERVICE_MANAGER)
 
 
-class ConflictError(Exception):
+class ConflictError(BaseConflictError):
     """The callback changed since the clerk opened it."""
 
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk import inputs
+from servicedesk.errors import ActionRefused
 from servicedesk.models import ServicePoint, validate_calling_hours
 from servicedesk.services import POINT_SETTING_FIELDS
 
@@ -17,10 +18,13 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ``ValidationError`` shown on the form: each message beside its field, the rest
-    at the top."""
-    if hasattr(exc, "error_dict"):
+def apply_errors(form: forms.Form, exc: ValidationError | ActionRefused) -> None:
+    """A service's refusal shown on the form, so that nothing typed is lost: a
+    ``ValidationError``'s messages beside their fields (the rest at the top), an
+    ``ActionRefused`` (stale form, wrong state) at the top."""
+    if isinstance(exc, ActionRefused):
+        form.add_error(None, str(exc))
+    elif hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:

@@ -10,10 +10,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from servicedesk.errors import ActionRefused
 from servicedesk.tenancy import get_profile
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -93,3 +97,27 @@ class ReadOnlyRoleMiddleware:
         if profile is not None and profile.is_read_only:
             raise PermissionDenied(_("Your role can view but not change data."))
         return None
+
+
+class RefusedActionMiddleware:
+    """The one place where a refused action becomes what the user sees. A service that refuses a
+    move (wrong state, a role that may not make this step, a stale form) raises ``ActionRefused``;
+    unless the view shows it on its form (``servicedesk.forms.apply_errors``, so nothing typed
+    is lost), the user goes back to the page they came from with the reason as a message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ActionRefused):
+            return None
+        messages.error(request, str(exception) or _("This is not possible at the moment."))
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = request.path if request.method in SAFE_METHODS else "/"
+        return redirect(back)

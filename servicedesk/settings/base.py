@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "servicedesk.middleware.StaffProfileMiddleware",
     "servicedesk.middleware.SessionTimeoutMiddleware",
     "servicedesk.middleware.ReadOnlyRoleMiddleware",
+    "servicedesk.middleware.RefusedActionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
