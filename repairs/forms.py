@@ -1,22 +1,44 @@
-"""Forms of the repair record: opening it at intake, and the supervisor's warranty override."""
+"""Forms of the repair record: opening it at intake, each action of the ticket page, and the
+supervisor's warranty override. They bound and parse what is posted; the rules live in
+``repairs.services``."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intake.forms.desk import DATE, DATETIME, DATETIME_FORMATS
-from repairs.models import ProofOfPurchase, WarrantyStatus
+from repairs import signatures
+from repairs.models import (
+    ConsentKind,
+    Payment,
+    ProofOfPurchase,
+    Quote,
+    RepairTicket,
+    SatisfactionCard,
+    TicketEvent,
+    WarrantyStatus,
+)
+from repairs.services import PartLineInput, Payload
 from servicedesk import inputs
 
 
-class TicketOpenForm(forms.Form):
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def _money(model, name: str, **kwargs) -> inputs.MoneyField:
+    column = model._meta.get_field(name)
+    return inputs.MoneyField(
+        max_digits=column.max_digits, decimal_places=column.decimal_places, **kwargs
+    )
+
+
+class TicketOpenForm(inputs.OneTimeTokenMixin, forms.Form):
     """The guided intake screen (DOMAIN 2 step 2)."""
 
-    token = forms.UUIDField(widget=forms.HiddenInput)
     model_name = forms.CharField(label=_("Device model"), max_length=64)
     imei = forms.CharField(
         label=_("IMEI"),
@@ -70,11 +92,163 @@ class TicketOpenForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("token", uuid.uuid4())
+        self.add_token()
 
 
 class OverrideForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Decision"), choices=WarrantyStatus.choices)
     reason = forms.CharField(label=_("Reason for the override"), max_length=255)
+
+
+# --- the ticket page's actions ------------------------------------------------------------
+# Every field bounded. What an action needs is the service's rule (a signature, the amount due,
+# a known part), refused there with its message beside the field; the plain "fill this in"
+# ones are also checked here, with the same words, so they come back together with the rest.
+
+#: A drawn signature as a PNG data URL: its base64 text is a third longer than the image.
+SIGNATURE_MAX_LENGTH = len("data:image/png;base64,") + signatures.MAX_BYTES * 4 // 3 + 4
+
+
+class TicketActionForm(forms.Form):
+    """The two hidden fields of every action's form: which action, and the ticket's version as
+    shown (a colleague's change in between, or the same form sent twice, is refused)."""
+
+    action = forms.CharField(max_length=32, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+    def payload(self) -> Payload:
+        """What the service receives, from ``cleaned_data`` (the fields this form has)."""
+        names = set(Payload.__dataclass_fields__)
+        return Payload(**{k: v for k, v in self.cleaned_data.items() if k in names})
+
+
+class SignatureMixin(forms.Form):
+    signature = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=SIGNATURE_MAX_LENGTH,
+        widget=forms.HiddenInput,
+        error_messages={"max_length": _("The signature must be a PNG image under 200 KB.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["signature_data_url"] = data.pop("signature", "") or ""
+        return data
+
+
+class DiagnoseForm(TicketActionForm):
+    PART_ROWS = 3
+
+    fault_confirmed = forms.CharField(
+        max_length=_max_length(RepairTicket, "fault_confirmed"),
+        error_messages={"required": _("Record the confirmed fault.")},
+    )
+    repair_type = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    labor_fee = _money(RepairTicket, "labor_fee", required=False)
+    labor_change_reason = forms.CharField(
+        required=False, max_length=_max_length(Quote, "labor_change_reason")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for index in range(self.PART_ROWS):
+            self.fields[f"part_{index}"] = forms.IntegerField(
+                required=False, min_value=1, max_value=2**31 - 1
+            )
+            self.fields[f"quantity_{index}"] = forms.IntegerField(
+                required=False,
+                min_value=1,
+                max_value=99,
+                error_messages={
+                    "min_value": _("Quantities are from 1 to 99."),
+                    "max_value": _("Quantities are from 1 to 99."),
+                },
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["repair_type_id"] = data.get("repair_type")
+        data["parts"] = [
+            PartLineInput(data[f"part_{i}"], data.get(f"quantity_{i}") or 1)
+            for i in range(self.PART_ROWS)
+            if data.get(f"part_{i}")
+        ]
+        return data
+
+
+class QuoteDecisionForm(SignatureMixin, TicketActionForm):
+    consent_kind = forms.ChoiceField(required=False, choices=[("", "—"), *ConsentKind.choices])
+    damage_acknowledged = forms.BooleanField(required=False)
+
+
+class CompleteRepairForm(TicketActionForm):
+    repair_method = forms.CharField(
+        max_length=_max_length(RepairTicket, "repair_method"),
+        error_messages={"required": _("Record the repair method.")},
+    )
+
+
+class QaFailForm(TicketActionForm):
+    # The reason is the timeline entry's note.
+    reason = forms.CharField(
+        max_length=_max_length(TicketEvent, "note"),
+        error_messages={"required": _("Say why the retest failed: the technician needs it.")},
+    )
+
+
+class ReturnUnrepairedForm(SignatureMixin, TicketActionForm):
+    """The device goes back: tested, signed for, paid (the refused-quote fee, if any), and the
+    satisfaction card."""
+
+    tested_with_customer = forms.BooleanField(
+        error_messages={"required": _("Test the device in front of the customer first.")}
+    )
+    amount_received = _money(Payment, "amount_received", required=False)
+    invoice_number = forms.CharField(
+        required=False, max_length=_max_length(Payment, "invoice_number")
+    )
+    satisfaction_rating = forms.TypedChoiceField(
+        required=False,
+        choices=[("", "—"), *((str(n), str(n)) for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("The rating is from 1 to 5.")},
+    )
+    satisfaction_comment = forms.CharField(
+        required=False, max_length=_max_length(SatisfactionCard, "comment")
+    )
+    satisfaction_declined = forms.BooleanField(required=False)
+
+
+class HandoverForm(ReturnUnrepairedForm):
+    explanation_given = forms.BooleanField(
+        error_messages={"required": _("Explain what was done and how to use the device.")}
+    )
+
+
+#: action -> its form; an action not listed (or unknown) posts only the two hidden fields.
+ACTION_FORMS: dict[str, type[TicketActionForm]] = {
+    "diagnose": DiagnoseForm,
+    "approve_quote": QuoteDecisionForm,
+    "refuse_quote": QuoteDecisionForm,
+    "complete_repair": CompleteRepairForm,
+    "fail_qa": QaFailForm,
+    "hand_over": HandoverForm,
+    "return_unrepaired": ReturnUnrepairedForm,
+}
+
+
+def ticket_action_form(data) -> TicketActionForm:
+    """The bound form of the action that ``data`` names."""
+    action = TicketActionForm(data)
+    name = action.cleaned_data["action"] if action.is_valid() else ""
+    return ACTION_FORMS.get(name, TicketActionForm)(data)
+
+
+class StatusLookupForm(forms.Form):
+    """The public status page: a wrong pair and a malformed one get the same answer."""
+
+    number = forms.CharField(max_length=_max_length(RepairTicket, "number"))
+    last_four = forms.CharField(max_length=8)

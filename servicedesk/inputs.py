@@ -9,8 +9,10 @@ field error or is ignored, never a server error.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -100,6 +102,41 @@ if TYPE_CHECKING:
     _FormBase = forms.BaseForm
 else:
     _FormBase = object
+
+
+_MONEY = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in yuan as staff type it: ASCII digits with an optional decimal point, within a
+    ``DecimalField`` column's ``max_digits`` and ``decimal_places`` (10 and 2 by default).
+
+    Python's ``Decimal`` also reads full-width digits ("１２３"), exponents ("2.09e2"), "NaN" and
+    numbers far larger than the column: the first two look like money to no one, and the last
+    is a server error on PostgreSQL and a stored value that breaks the page on SQLite."""
+
+    def __init__(self, *, max_digits: int = 10, decimal_places: int = 2, **kwargs) -> None:
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+
+    def to_python(self, value) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not _MONEY.fullmatch(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(text)
+
+    def widget_attrs(self, widget) -> dict:
+        # No ``step``/``min`` on a text input: the browser must not round or refuse what the
+        # server explains better.
+        attrs = super().widget_attrs(widget)
+        if not isinstance(widget, forms.NumberInput):
+            attrs.pop("step", None)
+            attrs.pop("min", None)
+            attrs.pop("max", None)
+        return attrs
 
 
 class OneTimeTokenMixin(_FormBase):

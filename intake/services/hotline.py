@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from intake.hotline import BadHoldLog, hold_summary, parse_hold_log, rings_from_
 from intake.models import CallerKind, Channel, Customer, Purpose, Visit, VisitStatus
 from intake.phones import normalize_phone
 from intake.services.desk import customer_create
+from servicedesk.idempotency import create_once
 from servicedesk.models import SUPERVISING_ROLES, Department, Role, ServicePoint
 from servicedesk.permissions import require_point_role
 
@@ -80,11 +81,11 @@ def call_log(
 ) -> Visit:
     """Log one answered call. Validates everything first and saves nothing partial; the form's
     one-time ``token`` makes a double submit return the call already logged."""
-    existing = Visit.objects.filter(point=point, form_token=token).first()
-    if existing is not None:
-        return existing
-    try:
-        return _call_log(
+    return create_once(
+        model=Visit,
+        point=point,
+        token=token,
+        create=lambda: _call_log(
             point=point,
             actor=actor,
             token=token,
@@ -105,14 +106,8 @@ def call_log(
             praised_staff=praised_staff,
             hold_log=hold_log,
             now=now,
-        )
-    except IntegrityError:
-        existing = Visit.objects.filter(point=point, form_token=token).first()
-        if existing is None:
-            raise ValidationError(
-                _("This form was already used. Reload the page and log the call again.")
-            ) from None
-        return existing
+        ),
+    )
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ from repairs.services.lifecycle import (
     Payload,
     TransitionError,
     amount_due,
-    parse_money,
     parts_total,
     ticket_transition,
 )
@@ -38,7 +37,6 @@ __all__ = [
     "amount_due",
     "default_policy",
     "intake_preview",
-    "parse_money",
     "parts_total",
     "repeat_check",
     "ticket_open",

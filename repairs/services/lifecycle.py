@@ -9,7 +9,7 @@ import base64
 import binascii
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -405,10 +405,3 @@ HANDLERS = {
     "hand_over": _hand_over,
     "return_unrepaired": _return_unrepaired,
 }
-
-
-def parse_money(text: str) -> Decimal | None:
-    try:
-        return Decimal(text).quantize(Decimal("0.01")) if text not in (None, "") else None
-    except (InvalidOperation, ValueError):
-        return None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from repairs.models import (
 from repairs.warranty import WarrantyDecision, decide_warranty
 from servicedesk.audit import audit_warranty_overridden
 from servicedesk.errors import ConflictError
+from servicedesk.idempotency import create_once
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.permissions import has_role, require_point_role, require_valid_certificate
 from servicedesk.tenancy import scope_for
@@ -153,7 +154,7 @@ def ticket_open(
     proof_of_purchase: str,
     contact_phone: str,
     backup_warning_given: bool,
-    token: uuid.UUID,
+    token: uuid.UUID | None = None,
     accessories: str = "",
     condition: str = "",
     water_damage: bool = False,
@@ -166,14 +167,15 @@ def ticket_open(
 ) -> RepairTicket:
     """Open a repair record. Validates everything first and saves nothing partial; the form's
     one-time ``token`` makes a double submit return the ticket already opened."""
-    existing = RepairTicket.objects.filter(point=point, intake_token=token).first()
-    if existing is not None:
-        return existing
-    if Customer.objects.filter(pk=customer.pk, erased_at__isnull=False).exists():
-        raise ValidationError(
-            _("This customer's personal data was erased on request: register the customer anew.")
-        )
-    try:
+
+    def create() -> RepairTicket:
+        if Customer.objects.filter(pk=customer.pk, erased_at__isnull=False).exists():
+            raise ValidationError(
+                _(
+                    "This customer's personal data was erased on request: "
+                    "register the customer anew."
+                )
+            )
         return _ticket_open(
             point=point,
             actor=actor,
@@ -194,15 +196,10 @@ def ticket_open(
             visit=visit,
             now=now,
         )
-    except IntegrityError:
-        # The same form submitted twice at once: the other request won the token.
-        existing = RepairTicket.objects.filter(point=point, intake_token=token).first()
-        if existing is None:
-            # The token belongs to another point's ticket: never show it, ask for a fresh form.
-            raise ValidationError(
-                _("This form was already used. Reload the page and enter the repair again.")
-            ) from None
-        return existing
+
+    return create_once(
+        model=RepairTicket, point=point, token=token, field="intake_token", create=create
+    )
 
 
 @transaction.atomic

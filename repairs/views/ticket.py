@@ -2,14 +2,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from repairs import selectors, services, transitions
-from repairs.forms import OverrideForm
+from repairs.forms import (
+    DiagnoseForm,
+    OverrideForm,
+    StatusLookupForm,
+    TicketActionForm,
+    ticket_action_form,
+)
 from repairs.models import Part, RepairTicket, RepairType, WarrantyStatus
 from servicedesk import inputs
 from servicedesk.errors import ConflictError
@@ -62,15 +68,23 @@ def ticket_detail(request, pk: int):
     )
 
 
-def _detail_context(request, ticket, errors=None, posted=None) -> dict:
+def _detail_context(request, ticket, refused: TicketActionForm | None = None) -> dict:
+    """What the ticket page shows; after a refused action, that action's form again with
+    everything that was posted and each error beside its field."""
     role = user_role(request.user)
     read_only = request.staff is not None and request.staff.is_read_only
     part_lines = list(ticket.part_lines.all())
+    actions = [] if read_only else transitions.available(ticket.status, role)
+    failed = refused.data.get("action") if refused is not None else None
     return {
         "ticket": ticket,
         "earlier": selectors.ticket_earlier_repairs(user=request.user, ticket=ticket),
         "out_of_warranty": ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY,
-        "actions": [] if read_only else transitions.available(ticket.status, role),
+        "actions": actions,
+        "errors": refused.errors if refused is not None else {},
+        "action_forms": [
+            _action_entry(t, refused if t.action == failed else None) for t in actions
+        ],
         "timeline": selectors.ticket_timeline(ticket=ticket),
         "part_lines": part_lines,
         "parts_total": services.parts_total(ticket, lines=part_lines),
@@ -81,75 +95,75 @@ def _detail_context(request, ticket, errors=None, posted=None) -> dict:
         "parts": Part.objects.filter(point=ticket.point, is_active=True).order_by(
             "model_name", "code"
         ),
-        "errors": errors or {},
-        "posted": posted or {},
-        "part_rows": range(3),
     }
 
 
-def _payload(data) -> services.Payload:
-    def text(name):
-        return inputs.text(data.get(name), 2000)
-
-    def number(name):
-        return inputs.integer(data.get(name))
-
-    parts = []
-    for index in range(3):
-        part_id = number(f"part_{index}")
-        if part_id:
-            parts.append(services.PartLineInput(part_id, number(f"quantity_{index}") or 1))
-    return services.Payload(
-        fault_confirmed=text("fault_confirmed"),
-        repair_type_id=number("repair_type"),
-        labor_fee=services.parse_money(data.get("labor_fee", "")),
-        labor_change_reason=text("labor_change_reason"),
-        parts=parts,
-        repair_method=text("repair_method"),
-        consent_kind=text("consent_kind"),
-        signature_data_url=str(data.get("signature", ""))[: 400 * 1024],
-        damage_acknowledged=data.get("damage_acknowledged") == "on",
-        reason=text("reason"),
-        tested_with_customer=data.get("tested_with_customer") == "on",
-        explanation_given=data.get("explanation_given") == "on",
-        amount_received=services.parse_money(data.get("amount_received", "")),
-        invoice_number=text("invoice_number"),
-        satisfaction_rating=number("satisfaction_rating"),
-        satisfaction_comment=text("satisfaction_comment"),
-        satisfaction_declined=data.get("satisfaction_declined") == "on",
-    )
+def _action_entry(transition, form: TicketActionForm | None) -> dict:
+    """One action's form on the page: blank, or as posted with its errors."""
+    posted = form.data if form is not None else {}
+    errors = form.errors if form is not None else {}
+    return {
+        "t": transition,
+        "posted": posted,
+        "errors": errors,
+        "general_errors": errors.get(NON_FIELD_ERRORS, []),
+        "part_rows": [
+            {
+                "index": i,
+                "part": posted.get(f"part_{i}", ""),
+                "quantity": posted.get(f"quantity_{i}") or "1",
+                "errors": [*errors.get(f"part_{i}", []), *errors.get(f"quantity_{i}", [])],
+            }
+            for i in range(DiagnoseForm.PART_ROWS)
+        ],
+    }
 
 
+def _show_refusal(form: TicketActionForm, exc: ValidationError) -> None:
+    """The service's refusal beside the fields it names (the part lines' beside the first)."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    for name, texts in errors.items():
+        if name == "parts":
+            name = "part_0"
+        form.add_error(name if name in form.fields else None, texts)
+
+
+@require_POST
 @login_required
 def ticket_action(request, pk: int):
     """One transition of the ticket (see ``repairs.transitions``), from the ticket page."""
     ticket = get_scoped_or_404(RepairTicket.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, VIEW)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    action = request.POST.get("action", "")
-    version = inputs.integer(request.POST.get("version"))
-    try:
-        services.ticket_transition(
-            ticket=ticket,
-            actor=request.user,
-            action=action,
-            version=-1 if version is None else version,
-            payload=_payload(request.POST),
+    form = ticket_action_form(request.POST)
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        try:
+            services.ticket_transition(
+                ticket=ticket,
+                actor=request.user,
+                action=action,
+                version=form.cleaned_data["version"],
+                payload=form.payload(),
+            )
+        except ValidationError as exc:
+            _show_refusal(form, exc)
+        except (services.TransitionError, PermissionDenied) as exc:
+            messages.error(request, str(exc) or _("You are not allowed to do this."))
+            return redirect("repairs:ticket_detail", pk=ticket.pk)
+        else:
+            label = transitions.label(action)
+            messages.success(request, _("Done: %(action)s.") % {"action": label})
+            return redirect("repairs:ticket_detail", pk=ticket.pk)
+    elif "action" in form.errors or "version" in form.errors:
+        # Only a hand-made request lacks them: the page always sends both.
+        messages.error(
+            request, _("Someone else changed this repair record meanwhile. Reload the page.")
         )
-    except ValidationError as exc:
-        ticket.refresh_from_db()
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        messages.error(request, _("Please correct the marked fields."))
-        context = _detail_context(request, ticket, errors=errors, posted=request.POST)
-        context["failed_action"] = action
-        context["general_errors"] = errors.get("__all__", [])
-        return render(request, "repairs/ticket_detail.html", context, status=200)
-    except (services.TransitionError, PermissionDenied) as exc:
-        messages.error(request, str(exc) or _("You are not allowed to do this."))
-    else:
-        messages.success(request, _("Done: %(action)s.") % {"action": transitions.label(action)})
-    return redirect("repairs:ticket_detail", pk=ticket.pk)
+        return redirect("repairs:ticket_detail", pk=ticket.pk)
+    ticket.refresh_from_db()
+    messages.error(request, _("Please correct the marked fields."))
+    context = _detail_context(request, ticket, refused=form)
+    return render(request, "repairs/ticket_detail.html", context, status=200)
 
 
 @role_required(Role.TECHNICIAN, *SUPERVISING_ROLES)
@@ -173,13 +187,12 @@ def pickup(request):
     return render(request, "repairs/pickup.html", {"number": number})
 
 
+@require_POST
 @login_required
 def ticket_override(request, pk: int):
     """DOMAIN 3: a supervisor overrides the computed warranty decision, with a reason."""
     ticket = get_scoped_or_404(RepairTicket.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, SUPERVISING_ROLES)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = OverrideForm(request.POST)
     if form.is_valid():
         try:
@@ -250,10 +263,9 @@ def status_lookup(request):
             limited = True
         else:
             tried = True
-            ticket = selectors.ticket_public_status(
-                number=inputs.text(request.POST.get("number"), 32),
-                last_four=inputs.text(request.POST.get("last_four"), 8),
-            )
+            form = StatusLookupForm(request.POST)
+            if form.is_valid():
+                ticket = selectors.ticket_public_status(**form.cleaned_data)
     response = render(
         request, "repairs/status.html", {"ticket": ticket, "tried": tried, "limited": limited}
     )

@@ -13,6 +13,13 @@ document.querySelectorAll(".js-action-form").forEach((form) => {
     ctx.lineCap = "round";
   };
   fit();
+  // A refused form comes back with the signature it sent: show it again, and send it again.
+  if (field.value.startsWith("data:image/png;base64,")) {
+    const image = new Image();
+    image.addEventListener("load", () => ctx.drawImage(image, 0, 0));
+    image.src = field.value;
+    drawn = true;
+  }
   const at = (event) => {
     const box = canvas.getBoundingClientRect();
     return [event.clientX - box.left, event.clientY - box.top];
