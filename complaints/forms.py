@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Channel, ComplaintCategory, DifficultType, Severity, Source
+from complaints.models import (
+    Channel,
+    CompensationOffer,
+    Complaint,
+    ComplaintCategory,
+    ComplaintContact,
+    DifficultType,
+    Severity,
+    Source,
+)
 from servicedesk import inputs
 
 if TYPE_CHECKING:
@@ -15,6 +24,10 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from intake.models import Customer
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -46,7 +59,11 @@ class ComplaintOpenForm(inputs.OneTimeTokenMixin, forms.Form):
     difficult_type = forms.ModelChoiceField(
         queryset=DifficultType.objects.all(), label=_("Difficult-customer type"), required=False
     )
-    summary = forms.CharField(label=_("Complaint"), widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("Complaint"),
+        max_length=_max_length(Complaint, "summary"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     promised_reply_at = inputs.DateTimeField(
         label=_("Promised reply by"), required=False, widget=LocalDateTimeInput()
     )
@@ -57,20 +74,38 @@ class ComplaintOpenForm(inputs.OneTimeTokenMixin, forms.Form):
         inputs.model_choices(self, "customer").queryset = customers
 
 
+class StageActionForm(forms.Form):
+    """Which stage button was pressed (the buttons carry ``name="action"``)."""
+
+    action = forms.CharField(max_length=32)
+
+
 class ActionForm(VersionedForm):
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=_max_length(ComplaintContact, "note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     restatement = forms.CharField(
-        label=_("Your restatement"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Your restatement"),
+        required=False,
+        max_length=_max_length(Complaint, "restatement"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     customer_confirmed = forms.BooleanField(label=_("The customer confirmed it"), required=False)
     options = forms.CharField(
-        label=_("Options (one a line)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Options (one a line)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     chosen_option = forms.CharField(label=_("Customer's choice"), required=False, max_length=500)
     resolution = forms.CharField(
-        label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Resolution"),
+        required=False,
+        max_length=_max_length(Complaint, "resolution"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     promised_reply_at = inputs.DateTimeField(
         label=_("Promised reply by"), required=False, widget=LocalDateTimeInput()
@@ -79,7 +114,9 @@ class ActionForm(VersionedForm):
 
 class ContactForm(VersionedForm):
     note = forms.CharField(
-        label=_("What the customer was told"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What the customer was told"),
+        max_length=_max_length(ComplaintContact, "note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     promised_reply_at = inputs.DateTimeField(
         label=_("New promised reply by"), required=False, widget=LocalDateTimeInput()
@@ -87,10 +124,14 @@ class ContactForm(VersionedForm):
 
 
 class OfferForm(VersionedForm):
-    amount = forms.DecimalField(
-        label=_("Amount (yuan)"), min_value=0, max_digits=10, decimal_places=2
+    amount = inputs.MoneyField(
+        label=_("Amount (yuan)"),
+        max_digits=CompensationOffer._meta.get_field("amount").max_digits,
+        decimal_places=CompensationOffer._meta.get_field("amount").decimal_places,
     )
-    description = forms.CharField(label=_("What is offered"), max_length=255)
+    description = forms.CharField(
+        label=_("What is offered"), max_length=_max_length(CompensationOffer, "description")
+    )
 
 
 class EscalateForm(VersionedForm):
@@ -99,7 +140,9 @@ class EscalateForm(VersionedForm):
 
 class DecisionForm(VersionedForm):
     decision = forms.CharField(
-        label=_("Supervisor's decision"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Supervisor's decision"),
+        max_length=_max_length(Complaint, "supervisor_decision"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -112,6 +155,19 @@ class TransferForm(forms.Form):
     def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         inputs.model_choices(self, "owner").queryset = users
+
+
+class BulkTransferForm(TransferForm):
+    """The queue's bulk transfer: the ticked complaints and their new owner."""
+
+    ids = inputs.IdListField(required=True)
+
+
+class OfferDecisionForm(forms.Form):
+    """A supervisor's approve/refuse buttons on a compensation offer, and where to go back."""
+
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("refuse", "refuse")])
+    next = forms.ChoiceField(choices=[("", ""), ("queue", "queue")], required=False)
 
 
 class ComplaintTransferForm(TransferForm):

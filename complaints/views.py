@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,18 +16,21 @@ from complaints import selectors, services, transitions
 from complaints.filters import ComplaintFilter
 from complaints.forms import (
     ActionForm,
+    BulkTransferForm,
     ComplaintOpenForm,
     ComplaintTransferForm,
     ContactForm,
     DecisionForm,
     EscalateForm,
+    OfferDecisionForm,
     OfferForm,
+    StageActionForm,
     TransferForm,
 )
 from complaints.models import CompensationOffer, Complaint, OfferStatus, Stage
 from complaints.services import ComplaintError
+from intake.forms.desk import VisitRefForm
 from intake.models import Customer, Visit
-from servicedesk import inputs
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, role_required
 from servicedesk.tenancy import get_profile, get_scoped_or_404, scoped
@@ -82,7 +84,8 @@ def complaint_new(request):
     initial["source"] = "call" if profile.role == Role.HOTLINE else "visit"
     # Handed over from a logged call or visit (DOMAIN 4: a complaint call opens a complaint).
     visit = None
-    visit_id = inputs.integer(request.POST.get("visit") or request.GET.get("visit"))
+    # Posted by the form; in the URL when the page is opened from the visit.
+    visit_id = VisitRefForm(request.POST).visit_id() or VisitRefForm(request.GET).visit_id()
     if visit_id is not None:
         visit = get_scoped_or_404(Visit.objects.filter(point=point), request.user, pk=visit_id)
         already = visit.complaints.first()
@@ -144,24 +147,26 @@ def complaint_detail(request, pk: int):
     return render(request, "complaints/detail.html", context)
 
 
+@require_POST
 @login_required
 def complaint_act(request, pk: int, what: str):
     """One POST endpoint per complaint action: parse, call one service, errors as messages."""
     complaint = get_scoped_or_404(Complaint, request.user, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     check_role(request.user, OPENERS)
     form: forms.Form
     try:
         if what == "stage":
             form = ActionForm(request.POST)
+            pressed = StageActionForm(request.POST)
             if not form.is_valid():
                 raise _form_errors(form)
+            if not pressed.is_valid():
+                raise ComplaintError(_("Unknown action."))
             d = form.cleaned_data
             services.transition(
                 complaint=complaint,
                 actor=request.user,
-                action=request.POST.get("action", ""),
+                action=pressed.cleaned_data["action"],
                 note=d["note"],
                 restatement=d["restatement"],
                 customer_confirmed=d["customer_confirmed"],
@@ -225,21 +230,23 @@ def complaint_act(request, pk: int, what: str):
     return redirect(complaint)
 
 
+@require_POST
 @login_required
 def offer_decide(request, pk: int):
     offer = get_scoped_or_404(CompensationOffer, request.user, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     check_role(request.user, (Role.SUPERVISOR, Role.SERVICE_MANAGER))
+    form = OfferDecisionForm(request.POST)
     try:
+        if not form.is_valid():
+            raise _form_errors(form)
         services.decide_compensation(
-            offer=offer, actor=request.user, approve=request.POST.get("decision") == "approve"
+            offer=offer, actor=request.user, approve=form.cleaned_data["decision"] == "approve"
         )
-    except ComplaintError as exc:
+    except (ValidationError, ComplaintError) as exc:
         _show_errors(request, exc)
     else:
         messages.success(request, _("Decision recorded."))
-    if request.POST.get("next") == "queue":
+    if form.is_valid() and form.cleaned_data["next"] == "queue":
         return redirect("complaints:queue")
     return redirect(offer.complaint)
 
@@ -297,15 +304,14 @@ def _queue_users(user):
 def complaint_bulk_reassign(request):
     """Bulk reassignment: each selected complaint is fetched through the scope and transferred
     by the one transfer service (logged and audited)."""
-    form = TransferForm(request.POST, users=_queue_users(request.user))
-    ids = request.POST.getlist("ids")
-    if not form.is_valid() or not ids:
+    form = BulkTransferForm(request.POST, users=_queue_users(request.user))
+    if not form.is_valid():
         messages.error(request, _("Choose complaints and a new owner."))
         return redirect("complaints:queue")
     done = 0
     try:
         with transaction.atomic():
-            for pk in ids[:200]:
+            for pk in form.cleaned_data["ids"]:
                 complaint = get_scoped_or_404(Complaint, request.user, pk=pk)
                 services.transfer_ownership(
                     complaint=complaint,

@@ -5,10 +5,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from followups import selectors, services
 from followups.forms import MoveForm, OutcomeForm, SlipForm
@@ -130,12 +131,11 @@ def _addressees(callback):
     )
 
 
+@require_POST
 @login_required
 def callback_move(request, pk: int):
     callback = get_scoped_or_404(Callback.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, CLERKS)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = MoveForm(request.POST)
     if form.is_valid():
         try:
@@ -156,6 +156,7 @@ def callback_move(request, pk: int):
     return redirect("followups:callback", pk=callback.pk)
 
 
+@require_POST
 @login_required
 def callback_slip(request, pk: int):
     """DOMAIN 6: a question the clerk cannot answer becomes a message slip, not an improvisation."""
@@ -163,8 +164,6 @@ def callback_slip(request, pk: int):
         Callback.objects.select_related("point", "customer"), request.user, pk=pk
     )
     check_role(request.user, CLERKS)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = SlipForm(request.POST, addressees=_addressees(callback))
     if form.is_valid():
         data = form.cleaned_data

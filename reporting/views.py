@@ -10,11 +10,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import FileResponse, HttpResponseNotAllowed
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from intake.selectors import praises_for, slip_queue
 from reporting import exports
@@ -117,12 +118,11 @@ def export_download(request, pk: int):
     return FileResponse(handle, as_attachment=True, filename=filename, content_type="text/csv")
 
 
+@require_POST
 @login_required
 def export_rerun(request, pk: int):
     job = get_scoped_or_404(ExportJob.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, SUPERVISING_ROLES)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     exports.export_monthly_again(actor=request.user, job=job)
     messages.success(request, _("The export runs again; the file is replaced when it is complete."))
     return redirect("reporting:export_list")

@@ -139,6 +139,28 @@ class MoneyField(forms.DecimalField):
         return attrs
 
 
+class IdListField(forms.Field):
+    """Row ids picked with checkboxes (``name="ids"`` repeated): whole numbers, at most
+    ``max_count`` of them. Each is still fetched through the user's scope by the view."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("Choose from the list.")}
+
+    def __init__(self, *, max_count: int = 200, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.max_count = max_count
+
+    def to_python(self, value) -> list[int]:
+        if value in self.empty_values:
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        ids = [integer(item) for item in value]
+        if None in ids or len(ids) > self.max_count:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return [n for n in ids if n is not None]
+
+
 class OneTimeTokenMixin(_FormBase):
     """A hidden one-time token: the service creates one row per token, so a double click or a
     resent form has one effect. Optional, so that a scripted client without it still works."""

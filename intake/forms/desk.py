@@ -100,3 +100,39 @@ class CustomerEraseForm(forms.Form):
         ),
     )
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone."), required=True)
+
+
+class VisitRefForm(forms.Form):
+    """The visit or call a page was opened from, carried as its id (never its phone number)."""
+
+    visit = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+    def visit_id(self) -> int | None:
+        self.is_valid()  # a bad value elsewhere does not lose a good visit id
+        return self.cleaned_data.get("visit")
+
+
+class SearchForm(VisitRefForm):
+    """The one search box (phone, IMEI, ticket number or name), from a visit or not."""
+
+    q = forms.CharField(max_length=64, required=False)
+
+    def query(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("q", "")
+
+
+class SlipStepForm(forms.Form):
+    """Which button of the two-step message slip was pressed."""
+
+    step = forms.ChoiceField(
+        choices=[("", ""), ("check", "check"), ("edit", "edit"), ("save", "save")],
+        required=False,
+    )
+
+    def pressed(self) -> str:
+        return self.cleaned_data["step"] if self.is_valid() else ""
+
+
+class SlipCallbackForm(forms.Form):
+    note = forms.CharField(label=_("How the callback went"), max_length=4000, required=False)

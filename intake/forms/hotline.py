@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -39,10 +38,9 @@ def read_opened(value: str) -> dt.datetime | None:
         return None
 
 
-class CallForm(forms.Form):
+class CallForm(inputs.OneTimeTokenMixin, forms.Form):
     """One answered call (DOMAIN 4). Keyboard order: phone, name, caller, kind, rings, summary."""
 
-    token = forms.UUIDField(widget=forms.HiddenInput)
     opened = forms.CharField(widget=forms.HiddenInput, required=False)
     hold_log = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20000)
     customer: forms.ModelChoiceField[Customer] = forms.ModelChoiceField(
@@ -118,6 +116,7 @@ class CallForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.add_token()
         inputs.model_choices(self, "customer").queryset = customers
         inputs.model_choices(self, "department").queryset = departments
         inputs.model_choices(self, "praised_staff").queryset = colleagues
@@ -127,5 +126,16 @@ class CallForm(forms.Form):
             lambda user: f"{user.staff_profile.display_name} ({user.staff_profile.staff_number})",
         )
         if not self.is_bound:
-            self.initial.setdefault("token", uuid.uuid4())
             self.initial.setdefault("opened", sign_opened())
+
+
+class CallerLookupForm(forms.Form):
+    """The call screen's "who is calling": the number typed so far (``q`` from a link)."""
+
+    contact_phone = forms.CharField(max_length=64, required=False)
+    q = forms.CharField(max_length=64, required=False)
+
+    def query(self) -> str:
+        if not self.is_valid():
+            return ""
+        return self.cleaned_data["contact_phone"] or self.cleaned_data["q"]

@@ -7,19 +7,27 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from intake import selectors
-from intake.forms.desk import CustomerEraseForm, CustomerForm, SlipForm, VisitForm
+from intake.forms.desk import (
+    CustomerEraseForm,
+    CustomerForm,
+    SearchForm,
+    SlipCallbackForm,
+    SlipForm,
+    SlipStepForm,
+    VisitForm,
+)
 from intake.models import Channel, Customer, Visit
 from intake.phones import display_phone
 from intake.services import desk, privacy
 from intake.services.slips import slip_check, slip_take
-from servicedesk import inputs
 from servicedesk.audit import audit_customer_phone_revealed, audit_slip_phone_revealed
 from servicedesk.forms import apply_errors
 from servicedesk.models import Role
@@ -55,11 +63,9 @@ def board(request):
     return render(request, template, context)
 
 
-def _visit_action(request, pk: int, action):
+def _visit_action(request, pk: int, action) -> Visit:
     visit = get_scoped_or_404(Visit.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, DESK)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     try:
         action(visit=visit, actor=request.user)
     except ValidationError as exc:
@@ -67,27 +73,28 @@ def _visit_action(request, pk: int, action):
     return visit
 
 
+@require_POST
 @login_required
 def visit_serve(request, pk: int):
     visit = _visit_action(request, pk, desk.visit_start_service)
-    if not isinstance(visit, Visit):
-        return visit
     if visit.purpose == "repair":
         # Only the visit's id travels in the URL; the search reads its number (DOMAIN 1).
         return redirect(reverse("intake:search") + f"?visit={visit.pk}")
     return redirect("intake:board")
 
 
+@require_POST
 @login_required
 def visit_finish(request, pk: int):
-    result = _visit_action(request, pk, desk.visit_finish)
-    return result if not isinstance(result, Visit) else redirect("intake:board")
+    _visit_action(request, pk, desk.visit_finish)
+    return redirect("intake:board")
 
 
+@require_POST
 @login_required
 def visit_left(request, pk: int):
-    result = _visit_action(request, pk, desk.visit_left)
-    return result if not isinstance(result, Visit) else redirect("intake:board")
+    _visit_action(request, pk, desk.visit_left)
+    return redirect("intake:board")
 
 
 @allow_read_only_roles
@@ -96,10 +103,10 @@ def search(request):
     """One search box: phone, IMEI, ticket number or name; a new customer inline. The search
     box posts its query, so a phone number typed into it stays out of URLs, browser history and
     access logs (DOMAIN 1); a GET with ``q`` still works for links that carry no personal data."""
-    data = request.POST if request.method == "POST" else request.GET
-    query = inputs.text(data.get("q"), 64)
+    form = SearchForm(request.POST if request.method == "POST" else request.GET)
+    query = form.query()
     visit = None
-    if (visit_id := inputs.integer(data.get("visit"))) is not None:
+    if (visit_id := form.visit_id()) is not None:
         visit = scoped(Visit, request.user).filter(pk=visit_id).first()
     if not query and visit and visit.contact_phone:
         # The visit's number is looked up here, never carried in the URL (DOMAIN 1).
@@ -115,12 +122,12 @@ def search(request):
     )
 
 
+@require_POST
 @role_required(*DESK)
 def customer_create(request):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = CustomerForm(request.POST)
-    visit_id = inputs.integer(request.POST.get("visit"))
+    search = SearchForm(request.POST)
+    visit_id = search.visit_id()
     if form.is_valid():
         try:
             customer = desk.customer_create(
@@ -136,7 +143,7 @@ def customer_create(request):
         request,
         "intake/desk/search.html",
         {
-            "query": inputs.text(request.POST.get("q"), 64),
+            "query": search.query(),
             "results": [],
             "visit": None,
             "form": form,
@@ -162,6 +169,7 @@ def customer_detail(request, pk: int):
     )
 
 
+@require_POST
 @login_required
 def customer_data_export(request, pk: int):
     """A data-protection request: everything held on the customer, as a JSON download
@@ -169,8 +177,6 @@ def customer_data_export(request, pk: int):
     customer = get_scoped_or_404(Customer, request.user, pk=pk)
     if not privacy.may_handle_requests(request.user, customer):
         raise PermissionDenied
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     document = privacy.customer_data_export(customer=customer, actor=request.user)
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
     name = f"customer-{customer.pk}-{timezone.localdate():%Y%m%d}.json"
@@ -255,7 +261,7 @@ def visit_slip(request, pk: int):
         else reverse("intake:board")
     )
     context = {"visit": visit, "form": form, "back": back}
-    step = request.POST.get("step", "")
+    step = SlipStepForm(request.POST).pressed() if request.method == "POST" else ""
     if request.method == "POST" and step != "edit" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -302,6 +308,7 @@ def slip_queue(request):
     )
 
 
+@require_POST
 @login_required
 def slip_callback(request, pk: int):
     """The addressee logs the callback; the slip closes (DOMAIN 4)."""
@@ -309,11 +316,11 @@ def slip_callback(request, pk: int):
     from intake.services.slips import slip_log_callback
 
     slip = get_scoped_or_404(MessageSlip, request.user, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    form = SlipCallbackForm(request.POST)
     try:
-        note = inputs.text(request.POST.get("note"), 4000)
-        slip_log_callback(slip=slip, actor=request.user, note=note)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        slip_log_callback(slip=slip, actor=request.user, note=form.cleaned_data["note"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

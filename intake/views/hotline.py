@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake import selectors
-from intake.forms.hotline import CallForm, read_opened
+from intake.forms.hotline import CallerLookupForm, CallForm, read_opened
 from intake.models import Channel, Customer, Purpose, Visit
 from intake.services import hotline
 from servicedesk import inputs
@@ -84,8 +84,7 @@ def call_screen(request):
 def caller_lookup(request):
     """htmx: who is calling — customer records for the number typed, with their open tickets."""
     # Posted by the call screen, so the caller's number stays out of URLs and access logs.
-    data = request.POST if request.method == "POST" else request.GET
-    query = inputs.text(data.get("contact_phone") or data.get("q"), 64)
+    query = CallerLookupForm(request.POST if request.method == "POST" else request.GET).query()
     found = selectors.caller_lookup(user=request.user, query=query) if len(query) >= 3 else []
     return render(request, "intake/hotline/_caller.html", {"found": found, "query": query})
 

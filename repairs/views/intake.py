@@ -10,12 +10,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from intake.forms.desk import VisitRefForm
 from intake.models import Customer, Device, Visit
 from intake.services.desk import DESK_ROLES, DeviceFacts
 from repairs import selectors, services
 from repairs.forms import TicketOpenForm
 from repairs.models import Part, RepairType
-from servicedesk import inputs
 from servicedesk.forms import apply_errors
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, role_required
@@ -42,7 +42,8 @@ def ticket_open(request, customer_pk: int):
     )
     check_role(request.user, services.INTAKE_ROLES)
     visit = None
-    visit_id = inputs.integer(request.POST.get("visit") or request.GET.get("visit"))
+    # Posted by the form; in the URL when the page is opened from the visit.
+    visit_id = VisitRefForm(request.POST).visit_id() or VisitRefForm(request.GET).visit_id()
     if visit_id is not None:
         visit = get_scoped_or_404(Visit, request.user, pk=visit_id)
     form = TicketOpenForm(request.POST or None, initial={"contact_phone": customer.display_phone})
