@@ -104,7 +104,7 @@ def callback_detail(request, pk: int):
             else:
                 messages.success(request, _("Callback recorded. Thank you."))
                 return redirect("followups:queue")
-    attempts = callback.attempt_log.select_related("by").all()
+    attempts = callback.attempt_log.select_related("by__staff_profile").all()
     slip_form = SlipForm(addressees=_addressees(callback))
     move_form = MoveForm(initial={"version": callback.version})
     return render(

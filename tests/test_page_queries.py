@@ -1,0 +1,120 @@
+"""The pages that matter keep their query count however many rows they show: the ticket page,
+the desk search, opening a repair record (the intake POST) and the callback screen, each at 1
+and at 20 rows with the same ceiling (the count measured when the ceiling was set)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from followups.models import Callback, CallbackAttempt, CallbackKind
+from followups.services import callbacks_dispatch, callbacks_schedule_for_handover
+from repairs.models import Part, PartLine, RepairTicket, TicketEvent
+from servicedesk.models import Role
+from tests.factories import CustomerFactory
+from tests.followups.conftest import handed_over_ticket
+from tests.intake.test_desk_views import intake_form
+from tests.opening import VALID_IMEI, open_ticket
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [1, 20]
+
+#: Measured: the ceilings are the counts of today's pages, at 1 row as at 20.
+TICKET_PAGE = 6
+DESK_SEARCH = 4
+TICKET_OPEN_POST = 15
+CALLBACK_SCREEN = 6
+
+
+@pytest.fixture
+def desk(staff_of):
+    return staff_of(Role.FRONT_DESK).user
+
+
+def _warm(client, user, url):
+    """Logged in, with the session already written: a first request's session write is not
+    the page's."""
+    client.force_login(user)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_the_ticket_page_keeps_its_query_count(
+    rows, client, point, desk, staff_of, django_assert_max_num_queries
+):
+    customer = CustomerFactory(point=point)
+    for _ in range(rows):  # earlier repairs of the same device
+        open_ticket(point, desk, customer)
+    ticket = open_ticket(point, desk, customer)
+    part = Part.objects.create(point=point, code="P1", name="屏幕", price=Decimal("100"))
+    PartLine.objects.bulk_create(
+        PartLine(ticket=ticket, part=part, name=part.name, quantity=1, unit_price=part.price)
+        for _ in range(rows)
+    )
+    TicketEvent.objects.bulk_create(
+        TicketEvent(ticket=ticket, actor=desk, action="note", at=timezone.now())
+        for _ in range(rows)
+    )
+    url = reverse("repairs:ticket_detail", args=[ticket.pk])
+    _warm(client, staff_of(Role.SUPERVISOR).user, url)
+    with django_assert_max_num_queries(TICKET_PAGE):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["part_lines"]) == rows
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_the_desk_search_keeps_its_query_count(
+    rows, client, point, desk, django_assert_max_num_queries
+):
+    for n in range(rows):
+        open_ticket(point, desk, CustomerFactory(point=point, name=f"王小明{n}"))
+    _warm(client, desk, reverse("intake:search"))
+    with django_assert_max_num_queries(DESK_SEARCH):
+        response = client.post(reverse("intake:search"), {"q": "王小明"})
+    assert len(response.context["results"]) == rows
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_opening_a_repair_record_keeps_its_query_count(
+    rows, client, point, desk, django_assert_max_num_queries
+):
+    customer = CustomerFactory(point=point)
+    for _ in range(rows):  # the same device back: the repeat check reads its history
+        open_ticket(point, desk, customer, imei=VALID_IMEI)
+    url = reverse("repairs:ticket_open", args=[customer.pk])
+    _warm(client, desk, url)
+    body = intake_form(customer, token=str(uuid.uuid4()))
+    with django_assert_max_num_queries(TICKET_OPEN_POST):
+        response = client.post(url, body)
+    assert response.status_code == 302
+    assert RepairTicket.objects.filter(customer=customer).count() == rows + 1
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_the_callback_screen_keeps_its_query_count(
+    rows, client, point, staff_of, django_assert_max_num_queries
+):
+    point.callback_sample_rate = Decimal("1")
+    point.save()
+    handed = timezone.now() - dt.timedelta(days=3)
+    callbacks_schedule_for_handover(ticket=handed_over_ticket(point, handed_over_at=handed))
+    callbacks_dispatch(now=timezone.now())
+    callback = Callback.objects.get(kind=CallbackKind.FIRST)
+    clerk = staff_of(Role.CALLBACK_CLERK).user
+    CallbackAttempt.objects.bulk_create(
+        CallbackAttempt(callback=callback, at=timezone.now(), by=clerk, outcome="unreachable")
+        for _ in range(rows)
+    )
+    url = reverse("followups:callback", args=[callback.pk])
+    _warm(client, clerk, url)
+    with django_assert_max_num_queries(CALLBACK_SCREEN):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["attempts"]) == rows
