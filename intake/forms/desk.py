@@ -135,4 +135,4 @@ class SlipStepForm(forms.Form):
 
 
 class SlipCallbackForm(forms.Form):
-    note = forms.CharField(label=_("How the callback went"), max_length=4000, required=False)
+    note = forms.CharField(label=_("Callback note"), max_length=4000, required=False)
