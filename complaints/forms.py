@@ -26,10 +26,6 @@ if TYPE_CHECKING:
     from intake.models import Customer
 
 
-def _max_length(model, name: str) -> int:
-    return model._meta.get_field(name).max_length
-
-
 class LocalDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -61,7 +57,7 @@ class ComplaintOpenForm(inputs.OneTimeTokenMixin, forms.Form):
     )
     summary = forms.CharField(
         label=_("Complaint"),
-        max_length=_max_length(Complaint, "summary"),
+        max_length=inputs.column_max_length(Complaint, "summary"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     promised_reply_at = inputs.DateTimeField(
@@ -84,13 +80,13 @@ class ActionForm(VersionedForm):
     note = forms.CharField(
         label=_("Note"),
         required=False,
-        max_length=_max_length(ComplaintContact, "note"),
+        max_length=inputs.column_max_length(ComplaintContact, "note"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     restatement = forms.CharField(
         label=_("Your restatement"),
         required=False,
-        max_length=_max_length(Complaint, "restatement"),
+        max_length=inputs.column_max_length(Complaint, "restatement"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     customer_confirmed = forms.BooleanField(label=_("The customer confirmed it"), required=False)
@@ -104,7 +100,7 @@ class ActionForm(VersionedForm):
     resolution = forms.CharField(
         label=_("Resolution"),
         required=False,
-        max_length=_max_length(Complaint, "resolution"),
+        max_length=inputs.column_max_length(Complaint, "resolution"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     promised_reply_at = inputs.DateTimeField(
@@ -115,7 +111,7 @@ class ActionForm(VersionedForm):
 class ContactForm(VersionedForm):
     note = forms.CharField(
         label=_("What the customer was told"),
-        max_length=_max_length(ComplaintContact, "note"),
+        max_length=inputs.column_max_length(ComplaintContact, "note"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     promised_reply_at = inputs.DateTimeField(
@@ -124,13 +120,10 @@ class ContactForm(VersionedForm):
 
 
 class OfferForm(VersionedForm):
-    amount = inputs.MoneyField(
-        label=_("Amount (yuan)"),
-        max_digits=CompensationOffer._meta.get_field("amount").max_digits,
-        decimal_places=CompensationOffer._meta.get_field("amount").decimal_places,
-    )
+    amount = inputs.money_for(CompensationOffer, "amount", label=_("Amount (yuan)"))
     description = forms.CharField(
-        label=_("What is offered"), max_length=_max_length(CompensationOffer, "description")
+        label=_("What is offered"),
+        max_length=inputs.column_max_length(CompensationOffer, "description"),
     )
 
 
@@ -141,7 +134,7 @@ class EscalateForm(VersionedForm):
 class DecisionForm(VersionedForm):
     decision = forms.CharField(
         label=_("Supervisor's decision"),
-        max_length=_max_length(Complaint, "supervisor_decision"),
+        max_length=inputs.column_max_length(Complaint, "supervisor_decision"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from intake.forms.desk import DATE, DATETIME, DATETIME_FORMATS
@@ -23,17 +24,6 @@ from repairs.models import (
 )
 from repairs.services import PartLineInput, Payload
 from servicedesk import inputs
-
-
-def _max_length(model, name: str) -> int:
-    return model._meta.get_field(name).max_length
-
-
-def _money(model, name: str, **kwargs) -> inputs.MoneyField:
-    column = model._meta.get_field(name)
-    return inputs.MoneyField(
-        max_digits=column.max_digits, decimal_places=column.decimal_places, **kwargs
-    )
 
 
 class TicketOpenForm(inputs.OneTimeTokenMixin, forms.Form):
@@ -133,7 +123,8 @@ class SignatureMixin(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["signature_data_url"] = data.pop("signature", "") or ""
         return data
 
@@ -142,13 +133,13 @@ class DiagnoseForm(TicketActionForm):
     PART_ROWS = 3
 
     fault_confirmed = forms.CharField(
-        max_length=_max_length(RepairTicket, "fault_confirmed"),
+        max_length=inputs.column_max_length(RepairTicket, "fault_confirmed"),
         error_messages={"required": _("Record the confirmed fault.")},
     )
     repair_type = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-    labor_fee = _money(RepairTicket, "labor_fee", required=False)
+    labor_fee = inputs.money_for(RepairTicket, "labor_fee", required=False)
     labor_change_reason = forms.CharField(
-        required=False, max_length=_max_length(Quote, "labor_change_reason")
+        required=False, max_length=inputs.column_max_length(Quote, "labor_change_reason")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -168,7 +159,8 @@ class DiagnoseForm(TicketActionForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["repair_type_id"] = data.get("repair_type")
         data["parts"] = [
             PartLineInput(data[f"part_{i}"], data.get(f"quantity_{i}") or 1)
@@ -185,7 +177,7 @@ class QuoteDecisionForm(SignatureMixin, TicketActionForm):
 
 class CompleteRepairForm(TicketActionForm):
     repair_method = forms.CharField(
-        max_length=_max_length(RepairTicket, "repair_method"),
+        max_length=inputs.column_max_length(RepairTicket, "repair_method"),
         error_messages={"required": _("Record the repair method.")},
     )
 
@@ -193,7 +185,7 @@ class CompleteRepairForm(TicketActionForm):
 class QaFailForm(TicketActionForm):
     # The reason is the timeline entry's note.
     reason = forms.CharField(
-        max_length=_max_length(TicketEvent, "note"),
+        max_length=inputs.column_max_length(TicketEvent, "note"),
         error_messages={"required": _("Say why the retest failed: the technician needs it.")},
     )
 
@@ -205,9 +197,9 @@ class ReturnUnrepairedForm(SignatureMixin, TicketActionForm):
     tested_with_customer = forms.BooleanField(
         error_messages={"required": _("Test the device in front of the customer first.")}
     )
-    amount_received = _money(Payment, "amount_received", required=False)
+    amount_received = inputs.money_for(Payment, "amount_received", required=False)
     invoice_number = forms.CharField(
-        required=False, max_length=_max_length(Payment, "invoice_number")
+        required=False, max_length=inputs.column_max_length(Payment, "invoice_number")
     )
     satisfaction_rating = forms.TypedChoiceField(
         required=False,
@@ -217,7 +209,7 @@ class ReturnUnrepairedForm(SignatureMixin, TicketActionForm):
         error_messages={"invalid_choice": _("The rating is from 1 to 5.")},
     )
     satisfaction_comment = forms.CharField(
-        required=False, max_length=_max_length(SatisfactionCard, "comment")
+        required=False, max_length=inputs.column_max_length(SatisfactionCard, "comment")
     )
     satisfaction_declined = forms.BooleanField(required=False)
 
@@ -240,7 +232,7 @@ ACTION_FORMS: dict[str, type[TicketActionForm]] = {
 }
 
 
-def ticket_action_form(data) -> TicketActionForm:
+def ticket_action_form(data: QueryDict) -> TicketActionForm:
     """The bound form of the action that ``data`` names."""
     action = TicketActionForm(data)
     name = action.cleaned_data["action"] if action.is_valid() else ""
@@ -250,5 +242,5 @@ def ticket_action_form(data) -> TicketActionForm:
 class StatusLookupForm(forms.Form):
     """The public status page: a wrong pair and a malformed one get the same answer."""
 
-    number = forms.CharField(max_length=_max_length(RepairTicket, "number"))
+    number = forms.CharField(max_length=inputs.column_max_length(RepairTicket, "number"))
     last_four = forms.CharField(max_length=8)

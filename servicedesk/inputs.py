@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
@@ -115,12 +116,13 @@ class MoneyField(forms.DecimalField):
     numbers far larger than the column: the first two look like money to no one, and the last
     is a server error on PostgreSQL and a stored value that breaks the page on SQLite."""
 
-    def __init__(self, *, max_digits: int = 10, decimal_places: int = 2, **kwargs) -> None:
+    def __init__(self, *, max_digits: int = 10, decimal_places: int = 2, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", Decimal("0"))
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
 
-    def to_python(self, value) -> Decimal | None:
+    # django-stubs types DecimalField as an IntegerField, whose to_python returns int.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         text = str(value).strip()
@@ -128,7 +130,7 @@ class MoneyField(forms.DecimalField):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(text)
 
-    def widget_attrs(self, widget) -> dict:
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         # No ``step``/``min`` on a text input: the browser must not round or refuse what the
         # server explains better.
         attrs = super().widget_attrs(widget)
@@ -139,6 +141,20 @@ class MoneyField(forms.DecimalField):
         return attrs
 
 
+def column_max_length(model: type[models.Model], name: str) -> int:
+    """The ``max_length`` of a text column, for the form field that fills it."""
+    length = cast(models.CharField, model._meta.get_field(name)).max_length
+    if length is None:
+        raise TypeError(f"{model.__name__}.{name} has no max_length")
+    return length
+
+
+def money_for(model: type[models.Model], name: str, **kwargs: Any) -> MoneyField:
+    """A ``MoneyField`` with the digits of the ``DecimalField`` column it fills."""
+    column = cast(models.DecimalField, model._meta.get_field(name))
+    return MoneyField(max_digits=column.max_digits, decimal_places=column.decimal_places, **kwargs)
+
+
 class IdListField(forms.Field):
     """Row ids picked with checkboxes (``name="ids"`` repeated): whole numbers, at most
     ``max_count`` of them. Each is still fetched through the user's scope by the view."""
@@ -146,11 +162,11 @@ class IdListField(forms.Field):
     widget = forms.MultipleHiddenInput
     default_error_messages = {"invalid": _("Choose from the list.")}
 
-    def __init__(self, *, max_count: int = 200, **kwargs) -> None:
+    def __init__(self, *, max_count: int = 200, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.max_count = max_count
 
-    def to_python(self, value) -> list[int]:
+    def to_python(self, value: Any) -> list[int]:
         if value in self.empty_values:
             return []
         if not isinstance(value, list | tuple):

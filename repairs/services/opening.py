@@ -213,7 +213,7 @@ def _ticket_open(
     proof_of_purchase: str,
     contact_phone: str,
     backup_warning_given: bool,
-    token: uuid.UUID,
+    token: uuid.UUID | None,
     accessories: str,
     condition: str,
     water_damage: bool,
