@@ -39,6 +39,8 @@ def test_clerk_records_a_satisfied_callback(page, point, staff_of):
     assert "现在可以拨打" in page.content()
     screenshot(page, "callback-queue")
     page.click("a.btn:has-text('拨打')")
+    # The timer's script is deferred: a click before it has run starts nothing.
+    page.wait_for_load_state()
     page.click("text=开始通话")
     # The timer ticks once a second; wait for its first tick rather than a fixed time (a busy
     # machine may delay the browser's timer past any fixed pause).
