@@ -1,4 +1,4 @@
-"""Demo complaints (DOMAIN 5): a few in different stages, one overdue, one escalated.
+"""Demo complaints (rules#complaints): a few in different stages, one overdue, one escalated.
 Idempotent: a complaint with the same demo summary at the point is not created again."""
 
 from __future__ import annotations

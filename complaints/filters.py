@@ -1,4 +1,4 @@
-"""Supervisor queue filters (DOMAIN 5)."""
+"""Supervisor queue filters (rules#complaints)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one interface between complaints and the follow-up module (DOMAIN 5, 6).
+"""The one interface between complaints and the follow-up module (rules#complaints, 6).
 
 After resolution a callback asks within N days whether the customer is satisfied with the outcome
 (回访员三天内再次回访). This records the due date on the complaint (shown in the supervisor

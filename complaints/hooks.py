@@ -26,8 +26,8 @@ def register() -> None:
 
 
 def complaint_from_callback(*, callback, actor, now: dt.datetime) -> None:
-    """DOMAIN 6: dissatisfaction found in a callback becomes a complaint the same day, owned by
-    the supervisor's queue."""
+    """rules#callbacks: dissatisfaction found in a callback becomes a complaint the same day, owned
+    by the supervisor's queue."""
     from complaints.services import complaint_open
 
     complaint_open(

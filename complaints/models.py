@@ -1,4 +1,4 @@
-"""Complaints (客户投诉, DOMAIN 5): first-responder ownership, stages, promised replies,
+"""Complaints (客户投诉, rules#complaints): first-responder ownership, stages, promised replies,
 escalation, compensation within each role's authority."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from servicedesk.tenancy import TenantModel
 
 
 class ComplaintCategory(models.Model):
-    """Admin-editable list; defaults from DOMAIN 5 are created by a data migration."""
+    """Admin-editable list; defaults from rules#complaints are created by a data migration."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64)
@@ -69,7 +69,7 @@ class Severity(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    """DOMAIN 5 stages, in order."""
+    """rules#complaints stages, in order."""
 
     RECEIVED = "received", _("Received")
     CLARIFIED = "clarified", _("Clarified")
@@ -253,7 +253,8 @@ class OfferStatus(models.TextChoices):
 
 
 class CompensationOffer(models.Model):
-    """Compensation beyond fixing the problem, within the offering role's authority (DOMAIN 5)."""
+    """Compensation beyond fixing the problem, within the offering role's authority
+    (rules#complaints)."""
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="offers", verbose_name=_("complaint")

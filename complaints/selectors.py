@@ -1,4 +1,4 @@
-"""Complaint reads, scoped to the user (DOMAIN 5)."""
+"""Complaint reads, scoped to the user (rules#complaints)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Complaint services (DOMAIN 5): opening, the stage transition table, contacts and promised
+"""Complaint services (rules#complaints): opening, the stage transition table, contacts and promised
 reply times, escalation, ownership transfer and compensation within each role's authority."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ OWNER_ROLES = frozenset(
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.SERVICE_MANAGER})
 
 
-# DOMAIN 5: who approves compensation above the offering role's limit.
+# rules#complaints: who approves compensation above the offering role's limit.
 NEXT_LEVEL: dict[str, str] = {
     Role.FRONT_DESK: Role.SUPERVISOR,
     Role.HOTLINE: Role.SUPERVISOR,
@@ -99,8 +99,8 @@ def _contact(
 def _require_future_promise(
     promised_reply_at: dt.datetime | None, now: dt.datetime, field: str = "promised_reply_at"
 ) -> None:
-    """DOMAIN 5: whenever a complaint is left unresolved, the customer is told when they will hear
-    back."""
+    """rules#complaints: whenever a complaint is left unresolved, the customer is told when they
+    will hear back."""
     if promised_reply_at is None:
         raise ValidationError(
             {field: [_("Record when the customer will hear back (promised reply time).")]}
@@ -128,9 +128,9 @@ def complaint_open(
     token: uuid.UUID | None = None,
     now: dt.datetime | None = None,
 ) -> Complaint:
-    """Receive (受理) a complaint. DOMAIN 5 首问责任制: the first responder (``actor``) owns it.
-    ``callback``: the follow-up callback it came from (DOMAIN 6: dissatisfaction → complaint).
-    The form's one-time ``token`` makes a double submit receive one complaint."""
+    """Receive (受理) a complaint. rules#complaints 首问责任制: the first responder (``actor``)
+    owns it. ``callback``: the follow-up callback it came from (rules#callbacks: dissatisfaction
+    → complaint). The form's one-time ``token`` makes a double submit receive one complaint."""
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
@@ -213,7 +213,7 @@ def transition(
     version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Complaint:
-    """Move a complaint along the DOMAIN 5 stages (``complaints.transitions``).
+    """Move a complaint along the rules#complaints stages (``complaints.transitions``).
 
     - clarify: the owner's restatement, confirmed by the customer (解释澄清);
     - propose: one or more options, and the customer's choice once made (提出解决方案);
@@ -299,8 +299,8 @@ def transition(
 
 
 def mark_customer_special_attention(*, complaint: Complaint) -> None:
-    """DOMAIN 5: the day after a complaint is resolved the customer is marked for special
-    attention (重点关注), so that all their future services are called back (DOMAIN 6)."""
+    """rules#complaints: the day after a complaint is resolved the customer is marked for special
+    attention (重点关注), so that all their future services are called back (rules#callbacks)."""
     if complaint.resolved_at is None:
         raise ValueError("only a resolved complaint marks its customer")
     since = local_date(complaint.point, complaint.resolved_at) + dt.timedelta(days=1)
@@ -321,8 +321,8 @@ def log_contact(
     version: int | None = None,
     now: dt.datetime | None = None,
 ) -> ComplaintContact:
-    """DOMAIN 5: every contact with the customer is logged; while unresolved the customer is told
-    of progress and given a new promised reply time."""
+    """rules#complaints: every contact with the customer is logged; while unresolved the customer is
+    told of progress and given a new promised reply time."""
     now = now or timezone.now()
     complaint = _lock(complaint, version)
     if complaint.stage == Stage.CLOSED:
@@ -375,7 +375,7 @@ def escalate(
     version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Complaint:
-    """DOMAIN 5 超出处理权限时及时上报: the owner hands the decision to the supervisor."""
+    """rules#complaints 超出处理权限时及时上报: the owner hands the decision to the supervisor."""
     now = now or timezone.now()
     complaint = _lock(complaint, version)
     if complaint.stage not in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
@@ -403,7 +403,8 @@ def record_decision(
     version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Complaint:
-    """DOMAIN 5: the supervisor must act on an escalated complaint; the decision is recorded."""
+    """rules#complaints: the supervisor must act on an escalated complaint; the decision is
+    recorded."""
     now = now or timezone.now()
     complaint = _lock(complaint, version)
     if user_role(actor) not in SUPERVISORS | {Role.ADMIN}:
@@ -421,7 +422,8 @@ def record_decision(
 
 @transaction.atomic
 def escalate_overdue(*, complaint_id: int, now: dt.datetime | None = None) -> bool:
-    """DOMAIN 5: a missed promise is overdue and escalates to the supervisor automatically, once.
+    """rules#complaints: a missed promise is overdue and escalates to the supervisor automatically,
+    once.
 
     Conditional update: run twice (or by two workers) it escalates once. Returns True if it did."""
     now = now or timezone.now()
@@ -465,7 +467,7 @@ def transfer_ownership(
     note: str = "",
     version: int | None = None,
 ) -> Complaint:
-    """DOMAIN 5 首问责任制: the owner changes only by an explicit, logged transfer."""
+    """rules#complaints 首问责任制: the owner changes only by an explicit, logged transfer."""
     complaint = _lock(complaint, version)
     if complaint.stage == Stage.CLOSED:
         raise ComplaintError(_("This complaint is closed."))
@@ -512,8 +514,8 @@ def offer_compensation(
     description: str,
     version: int | None = None,
 ) -> CompensationOffer:
-    """DOMAIN 5: compensation up to the actor's role limit may be promised at once; above it the
-    offer waits for the next level's approval and cannot be promised before."""
+    """rules#complaints: compensation up to the actor's role limit may be promised at once; above it
+    the offer waits for the next level's approval and cannot be promised before."""
     complaint = _lock(complaint, version)
     if complaint.stage not in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
         raise ComplaintError(_("Compensation is offered while the complaint is open."))
@@ -568,7 +570,7 @@ def may_decide(offer: CompensationOffer, user: AnyUser) -> bool:
 def decide_compensation(
     *, offer: CompensationOffer, actor: Actor, approve: bool, now: dt.datetime | None = None
 ) -> CompensationOffer:
-    """DOMAIN 5: the next level approves (or refuses) compensation above the offering role's
+    """rules#complaints: the next level approves (or refuses) compensation above the offering role's
     limit; every decision is audited."""
     now = now or timezone.now()
     offer = (

@@ -1,4 +1,4 @@
-"""Periodic complaint work (DOMAIN 5): missed promised reply times escalate, once each."""
+"""Periodic complaint work (rules#complaints): missed promised reply times escalate, once each."""
 
 from __future__ import annotations
 

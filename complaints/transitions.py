@@ -1,4 +1,4 @@
-"""The complaint's state machine (DOMAIN 5 stages): received → clarified → solution proposed
+"""The complaint's state machine (rules#complaints stages): received → clarified → solution proposed
 (again, while the customer chooses) → resolved → followed up → closed. ``roles`` are the roles
 that may act besides the complaint's owner, who may always act on their own complaint."""
 

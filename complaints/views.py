@@ -1,4 +1,4 @@
-"""Complaint pages (DOMAIN 5): thin views over complaints.services."""
+"""Complaint pages (rules#complaints): thin views over complaints.services."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def complaint_new(request):
         "channel": "hotline" if profile.role == Role.HOTLINE else "walk_in"
     }
     initial["source"] = "call" if profile.role == Role.HOTLINE else "visit"
-    # Handed over from a logged call or visit (DOMAIN 4: a complaint call opens a complaint).
+    # Handed over from a logged call or visit (rules#hotline: a complaint call opens a complaint).
     visit = None
     # Posted by the form; in the URL when the page is opened from the visit.
     visit_id = VisitRefForm(request.POST).visit_id() or VisitRefForm(request.GET).visit_id()

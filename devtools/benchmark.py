@@ -37,7 +37,7 @@ from intake.validators import luhn_check_digit
 from servicedesk.middleware import LOGIN_AT_KEY, SEEN_AT_KEY
 from servicedesk.models import CERTIFIED_ROLES, Role, ServicePoint, StaffProfile
 
-#: DOMAIN targets of issue #9, in milliseconds at the 95th percentile.
+#: Performance targets of issue #9, in milliseconds at the 95th percentile.
 DESK_TARGET_MS = 50
 QUEUE_TARGET_MS = 150
 MAX_QUERIES = 15

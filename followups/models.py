@@ -1,4 +1,4 @@
-"""Follow-up callbacks (回访, DOMAIN 6): the schedule lives here, in the database.
+"""Follow-up callbacks (回访, rules#callbacks): the schedule lives here, in the database.
 
 Celery beat only wakes the dispatcher (``followups.tasks``); every callback that is owed is a row,
 so a flushed broker or a killed worker loses nothing.
@@ -29,7 +29,7 @@ class CallbackStatus(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    """DOMAIN 6: what a call attempt ended with."""
+    """rules#callbacks: what a call attempt ended with."""
 
     SATISFIED = "satisfied", _("Reached, satisfied")
     DISSATISFIED = "dissatisfied", _("Reached, dissatisfied")
@@ -141,7 +141,7 @@ class Callback(TenantModel):
             models.Index(fields=["status", "due_at"], name="callback_status_due"),
             models.Index(fields=["status", "window_closes_at"], name="callback_status_closes"),
             models.Index(fields=["point", "status", "due_at"], name="callback_point_status_due"),
-            # The dashboard's weekly callback figures of one point (DOMAIN 7), read from the
+            # The dashboard's weekly callback figures of one point (rules#dashboard), read from the
             # index alone (PostgreSQL covering index): a busy point has thousands per quarter.
             models.Index(
                 fields=["point", "window_closes_at"],
@@ -203,7 +203,7 @@ class QuestionKind(models.TextChoices):
 
 
 class Question(models.Model):
-    """The callback questionnaire (DOMAIN 6): data, asked in ``position`` order."""
+    """The callback questionnaire (rules#callbacks): data, asked in ``position`` order."""
 
     position = models.PositiveSmallIntegerField(_("position"), unique=True)
     text = models.CharField(_("question"), max_length=255)
@@ -250,7 +250,7 @@ class Answer(models.Model):
 
 
 class CallbackReport(TenantModel):
-    """The monthly callback statistics (DOMAIN 6): generated on the 1st, ready by the 3rd."""
+    """The monthly callback statistics (rules#callbacks): generated on the 1st, ready by the 3rd."""
 
     month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
     generated_at = models.DateTimeField(_("generated at"))

@@ -1,4 +1,5 @@
-"""The monthly callback report (DOMAIN 6 "Reporting"): aggregated in SQL, stored per point/month.
+"""The monthly callback report (rules#callbacks "Reporting"): aggregated in SQL, stored per
+point/month.
 
 Generated on the 1st for the previous month (beat runs it daily, so a missed run is caught up);
 must be ready by the 3rd, after which a missing report is shown to the supervisor.

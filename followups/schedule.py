@@ -1,4 +1,4 @@
-"""Pure date and time rules of DOMAIN 6: callback windows, calling hours, sampling.
+"""Pure date and time rules of rules#callbacks: callback windows, calling hours, sampling.
 
 No database access here, so every rule can be tested with plain values and frozen clocks.
 """
@@ -23,13 +23,13 @@ class CallbackWindow:
 
 
 def first_callback_window(handover_day: dt.date, days_after: int) -> CallbackWindow:
-    """DOMAIN 6: the first callback is due ``days_after`` (default 3) days after handover."""
+    """rules#callbacks: the first callback is due ``days_after`` (default 3) days after handover."""
     day = handover_day + dt.timedelta(days=days_after)
     return CallbackWindow(day, day)
 
 
 def second_callback_window(handover_day: dt.date, window: tuple[int, int]) -> CallbackWindow:
-    """DOMAIN 6: the second callback falls in the window of days 8–15 after handover."""
+    """rules#callbacks: the second callback falls in the window of days 8–15 after handover."""
     start, end = window
     return CallbackWindow(
         handover_day + dt.timedelta(days=start), handover_day + dt.timedelta(days=end)

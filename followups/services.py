@@ -1,4 +1,5 @@
-"""Follow-up callback services (DOMAIN 6). The one place where callbacks are created and moved.
+"""Follow-up callback services (rules#callbacks). The one place where callbacks are created and
+moved.
 
 - ``callbacks_schedule_for_handover``: called by the handover in the same transaction;
 - ``callback_schedule_for_complaint``: the extra callback after a complaint is resolved;
@@ -70,7 +71,7 @@ def _window_times(
 
 
 def key_customer_reason(customer: Customer, *, today: dt.date) -> str | None:
-    """DOMAIN 6: key customers (重点客户) are called back 100%. Returns why, or None."""
+    """rules#callbacks: key customers (重点客户) are called back 100%. Returns why, or None."""
     if customer.is_vip:
         return SelectionReason.VIP
     if customer.customer_type in (CustomerType.ENTERPRISE, CustomerType.GOVERNMENT):
@@ -98,8 +99,8 @@ def decide_callback(*, ticket: RepairTicket, today: dt.date) -> tuple[bool, str,
 def callbacks_schedule_for_handover(
     *, ticket: RepairTicket, now: dt.datetime | None = None
 ) -> list[Callback]:
-    """DOMAIN 6: a handover creates the callbacks it is owed, in the handover's transaction: the
-    first due on day 3 after handover, the second in days 8–15; key customers always, everyone
+    """rules#callbacks: a handover creates the callbacks it is owed, in the handover's transaction:
+    the first due on day 3 after handover, the second in days 8–15; key customers always, everyone
     else by the point's reproducible sample. Running it twice creates nothing new."""
     now = now or timezone.now()
     point = ticket.point
@@ -154,7 +155,7 @@ def callback_schedule_for_complaint(
     resolved_at: dt.datetime,
     ticket: RepairTicket | None = None,
 ) -> Callback:
-    """DOMAIN 5/6: after a complaint is resolved the customer is called back within
+    """rules#complaints/6: after a complaint is resolved the customer is called back within
     ``point.complaint_callback_days`` days (回访员三天内再次回访)."""
     day = resolved_at.astimezone(_tz(point)).date()
     window = schedule.CallbackWindow(
@@ -181,7 +182,7 @@ class DispatchResult:
 
 
 def callbacks_dispatch(*, now: dt.datetime | None = None, batch_size: int = 2000) -> DispatchResult:
-    """Beat's dispatcher (DOMAIN 6). Touches only due rows, in bounded batches:
+    """Beat's dispatcher (rules#callbacks). Touches only due rows, in bounded batches:
 
     1. scheduled callbacks whose time has come move into the clerks' queue;
     2. queued callbacks whose on-time window has closed are marked overdue (still callable, now
@@ -254,7 +255,7 @@ def callback_record_outcome(
     note: str = "",
     now: dt.datetime | None = None,
 ) -> Callback:
-    """Record one call's result (DOMAIN 6 outcomes):
+    """Record one call's result (rules#callbacks outcomes):
 
     - satisfied: done; dissatisfied: done, the reason is mandatory and a complaint is opened the
       same day (``on_dissatisfied``);
@@ -355,7 +356,7 @@ def _save_answers(callback: Callback, answers: Mapping[int, Any]) -> None:
 
 
 def on_dissatisfied(*, callback: Callback, actor: Actor, now: dt.datetime) -> None:
-    """DOMAIN 6: dissatisfaction found in a callback becomes a complaint the same day (the
+    """rules#callbacks: dissatisfaction found in a callback becomes a complaint the same day (the
     complaints app reacts to ``hooks.CALLBACK_DISSATISFIED``)."""
     hooks.fire(hooks.CALLBACK_DISSATISFIED, callback=callback, actor=actor, now=now)
 
@@ -364,7 +365,8 @@ def on_dissatisfied(*, callback: Callback, actor: Actor, now: dt.datetime) -> No
 def callback_move(
     *, callback: Callback, actor: Actor, due_at: dt.datetime, reason: str, version: int
 ) -> Callback:
-    """Move a scheduled callback by hand (DOMAIN 6: schedules can be moved), reason required."""
+    """Move a scheduled callback by hand (rules#callbacks: schedules can be moved), reason
+    required."""
     _check_clerk(actor, callback)
     locked = Callback.objects.select_for_update().select_related("point").get(pk=callback.pk)
     if locked.version != version:

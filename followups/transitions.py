@@ -1,5 +1,5 @@
-"""The callback's state machine (DOMAIN 6): scheduled → in the clerks' queue → done or closed,
-or back to scheduled when the customer asks to be called later. ``followups.services`` moves
+"""The callback's state machine (rules#callbacks): scheduled → in the clerks' queue → done or
+closed, or back to scheduled when the customer asks to be called later. ``followups.services`` moves
 callbacks only through ``MACHINE``."""
 
 from __future__ import annotations

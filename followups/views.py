@@ -159,7 +159,8 @@ def callback_move(request, pk: int):
 @require_POST
 @login_required
 def callback_slip(request, pk: int):
-    """DOMAIN 6: a question the clerk cannot answer becomes a message slip, not an improvisation."""
+    """rules#callbacks: a question the clerk cannot answer becomes a message slip, not an
+    improvisation."""
     callback = get_scoped_or_404(
         Callback.objects.select_related("point", "customer"), request.user, pk=pk
     )

@@ -1,4 +1,4 @@
-"""Hotline rules as pure functions (DOMAIN 4): answering within three rings, and holds checked
+"""Hotline rules as pure functions (rules#hotline): answering within three rings, and holds checked
 back every 30 seconds. The call screen's hold timer (static/js/hotline.js) follows the same rules;
 the server recomputes everything from the timer's log and never trusts a total from the page."""
 
@@ -26,7 +26,8 @@ def rings_from_seconds(seconds: int | None) -> int | None:
 
 
 def answered_in_time(rings: int | None, within_rings: int) -> bool | None:
-    """DOMAIN 4: 电话铃响三声之内 — answered at or before the point's ring limit (default 3)."""
+    """rules#hotline: 电话铃响三声之内 — answered at or before the point's ring limit
+    (default 3)."""
     if rings is None:
         return None
     return rings <= within_rings

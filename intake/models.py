@@ -83,7 +83,7 @@ class Customer(TenantModel):
 
     @property
     def is_key_customer(self) -> bool:
-        """DOMAIN 6: key customers (重点客户) are always called back."""
+        """rules#callbacks: key customers (重点客户) are always called back."""
         return bool(
             self.is_vip
             or self.customer_type != CustomerType.INDIVIDUAL
@@ -93,7 +93,7 @@ class Customer(TenantModel):
 
     @property
     def under_special_attention(self) -> bool:
-        """From the day after a complaint's resolution on (DOMAIN 5), not before."""
+        """From the day after a complaint's resolution on (rules#complaints), not before."""
         return bool(
             self.special_attention_since and self.special_attention_since <= timezone.localdate()
         )
@@ -154,7 +154,7 @@ class Channel(models.TextChoices):
 
 
 class Purpose(models.TextChoices):
-    """DOMAIN 2 step 2 (front desk) and DOMAIN 4 (call kinds)."""
+    """rules#intake(front desk) and rules#hotline (call kinds)."""
 
     REPAIR = "repair", _("Repair")
     PICKUP = "pickup", _("Pickup")
@@ -180,7 +180,7 @@ class VisitStatus(models.TextChoices):
 
 
 class Visit(TenantModel):
-    """One contact with the point: a walk-in at the desk or a hotline call (DOMAIN 2 step 1, 4)."""
+    """One contact with the point: a walk-in at the desk or a hotline call (rules#intake, 4)."""
 
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
@@ -216,7 +216,7 @@ class Visit(TenantModel):
     )
     summary = models.TextField(_("summary"), blank=True, max_length=4000)
     outcome = models.TextField(_("outcome"), blank=True, max_length=4000)
-    # Hotline calls (DOMAIN 4)
+    # Hotline calls (rules#hotline)
     caller_kind = models.CharField(
         _("caller kind"), max_length=16, choices=CallerKind.choices, blank=True
     )
@@ -278,7 +278,7 @@ class Visit(TenantModel):
             models.Index(
                 fields=["point", "channel", "arrived_at"], name="visit_point_channel_arrived"
             ),
-            # The dashboard's weekly answering and waiting figures of one point (DOMAIN 7),
+            # The dashboard's weekly answering and waiting figures of one point (rules#dashboard),
             # read from the index alone (PostgreSQL covering index).
             models.Index(
                 fields=["point", "arrived_at"],
@@ -299,7 +299,7 @@ class Visit(TenantModel):
 
     @property
     def wait_seconds(self) -> int | None:
-        """Waiting time from arrival to service (DOMAIN 7: front desk waiting time)."""
+        """Waiting time from arrival to service (rules#dashboard: front desk waiting time)."""
         if self.served_at is None:
             return None
         return max(0, int((self.served_at - self.arrived_at).total_seconds()))
@@ -311,7 +311,8 @@ class SlipStatus(models.TextChoices):
 
 
 class MessageSlip(TenantModel):
-    """留言条 (DOMAIN 4): taken when the right person is not available; open until called back."""
+    """留言条 (rules#slips): taken when the right person is not available; open until called
+    back."""
 
     caller_name = models.CharField(_("caller's name"), max_length=64)
     company = models.CharField(_("company"), max_length=100, blank=True)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def customer_search(*, user: AnyUser, query: str, limit: int = 20) -> QuerySet[Customer]:
-    """One search box (DOMAIN 2 step 3): phone, IMEI or serial, ticket number, or name.
+    """One search box (rules#intake): phone, IMEI or serial, ticket number, or name.
 
     Each kind of query is an exact or prefix match on an indexed column, so the search stays
     fast at a million tickets."""
@@ -87,7 +87,7 @@ BOARD_ROWS = 50
 
 
 def reception_board(*, user: AnyUser) -> dict:
-    """Who is waiting and for how long: quick matters first, then by arrival (DOMAIN 2 step 1).
+    """Who is waiting and for how long: quick matters first, then by arrival (rules#intake).
     At most ``BOARD_ROWS`` per list; ``waiting_count`` counts them all."""
     visits = (
         scoped(Visit, user)
@@ -124,7 +124,7 @@ def slip_queue(*, user: Actor, mine_only: bool) -> QuerySet[MessageSlip]:
     return slips.filter(addressee=user) if mine_only else slips
 
 
-# --- hotline (DOMAIN 4) ------------------------------------------------------------------
+# --- hotline (rules#hotline) ------------------------------------------------------------------
 
 
 def caller_lookup(*, user: AnyUser, query: str, limit: int = 5) -> list[tuple[Customer, list]]:
@@ -180,8 +180,8 @@ def _with_shares(row: dict) -> dict:
 
 
 def answering_stats(*, user: AnyUser, start: dt.date, end: dt.date) -> dict:
-    """DOMAIN 4 / 7: the share of calls answered within the point's ring limit (three rings) and
-    of holds checked back every 30 s, per local day and per operator, computed in SQL."""
+    """rules#hotline / 7: the share of calls answered within the point's ring limit (three rings)
+    and of holds checked back every 30 s, per local day and per operator, computed in SQL."""
     zone = timezone.get_current_timezone()
     calls = scoped(Visit, user).filter(
         channel=Channel.HOTLINE,
@@ -212,7 +212,8 @@ def answering_stats(*, user: AnyUser, start: dt.date, end: dt.date) -> dict:
 
 
 def suggestions_for(*, user: AnyUser, department: Department) -> QuerySet[Visit]:
-    """A department's list of forwarded suggestions (DOMAIN 4), from the desk and the hotline."""
+    """A department's list of forwarded suggestions (rules#hotline), from the desk and the
+    hotline."""
     return (
         scoped(Visit, user)
         .filter(department=department, purpose=Purpose.SUGGESTION)
@@ -222,7 +223,7 @@ def suggestions_for(*, user: AnyUser, department: Department) -> QuerySet[Visit]
 
 
 def praises_for(*, user: AnyUser, staff_user: Actor) -> QuerySet[Visit]:
-    """Praise forwarded to a staff member (DOMAIN 4), shown on their page."""
+    """Praise forwarded to a staff member (rules#hotline), shown on their page."""
     return (
         scoped(Visit, user)
         .filter(praised_staff=staff_user)

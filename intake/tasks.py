@@ -10,8 +10,8 @@ from servicedesk.retry import DATABASE_RETRY
 
 @shared_task(name="intake.tasks.slip_reminders_task", ignore_result=True, **DATABASE_RETRY)
 def slip_reminders_task() -> int:
-    """Marks each overdue slip as reminded once; the reminder shows on the addressee's workbench
-    and in the supervisor's slip queue (DOMAIN 4: an unanswered slip past its time is overdue)."""
+    """Marks each overdue slip as reminded once; the reminder shows on the addressee's workbench and
+    in the supervisor's slip queue (rules#hotline: an unanswered slip past its time is overdue)."""
     ids = list(
         slips_overdue().filter(overdue_reminded_at__isnull=True).values_list("pk", flat=True)[:1000]
     )

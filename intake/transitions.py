@@ -1,5 +1,5 @@
-"""The visit's state machine (DOMAIN 2 step 1: waiting at the desk → being served → done, or
-left without service) and the message slip's (DOMAIN 4: open until its addressee has called
+"""The visit's state machine (rules#intake: waiting at the desk → being served → done, or
+left without service) and the message slip's (rules#hotline: open until its addressee has called
 back). The services move visits and slips only through ``MACHINE`` and ``SLIP_MACHINE``."""
 
 from __future__ import annotations

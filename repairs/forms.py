@@ -27,7 +27,7 @@ from servicedesk import inputs
 
 
 class TicketOpenForm(inputs.OneTimeTokenMixin, forms.Form):
-    """The guided intake screen (DOMAIN 2 step 2)."""
+    """The guided intake screen (rules#intake)."""
 
     model_name = forms.CharField(label=_("Device model"), max_length=64)
     imei = forms.CharField(

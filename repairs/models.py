@@ -17,7 +17,7 @@ from servicedesk.tenancy import TenantModel, TenantQuerySet
 
 
 class WarrantyPolicy(models.Model):
-    """A brand's warranty promise (DOMAIN 3). Numbers are data; one policy is the default."""
+    """A brand's warranty promise (rules#warranty). Numbers are data; one policy is the default."""
 
     name = models.CharField(_("name"), max_length=100)
     brand = models.CharField(_("brand"), max_length=64, blank=True)
@@ -91,7 +91,7 @@ class Part(TenantModel):
 
 
 class TicketStatus(models.TextChoices):
-    """DOMAIN 2: the repair ticket's states, in order, plus the side exits."""
+    """rules#repair: the repair ticket's states, in order, plus the side exits."""
 
     REGISTERED = "registered", _("Registered")
     DIAGNOSING = "diagnosing", _("Diagnosing")
@@ -125,7 +125,7 @@ class ProofOfPurchase(models.TextChoices):
 
 
 class WarrantyStatus(models.TextChoices):
-    """DOMAIN 3: what the customer is entitled to."""
+    """rules#warranty: what the customer is entitled to."""
 
     RETURN = "return", _("Return, exchange or free repair")
     EXCHANGE = "exchange", _("Exchange or free repair")
@@ -148,7 +148,7 @@ class TicketSequence(models.Model):
 
 
 class RepairTicket(TenantModel):
-    """维修记录单: the heart of the system (DOMAIN 2 step 4).
+    """维修记录单: the heart of the system (rules#repair).
 
     ``status`` is changed only by the transition service; ``version`` increases with every change
     so that an edit based on an old copy is refused (optimistic concurrency).
@@ -175,7 +175,7 @@ class RepairTicket(TenantModel):
         verbose_name=_("visit"),
     )
 
-    # Intake (DOMAIN 2 step 2)
+    # Intake (rules#intake)
     fault_description = models.TextField(_("fault as described by the customer"), max_length=2000)
     accessories = models.CharField(_("accessories received"), max_length=255, blank=True)
     condition = models.CharField(_("visible condition"), max_length=255, blank=True)
@@ -196,7 +196,7 @@ class RepairTicket(TenantModel):
     backup_warning_given = models.BooleanField(_("data-loss warning given"), default=False)
     estimated_ready_at = models.DateTimeField(_("estimated ready by"), null=True, blank=True)
 
-    # Warranty decision (DOMAIN 3)
+    # Warranty decision (rules#warranty)
     warranty_status = models.CharField(
         _("warranty decision"), max_length=16, choices=WarrantyStatus.choices
     )
@@ -220,7 +220,7 @@ class RepairTicket(TenantModel):
     )
     warranty_override_reason = models.CharField(_("override reason"), max_length=255, blank=True)
 
-    # Repeat repairs (DOMAIN 2)
+    # Repeat repairs (rules#repair)
     repeat_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -233,7 +233,7 @@ class RepairTicket(TenantModel):
         _("earlier repairs within the repair warranty"), default=0
     )
 
-    # Technician's part (DOMAIN 2 step 4)
+    # Technician's part (rules#repair)
     technician = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -297,7 +297,7 @@ class RepairTicket(TenantModel):
             ),
             models.Index(fields=["point", "-created_at"], name="ticket_point_created"),
             models.Index(fields=["point", "handed_over_at"], name="ticket_point_handed_over"),
-            # The dashboard's weekly turnaround of one point (DOMAIN 7).
+            # The dashboard's weekly turnaround of one point (rules#dashboard).
             models.Index(fields=["point", "ready_at"], name="ticket_point_ready"),
             models.Index(fields=["device", "-created_at"], name="ticket_device_created"),
         ]
@@ -416,7 +416,7 @@ class QuoteDecision(models.TextChoices):
 
 
 class Quote(models.Model):
-    """The out-of-warranty quote the customer must approve before any repair (DOMAIN 2 step 4)."""
+    """The out-of-warranty quote the customer must approve before any repair (rules#repair)."""
 
     ticket = models.OneToOneField(
         RepairTicket,
@@ -463,7 +463,7 @@ class Quote(models.Model):
 
 
 class Payment(models.Model):
-    """Payment at handover (DOMAIN 2 step 5): amount due derived from labor and part lines."""
+    """Payment at handover (rules#handover): amount due derived from labor and part lines."""
 
     ticket = models.OneToOneField(
         RepairTicket,
@@ -539,7 +539,7 @@ class NotificationStatus(models.TextChoices):
 
 
 class Notification(models.Model):
-    """Outbox (DOMAIN 2 step 4: the customer is told when the device is ready). Written in the
+    """Outbox (rules#repair: the customer is told when the device is ready). Written in the
     transaction of the change that causes it; sent by Celery with retries; never lost."""
 
     ticket = models.ForeignKey(

@@ -19,7 +19,7 @@ def ticket_list(*, user: AnyUser) -> QuerySet[RepairTicket]:
 
 
 def ticket_earlier_repairs(*, user: AnyUser, ticket: RepairTicket) -> QuerySet[RepairTicket]:
-    """The device's earlier tickets at this point (for repeat repairs, DOMAIN 2)."""
+    """The device's earlier tickets at this point (for repeat repairs, rules#repair)."""
     return (
         scoped(RepairTicket, user)
         .filter(device=ticket.device, created_at__lt=ticket.created_at)
@@ -28,7 +28,7 @@ def ticket_earlier_repairs(*, user: AnyUser, ticket: RepairTicket) -> QuerySet[R
 
 
 def technician_queue(*, user: AnyUser) -> QuerySet[RepairTicket]:
-    """Tickets waiting for a technician, oldest first (DOMAIN 2 step 4)."""
+    """Tickets waiting for a technician, oldest first (rules#repair)."""
     from repairs.models import TicketStatus
 
     return (

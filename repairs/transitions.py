@@ -1,5 +1,5 @@
-"""The repair ticket's state machine (DOMAIN 2): the whole table of moves, who may make them, and
-the guard that sends a diagnosed ticket to repair (in warranty) or to the customer's approval of
+"""The repair ticket's state machine (rules#repair): the whole table of moves, who may make them,
+and the guard that sends a diagnosed ticket to repair (in warranty) or to the customer's approval of
 the quote (out of warranty). ``repairs.services.ticket_transition`` runs each action's rules and
 moves the ticket through ``MACHINE``; nothing else assigns ``RepairTicket.status``."""
 
@@ -25,7 +25,7 @@ TECH = frozenset({Role.TECHNICIAN, Role.SUPERVISOR, Role.SERVICE_MANAGER})
 
 
 def _after_diagnosis(ticket: RepairTicket, **context: Any) -> str:
-    """No repair state out of warranty without an approved quote (DOMAIN 2 step 4)."""
+    """No repair state out of warranty without an approved quote (rules#repair)."""
     if ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY:
         return S.AWAITING_APPROVAL
     return S.REPAIRING

@@ -1,4 +1,4 @@
-"""The warranty decision (DOMAIN 3): a pure function of the policy and the facts at intake.
+"""The warranty decision (rules#warranty): a pure function of the policy and the facts at intake.
 
 From the purchase date on the proof: days 0–7 return, exchange or free repair; days 8–30 exchange
 or free repair; days 31–365 free repair; later, without a proof of the purchase date, with physical
@@ -59,8 +59,8 @@ def decide_warranty(
     drop_damage: bool = False,
     unauthorized_disassembly: bool = False,
 ) -> WarrantyDecision:
-    """Return the entitlement and its reason. ``policy`` is a WarrantyPolicy (or None for the
-    DOMAIN defaults 7 / 30 / 365)."""
+    """Return the entitlement and its reason. ``policy`` is a WarrantyPolicy (or None for the the
+    default 7 / 30 / 365 days)."""
     numbers = PolicyNumbers.of(policy)
     days = (today - purchase_date).days if purchase_date else None
     out = WarrantyStatus.OUT_OF_WARRANTY

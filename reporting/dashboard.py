@@ -1,4 +1,5 @@
-"""The supervisor dashboard's figures (DOMAIN 7): today's desk, queues, and 12-week quality trends.
+"""The supervisor dashboard's figures (rules#dashboard): today's desk, queues, and 12-week quality
+trends.
 
 Every figure is one aggregate query over the user's scope (constant in the number of rows)."""
 
@@ -168,7 +169,7 @@ def _share(row, part: str, whole: str) -> float | None:
 
 
 def quality_trends(*, user, today: dt.date | None = None) -> tuple[list[Trend], list[str]]:
-    """DOMAIN 7 quality standards, week by week over the last 12 weeks."""
+    """rules#dashboard quality standards, week by week over the last 12 weeks."""
     from followups.models import REACHED_OUTCOMES, Callback, CallbackAttempt, Outcome
     from intake.models import Channel, Visit
     from repairs.models import RepairTicket

@@ -1,4 +1,4 @@
-"""Export jobs (DOMAIN 8): monthly files for the regional center and on-demand ranges.
+"""Export jobs (rules#export): monthly files for the regional center and on-demand ranges.
 
 A job is a row; a Celery task runs it (queued on commit, and swept by beat so a lost message or a
 killed worker only delays it). The file is written to a temporary name and moved into place with
@@ -67,7 +67,7 @@ def can_export(user: AnyUser, point: ServicePoint) -> bool:
 def export_request(
     *, actor: Actor, point: ServicePoint, date_from: dt.date, date_to: dt.date
 ) -> ExportJob:
-    """An on-demand export of any date range, run in the background (DOMAIN 8). The same range
+    """An on-demand export of any date range, run in the background (rules#export). The same range
     requested again while it is still queued or running (a double click) is the same job."""
     if not can_export(actor, point):
         raise PermissionDenied
@@ -103,7 +103,7 @@ def _queue(job: ExportJob) -> None:
 
 
 def monthly_exports_due(*, now: dt.datetime | None = None) -> list[int]:
-    """DOMAIN 8: on the 1st, one file per point for the previous month. Creates the missing
+    """rules#export: on the 1st, one file per point for the previous month. Creates the missing
     monthly jobs (never two for one month) and returns the ids still to be run."""
     now = now or timezone.now()
     ids = []

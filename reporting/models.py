@@ -23,7 +23,7 @@ class ExportStatus(models.TextChoices):
 
 
 class ExportJob(models.Model):
-    """One CSV file of a point's repair records for a date range (DOMAIN 8).
+    """One CSV file of a point's repair records for a date range (rules#export).
 
     Written by a Celery task to a temporary file and moved into place atomically, so a download
     never sees a half-written file; a monthly file is unique per point and month and is replaced,

@@ -1,4 +1,4 @@
-"""The repair-record export to the regional service center (DOMAIN 8).
+"""The repair-record export to the regional service center (rules#export).
 
 ``COLUMNS`` is the documented, stable column list: English key, Chinese header, and how the value
 is read, once for PostgreSQL (a SQL expression, streamed by ``COPY … TO STDOUT``, near the

@@ -1,4 +1,4 @@
-"""Staff statistics (DOMAIN 7 "staff"): per person and per point, over a date range.
+"""Staff statistics (rules#dashboard "staff"): per person and per point, over a date range.
 
 Each figure is one grouped query over the scope (constant in the number of staff and rows)."""
 

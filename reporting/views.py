@@ -66,7 +66,8 @@ EXPORT_VIEWERS = (*SUPERVISING_ROLES, Role.REGIONAL_CENTER)
 @allow_read_only_roles
 @role_required(*EXPORT_VIEWERS)
 def export_list(request):
-    """Monthly files and on-demand exports of the user's points; request a new range (DOMAIN 8)."""
+    """Monthly files and on-demand exports of the user's points; request a new range
+    (rules#export)."""
     points = selectors.point_list(user=request.user)
     form = ExportRequestForm(request.POST or None, points=points)
     if request.method == "POST" and form.is_valid():
@@ -130,7 +131,8 @@ def export_rerun(request, pk: int):
 
 @role_required(*EXPORT_VIEWERS)
 def dashboard(request):
-    """DOMAIN 7 for supervisors, managers and the regional center: today, queues, 12-week trends."""
+    """rules#dashboard for supervisors, managers and the regional center: today, queues, 12-week
+    trends."""
     points = selectors.point_list(user=request.user)
     shown = list(points[:41])
     trends, labels = quality_trends(user=request.user)

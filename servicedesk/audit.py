@@ -101,7 +101,7 @@ def _export_detail(job) -> dict:
 
 
 def audit_export_written(*, job) -> AuditLog:
-    """DOMAIN 1: every export is logged (who, when, what range)."""
+    """rules#tenancy: every export is logged (who, when, what range)."""
     return _write(
         actor=job.requested_by,
         action="export.written",
@@ -124,7 +124,7 @@ def audit_export_downloaded(*, actor, job) -> AuditLog:
 
 
 def audit_warranty_overridden(*, actor, ticket, before: str, reason: str) -> AuditLog:
-    """DOMAIN 3: a supervisor's override of the computed warranty decision."""
+    """rules#warranty: a supervisor's override of the computed warranty decision."""
     return _write(
         actor=actor,
         action="ticket.warranty_overridden",
@@ -148,7 +148,8 @@ def audit_slip_phone_revealed(*, actor, slip) -> AuditLog:
 
 
 def audit_compensation_decided(*, actor, offer) -> AuditLog:
-    """DOMAIN 5: approvals (and refusals) of compensation above the offering role's limit."""
+    """rules#complaints: approvals (and refusals) of compensation above the offering role's
+    limit."""
     return _write(
         actor=actor,
         action="complaint.compensation_decided",
@@ -164,7 +165,7 @@ def audit_compensation_decided(*, actor, offer) -> AuditLog:
 
 
 def audit_complaint_reassigned(*, actor, complaint, previous_owner_id: int | None) -> AuditLog:
-    """DOMAIN 5: an explicit transfer of a complaint's ownership (首问责任制)."""
+    """rules#complaints: an explicit transfer of a complaint's ownership (首问责任制)."""
     return _write(
         actor=actor,
         action="complaint.reassigned",

@@ -17,7 +17,7 @@ from servicedesk import defaults
 
 
 class Role(models.TextChoices):
-    """Staff roles of DOMAIN.md section 1."""
+    """Staff roles (rules#tenancy)."""
 
     FRONT_DESK = "front_desk", _("Front desk")
     TECHNICIAN = "technician", _("Technician")
@@ -40,7 +40,7 @@ POINT_ROLES = frozenset(
         Role.SERVICE_MANAGER,
     }
 )
-#: Roles that may only read (DOMAIN 1: the regional center sees its region, read-only).
+#: Roles that may only read (rules#tenancy: the regional center sees its region, read-only).
 READ_ONLY_ROLES = frozenset({Role.REGIONAL_CENTER})
 #: Roles that receive or repair devices and so need a valid certificate (持证上岗).
 CERTIFIED_ROLES = frozenset({Role.FRONT_DESK, Role.TECHNICIAN})
@@ -114,7 +114,7 @@ class ServicePoint(models.Model):
         _("print format"), max_length=16, choices=PrintFormat.choices, default=PrintFormat.A5
     )
 
-    # DOMAIN 6: follow-up callbacks
+    # rules#callbacks: follow-up callbacks
     calling_hours = models.JSONField(
         _("calling hours"), default=default_calling_hours, validators=[validate_calling_hours]
     )
@@ -163,7 +163,7 @@ class ServicePoint(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
 
-    # DOMAIN 5: compensation authority per role (yuan)
+    # rules#complaints: compensation authority per role (yuan)
     compensation_limit_front_desk = models.DecimalField(
         _("compensation limit: front desk"),
         max_digits=10,
@@ -193,7 +193,7 @@ class ServicePoint(models.Model):
         validators=[MinValueValidator(0)],
     )
 
-    # DOMAIN 2: a refused quote returns the device unrepaired, with the point's fee rule
+    # rules#repair: a refused quote returns the device unrepaired, with the point's fee rule
     refused_quote_fee = models.DecimalField(
         _("inspection fee when a quote is refused"),
         max_digits=10,
@@ -203,7 +203,7 @@ class ServicePoint(models.Model):
         help_text=_("0 means the device goes back free of charge."),
     )
 
-    # DOMAIN 2 and 4
+    # rules#repair and 4
     repeat_repair_days = models.PositiveSmallIntegerField(
         _("repeat-repair window (days)"),
         default=defaults.REPEAT_REPAIR_DAYS,
@@ -240,7 +240,7 @@ class ServicePoint(models.Model):
             )
 
     def compensation_limit_for(self, role: str) -> Decimal:
-        """DOMAIN 5: the most a member of ``role`` may promise without approval."""
+        """rules#complaints: the most a member of ``role`` may promise without approval."""
         limits: dict[str, Decimal] = {
             Role.FRONT_DESK: self.compensation_limit_front_desk,
             Role.HOTLINE: self.compensation_limit_hotline,
@@ -255,7 +255,7 @@ class ServicePoint(models.Model):
 
 
 class Department(models.Model):
-    """A department that suggestions and complaint notices are forwarded to (DOMAIN 4, 6).
+    """A department that suggestions and complaint notices are forwarded to (rules#hotline, 6).
 
     ``point`` empty means a network-wide department (e.g. the brand's quality department)."""
 
@@ -349,7 +349,8 @@ class StaffProfile(models.Model):
         return self.role in CERTIFIED_ROLES
 
     def certificate_valid_on(self, day: dt.date) -> bool:
-        """DOMAIN 1 (持证上岗): a receiving or repairing role needs an unexpired certificate."""
+        """rules#tenancy (持证上岗): a receiving or repairing role needs an unexpired
+        certificate."""
         if not self.needs_certificate:
             return True
         return bool(

@@ -79,7 +79,7 @@ def require_point_role(actor: AnyUser | None, point: ServicePoint, roles: Iterab
 
 
 def require_valid_certificate(actor: AnyUser | None) -> None:
-    """DOMAIN 1 (持证上岗): receiving devices needs a valid certificate at the front desk."""
+    """rules#tenancy (持证上岗): receiving devices needs a valid certificate at the front desk."""
     profile = get_profile(actor)
     if profile is not None and profile.role == Role.FRONT_DESK and not profile.certificate_valid:
         raise PermissionDenied(

@@ -32,7 +32,7 @@ def staff_list(*, user: AnyUser) -> QuerySet[StaffProfile]:
 def staff_with_expiring_certificates(
     *, user: AnyUser, today: dt.date | None = None, days: int = defaults.CERTIFICATE_WARNING_DAYS
 ) -> QuerySet[StaffProfile]:
-    """DOMAIN 1: the supervisor sees certificates that have expired or expire soon."""
+    """rules#tenancy: the supervisor sees certificates that have expired or expire soon."""
     today = today or timezone.localdate()
     return (
         staff_list(user=user)

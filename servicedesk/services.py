@@ -14,7 +14,8 @@ from servicedesk.tenancy import scope_for, user_role
 if TYPE_CHECKING:
     from servicedesk.types import Actor
 
-#: The per-point settings a point's supervisor or manager may change (DOMAIN: every number is a
+#: The per-point settings a point's supervisor or manager may change (rules#settings: every number
+#: is a
 #: default an administrator can change per service point).
 POINT_SETTING_FIELDS = (
     "name",

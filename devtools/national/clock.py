@@ -19,7 +19,7 @@ _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 OPENS = 9 * HOUR  # the front desk's day: 09:00-18:00 local
 CLOSES = 18 * HOUR
 HOTLINE_CLOSES = 20 * HOUR
-#: Defaults of DOMAIN 6 (every generated point keeps them): 09:00-12:00 and 14:00-20:00.
+#: Defaults of rules#callbacks (every generated point keeps them): 09:00-12:00 and 14:00-20:00.
 CALLING_WINDOWS = ((9 * HOUR, 12 * HOUR), (14 * HOUR, 20 * HOUR))
 
 # Lunar new year's day (春节) around the generated years.

@@ -34,7 +34,7 @@ def simulate_contacts(sim) -> None:
     waiting_board(sim)
     for ticket in sim.tickets:
         if ticket.repeat_of is not None and sim.rng.random() < 0.3:
-            # DOMAIN 2: a repeat repair counts as a complaint signal; some customers complain.
+            # rules#repair: a repeat repair counts as a complaint signal; some customers complain.
             complaint(
                 sim,
                 at=ticket.created_at + sim.between(5 * MINUTE, 30 * MINUTE),

@@ -149,7 +149,7 @@ def build_network(
                 phone=f"400-{rng.randrange(100, 1000)}-{rng.randrange(1000, 10000)}",
                 opening_hours="周一至周日 09:00–18:00",
                 has_queue_machine=tickets[i] > 3000 or rng.random() < 0.2,
-                # DOMAIN 6 asks for at least 30%; most points call every customer back.
+                # rules#callbacks asks for at least 30%; most points call every customer back.
                 callback_sample_rate=rng.choices(
                     [Decimal("1.00"), Decimal("0.80"), Decimal("0.50"), Decimal("0.30")],
                     [80, 8, 6, 6],

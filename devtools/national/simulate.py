@@ -366,7 +366,7 @@ class PointSim:
         desk = ticket.desk = self.staff(Role.FRONT_DESK)
         tech = self.staff(Role.TECHNICIAN)
 
-        # Intake facts and the warranty decision (DOMAIN 3), as at the desk.
+        # Intake facts and the warranty decision (rules#warranty), as at the desk.
         r = rng.random()
         proof = "invoice" if r < 0.62 else "warranty_card" if r < 0.9 else "none"
         water, drop = rng.random() < 0.04, rng.random() < 0.08

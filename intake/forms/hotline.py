@@ -39,7 +39,8 @@ def read_opened(value: str) -> dt.datetime | None:
 
 
 class CallForm(inputs.OneTimeTokenMixin, forms.Form):
-    """One answered call (DOMAIN 4). Keyboard order: phone, name, caller, kind, rings, summary."""
+    """One answered call (rules#hotline). Keyboard order: phone, name, caller, kind, rings,
+    summary."""
 
     opened = forms.CharField(widget=forms.HiddenInput, required=False)
     hold_log = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20000)

@@ -1,4 +1,4 @@
-"""Front-desk services (DOMAIN 2 steps 1–3): visits, customers and devices. Opening the repair
+"""Front-desk services (rules#intake): visits, customers and devices. Opening the repair
 record itself is ``repairs.services.opening``, which calls ``device_record`` and
 ``visit_attach_customer`` here for the intake-owned rows it touches."""
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 DESK_ROLES = (Role.FRONT_DESK, Role.HOTLINE, *SUPERVISING_ROLES)
 INTAKE_ROLES = (Role.FRONT_DESK, *SUPERVISING_ROLES)
-#: DOMAIN 2: matters of one or two minutes, served first when several customers wait.
+#: rules#repair: matters of one or two minutes, served first when several customers wait.
 QUICK_PURPOSES = frozenset({Purpose.PICKUP, Purpose.INQUIRY, Purpose.PRAISE, Purpose.SUGGESTION})
 
 
@@ -93,7 +93,7 @@ def customer_create(
     )
 
 
-# --- the reception board (DOMAIN 2 step 1) ------------------------------------------------
+# --- the reception board (rules#intake) ------------------------------------------------
 
 
 @transaction.atomic
@@ -157,7 +157,7 @@ def _move_visit(visit: Visit, actor: Actor, action: str, **changes: Any) -> Visi
 
 
 def visit_start_service(*, visit: Visit, actor: Actor, now: dt.datetime | None = None) -> Visit:
-    """Serving a visit records the wait (DOMAIN 7: waiting time from arrival to service)."""
+    """Serving a visit records the wait (rules#dashboard: waiting time from arrival to service)."""
     return _move_visit(visit, actor, "serve", served_at=now or timezone.now(), served_by=actor)
 
 

@@ -1,4 +1,4 @@
-"""The hotline call log (DOMAIN 4): who called, about what, how fast it was answered, holds and
+"""The hotline call log (rules#hotline): who called, about what, how fast it was answered, holds and
 transfers, and where the call was routed (suggestion → department, praise → staff member,
 complaint → a complaint with the call attached)."""
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from servicedesk.types import Actor
 
 HOTLINE_ROLES = (Role.HOTLINE, Role.FRONT_DESK, *SUPERVISING_ROLES)
-#: DOMAIN 4 call kinds.
+#: rules#hotline call kinds.
 CALL_KINDS = (
     Purpose.INQUIRY,
     Purpose.REPAIR_STATUS,

@@ -1,4 +1,4 @@
-"""Message slips (留言条, DOMAIN 4): taken for someone absent, open until called back."""
+"""Message slips (留言条, rules#hotline): taken for someone absent, open until called back."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def slip_take(
 ) -> MessageSlip:
     """Record a slip for ``addressee`` (a user of the same point).
 
-    DOMAIN 4: the taker reads the details back to the caller (复述确认) before saving, the slip
+    rules#hotline: the taker reads the details back to the caller (复述确认) before saving, the slip
     names who it is forwarded to and by when the caller will be called back. The form's one-time
     ``token`` makes a double submit take one slip.
     """
@@ -135,7 +135,7 @@ def slip_take(
 def slip_log_callback(
     *, slip: MessageSlip, actor: Actor, note: str, now: dt.datetime | None = None
 ) -> MessageSlip:
-    """Close a slip once its addressee has called the caller back (DOMAIN 4).
+    """Close a slip once its addressee has called the caller back (rules#hotline).
 
     The slip stays open until the callback is logged; only the addressee may log it.
     """
@@ -162,7 +162,7 @@ def slip_log_callback(
 
 
 def slips_overdue(*, now: dt.datetime | None = None) -> QuerySet[MessageSlip]:
-    """Open slips past their promised callback time (DOMAIN 4: overdue).
+    """Open slips past their promised callback time (rules#hotline: overdue).
 
     Times are stored aware (UTC), so the comparison holds across time zones and day boundaries.
     """

@@ -48,7 +48,7 @@ def _point(request):
 
 @role_required(*DESK)
 def board(request):
-    """The reception board (DOMAIN 2 step 1): register arrivals, see who waits and how long."""
+    """The reception board (rules#intake): register arrivals, see who waits and how long."""
     form = VisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,7 +78,7 @@ def _visit_action(request, pk: int, action) -> Visit:
 def visit_serve(request, pk: int):
     visit = _visit_action(request, pk, desk.visit_start_service)
     if visit.purpose == "repair":
-        # Only the visit's id travels in the URL; the search reads its number (DOMAIN 1).
+        # Only the visit's id travels in the URL; the search reads its number (rules#tenancy).
         return redirect(reverse("intake:search") + f"?visit={visit.pk}")
     return redirect("intake:board")
 
@@ -100,16 +100,16 @@ def visit_left(request, pk: int):
 @allow_read_only_roles
 @role_required(*VIEW)
 def search(request):
-    """One search box: phone, IMEI, ticket number or name; a new customer inline. The search
-    box posts its query, so a phone number typed into it stays out of URLs, browser history and
-    access logs (DOMAIN 1); a GET with ``q`` still works for links that carry no personal data."""
+    """One search box: phone, IMEI, ticket number or name; a new customer inline. The search box
+    posts its query, so a phone number typed into it stays out of URLs, browser history and access
+    logs (rules#tenancy); a GET with ``q`` still works for links that carry no personal data."""
     form = SearchForm(request.POST if request.method == "POST" else request.GET)
     query = form.query()
     visit = None
     if (visit_id := form.visit_id()) is not None:
         visit = scoped(Visit, request.user).filter(pk=visit_id).first()
     if not query and visit and visit.contact_phone:
-        # The visit's number is looked up here, never carried in the URL (DOMAIN 1).
+        # The visit's number is looked up here, never carried in the URL (rules#tenancy).
         query = display_phone(visit.contact_phone)
     results = list(selectors.customer_search(user=request.user, query=query)) if query else []
     initial = {"phone": query} if query and query.replace(" ", "").lstrip("+").isdigit() else {}
@@ -233,7 +233,7 @@ def slip_phone(request, pk: int):
 
 @login_required
 def visit_slip(request, pk: int):
-    """DOMAIN 2 step 3 / 4: what the desk or the hotline cannot answer goes to the right person as
+    """rules#intake/ 4: what the desk or the hotline cannot answer goes to the right person as
     a message slip. Two steps: the details, then the read-back (复述确认) before saving."""
     visit = get_scoped_or_404(
         Visit.objects.select_related("point", "customer"), request.user, pk=pk
@@ -291,7 +291,7 @@ def visit_slip(request, pk: int):
 @login_required
 def slip_queue(request):
     """Message slips waiting for a callback: mine, and for supervisors the whole point's,
-    overdue first (DOMAIN 4)."""
+    overdue first (rules#hotline)."""
     from django.utils import timezone
 
     from servicedesk.models import SUPERVISING_ROLES
@@ -311,7 +311,7 @@ def slip_queue(request):
 @require_POST
 @login_required
 def slip_callback(request, pk: int):
-    """The addressee logs the callback; the slip closes (DOMAIN 4)."""
+    """The addressee logs the callback; the slip closes (rules#hotline)."""
     from intake.models import MessageSlip
     from intake.services.slips import slip_log_callback
 

@@ -1,5 +1,5 @@
-"""Hotline pages (DOMAIN 4): the call screen with its hold timer and scripts, the day's call log,
-caller lookup with open tickets, departments' suggestion lists, and the supervisor's answering
+"""Hotline pages (rules#hotline): the call screen with its hold timer and scripts, the day's call
+log, caller lookup with open tickets, departments' suggestion lists, and the supervisor's answering
 figures."""
 
 from __future__ import annotations
@@ -148,8 +148,8 @@ def call_log(request):
 
 @role_required(*SUPERVISORS)
 def answering(request):
-    """DOMAIN 4 / 7 for the supervisor: calls answered within three rings and holds checked back
-    every 30 s, per day and per operator."""
+    """rules#hotline / 7 for the supervisor: calls answered within three rings and holds checked
+    back every 30 s, per day and per operator."""
     today = timezone.localdate()
     end = inputs.date_param(request.GET.get("end")) or today
     start = inputs.date_param(request.GET.get("start")) or end - dt.timedelta(days=13)

@@ -1,4 +1,4 @@
-"""Repair-ticket lifecycle services (DOMAIN 2 steps 4–6). ``ticket_transition`` is the one entry
+"""Repair-ticket lifecycle services (rules#repair). ``ticket_transition`` is the one entry
 point for every state change: it checks the transition table, the actor's role and point, the
 ticket's version (optimistic concurrency), runs the action's rules, writes the timeline, and
 emits what follows (notification on ready; callbacks scheduled at handover)."""
@@ -323,7 +323,7 @@ def _pass_qa(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -
 def _take_payment_and_card(
     ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime, *, signature_required: bool
 ) -> None:
-    """The handover's checks (DOMAIN 2 step 5–6): tested in front of the customer, the customer's
+    """The handover's checks (rules#handover): tested in front of the customer, the customer's
     pickup signature (取机签字), payment of the derived amount with change and invoice, and the
     satisfaction card (rating or declined)."""
     errors = {}
@@ -389,7 +389,7 @@ def _return_unrepaired(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.d
 
 
 def _after_handover(ticket: RepairTicket, now: dt.datetime) -> None:
-    """DOMAIN 6: the handover schedules the follow-up callbacks (``followups`` reacts to the
+    """rules#callbacks: the handover schedules the follow-up callbacks (``followups`` reacts to the
     hook), in the same transaction."""
     hooks.fire(hooks.TICKET_HANDED_OVER, ticket=ticket, now=now)
 

@@ -1,5 +1,5 @@
-"""Opening the repair record (维修记录单, DOMAIN 2 steps 2 and 4, DOMAIN 3): the warranty decision,
-the repeat-repair check, the ticket number, and the supervisor's warranty override."""
+"""Opening the repair record (维修记录单, rules#intake, rules#repair, rules#warranty): the warranty
+decision, the repeat-repair check, the ticket number, and the supervisor's warranty override."""
 
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ class RepeatCheck:
 def repeat_check(
     *, point: ServicePoint, imei: str, serial: str, now: dt.datetime | None = None
 ) -> RepeatCheck:
-    """DOMAIN 2: a device back after a repair here within the repeat window (default 90 days)."""
+    """rules#repair: a device back after a repair here within the repeat window (default 90
+    days)."""
     now = now or timezone.now()
     if not imei and not serial:
         return RepeatCheck([], None)
@@ -333,8 +334,8 @@ def _ticket_open(
 def ticket_warranty_override(
     *, ticket: RepairTicket, actor: Actor, status: str, reason: str, version: int
 ) -> RepairTicket:
-    """DOMAIN 3: only a supervisor (or service manager) overrides the computed decision, with a
-    recorded reason; audited."""
+    """rules#warranty: only a supervisor (or service manager) overrides the computed decision, with
+    a recorded reason; audited."""
     scope = scope_for(actor)
     if (
         not has_role(actor, SUPERVISING_ROLES)

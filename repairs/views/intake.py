@@ -36,7 +36,7 @@ def device_detail(request, pk: int):
 
 @login_required
 def ticket_open(request, customer_pk: int):
-    """The guided intake screen (DOMAIN 2 step 2) with the standard phrases beside it."""
+    """The guided intake screen (rules#intake) with the standard phrases beside it."""
     customer = get_scoped_or_404(
         Customer.objects.select_related("point"), request.user, pk=customer_pk
     )
@@ -118,7 +118,7 @@ def ticket_preview(request, customer_pk: int):
 
 @role_required(*VIEW)
 def policy(request):
-    """DOMAIN 2 step 3: the warranty policy and the point's public price list, one click away."""
+    """rules#intake: the warranty policy and the point's public price list, one click away."""
     policy = services.default_policy()
     repair_types = scoped(RepairType, request.user).filter(is_active=True).select_related("point")
     parts = scoped(Part, request.user).filter(is_active=True).order_by("model_name", "code")

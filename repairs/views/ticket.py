@@ -190,7 +190,7 @@ def pickup(request):
 @require_POST
 @login_required
 def ticket_override(request, pk: int):
-    """DOMAIN 3: a supervisor overrides the computed warranty decision, with a reason."""
+    """rules#warranty: a supervisor overrides the computed warranty decision, with a reason."""
     ticket = get_scoped_or_404(RepairTicket.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, SUPERVISING_ROLES)
     form = OverrideForm(request.POST)
