@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,22 +22,42 @@ SORTS = {
 }
 
 
+class AllYesNo(forms.NullBooleanSelect):
+    """全部 / 是 / 否: a yes-no filter whose empty choice means all, not "unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
 class ComplaintFilter(django_filters.FilterSet):
-    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
-    category = django_filters.ModelChoiceFilter(
-        queryset=ComplaintCategory.objects.all(), label=_("Category")
+    stage = django_filters.ChoiceFilter(
+        choices=Stage.choices, label=_("Stage"), empty_label=_("All")
     )
-    owner = django_filters.ModelChoiceFilter(queryset=None, label=_("Owner"))
+    category = django_filters.ModelChoiceFilter(
+        queryset=ComplaintCategory.objects.all(), label=_("Category"), empty_label=_("All")
+    )
+    owner = django_filters.ModelChoiceFilter(queryset=None, label=_("Owner"), empty_label=_("All"))
     overdue = django_filters.BooleanFilter(
-        field_name="overdue_since", lookup_expr="isnull", exclude=True, label=_("Overdue")
+        field_name="overdue_since",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Overdue"),
+        widget=AllYesNo,
     )
     escalated = django_filters.BooleanFilter(
-        field_name="escalated_at", lookup_expr="isnull", exclude=True, label=_("Escalated")
+        field_name="escalated_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Escalated"),
+        widget=AllYesNo,
     )
     older_than_days = django_filters.NumberFilter(
         method="filter_age", label=_("Older than (days)"), min_value=0, max_value=3650
     )
-    point = django_filters.ModelChoiceFilter(queryset=None, label=_("Service point"))
+    point = django_filters.ModelChoiceFilter(
+        queryset=None, label=_("Service point"), empty_label=_("All")
+    )
 
     class Meta:
         model = Complaint

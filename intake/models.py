@@ -295,7 +295,8 @@ class Visit(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} {self.get_purpose_display()} {self.arrived_at:%H:%M}"
+        at = f"{timezone.localtime(self.arrived_at):%Y-%m-%d %H:%M}" if self.arrived_at else ""
+        return f"{self.get_channel_display()} {self.get_purpose_display()} {at}"
 
     @property
     def wait_seconds(self) -> int | None:

@@ -26,8 +26,8 @@ def line_chart(
     target: float | None = None,
 ) -> SafeString:
     """A line chart of one series over periods, with its last value, an optional target line,
-    and a <title> per point so hovering shows the exact figure."""
-    pad_left, pad_right, pad_top, pad_bottom = 34, 8, 10, 20
+    a <title> per point so hovering shows the exact figure, and the unit on the value axis."""
+    pad_left, pad_right, pad_top, pad_bottom = 44, 8, 10, 20
     values = [v for v in series.points if v is not None]
     top = max_value if max_value is not None else max([*values, target or 0, 1])
     top = top or 1
@@ -47,9 +47,9 @@ def line_chart(
         f'<line x1="{pad_left}" y1="{y(0):.1f}" x2="{width - pad_right}" y2="{y(0):.1f}" '
         'stroke="#ced4da" stroke-width="1"/>',
         f'<text x="{pad_left - 4}" y="{y(top) + 4:.1f}" text-anchor="end" font-size="9" '
-        f'fill="#6c757d">{_fmt(top)}</text>',
+        f'fill="#6c757d">{_fmt(top)}{escape(unit)}</text>',
         f'<text x="{pad_left - 4}" y="{y(0) + 3:.1f}" text-anchor="end" font-size="9" '
-        f'fill="#6c757d">0</text>',
+        f'fill="#6c757d">0{escape(unit)}</text>',
     ]
     if target is not None:
         parts.append(

@@ -199,3 +199,52 @@ def audit_customer_erased(*, actor, customer, reason: str, counts: dict) -> Audi
         summary=reason[:255],
         detail={"reason": reason[:2000], "counts": counts},
     )
+
+
+# --- reading the log ------------------------------------------------------------------------
+#: What each kind of object is called on the audit page, and the page that shows it.
+OBJECT_PAGES: dict[str, tuple[Any, str]] = {
+    "intake.customer": (_("customer"), "intake:customer_detail"),
+    "intake.messageslip": (_("message slip"), ""),
+    "repairs.repairticket": (_("repair record"), "repairs:ticket_detail"),
+    "complaints.complaint": (_("complaint"), "complaints:detail"),
+    "complaints.compensationoffer": (_("compensation offer"), ""),
+    "servicedesk.servicepoint": (_("service point"), "servicedesk:point_detail"),
+    "reporting.exportjob": (_("export"), "reporting:export_status"),
+}
+OFFER_STATUS_WORDS = {
+    "approved": _("approved"),
+    "refused": _("refused"),
+    "pending": _("waiting for approval"),
+}
+
+
+def describe(entry: AuditLog, people: dict[int, str] | None = None) -> dict[str, Any]:
+    """The words and the link the audit page shows for one entry: the action in words, the object
+    by its name with a link to its page, and the summary without codes."""
+    from django.urls import NoReverseMatch, reverse
+
+    label, url_name = OBJECT_PAGES.get(entry.object_type, (entry.object_type, ""))
+    object_id = entry.object_id
+    url = ""
+    detail = entry.detail or {}
+    if entry.object_type == "complaints.compensationoffer" and detail.get("complaint"):
+        label, url_name, object_id = _("complaint"), "complaints:detail", str(detail["complaint"])
+    if url_name and object_id.isdigit():
+        try:
+            url = reverse(url_name, args=[int(object_id)])
+        except NoReverseMatch:
+            url = ""
+    summary = entry.summary
+    if entry.action == "complaint.compensation_decided" and "amount" in detail:
+        status = OFFER_STATUS_WORDS.get(detail.get("status", ""), detail.get("status", ""))
+        summary = f"¥{detail['amount']} {status}"
+    elif entry.action == "complaint.reassigned" and people is not None:
+        before, after = detail.get("from"), detail.get("to")
+        summary = f"{people.get(before, '—') if before else '—'} → {people.get(after or 0, '—')}"
+    return {
+        "action_label": ACTION_LABELS.get(entry.action, entry.action),
+        "object_label": f"{label} #{object_id}" if object_id else "",
+        "object_url": url,
+        "summary": summary,
+    }

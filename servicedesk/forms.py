@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from servicedesk import inputs
 from servicedesk.errors import ActionRefused
 from servicedesk.models import ServicePoint, validate_calling_hours
+from servicedesk.people import person_label
 from servicedesk.services import POINT_SETTING_FIELDS
 
 if TYPE_CHECKING:
@@ -58,7 +60,28 @@ def _normalise(text: str) -> str:
     return f"{int(hours):02d}:{int(minutes or 0):02d}"
 
 
+class PercentField(forms.DecimalField):
+    """A rate typed and shown as a percentage (30 for 0.30), stored as the fraction."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=0, max_value=100, max_digits=5, decimal_places=0, **kwargs)
+        self.widget.attrs.setdefault("step", "1")
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return (value * 100).quantize(Decimal("1"))
+        return value
+
+    def clean(self, value: Any) -> Decimal | None:
+        percent = super().clean(value)
+        return None if percent is None else (Decimal(percent) / 100).quantize(Decimal("0.01"))
+
+
 class PointSettingsForm(forms.ModelForm):
+    callback_sample_rate = PercentField(
+        label=_("callback sampling rate (%)"),
+        help_text=_("Share of repairs called back, in percent (key customers always)."),
+    )
     calling_hours = CallingHoursField(
         label=_("calling hours"),
         help_text=_("Local time, e.g. 09:00-12:00, 14:00-20:00"),
@@ -77,10 +100,10 @@ class PointSettingsForm(forms.ModelForm):
 
 
 class StaffChoiceField(forms.ModelChoiceField):
-    """Staff accounts by their display name (the username when they have none)."""
+    """Staff accounts by name and staff number."""
 
     def label_from_instance(self, obj: User) -> str:
-        return getattr(getattr(obj, "staff_profile", None), "display_name", "") or obj.username
+        return person_label(obj)
 
 
 class AuditFilterForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -43,14 +44,33 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 
 
 class StaffProfileMiddleware:
-    """``request.staff``: the user's StaffProfile, or None."""
+    """``request.staff``: the user's StaffProfile, or None; and times shown in the time zone of
+    the user's service point (others see the settings' TIME_ZONE)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.staff = get_profile(request.user)
-        return self.get_response(request)
+        zone = point_time_zone(request.staff)
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+def point_time_zone(profile) -> zoneinfo.ZoneInfo | None:
+    """The time zone of the profile's service point, or None (no point, or an unknown name)."""
+    if profile is None or profile.point_id is None:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(profile.point.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 class SessionTimeoutMiddleware:

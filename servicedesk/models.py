@@ -108,6 +108,13 @@ class ServicePoint(models.Model):
     phone = models.CharField(_("service hotline"), max_length=32)
     opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default=defaults.TIME_ZONE)
+    language = models.CharField(
+        _("language of customer messages"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("SMS and prints to customers, whatever language a staff member's screen uses."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     has_queue_machine = models.BooleanField(_("has a queue-number machine"), default=False)
     print_format = models.CharField(
@@ -338,7 +345,7 @@ class StaffProfile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.display_name} ({self.staff_number})"
+        return f"{self.display_name} · {self.staff_number}"
 
     @property
     def is_read_only(self) -> bool:

@@ -14,10 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from servicedesk import selectors, services
-from servicedesk.audit import ACTION_LABELS
+from servicedesk.audit import ACTION_LABELS, describe
 from servicedesk.forms import AuditFilterForm, PointSettingsForm
 from servicedesk.health import health_report
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
+from servicedesk.people import person_label
 from servicedesk.permissions import check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404
 
@@ -103,8 +104,16 @@ def audit_list(request):
         date_to=filters.get("date_to"),
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    owner_ids = {
+        value
+        for entry in page
+        if entry.action == "complaint.reassigned"
+        for value in (entry.detail or {}).values()
+        if isinstance(value, int)
+    }
+    people = {user.pk: person_label(user) for user in staff.filter(pk__in=owner_ids)}
     for entry in page:
-        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
+        entry.shown = describe(entry, people)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

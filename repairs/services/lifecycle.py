@@ -34,6 +34,7 @@ from repairs.models import (
     WarrantyStatus,
 )
 from servicedesk import hooks
+from servicedesk.customer_messages import render_for_customer
 from servicedesk.models import CERTIFIED_ROLES
 from servicedesk.statemachine import TransitionRefused
 from servicedesk.tenancy import get_profile, scope_for, user_role
@@ -302,16 +303,7 @@ def _pass_qa(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -
         ticket=ticket,
         channel="sms",
         to=ticket.contact_phone,
-        text=_(
-            "[%(point)s] Your device (ticket %(number)s) is ready for pickup. "
-            "Address: %(address)s. Hotline: %(phone)s."
-        )
-        % {
-            "point": ticket.point.name,
-            "number": ticket.number,
-            "address": ticket.point.address,
-            "phone": ticket.point.phone,
-        },
+        text=render_for_customer(ticket.point, "repairs/messages/ready.txt", {"ticket": ticket}),
         created_at=now,
     )
     from repairs.tasks import queue_notifications

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "servicedesk.context_processors.navigation",
             ],
+            "builtins": ["servicedesk.templatetags.people", "intake.templatetags.phones"],
         },
     },
 ]
@@ -172,6 +173,13 @@ LOCALE_PATHS = env.list("SERVICEDESK_LOCALE_PATHS", default=[str(BASE_DIR / "loc
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
+# One date format (2026-12-01) and one date-time format (2026-12-01 14:05) in every language: the
+# locale format modules would otherwise win over DATE_FORMAT (servicedesk/formats/).
+FORMAT_MODULE_PATH = ["servicedesk.formats"]
+DATE_FORMAT = "Y-m-d"
+DATETIME_FORMAT = "Y-m-d H:i"
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

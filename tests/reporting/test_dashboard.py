@@ -21,6 +21,8 @@ def test_line_chart_is_plain_svg_with_escaped_labels():
     svg = str(line_chart(Series("<b>", [1, None, 3]), ["a", "<x>", "c"], unit="%"))
     assert svg.startswith("<svg") and "<script" not in svg and "style=" not in svg
     assert "&lt;b&gt;" in svg and "<b>" not in svg
+    # The value axis says its unit: "3%" at the top, "0%" at the bottom.
+    assert ">3%</text>" in svg and ">0%</text>" in svg
 
 
 def test_today_counts_arrivals_waits_and_queues(point, staff_of, other_point):
@@ -28,7 +30,10 @@ def test_today_counts_arrivals_waits_and_queues(point, staff_of, other_point):
     # local midnight, where it is not).
     now = dt.datetime(2026, 11, 23, 4, 0, tzinfo=dt.UTC)
     Visit.objects.create(
-        point=point, channel=Channel.WALK_IN, purpose=Purpose.REPAIR, arrived_at=now
+        point=point,
+        channel=Channel.WALK_IN,
+        purpose=Purpose.REPAIR,
+        arrived_at=now - dt.timedelta(minutes=20),
     )
     Visit.objects.create(
         point=point,
@@ -43,7 +48,8 @@ def test_today_counts_arrivals_waits_and_queues(point, staff_of, other_point):
     )
     figures = today_figures(user=staff_of(Role.SUPERVISOR).user, now=now)
     assert figures["arrivals"] == 2 and figures["waiting"] == 1
-    assert figures["average_wait_minutes"] == 6.0
+    # The one still waiting counts with the 20 minutes so far, beside the one served after 6.
+    assert figures["average_wait_minutes"] == 13.0
 
 
 def test_hotline_answer_share_per_week_uses_the_points_ring_limit(point, staff_of):

@@ -30,7 +30,7 @@ def _form_data(point, **changes):
         "opening_hours": "",
         "print_format": "a5",
         "calling_hours": "09:00-12:00, 14:00-20:00",
-        "callback_sample_rate": "0.30",
+        "callback_sample_rate": "30",
         "callback_max_attempts": "3",
         "callback_first_day": "3",
         "callback_second_from_day": "8",
@@ -56,7 +56,7 @@ def test_supervisor_changes_calling_hours_and_it_is_audited(client, point, staff
     client.force_login(supervisor.user)
     response = client.post(
         reverse("servicedesk:point_settings", args=[point.pk]),
-        _form_data(point, calling_hours="08:30-12:00，13:30-19:00", callback_sample_rate="0.50"),
+        _form_data(point, calling_hours="08:30-12:00，13:30-19:00", callback_sample_rate="50"),
     )
     assert response.status_code == 302
     point.refresh_from_db()
