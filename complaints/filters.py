@@ -67,8 +67,10 @@ class ComplaintFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         points = scoped(ServicePoint, user)
         self.filters["point"].queryset = points
-        self.filters["owner"].queryset = get_user_model().objects.filter(
-            staff_profile__point__in=points
+        self.filters["owner"].queryset = (
+            get_user_model()
+            .objects.filter(staff_profile__point__in=points)
+            .select_related("staff_profile")
         )
 
     def filter_age(self, queryset, name, value):

@@ -20,7 +20,9 @@ def complaint_queue(*, user: AnyUser) -> QuerySet[Complaint]:
     return (
         scoped(Complaint, user)
         .filter(stage__in=OPEN_STAGES)
-        .select_related("customer", "owner", "category", "point", "escalated_to")
+        .select_related(
+            "customer", "owner__staff_profile", "category", "point", "escalated_to__staff_profile"
+        )
         .order_by(F("overdue_since").asc(nulls_last=True), "promised_reply_at", "-created_at")
     )
 
@@ -41,11 +43,11 @@ def queue_counts(queryset: QuerySet[Complaint]) -> dict:
 def complaint_detail(*, user: AnyUser, pk: int) -> QuerySet[Complaint]:
     return scoped(Complaint, user).select_related(
         "customer",
-        "owner",
+        "owner__staff_profile",
         "category",
         "difficult_type",
         "visit",
         "ticket",
-        "escalated_to",
+        "escalated_to__staff_profile",
         "point",
     )

@@ -120,7 +120,9 @@ def complaint_detail(request, pk: int):
         selectors.complaint_detail(user=request.user, pk=pk), request.user, pk=pk
     )
     check_role(request.user, READERS)
-    offers = list(complaint.offers.select_related("offered_by", "decided_by"))
+    offers = list(
+        complaint.offers.select_related("offered_by__staff_profile", "decided_by__staff_profile")
+    )
     for offer in offers:
         offer.user_may_decide = (  # type: ignore[attr-defined]
             offer.status == OfferStatus.PENDING and services.may_decide(offer, request.user)
@@ -128,7 +130,7 @@ def complaint_detail(request, pk: int):
     shown = {"version": complaint.version}
     context = {
         "complaint": complaint,
-        "contacts": complaint.contacts.select_related("by"),
+        "contacts": complaint.contacts.select_related("by__staff_profile"),
         "offers": offers,
         "principles": PRINCIPLES,
         "action_form": ActionForm(initial=shown),
@@ -264,7 +266,7 @@ def complaint_queue(request):
     pending = (
         scoped(CompensationOffer, request.user)
         .filter(status=OfferStatus.PENDING)
-        .select_related("complaint__customer", "offered_by")[:50]
+        .select_related("complaint__customer", "offered_by__staff_profile")[:50]
     )
     query = request.GET.copy()
     query.pop("page", None)

@@ -68,8 +68,8 @@ class PercentField(forms.DecimalField):
         self.widget.attrs.setdefault("step", "1")
 
     def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return (value * 100).quantize(Decimal("1"))
+        if isinstance(value, Decimal):  # the stored fraction; a typed value passes as it is
+            return str(int((value * 100).quantize(Decimal("1"))))
         return value
 
     def clean(self, value: Any) -> Decimal | None:

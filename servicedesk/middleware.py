@@ -52,7 +52,7 @@ class StaffProfileMiddleware:
 
     def __call__(self, request):
         request.staff = get_profile(request.user)
-        zone = point_time_zone(request.staff)
+        zone = point_time_zone(request)
         if zone is None:
             timezone.deactivate()
         else:
@@ -63,8 +63,9 @@ class StaffProfileMiddleware:
             timezone.deactivate()
 
 
-def point_time_zone(profile) -> zoneinfo.ZoneInfo | None:
-    """The time zone of the profile's service point, or None (no point, or an unknown name)."""
+def point_time_zone(request) -> zoneinfo.ZoneInfo | None:
+    """The time zone of the user's service point, or None (no point, or an unknown name)."""
+    profile = request.staff
     if profile is None or profile.point_id is None:
         return None
     try:
