@@ -4,21 +4,16 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from servicedesk.audit import audit_login, audit_login_failed
-
-
-def _client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR")
+from servicedesk.clientip import client_ip
 
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
-    audit_login(user=user, ip_address=_client_ip(request))
+    audit_login(user=user, ip_address=client_ip(request))
 
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     audit_login_failed(
-        username=str(credentials.get("username", ""))[:150], ip_address=_client_ip(request)
+        username=str(credentials.get("username", ""))[:150], ip_address=client_ip(request)
     )

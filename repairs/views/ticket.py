@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from repairs import selectors, services, transitions
 from repairs.forms import (
@@ -245,27 +247,35 @@ def ticket_print(request, pk: int, kind: str):
     )
 
 
-STATUS_LOOKUPS_PER_WINDOW = 10
-STATUS_WINDOW_SECONDS = 600
+# Per client address (servicedesk/clientip.py, behind TRUSTED_PROXY_COUNT proxies) and per ticket
+# number, so one guesser spread over many addresses is stopped on that ticket too.
+STATUS_RATE_PER_ADDRESS = "10/10m"
+STATUS_RATE_PER_NUMBER = "20/h"
 
 
+def _status_number_key(group: str, request: HttpRequest) -> str:
+    return inputs.text(request.POST.get("number"), 32).strip().upper()
+
+
+@ratelimit(
+    key="servicedesk.clientip.ratelimit_key",
+    rate=STATUS_RATE_PER_ADDRESS,
+    method="POST",
+    block=False,
+)
+@ratelimit(key=_status_number_key, rate=STATUS_RATE_PER_NUMBER, method="POST", block=False)
 def status_lookup(request):
     """Public self-service status (fewer "is it ready?" calls): ticket number + last four digits
     of the phone; shows only the state, the estimated time and the point's address and hours.
-    Rate-limited per address; a wrong pair and an unknown ticket get the same answer."""
-    from django.core.cache import cache
-
-    ticket, tried, limited = None, False, False
-    if request.method == "POST":
-        key = f"status-lookup:{request.META.get('REMOTE_ADDR', '')}"
-        cache.add(key, 0, STATUS_WINDOW_SECONDS)
-        if cache.incr(key) > STATUS_LOOKUPS_PER_WINDOW:
-            limited = True
-        else:
-            tried = True
-            form = StatusLookupForm(request.POST)
-            if form.is_valid():
-                ticket = selectors.ticket_public_status(**form.cleaned_data)
+    Rate-limited per address and per number; a wrong pair and an unknown ticket get the same
+    answer."""
+    ticket, tried = None, False
+    limited = getattr(request, "limited", False)
+    if request.method == "POST" and not limited:
+        tried = True
+        form = StatusLookupForm(request.POST)
+        if form.is_valid():
+            ticket = selectors.ticket_public_status(**form.cleaned_data)
     response = render(
         request, "repairs/status.html", {"ticket": ticket, "tried": tried, "limited": limited}
     )

@@ -12,6 +12,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process per test worker: local memory is shared enough for django-ratelimit.
+SILENCED_SYSTEM_CHECKS = sorted(
+    {*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003", "django_ratelimit.W001"}
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

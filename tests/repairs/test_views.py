@@ -127,3 +127,53 @@ def test_self_service_status_is_rate_limited(client, ticket, settings):
         for _ in range(12)
     ]
     assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
+
+
+@pytest.mark.reliability(
+    "Status page behind the TLS proxy",
+    "TRUSTED_PROXY_COUNT=1: ten wrong lookups from one forwarded address do not block another",
+)
+def test_status_limit_is_per_forwarded_client_behind_a_proxy(client, ticket, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = reverse("repairs:status_lookup")
+
+    def lookup(address, number, last_four="0000"):
+        # nginx appends the address it saw; the caller's own header entries come first.
+        return client.post(
+            url,
+            {"number": number, "last_four": last_four},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.77, {address}",
+        ).status_code
+
+    codes = [lookup("203.0.113.5", f"ZZ99-{n:06d}") for n in range(11)]
+    assert codes[:10] == [200] * 10 and codes[10] == 429
+    right = ticket.contact_phone[-4:]
+    assert lookup("203.0.113.6", ticket.number, right) == 200
+
+
+@pytest.mark.reliability(
+    "Ticket status enumeration",
+    "one ticket guessed from many addresses: limited per ticket number too",
+)
+def test_status_limit_is_per_ticket_number_across_addresses(client, ticket, settings):
+    from django.core.cache import cache
+
+    from repairs.views.ticket import STATUS_RATE_PER_NUMBER
+
+    cache.clear()
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = reverse("repairs:status_lookup")
+    allowed = int(STATUS_RATE_PER_NUMBER.split("/")[0])
+    codes = [
+        client.post(
+            url,
+            {"number": ticket.number, "last_four": f"{n:04d}"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        ).status_code
+        for n in range(allowed + 1)
+    ]
+    assert codes[:allowed] == [200] * allowed and codes[allowed] == 429

@@ -82,6 +82,31 @@ def test_failed_logins_lock_the_username_at_that_address_only(client, staff_of):
 
 
 @pytest.mark.reliability(
+    "Password guessing behind the TLS proxy",
+    "TRUSTED_PROXY_COUNT=1: the lockout is per real client; the same user from another one logs in",
+)
+@override_settings(AXES_FAILURE_LIMIT=3, TRUSTED_PROXY_COUNT=1)
+def test_login_lockout_is_per_forwarded_client_behind_a_proxy(client, staff_of):
+    victim = staff_of(Role.FRONT_DESK)
+    url = reverse("login")
+
+    def login(address, password):
+        return client.post(
+            url,
+            {"username": victim.user.username, "password": password},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    for _ in range(3):
+        login("203.0.113.5", "wrong")
+    assert login("203.0.113.5", PASSWORD).status_code == 429
+    assert login("203.0.113.6", PASSWORD).status_code == 302
+    failed = AuditLog.objects.filter(action="auth.login_failed", summary=victim.user.username)
+    assert set(failed.values_list("ip_address", flat=True)) == {"203.0.113.5"}
+
+
+@pytest.mark.reliability(
     "Session fixation",
     "an attacker-chosen session cookie before login: a new key after login",
 )
