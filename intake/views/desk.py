@@ -212,21 +212,28 @@ def customer_erase(request, pk: int):
 
 
 @login_required
+@allow_read_only_roles  # the regional center may look a number up; only the audit row is written
 def customer_phone(request, pk: int):
-    """Shows the full number on purpose; every such view is in the audit log."""
+    """Shows the full number on purpose; every such view is in the audit log. POST only
+    (CSRF-checked): a link on another site must not reveal in a colleague's name."""
     customer = get_scoped_or_404(Customer, request.user, pk=pk)
     check_role(request.user, VIEW)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     audit_customer_phone_revealed(actor=request.user, customer=customer)
     return render(request, "intake/desk/_phone.html", {"phone": customer.display_phone})
 
 
 @login_required
 def slip_phone(request, pk: int):
-    """A message slip's number in full, for the callback; every such view is audited."""
+    """A message slip's number in full, for the callback; every such view is audited. POST
+    only, like the customer's number."""
     from intake.models import MessageSlip
 
     slip = get_scoped_or_404(MessageSlip, request.user, pk=pk)
     check_role(request.user, (*DESK, Role.TECHNICIAN, Role.CALLBACK_CLERK))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     audit_slip_phone_revealed(actor=request.user, slip=slip)
     return render(request, "intake/desk/_phone.html", {"phone": slip.display_phone})
 

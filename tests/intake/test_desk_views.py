@@ -142,9 +142,13 @@ def test_showing_a_full_phone_number_is_audited(desk_client, point):
     customer = CustomerFactory(point=point, phone="+8613912345678")
     page = desk_client.get(reverse("intake:customer_detail", args=[customer.pk]))
     assert "13912345678" not in page.content.decode().replace(" ", "")
-    shown = desk_client.get(reverse("intake:customer_phone", args=[customer.pk]))
+    url = reverse("intake:customer_phone", args=[customer.pk])
+    assert desk_client.get(url).status_code == 405  # a link on another site reveals nothing
+    assert not AuditLog.objects.filter(action="pii.phone_revealed").exists()
+    shown = desk_client.post(url)
     assert "139 1234 5678" in shown.content.decode()
-    assert AuditLog.objects.filter(action="pii.phone_revealed", object_id=str(customer.pk)).exists()
+    revealed = AuditLog.objects.filter(action="pii.phone_revealed", object_id=str(customer.pk))
+    assert revealed.count() == 1
 
 
 def test_policy_and_price_list_page(desk_client):

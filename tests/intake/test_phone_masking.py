@@ -40,7 +40,10 @@ def test_slip_queue_masks_the_callers_number_and_reveals_it_audited(client, poin
     client.force_login(addressee)
     page = client.get(reverse("intake:slip_queue"))
     assert DIGITS not in flat(page) and "139****5678" in page.content.decode()
-    shown = client.get(reverse("intake:slip_phone", args=[slip.pk]))
+    url = reverse("intake:slip_phone", args=[slip.pk])
+    assert client.get(url).status_code == 405  # a link reveals nothing, writes nothing
+    assert not AuditLog.objects.filter(action="pii.phone_revealed").exists()
+    shown = client.post(url)
     assert DIGITS in flat(shown)
     entry = AuditLog.objects.get(action="pii.phone_revealed")
     assert entry.actor == addressee and entry.object_type == "intake.messageslip"

@@ -161,7 +161,7 @@ def pages(mine: dict) -> list[str]:
     urls += [
         urlwalk.url_for(name, mine["objects"])
         for name in sorted(urlwalk.registry()[1])
-        if name in urlwalk.get_only() and name != "intake:customer_phone"  # audited on purpose
+        if name in urlwalk.get_only()
     ]
     search = reverse("intake:search")
     urls += [

@@ -78,6 +78,8 @@ POSTS = {
     },
     "intake:slip_callback": lambda f: {"note": "已回电，顾客满意"},
     "intake:customer_data_export": lambda f: {},
+    "intake:customer_phone": lambda f: {},
+    "intake:slip_phone": lambda f: {},
     "intake:customer_erase": lambda f: {"reason": "顾客书面申请删除个人信息", "confirm": "on"},
     "repairs:ticket_action": lambda f: {
         "action": "start_diagnosis",
@@ -96,8 +98,6 @@ GET_ONLY = {
     "repairs:policy",
     "intake:slip_queue",
     "intake:customer_detail",
-    "intake:customer_phone",
-    "intake:slip_phone",
     "repairs:ticket_preview",
     "repairs:device_detail",
     "repairs:technician_queue",
@@ -107,11 +107,14 @@ GET_ONLY = {
 }
 
 #: Only the colleague a slip was forwarded to logs its callback.
-ACTORS = {"intake:slip_callback": lambda f: f["slip"].addressee}
+ACTORS = {
+    "intake:slip_callback": lambda f: f["slip"].addressee,
+    "intake:slip_phone": lambda f: f["slip"].addressee,
+}
 
-#: Sent twice, these write a second audit row on purpose: every export of personal data is
-#: logged (DOMAIN 1), however often it is downloaded.
-AUDITED_EACH_TIME = {"intake:customer_data_export"}
+#: Sent twice, these write a second audit row on purpose: every export of personal data and
+#: every full view of a number is logged (DOMAIN 1), however often it happens.
+AUDITED_EACH_TIME = {"intake:customer_data_export", "intake:customer_phone", "intake:slip_phone"}
 
 
 def make_foreign(point, foreign):
