@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -26,12 +28,26 @@ SUPERVISORS_AND_REGION = (*SUPERVISING_ROLES, Role.REGIONAL_CENTER)
 User = get_user_model()
 
 
+def _may_see_health_details(request) -> bool:
+    """Logged-in staff, or a monitor sending `Authorization: Bearer <HEALTH_TOKEN>`."""
+    if request.user.is_authenticated:
+        return True
+    token = settings.HEALTH_TOKEN
+    sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(token) and constant_time_compare(sent, token)
+
+
 @never_cache
 @require_GET
 def health(request):
-    """For operators and probes: JSON, 200 when every part is up, 503 otherwise."""
+    """For operators and probes: JSON, 200 when every part is up, 503 otherwise. Anonymous
+    callers get only that verdict; the parts (host names, database vendor, broker transport)
+    go to staff and to a monitor holding HEALTH_TOKEN."""
     report = health_report()
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    status = 200 if report["status"] == "ok" else 503
+    if not _may_see_health_details(request):
+        report = {"status": report["status"]}
+    return JsonResponse(report, status=status)
 
 
 @role_required(*SUPERVISORS_AND_REGION)

@@ -303,6 +303,8 @@ SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 # Health: how old a heartbeat may be before the component counts as down.
 HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=15)
 HEALTH_STALE_SECONDS = env.int("HEALTH_STALE_SECONDS", default=90)
+# A monitor sending `Authorization: Bearer <HEALTH_TOKEN>` sees /health/'s parts (unset: staff)
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

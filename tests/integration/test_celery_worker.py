@@ -24,6 +24,8 @@ def test_a_task_runs_on_a_real_worker_through_redis(celery_worker_process, setti
     "SIGKILL the worker: /health/ reports it down",
 )
 def test_health_shows_the_worker_up_then_down_when_killed(celery_worker_process, client, settings):
+    settings.HEALTH_TOKEN = "monitor-token"
+    client.defaults["HTTP_AUTHORIZATION"] = "Bearer monitor-token"  # the parts, not just up/down
     name = f"worker:{celery_worker_process.hostname}"
     assert wait_for(lambda: Heartbeat.objects.filter(name=name).exists(), timeout=60)
     data = client.get(reverse("health")).json()
