@@ -16,7 +16,9 @@ from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
+from django.views.defaults import permission_denied
 
 from servicedesk.errors import ActionRefused
 from servicedesk.tenancy import get_profile
@@ -116,7 +118,18 @@ class ReadOnlyRoleMiddleware:
             return None
         profile = request.staff
         if profile is not None and profile.is_read_only:
-            raise PermissionDenied(_("Your role can view but not change data."))
+            # An expected refusal, not a fault: the 403 page and one log line, no traceback.
+            refusal = PermissionDenied(_("Your role can view but not change data."))
+            response = permission_denied(request, refusal)
+            log_response(
+                "Read-only role refused: %s %s (user %s)",
+                request.method,
+                request.path,
+                request.user.pk,
+                response=response,
+                request=request,
+            )
+            return response
         return None
 
 
