@@ -42,7 +42,7 @@ class CallForm(inputs.OneTimeTokenMixin, forms.Form):
     """One answered call (rules#hotline). Keyboard order: phone, name, caller, kind, rings,
     summary."""
 
-    opened = forms.CharField(widget=forms.HiddenInput, required=False)
+    opened = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
     hold_log = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20000)
     customer: forms.ModelChoiceField[Customer] = forms.ModelChoiceField(
         queryset=None, required=False, widget=forms.HiddenInput
