@@ -243,6 +243,7 @@ class Runner:
             Scenario("intake", "Open a repair record (POST)", desk, self._intake),
             Scenario("transition", "Start diagnosis (POST)", desk, self._transition),
             Scenario("technician_queue", "Technician queue", queue, self._technician_queue),
+            Scenario("ticket_list", "Ticket list, filtered", queue, self._ticket_list),
             Scenario("complaint_queue", "Complaint queue, filtered", queue, self._complaints),
             Scenario("callback_queue", "Callback queue", queue, self._callbacks),
             Scenario("dashboard", "Dashboard", queue, self._dashboard),
@@ -369,6 +370,25 @@ class Runner:
 
     def _technician_queue(self, rng):
         return Call(Role.TECHNICIAN, self.pick(rng), "get", reverse("repairs:technician_queue"))
+
+    def _ticket_list(self, rng):
+        """The ticket list as the desk uses it: a state tab, sometimes a filter or the oldest
+        first, sometimes the second page (keyset: the first page's last row)."""
+        filters = {"status": rng.choice(["open", "open", "ready", "registered", "handed_over"])}
+        if rng.random() < 0.2:
+            filters["waiting"] = "1"
+        if rng.random() < 0.2:
+            filters["overdue"] = "1"
+        if rng.random() < 0.1:
+            filters["repeat"] = "1"
+        if rng.random() < 0.2:
+            filters["older_than_days"] = str(rng.choice([3, 7, 30]))
+        filters["sort"] = rng.choice(["newest", "oldest"])
+        if rng.random() < 0.3:
+            filters["after"] = f"{int(time.time() * 1_000_000) - rng.randrange(10**12)}.0"
+        query = "&".join(f"{k}={v}" for k, v in filters.items())
+        path = reverse("repairs:ticket_list") + "?" + query
+        return Call(Role.FRONT_DESK, self.pick(rng), "get", path)
 
     def _complaints(self, rng):
         from complaints.models import Stage

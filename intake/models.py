@@ -82,6 +82,13 @@ class Customer(TenantModel):
         return mask_phone(self.phone)
 
     @property
+    def masked_name(self) -> str:
+        """The family name and a star for each other character (王**), for lists that others at
+        the counter can read."""
+        name = self.name.strip()
+        return name[:1] + "*" * min(len(name) - 1, 3) if name else ""
+
+    @property
     def is_key_customer(self) -> bool:
         """rules#callbacks: key customers (重点客户) are always called back."""
         return bool(
@@ -304,6 +311,12 @@ class Visit(TenantModel):
         if self.served_at is None:
             return None
         return max(0, int((self.served_at - self.arrived_at).total_seconds()))
+
+    @property
+    def wait_minutes(self) -> int | None:
+        """The wait as the desk says it: whole minutes, rounded."""
+        seconds = self.wait_seconds
+        return None if seconds is None else (seconds + 30) // 60
 
 
 class SlipStatus(models.TextChoices):

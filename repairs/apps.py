@@ -12,6 +12,18 @@ class RepairsConfig(AppConfig):
         from servicedesk.models import Role
 
         navigation.register(
+            "repairs:ticket_list",
+            _("Repair records"),
+            [
+                Role.FRONT_DESK,
+                Role.TECHNICIAN,
+                Role.SUPERVISOR,
+                Role.SERVICE_MANAGER,
+                Role.REGIONAL_CENTER,
+            ],
+            order=15,
+        )
+        navigation.register(
             "repairs:technician_queue",
             _("Workshop"),
             [Role.TECHNICIAN, Role.SUPERVISOR, Role.SERVICE_MANAGER],

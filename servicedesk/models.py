@@ -216,6 +216,12 @@ class ServicePoint(models.Model):
         default=defaults.REPEAT_REPAIR_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
     )
+    pickup_overdue_days = models.PositiveSmallIntegerField(
+        _("overdue for pickup after (days)"),
+        default=defaults.PICKUP_OVERDUE_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("A repaired device not collected for this many days is shown as overdue."),
+    )
     answer_within_rings = models.PositiveSmallIntegerField(
         _("answer within rings"),
         default=defaults.ANSWER_WITHIN_RINGS,

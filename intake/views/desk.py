@@ -80,6 +80,8 @@ def visit_serve(request, pk: int):
     if visit.purpose == "repair":
         # Only the visit's id travels in the URL; the search reads its number (rules#tenancy).
         return redirect(reverse("intake:search") + f"?visit={visit.pk}")
+    if visit.purpose == "pickup":
+        return redirect("repairs:pickup")
     return redirect("intake:board")
 
 

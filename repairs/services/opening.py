@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 
 from intake.models import Customer, Visit
 from intake.phones import normalize_phone
-from intake.services.desk import DeviceFacts, device_record, visit_attach_customer
+from intake.services.desk import (
+    DeviceFacts,
+    device_record,
+    visit_attach_customer,
+    visit_served_with_ticket,
+)
 from intake.validators import clean_imei, clean_serial
 from repairs.events import event_opened, event_warranty_overridden
 from repairs.models import (
@@ -232,6 +237,13 @@ def _ticket_open(
     errors: dict[str, list[str]] = {}
     if customer.point_id != point.pk or (visit is not None and visit.point_id != point.pk):
         raise PermissionDenied
+    if visit is not None:
+        # One visit, one repair record: the intake posted again for the same visit (another
+        # tab, a fresh form) gets the ticket already opened. The lock orders two at once.
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        opened = RepairTicket.objects.filter(visit_id=visit.pk).first()
+        if opened is not None:
+            return opened
     if not device.model_name.strip():
         errors["model_name"] = [_("Enter the device model.")]
     try:
@@ -326,6 +338,7 @@ def _ticket_open(
     )
     if visit is not None:
         visit_attach_customer(visit=visit, customer=customer)
+        visit_served_with_ticket(visit=visit, actor=actor, number=number, now=now)
     event_opened(ticket=ticket, actor=actor)
     return ticket
 

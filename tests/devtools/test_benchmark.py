@@ -45,6 +45,7 @@ def test_benchmark_measures_every_page_on_the_demo_data_and_writes_json(tmp_path
         "intake",
         "transition",
         "technician_queue",
+        "ticket_list",
         "complaint_queue",
         "callback_queue",
         "dashboard",
