@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Right
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -61,6 +62,8 @@ class Customer(TenantModel):
         indexes = [
             models.Index(fields=["point", "phone"], name="customer_point_phone"),
             models.Index(fields=["point", "alt_phone"], name="customer_point_alt_phone"),
+            # The desk search by the last four digits of the phone.
+            models.Index(models.F("point"), Right("phone", 4), name="customer_point_phone_last4"),
             # The name search is a prefix match (LIKE '王小%'); under a non-C collation only a
             # pattern-ops index serves it. Equality on point, then the prefix range on name.
             models.Index(
