@@ -28,11 +28,13 @@ class RepairsConfig(AppConfig):
             _("Workshop"),
             [Role.TECHNICIAN, Role.SUPERVISOR, Role.SERVICE_MANAGER],
             order=20,
+            menu=[Role.TECHNICIAN],
         )
         navigation.register(
             "repairs:pickup",
             _("Pickup"),
             [Role.FRONT_DESK, Role.SUPERVISOR, Role.SERVICE_MANAGER],
             order=25,
+            menu=[Role.FRONT_DESK],
         )
         hooks.register()
