@@ -131,6 +131,11 @@ class TicketFilters:
     sort: str = "newest"
 
 
+def ready_for_pickup(*, user: AnyUser) -> QuerySet[RepairTicket]:
+    """What waits on the shelf, longest-waiting first (the pickup screen)."""
+    return ticket_list(user=user).filter(status=TicketStatus.READY).order_by("ready_at", "id")
+
+
 def pickup_overdue(*, user: AnyUser, now: dt.datetime | None = None) -> Q:
     """Ready for longer than each point's ``pickup_overdue_days``: one condition per distinct
     setting among the user's points (one small query for the settings)."""

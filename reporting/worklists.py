@@ -93,13 +93,18 @@ def _waited(since: dt.datetime, now: dt.datetime) -> str:
 
 
 def _ticket_item(now: dt.datetime, since: str = "created_at") -> Callable[[RepairTicket], Item]:
+    def when(at: dt.datetime) -> str:
+        if since == "ready_at":
+            return _("ready for %(time)s") % {"time": _waited(at, now)}
+        return _("in for %(time)s") % {"time": _waited(at, now)}
+
     def make(t: RepairTicket) -> Item:
         waits = t.customer_waits and t.is_open
         return Item(
             label=t.number,
             url=reverse("repairs:ticket_detail", args=[t.pk]),
             detail=" · ".join(
-                [t.customer.name, t.device.model_name, _waited(getattr(t, since) or now, now)]
+                [t.customer.name, t.device.model_name, when(getattr(t, since) or now)]
             ),
             flag=_("waiting in the shop") if waits else "",
             urgent=waits,

@@ -264,11 +264,9 @@ def pickup(request):
             messages.error(
                 request, _("No repair record %(number)s at your point.") % {"number": number}
             )
-    ready = selectors.ticket_worklist(
-        user=request.user,
-        filters=selectors.TicketFilters(status=TicketStatus.READY, sort="oldest"),
-    )
-    rows, more = selectors.ticket_page(ready, sort="oldest", after=None)
+    rows = list(selectors.ready_for_pickup(user=request.user)[: selectors.PAGE_SIZE + 1])
+    more = rows[selectors.PAGE_SIZE :]
+    rows = rows[: selectors.PAGE_SIZE]
     return render(
         request,
         "repairs/pickup.html",
@@ -276,7 +274,7 @@ def pickup(request):
             "number": number,
             "matches": matches,
             "ready": rows,
-            "more_ready": more is not None,
+            "more_ready": bool(more),
             "overdue_ids": _overdue_ids(request.user, rows),
         },
     )
