@@ -245,6 +245,10 @@ class Runner:
             Scenario("transition", "Start diagnosis (POST)", desk, self._transition),
             Scenario("technician_queue", "Technician queue", queue, self._technician_queue),
             Scenario("ticket_list", "Ticket list, filtered", queue, self._ticket_list),
+            Scenario("home_desk", "Home: front desk work list", queue, self._home(Role.FRONT_DESK)),
+            Scenario("home_tech", "Home: technician work list", queue, self._home(Role.TECHNICIAN)),
+            Scenario("home_clerk", "Home: callback clerk", queue, self._home(Role.CALLBACK_CLERK)),
+            Scenario("home_supervisor", "Home: supervisor", queue, self._home(Role.SUPERVISOR)),
             Scenario("complaint_queue", "Complaint queue, filtered", queue, self._complaints),
             Scenario("callback_queue", "Callback queue", queue, self._callbacks),
             Scenario("dashboard", "Dashboard", queue, self._dashboard),
@@ -392,6 +396,12 @@ class Runner:
         query = "&".join(f"{k}={v}" for k, v in filters.items())
         path = reverse("repairs:ticket_list") + "?" + query
         return Call(Role.FRONT_DESK, self.pick(rng), "get", path)
+
+    def _home(self, role: str):
+        def call(rng):
+            return Call(role, self.pick(rng), "get", reverse("home"))
+
+        return call
 
     def _complaints(self, rng):
         from complaints.models import Stage
