@@ -165,3 +165,16 @@ def test_the_query_count_does_not_grow_with_the_work(client, point, desk, tech, 
         for state in ("ready", "awaiting_approval", "quality_check", "retest_failed", "registered"):
             ticket_in(state, point, desk, tech, customer_waits=True)
     assert query_count(client, user) == once
+
+
+def test_the_dashboards_counts_link_to_the_filtered_lists(client, point, staff_of):
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    text = client.get(reverse("reporting:dashboard")).content.decode()
+    for url in (
+        reverse("repairs:ticket_list") + "?status=ready&amp;sort=oldest",
+        reverse("repairs:ticket_list") + "?status=awaiting_approval",
+        reverse("complaints:queue") + "?overdue=true",
+        reverse("followups:queue") + "?tab=overdue",
+        reverse("intake:slip_queue"),
+    ):
+        assert f'href="{url}"' in text, url
