@@ -212,3 +212,13 @@ def test_serving_a_pickup_visit_goes_to_the_pickup_screen(client, point, desk):
     client.force_login(desk)
     response = client.post(reverse("intake:visit_serve", args=[visit.pk]))
     assert response["Location"] == reverse("repairs:pickup")
+
+
+def test_search_within_the_list_by_imei(client, point, desk):
+    from tests.opening import VALID_IMEI
+
+    by_imei = open_ticket(point, desk)
+    open_ticket(point, desk, imei="", serial="SNOTHER1")
+    client.force_login(desk)
+    response = client.get(reverse("repairs:ticket_list"), {"q": VALID_IMEI, "status": "all"})
+    assert numbers(response) == [by_imei.number]
