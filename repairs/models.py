@@ -300,6 +300,12 @@ class RepairTicket(TenantModel):
             # The dashboard's weekly turnaround of one point (rules#dashboard).
             models.Index(fields=["point", "ready_at"], name="ticket_point_ready"),
             models.Index(fields=["device", "-created_at"], name="ticket_device_created"),
+            # The ticket list's "repeat repairs" filter: few rows, newest first.
+            models.Index(
+                fields=["point", "-created_at"],
+                name="ticket_point_repeat_created",
+                condition=models.Q(repeat_of__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
