@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('intake', '0008_form_tokens'),
-        ('servicedesk', '0010_pickup_overdue_days'),
+        ('servicedesk', '0011_pickup_overdue_days'),
     ]
 
     operations = [

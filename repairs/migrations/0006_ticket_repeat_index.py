@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('intake', '0009_customer_phone_last_four'),
         ('repairs', '0005_dashboard_indexes'),
-        ('servicedesk', '0010_pickup_overdue_days'),
+        ('servicedesk', '0011_pickup_overdue_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
