@@ -144,6 +144,9 @@ class Device(TenantModel):
         indexes = [
             models.Index(fields=["point", "imei"], name="device_point_imei"),
             models.Index(fields=["point", "serial_number"], name="device_point_serial"),
+            # The nationwide device history: one seek on the IMEI (or serial) across all points.
+            models.Index(fields=["imei"], name="device_imei"),
+            models.Index(fields=["serial_number"], name="device_serial"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from intake.models import Device
-from repairs.models import OPEN_STATUSES, RepairTicket, TicketEvent, TicketStatus
+from repairs.models import (
+    OPEN_STATUSES,
+    PartLine,
+    RepairTicket,
+    TicketEvent,
+    TicketStatus,
+    WarrantyStatus,
+)
 from servicedesk.models import ServicePoint
-from servicedesk.tenancy import scope_for, scoped
+from servicedesk.tenancy import CrossPointRefused, cross_point_lookup, scope_for, scoped
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
     from servicedesk.types import AnyUser
 
 
@@ -270,3 +281,166 @@ def failed_retest_notes(*, tickets: list[RepairTicket]) -> dict[int, str]:
 
 def is_read_only(user: AnyUser) -> bool:
     return scope_for(user).read_only
+
+
+# --- Nationwide device history (全国联保) ------------------------------------------------------
+
+#: Results of a finished repair record, as another point may see them.
+FINISHED_RESULTS: dict[str, _StrPromise] = {
+    TicketStatus.HANDED_OVER: _("repaired"),
+    TicketStatus.RETURNED_UNREPAIRED: _("returned unrepaired"),
+}
+DEVICE_FACTS_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class DeviceRepairFact:
+    """One finished repair of a device at some point: facts about the device only. Nothing
+    about its customer (no name, phone, address, signature, payment, nor anything the customer
+    said or wrote); the technician's notes only where their point shares them, or where the
+    record is the user's own point's. The ticket's id and number only for the user's points."""
+
+    point_id: int
+    point_code: str
+    point_name: str
+    at_own_point: bool
+    ticket_id: int | None
+    number: str
+    intake_at: dt.datetime
+    handed_over_at: dt.datetime | None
+    warranty_status: str
+    repair_type: str
+    fault_confirmed: str
+    repair_method: str
+    part_numbers: tuple[str, ...]
+    result: str
+
+    @property
+    def in_warranty(self) -> bool:
+        return self.warranty_status != WarrantyStatus.OUT_OF_WARRANTY
+
+    @property
+    def warranty_label(self) -> str:
+        return str(WarrantyStatus(self.warranty_status).label)
+
+    @property
+    def result_label(self) -> str:
+        return str(FINISHED_RESULTS[self.result])
+
+    @property
+    def repaired(self) -> bool:
+        return self.result == TicketStatus.HANDED_OVER
+
+
+@dataclass(frozen=True)
+class DeviceHistory:
+    """A device's finished repairs at every point, newest first; ``refused`` when the lookup was
+    refused (then only the user's own points' records are here)."""
+
+    facts: tuple[DeviceRepairFact, ...] = ()
+    refused: str = ""
+    point_id: int | None = None
+
+    @property
+    def elsewhere(self) -> tuple[DeviceRepairFact, ...]:
+        """The records made at other points than the one looking (its own are on its pages)."""
+        return tuple(f for f in self.facts if f.point_id != self.point_id)
+
+
+def device_facts_across_points(
+    *,
+    user: AnyUser | None,
+    imei: str,
+    serial: str,
+    point: ServicePoint,
+    purpose: str,
+    before: dt.datetime | None = None,
+    exclude_ticket_id: int | None = None,
+    audit_obj: Model | None = None,
+) -> DeviceHistory:
+    """The cross-point device facts of ``servicedesk.tenancy``: the finished repair records of
+    the device with this IMEI (or, without one, this serial number) at every point, for a device
+    that ``point`` (one of the user's points) has in hand. One index seek on the identifier
+    across all points; the customer's columns are never even read. Audited when another point's
+    record is shown; rate-limited per user (a refused lookup shows the user's own points only)."""
+    identity = {"device__imei": imei} if imei else {"device__serial_number": serial}
+    if not imei and not serial:
+        return DeviceHistory()
+    try:
+        lookup = cross_point_lookup(
+            user=user, point=point, purpose=purpose, identity=imei or f"serial:{serial}"
+        )
+    except CrossPointRefused as exc:
+        own = scoped(RepairTicket, user).filter(point=point)
+        facts, _shown = _facts(own, identity, before, exclude_ticket_id, lambda _p: True)
+        return DeviceHistory(facts, str(exc), point.pk)
+    facts, shown = _facts(
+        lookup.rows(RepairTicket), identity, before, exclude_ticket_id, lookup.shows_own
+    )
+    lookup.record(shown=shown, obj=audit_obj)
+    return DeviceHistory(facts, "", point.pk)
+
+
+def _facts(
+    tickets: QuerySet[RepairTicket],
+    identity: dict[str, str],
+    before: dt.datetime | None,
+    exclude_ticket_id: int | None,
+    own: Callable[[int], bool],
+) -> tuple[tuple[DeviceRepairFact, ...], list[tuple[int, str, int]]]:
+    """The facts, and (point id, point code, record id) of each record shown, for the audit."""
+    tickets = tickets.filter(status__in=list(FINISHED_RESULTS), **identity)
+    if before is not None:
+        tickets = tickets.filter(created_at__lt=before)
+    if exclude_ticket_id is not None:
+        tickets = tickets.exclude(pk=exclude_ticket_id)
+    rows = list(
+        tickets.order_by("-created_at").values(
+            "id",
+            "point_id",
+            "point__code",
+            "point__name",
+            "point__share_technician_notes",
+            "created_at",
+            "handed_over_at",
+            "status",
+            "warranty_status",
+            "repair_type__code",
+            "repair_type__name",
+            "fault_confirmed",
+            "repair_method",
+            "number",
+        )[:DEVICE_FACTS_LIMIT]
+    )
+    parts: dict[int, list[str]] = {}
+    if rows:
+        lines = PartLine.objects.filter(
+            ticket_id__in=[r["id"] for r in rows], part__isnull=False
+        ).order_by("ticket_id", "id")
+        for ticket_id, code in lines.values_list("ticket_id", "part__code"):
+            parts.setdefault(ticket_id, []).append(code)
+    facts = []
+    for r in rows:
+        mine = own(r["point_id"])
+        notes = mine or r["point__share_technician_notes"]
+        repair_type = " ".join(x for x in (r["repair_type__code"], r["repair_type__name"]) if x)
+        facts.append(
+            DeviceRepairFact(
+                point_id=r["point_id"],
+                point_code=r["point__code"],
+                point_name=r["point__name"],
+                at_own_point=mine,
+                ticket_id=r["id"] if mine else None,
+                number=r["number"] if mine else "",
+                intake_at=r["created_at"],
+                handed_over_at=r["handed_over_at"],
+                warranty_status=r["warranty_status"],
+                repair_type=repair_type,
+                fault_confirmed=r["fault_confirmed"] if notes else "",
+                repair_method=r["repair_method"] if notes else "",
+                part_numbers=tuple(parts.get(r["id"], ())),
+                result=r["status"],
+            )
+        )
+    shown = [(r["point_id"], r["point__code"], r["id"]) for r in rows]
+    return tuple(facts), shown

@@ -153,8 +153,20 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
     part_lines = list(ticket.part_lines.all())
     actions = [] if read_only else transitions.available(ticket.status, role)
     failed = refused.data.get("action") if refused is not None else None
+    history = selectors.device_facts_across_points(
+        user=request.user,
+        imei=ticket.device.imei,
+        serial=ticket.device.serial_number,
+        point=ticket.point,
+        purpose="ticket_page",
+        before=ticket.created_at,
+        exclude_ticket_id=ticket.pk,
+        audit_obj=ticket,
+    )
     return {
         "ticket": ticket,
+        "history": history,
+        "elsewhere": history.elsewhere,
         "earlier": selectors.ticket_earlier_repairs(user=request.user, ticket=ticket),
         "out_of_warranty": ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY,
         "actions": actions,
