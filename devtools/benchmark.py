@@ -40,6 +40,8 @@ from servicedesk.models import CERTIFIED_ROLES, Role, ServicePoint, StaffProfile
 #: Performance targets of issue #9, in milliseconds at the 95th percentile.
 DESK_TARGET_MS = 50
 QUEUE_TARGET_MS = 150
+#: Issue #20: the nationwide device history's lookup (the selector, audit row included).
+DEVICE_HISTORY_TARGET_MS = 20
 MAX_QUERIES = 15
 
 #: Roles a benchmarked point must have (with a valid certificate where one is needed).
@@ -73,6 +75,8 @@ class Call:
     #: The status code (or codes) of a success.
     expect: int | tuple[int, ...] = 200
     after: Callable[[object], bool] | None = None
+    #: Measured in-process instead of a request (a selector): returns whether it succeeded.
+    direct: Callable[[], bool] | None = None
 
 
 @dataclass
@@ -215,6 +219,7 @@ class Runner:
         self.clients: dict[tuple[int, str], Client] = {}
         self.opened: list[tuple[PointInputs, int]] = []
         self.arrived: list[tuple[PointInputs, int]] = []
+        self.travellers: list[tuple[object, ServicePoint, str]] | None = None
         from django.contrib.auth import get_user_model
 
         user_ids = {uid for p in inputs for uid in p.staff.values()}
@@ -252,6 +257,12 @@ class Runner:
             Scenario("complaint_queue", "Complaint queue, filtered", queue, self._complaints),
             Scenario("callback_queue", "Callback queue", queue, self._callbacks),
             Scenario("dashboard", "Dashboard", queue, self._dashboard),
+            Scenario(
+                "device_history",
+                "Device history across points (lookup)",
+                DEVICE_HISTORY_TARGET_MS,
+                self._device_history,
+            ),
         ]
 
     def _board(self, rng):
@@ -428,6 +439,29 @@ class Runner:
     def _dashboard(self, rng):
         return Call(Role.SUPERVISOR, self.pick(rng), "get", reverse("reporting:dashboard"))
 
+    def _device_history(self, rng):
+        """The cross-point lookup of a device that travelled between points, as the ticket page
+        makes it (audited, rolled back so the data set stays as it was)."""
+        from django.db import transaction
+
+        from repairs.selectors import device_facts_across_points
+
+        if self.travellers is None:
+            self.travellers = _travellers(self.inputs)
+        if not self.travellers:
+            raise LookupError("no device with repairs at two points")
+        user, point, imei = rng.choice(self.travellers)
+
+        def lookup() -> bool:
+            with transaction.atomic():
+                history = device_facts_across_points(
+                    user=user, imei=imei, serial="", point=point, purpose="ticket_page"
+                )
+                transaction.set_rollback(True)
+            return bool(history.elsewhere) and not history.refused
+
+        return Call(Role.FRONT_DESK, self.inputs[0], "direct", "", direct=lookup)
+
     # --- measuring --------------------------------------------------------------------------
 
     def run(self, scenario: Scenario, *, requests: int, warmup: int) -> Result:
@@ -439,21 +473,28 @@ class Runner:
                 result.errors += 1
                 result.first_error = result.first_error or str(exc)
                 break
-            client = self.client(call.point, call.role)
+            client = None if call.direct else self.client(call.point, call.role)
             # The context keeps the query log from being reset at each request: empty it here, or
             # it fills up (9,000 entries) and the counts come out wrong.
             reset_queries()
             with CaptureQueriesContext(connection) as queries:
                 cpu_began = time.process_time()
                 began = time.perf_counter()
-                if call.method == "post":
+                if call.direct is not None:
+                    response, done = None, call.direct()
+                elif call.method == "post":
                     response = client.post(call.path, call.data)
                 else:
                     response = client.get(call.path)
                 elapsed = time.perf_counter() - began
                 cpu = time.process_time() - cpu_began
             expected = call.expect if isinstance(call.expect, tuple) else (call.expect,)
-            ok = response.status_code in expected and (call.after is None or call.after(response))
+            if response is None:
+                ok = done
+            else:
+                ok = response.status_code in expected and (
+                    call.after is None or call.after(response)
+                )
             if index < warmup:
                 continue
             result.seconds.append(elapsed)
@@ -462,9 +503,55 @@ class Runner:
             if not ok:
                 result.errors += 1
                 result.first_error = result.first_error or (
-                    f"{call.method.upper()} {call.path}: {response.status_code}"
+                    f"{call.method.upper()} {call.path}: "
+                    f"{response.status_code if response is not None else 'failed'}"
                 )
         return result
+
+
+def _travellers(inputs: list[PointInputs], limit: int = 500) -> list:
+    """(front-desk user, point, IMEI) of devices with finished repairs at two or more points:
+    the sampled points' first, else any point's."""
+    from django.contrib.auth import get_user_model
+
+    from intake.models import Device
+    from repairs.models import RepairTicket, TicketStatus
+
+    finished = RepairTicket.objects.filter(
+        status__in=[TicketStatus.HANDED_OVER, TicketStatus.RETURNED_UNREPAIRED]
+    )
+    imeis = list(
+        finished.exclude(device__imei="")
+        .values("device__imei")
+        .annotate(n=Count("point_id", distinct=True))
+        .filter(n__gt=1)
+        .order_by("device__imei")
+        .values_list("device__imei", flat=True)[:limit]
+    )
+    pairs = list(
+        Device.objects.filter(imei__in=imeis)
+        .order_by("imei", "point_id")
+        .values_list("imei", "point_id")
+    )
+    sampled = {p.point_id for p in inputs}
+    if any(point_id in sampled for _imei, point_id in pairs):
+        pairs = [(imei, point_id) for imei, point_id in pairs if point_id in sampled]
+    desks: dict[int, int] = {}
+    for point_id, user_id in (
+        StaffProfile.objects.filter(
+            role=Role.FRONT_DESK, point_id__in={p for _i, p in pairs}, user__is_active=True
+        )
+        .order_by("point_id", "user_id")
+        .values_list("point_id", "user_id")
+    ):
+        desks.setdefault(point_id, user_id)
+    users = get_user_model().objects.in_bulk(set(desks.values()))
+    points = ServicePoint.objects.in_bulk(set(desks))
+    return [
+        (users[desks[point_id]], points[point_id], imei)
+        for imei, point_id in pairs
+        if point_id in desks
+    ]
 
 
 def _logged_in_client(user) -> Client:
@@ -489,7 +576,11 @@ def measure_pages(
 
     rng = random.Random(seed)  # noqa: S311 - reproducible inputs, not secrets
     # A session store in the cache only: logging in writes nothing into the data set.
-    with override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache"):
+    # The per-user limit of the device history would refuse the benchmark's lookups.
+    with override_settings(
+        SESSION_ENGINE="django.contrib.sessions.backends.cache",
+        CROSS_POINT_LOOKUPS_PER_HOUR=10**9,
+    ):
         inputs = discover(rng=rng, points=points)
         if not inputs:
             raise LookupError("no service point with front desk, technician, clerk, supervisor")

@@ -366,6 +366,7 @@ def _ticket_open(
             serial=serial,
             point=point,
             purpose="ticket_open",
+            before=now,
             audit_obj=customer,
         ),
     )
