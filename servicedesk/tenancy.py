@@ -25,6 +25,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.audit import audit_device_history_shown
 from servicedesk.models import Role, ServicePoint, StaffProfile
 
 if TYPE_CHECKING:
@@ -229,8 +230,6 @@ class CrossPointLookup:
     def record(self, *, shown: list[tuple[int, str, int]], obj: models.Model | None = None) -> None:
         """Audit the lookup when it showed another point's records: ``shown`` holds
         (point id, point code, record id) of every record shown."""
-        from servicedesk.audit import audit_device_history_shown
-
         foreign = [(code, row) for point_id, code, row in shown if not self.scope.allows(point_id)]
         if not foreign:
             return

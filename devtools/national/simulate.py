@@ -605,6 +605,8 @@ class PointSim:
             reason_text,
             "客户补交购机发票" if overridden else "",
             str(repeat_count),
+            flag(repeat_count >= 2),  # this point's earlier repairs only: a fair approximation
+            "",
             fault[4] if diagnosed else "",
             fault[5] if "complete_repair" in actions else "",
             money(labor) if diagnosed else "0.00",
