@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('intake', '0008_form_tokens'),
-        ('servicedesk', '0010_device_history'),
+        ('servicedesk', '0011_device_history'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('servicedesk', '0009_state_changes'),
+        ('servicedesk', '0010_point_language'),
     ]
 
     operations = [
