@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0008_form_tokens'),
-        ('servicedesk', '0011_device_history'),
+        ('intake', '0009_customer_phone_last_four'),
+        ('servicedesk', '0012_device_history'),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ def entitle_earlier_exchanges(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('repairs', '0005_dashboard_indexes'),
+        ('repairs', '0006_ticket_repeat_index'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('servicedesk', '0010_point_language'),
+        ('servicedesk', '0011_pickup_overdue_days'),
     ]
 
     operations = [
