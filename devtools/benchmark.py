@@ -40,6 +40,8 @@ from servicedesk.models import CERTIFIED_ROLES, Role, ServicePoint, StaffProfile
 #: Performance targets of issue #9, in milliseconds at the 95th percentile.
 DESK_TARGET_MS = 50
 QUEUE_TARGET_MS = 150
+#: Issue #20: the nationwide device history's lookup (the selector, audit row included).
+DEVICE_HISTORY_TARGET_MS = 20
 MAX_QUERIES = 15
 
 #: Roles a benchmarked point must have (with a valid certificate where one is needed).
@@ -70,8 +72,11 @@ class Call:
     method: str
     path: str
     data: dict | None = None
-    expect: int = 200
+    #: The status code (or codes) of a success.
+    expect: int | tuple[int, ...] = 200
     after: Callable[[object], bool] | None = None
+    #: Measured in-process instead of a request (a selector): returns whether it succeeded.
+    direct: Callable[[], bool] | None = None
 
 
 @dataclass
@@ -214,6 +219,7 @@ class Runner:
         self.clients: dict[tuple[int, str], Client] = {}
         self.opened: list[tuple[PointInputs, int]] = []
         self.arrived: list[tuple[PointInputs, int]] = []
+        self.travellers: list[tuple[object, ServicePoint, str]] | None = None
         from django.contrib.auth import get_user_model
 
         user_ids = {uid for p in inputs for uid in p.staff.values()}
@@ -243,9 +249,20 @@ class Runner:
             Scenario("intake", "Open a repair record (POST)", desk, self._intake),
             Scenario("transition", "Start diagnosis (POST)", desk, self._transition),
             Scenario("technician_queue", "Technician queue", queue, self._technician_queue),
+            Scenario("ticket_list", "Ticket list, filtered", queue, self._ticket_list),
+            Scenario("home_desk", "Home: front desk work list", queue, self._home(Role.FRONT_DESK)),
+            Scenario("home_tech", "Home: technician work list", queue, self._home(Role.TECHNICIAN)),
+            Scenario("home_clerk", "Home: callback clerk", queue, self._home(Role.CALLBACK_CLERK)),
+            Scenario("home_supervisor", "Home: supervisor", queue, self._home(Role.SUPERVISOR)),
             Scenario("complaint_queue", "Complaint queue, filtered", queue, self._complaints),
             Scenario("callback_queue", "Callback queue", queue, self._callbacks),
             Scenario("dashboard", "Dashboard", queue, self._dashboard),
+            Scenario(
+                "device_history",
+                "Device history across points (lookup)",
+                DEVICE_HISTORY_TARGET_MS,
+                self._device_history,
+            ),
         ]
 
     def _board(self, rng):
@@ -294,20 +311,22 @@ class Runner:
         path = reverse("intake:visit_finish", args=[pk])
         return Call(Role.FRONT_DESK, point, "post", path, {}, expect=302, after=finished)
 
-    def _search(self, rng, values: Callable[[PointInputs], list[str]]):
+    def _search(self, rng, values: Callable[[PointInputs], list[str]], expect=200):
         candidates = [p for p in self.inputs if values(p)]
         point = rng.choice(candidates)
         query = rng.choice(values(point))
-        return Call(Role.FRONT_DESK, point, "get", reverse("intake:search") + f"?q={query}")
+        path = reverse("intake:search") + f"?q={query}"
+        return Call(Role.FRONT_DESK, point, "get", path, expect=expect)
 
     def _search_phone(self, rng):
         return self._search(rng, lambda p: [desk_phone(x) for x in p.phones])
 
     def _search_imei(self, rng):
-        return self._search(rng, lambda p: p.imeis)
+        # One repair record: straight to it; several: the list of them.
+        return self._search(rng, lambda p: p.imeis, expect=(200, 302))
 
     def _search_ticket(self, rng):
-        return self._search(rng, lambda p: p.ticket_numbers)
+        return self._search(rng, lambda p: p.ticket_numbers, expect=302)
 
     def _ticket(self, rng):
         point = self.pick(rng)
@@ -370,6 +389,31 @@ class Runner:
     def _technician_queue(self, rng):
         return Call(Role.TECHNICIAN, self.pick(rng), "get", reverse("repairs:technician_queue"))
 
+    def _ticket_list(self, rng):
+        """The ticket list as the desk uses it: a state tab, sometimes a filter or the oldest
+        first, sometimes the second page (keyset: the first page's last row)."""
+        filters = {"status": rng.choice(["open", "open", "ready", "registered", "handed_over"])}
+        if rng.random() < 0.2:
+            filters["waiting"] = "1"
+        if rng.random() < 0.2:
+            filters["overdue"] = "1"
+        if rng.random() < 0.1:
+            filters["repeat"] = "1"
+        if rng.random() < 0.2:
+            filters["older_than_days"] = str(rng.choice([3, 7, 30]))
+        filters["sort"] = rng.choice(["newest", "oldest"])
+        if rng.random() < 0.3:
+            filters["after"] = f"{int(time.time() * 1_000_000) - rng.randrange(10**12)}.0"
+        query = "&".join(f"{k}={v}" for k, v in filters.items())
+        path = reverse("repairs:ticket_list") + "?" + query
+        return Call(Role.FRONT_DESK, self.pick(rng), "get", path)
+
+    def _home(self, role: str):
+        def call(rng):
+            return Call(role, self.pick(rng), "get", reverse("home"))
+
+        return call
+
     def _complaints(self, rng):
         from complaints.models import Stage
 
@@ -395,6 +439,29 @@ class Runner:
     def _dashboard(self, rng):
         return Call(Role.SUPERVISOR, self.pick(rng), "get", reverse("reporting:dashboard"))
 
+    def _device_history(self, rng):
+        """The cross-point lookup of a device that travelled between points, as the ticket page
+        makes it (audited, rolled back so the data set stays as it was)."""
+        from django.db import transaction
+
+        from repairs.selectors import device_facts_across_points
+
+        if self.travellers is None:
+            self.travellers = _travellers(self.inputs)
+        if not self.travellers:
+            raise LookupError("no device with repairs at two points")
+        user, point, imei = rng.choice(self.travellers)
+
+        def lookup() -> bool:
+            with transaction.atomic():
+                history = device_facts_across_points(
+                    user=user, imei=imei, serial="", point=point, purpose="ticket_page"
+                )
+                transaction.set_rollback(True)
+            return bool(history.elsewhere) and not history.refused
+
+        return Call(Role.FRONT_DESK, self.inputs[0], "direct", "", direct=lookup)
+
     # --- measuring --------------------------------------------------------------------------
 
     def run(self, scenario: Scenario, *, requests: int, warmup: int) -> Result:
@@ -406,22 +473,28 @@ class Runner:
                 result.errors += 1
                 result.first_error = result.first_error or str(exc)
                 break
-            client = self.client(call.point, call.role)
+            client = None if call.direct else self.client(call.point, call.role)
             # The context keeps the query log from being reset at each request: empty it here, or
             # it fills up (9,000 entries) and the counts come out wrong.
             reset_queries()
             with CaptureQueriesContext(connection) as queries:
                 cpu_began = time.process_time()
                 began = time.perf_counter()
-                if call.method == "post":
+                if call.direct is not None:
+                    response, done = None, call.direct()
+                elif call.method == "post":
                     response = client.post(call.path, call.data)
                 else:
                     response = client.get(call.path)
                 elapsed = time.perf_counter() - began
                 cpu = time.process_time() - cpu_began
-            ok = response.status_code == call.expect and (
-                call.after is None or call.after(response)
-            )
+            expected = call.expect if isinstance(call.expect, tuple) else (call.expect,)
+            if response is None:
+                ok = done
+            else:
+                ok = response.status_code in expected and (
+                    call.after is None or call.after(response)
+                )
             if index < warmup:
                 continue
             result.seconds.append(elapsed)
@@ -430,9 +503,55 @@ class Runner:
             if not ok:
                 result.errors += 1
                 result.first_error = result.first_error or (
-                    f"{call.method.upper()} {call.path}: {response.status_code}"
+                    f"{call.method.upper()} {call.path}: "
+                    f"{response.status_code if response is not None else 'failed'}"
                 )
         return result
+
+
+def _travellers(inputs: list[PointInputs], limit: int = 500) -> list:
+    """(front-desk user, point, IMEI) of devices with finished repairs at two or more points:
+    the sampled points' first, else any point's."""
+    from django.contrib.auth import get_user_model
+
+    from intake.models import Device
+    from repairs.models import RepairTicket, TicketStatus
+
+    finished = RepairTicket.objects.filter(
+        status__in=[TicketStatus.HANDED_OVER, TicketStatus.RETURNED_UNREPAIRED]
+    )
+    imeis = list(
+        finished.exclude(device__imei="")
+        .values("device__imei")
+        .annotate(n=Count("point_id", distinct=True))
+        .filter(n__gt=1)
+        .order_by("device__imei")
+        .values_list("device__imei", flat=True)[:limit]
+    )
+    pairs = list(
+        Device.objects.filter(imei__in=imeis)
+        .order_by("imei", "point_id")
+        .values_list("imei", "point_id")
+    )
+    sampled = {p.point_id for p in inputs}
+    if any(point_id in sampled for _imei, point_id in pairs):
+        pairs = [(imei, point_id) for imei, point_id in pairs if point_id in sampled]
+    desks: dict[int, int] = {}
+    for point_id, user_id in (
+        StaffProfile.objects.filter(
+            role=Role.FRONT_DESK, point_id__in={p for _i, p in pairs}, user__is_active=True
+        )
+        .order_by("point_id", "user_id")
+        .values_list("point_id", "user_id")
+    ):
+        desks.setdefault(point_id, user_id)
+    users = get_user_model().objects.in_bulk(set(desks.values()))
+    points = ServicePoint.objects.in_bulk(set(desks))
+    return [
+        (users[desks[point_id]], points[point_id], imei)
+        for imei, point_id in pairs
+        if point_id in desks
+    ]
 
 
 def _logged_in_client(user) -> Client:
@@ -457,7 +576,11 @@ def measure_pages(
 
     rng = random.Random(seed)  # noqa: S311 - reproducible inputs, not secrets
     # A session store in the cache only: logging in writes nothing into the data set.
-    with override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache"):
+    # The per-user limit of the device history would refuse the benchmark's lookups.
+    with override_settings(
+        SESSION_ENGINE="django.contrib.sessions.backends.cache",
+        CROSS_POINT_LOOKUPS_PER_HOUR=10**9,
+    ):
         inputs = discover(rng=rng, points=points)
         if not inputs:
             raise LookupError("no service point with front desk, technician, clerk, supervisor")

@@ -22,5 +22,6 @@ class FollowupsConfig(AppConfig):
             _("Callback reports"),
             [Role.SUPERVISOR, Role.SERVICE_MANAGER, Role.REGIONAL_CENTER],
             order=70,
+            menu=[],
         )
         hooks.register()

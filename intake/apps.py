@@ -11,9 +11,19 @@ class IntakeConfig(AppConfig):
         from servicedesk.models import POINT_ROLES, Role
 
         desk = [Role.FRONT_DESK, Role.HOTLINE, Role.SUPERVISOR, Role.SERVICE_MANAGER]
-        navigation.register("intake:board", _("Reception"), desk, order=10)
-        navigation.register("intake:slip_queue", _("Message slips"), sorted(POINT_ROLES), order=30)
-        navigation.register("intake:call_screen", _("Hotline"), desk, order=12)
         navigation.register(
-            "intake:search", _("Customers"), [*desk, Role.TECHNICIAN, Role.CALLBACK_CLERK], order=15
+            "intake:board",
+            _("Reception"),
+            desk,
+            order=10,
+            menu=[Role.FRONT_DESK, Role.SUPERVISOR, Role.SERVICE_MANAGER],
+        )
+        navigation.register("intake:slip_queue", _("Message slips"), sorted(POINT_ROLES), order=30)
+        navigation.register("intake:call_screen", _("Hotline"), desk, order=12, menu=[Role.HOTLINE])
+        navigation.register(
+            "intake:search",
+            _("Customers"),
+            [*desk, Role.TECHNICIAN, Role.CALLBACK_CLERK],
+            order=15,
+            menu=[Role.FRONT_DESK, Role.HOTLINE, Role.TECHNICIAN, Role.CALLBACK_CLERK],
         )

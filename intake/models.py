@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Right
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -61,6 +62,8 @@ class Customer(TenantModel):
         indexes = [
             models.Index(fields=["point", "phone"], name="customer_point_phone"),
             models.Index(fields=["point", "alt_phone"], name="customer_point_alt_phone"),
+            # The desk search by the last four digits of the phone.
+            models.Index(models.F("point"), Right("phone", 4), name="customer_point_phone_last4"),
             # The name search is a prefix match (LIKE '王小%'); under a non-C collation only a
             # pattern-ops index serves it. Equality on point, then the prefix range on name.
             models.Index(
@@ -80,6 +83,13 @@ class Customer(TenantModel):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def masked_name(self) -> str:
+        """The family name and a star for each other character (王**), for lists that others at
+        the counter can read."""
+        name = self.name.strip()
+        return name[:1] + "*" * min(len(name) - 1, 3) if name else ""
 
     @property
     def is_key_customer(self) -> bool:
@@ -134,6 +144,9 @@ class Device(TenantModel):
         indexes = [
             models.Index(fields=["point", "imei"], name="device_point_imei"),
             models.Index(fields=["point", "serial_number"], name="device_point_serial"),
+            # The nationwide device history: one seek on the IMEI (or serial) across all points.
+            models.Index(fields=["imei"], name="device_imei"),
+            models.Index(fields=["serial_number"], name="device_serial"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -304,6 +317,12 @@ class Visit(TenantModel):
         if self.served_at is None:
             return None
         return max(0, int((self.served_at - self.arrived_at).total_seconds()))
+
+    @property
+    def wait_minutes(self) -> int | None:
+        """The wait as the desk says it: whole minutes, rounded."""
+        seconds = self.wait_seconds
+        return None if seconds is None else (seconds + 30) // 60
 
 
 class SlipStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Right, TruncDate
 from django.utils import timezone
 
 from intake.models import Channel, Customer, Device, MessageSlip, Purpose, Visit, VisitStatus
@@ -19,6 +19,9 @@ from servicedesk.tenancy import scoped
 if TYPE_CHECKING:
     from servicedesk.models import Department
     from servicedesk.types import Actor, AnyUser
+
+
+LAST_FOUR = 4
 
 
 def customer_search(*, user: AnyUser, query: str, limit: int = 20) -> QuerySet[Customer]:
@@ -34,6 +37,14 @@ def customer_search(*, user: AnyUser, query: str, limit: int = 20) -> QuerySet[C
         # Another app understood the query (repairs: a ticket number).
         return customers.filter(pk__in=ids)[:limit]
     digits = re.sub(r"[\s-]", "", text)
+    if digits.isascii() and digits.isdigit() and len(digits) == LAST_FOUR:
+        # The last four digits of a phone, as people say them: a short list to pick from
+        # (an index on the point and the phone's last four digits).
+        return (
+            customers.annotate(phone_last_four=Right("phone", LAST_FOUR))
+            .filter(phone_last_four=digits)
+            .order_by("name", "pk")[:limit]
+        )
     if digits.isdigit() and len(digits) == 15:
         ids = scoped(Device, user).filter(imei=digits).values("customer_id")
         return customers.filter(pk__in=ids)[:limit]
@@ -54,6 +65,14 @@ def customer_search(*, user: AnyUser, query: str, limit: int = 20) -> QuerySet[C
         .values_list("customer_id", flat=True)[:limit]
     )
     return customers.filter(pk__in=ids).order_by("name", "pk")[:limit]
+
+
+def records_found(*, user: AnyUser, query: str) -> list[hooks.Found]:
+    """Records the query names directly, from the apps that own them (repairs: tickets)."""
+    text = (query or "").strip()[:64]
+    return [
+        found for part in hooks.fire(hooks.RECORDS_FOUND, user=user, text=text) for found in part
+    ]
 
 
 def _ids(queryset: QuerySet, limit: int) -> list[int]:

@@ -12,15 +12,29 @@ class RepairsConfig(AppConfig):
         from servicedesk.models import Role
 
         navigation.register(
+            "repairs:ticket_list",
+            _("Repair records"),
+            [
+                Role.FRONT_DESK,
+                Role.TECHNICIAN,
+                Role.SUPERVISOR,
+                Role.SERVICE_MANAGER,
+                Role.REGIONAL_CENTER,
+            ],
+            order=15,
+        )
+        navigation.register(
             "repairs:technician_queue",
             _("Workshop"),
             [Role.TECHNICIAN, Role.SUPERVISOR, Role.SERVICE_MANAGER],
             order=20,
+            menu=[Role.TECHNICIAN],
         )
         navigation.register(
             "repairs:pickup",
             _("Pickup"),
             [Role.FRONT_DESK, Role.SUPERVISOR, Role.SERVICE_MANAGER],
             order=25,
+            menu=[Role.FRONT_DESK],
         )
         hooks.register()

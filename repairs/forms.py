@@ -1,6 +1,6 @@
-"""Forms of the repair record: opening it at intake, each action of the ticket page, and the
-supervisor's warranty override. They bound and parse what is posted; the rules live in
-``repairs.services``."""
+"""Forms of the repair record: opening it at intake, each action of the ticket page, the
+supervisor's warranty override, and the ticket list's filters. They bound and parse what is
+posted; the rules live in ``repairs.services``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intake.forms.desk import DATE, DATETIME, DATETIME_FORMATS
 from repairs import signatures
@@ -20,10 +21,13 @@ from repairs.models import (
     RepairTicket,
     SatisfactionCard,
     TicketEvent,
+    TicketStatus,
     WarrantyStatus,
 )
+from repairs.selectors import OPEN, TicketFilters
 from repairs.services import PartLineInput, Payload
 from servicedesk import inputs
+from servicedesk.models import Role, StaffProfile
 
 
 class TicketOpenForm(inputs.OneTimeTokenMixin, forms.Form):
@@ -244,3 +248,78 @@ class StatusLookupForm(forms.Form):
 
     number = forms.CharField(max_length=inputs.column_max_length(RepairTicket, "number"))
     last_four = forms.CharField(max_length=8)
+
+
+ALL = "all"
+
+
+class TicketListForm(forms.Form):
+    """The ticket list's GET filters. A value that does not check out is dropped (the list is
+    shown without that filter, and the field says why), never a server error."""
+
+    status = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[(OPEN, pgettext_lazy("tickets", "Open")), *TicketStatus.choices, (ALL, _("All"))],
+    )
+    q = forms.CharField(
+        label=_("Number or IMEI"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "class": "form-control form-control-sm"}
+        ),
+    )
+    technician = forms.TypedChoiceField(
+        label=_("Technician"), required=False, coerce=int, empty_value=None
+    )
+    warranty = forms.ChoiceField(
+        label=_("Warranty decision"),
+        required=False,
+        choices=[("", _("Any")), *WarrantyStatus.choices],
+    )
+    older_than_days = forms.IntegerField(
+        label=_("Older than (days)"), required=False, min_value=0, max_value=3650
+    )
+    waiting = forms.BooleanField(label=_("Customer waits in the shop"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue for pickup"), required=False)
+    repeat = forms.BooleanField(label=_("Repeat repairs"), required=False)
+    mine = forms.BooleanField(label=_("Mine"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[("newest", _("Newest first")), ("oldest", _("Oldest first"))],
+    )
+
+    def __init__(self, *args: Any, point_ids: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        technicians = StaffProfile.objects.filter(role=Role.TECHNICIAN).order_by(
+            "display_name", "staff_number"
+        )
+        if point_ids is not None:
+            technicians = technicians.filter(point_id__in=point_ids)
+        inputs.choices(self, "technician").choices = [
+            ("", _("Anyone")),
+            *(
+                (str(user_id), f"{name} · {number}")
+                for user_id, name, number in technicians.values_list(
+                    "user_id", "display_name", "staff_number"
+                )[:300]
+            ),
+        ]
+
+    def filters(self) -> TicketFilters:
+        """The filters that checked out (call after ``is_valid()``)."""
+        data = getattr(self, "cleaned_data", {})
+        return TicketFilters(
+            status=data.get("status") or OPEN,
+            technician_id=data.get("technician"),
+            warranty=data.get("warranty") or "",
+            older_than_days=data.get("older_than_days"),
+            waiting=bool(data.get("waiting")),
+            overdue_pickup=bool(data.get("overdue")),
+            repeat=bool(data.get("repeat")),
+            mine=bool(data.get("mine")),
+            q=data.get("q") or "",
+            sort=data.get("sort") or "newest",
+        )

@@ -21,6 +21,7 @@ def register() -> None:
     hooks.register(hooks.CUSTOMER_PANELS, customer_tickets_panel)
     hooks.register(hooks.CUSTOMER_SEARCH, customers_by_ticket_number)
     hooks.register(hooks.CUSTOMER_OPEN_WORK, open_tickets_by_customer)
+    hooks.register(hooks.RECORDS_FOUND, tickets_found)
     hooks.register(hooks.CUSTOMER_DATA, customer_data)
     hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
 
@@ -47,6 +48,29 @@ def customers_by_ticket_number(*, user, text: str) -> QuerySet | None:
     if not re.match(TICKET_NUMBER_RE, text):
         return None
     return scoped(RepairTicket, user).filter(number=text.upper()).values("customer_id")
+
+
+def tickets_found(*, user, text: str) -> list[hooks.Found] | None:
+    """The ticket a number names (any case, with or without the dash), or an IMEI's tickets."""
+    from django.urls import reverse
+
+    from repairs.selectors import ticket_list, ticket_number_candidates
+
+    compact = "".join(ch for ch in text if ch not in " -")
+    if compact.isascii() and compact.isdigit() and len(compact) == 15:
+        query = ticket_list(user=user).filter(device__imei=compact)
+    elif candidates := ticket_number_candidates(text):
+        query = ticket_list(user=user).filter(number__in=candidates)
+    else:
+        return None
+    return [
+        hooks.Found(
+            label=t.number,
+            url=reverse("repairs:ticket_detail", args=[t.pk]),
+            detail=f"{t.customer.name} · {t.device.model_name} · {t.get_status_display()}",
+        )
+        for t in query.order_by("-created_at", "-id")[:10]
+    ]
 
 
 def open_tickets_by_customer(*, user, customer_ids: list[int]) -> dict[int, list]:

@@ -221,6 +221,8 @@ class RepairTicket(TenantModel):
     warranty_override_reason = models.CharField(_("override reason"), max_length=255, blank=True)
 
     # Repeat repairs (rules#repair)
+    # The latest earlier repair within the window when it was made at this same point (another
+    # point's record is never linked: its facts come from the nationwide device history).
     repeat_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -230,8 +232,12 @@ class RepairTicket(TenantModel):
         verbose_name=_("repeat of"),
     )
     repeat_count = models.PositiveSmallIntegerField(
-        _("earlier repairs within the repair warranty"), default=0
+        _("earlier repairs within the repair warranty"),
+        default=0,
+        help_text=_("At every point of the network (nationwide warranty)."),
     )
+    exchange_entitled = models.BooleanField(_("entitled to an exchange (三包)"), default=False)
+    exchange_reason = models.CharField(_("why an exchange"), max_length=255, blank=True)
 
     # Technician's part (rules#repair)
     technician = models.ForeignKey(
@@ -300,6 +306,12 @@ class RepairTicket(TenantModel):
             # The dashboard's weekly turnaround of one point (rules#dashboard).
             models.Index(fields=["point", "ready_at"], name="ticket_point_ready"),
             models.Index(fields=["device", "-created_at"], name="ticket_device_created"),
+            # The ticket list's "repeat repairs" filter: few rows, newest first.
+            models.Index(
+                fields=["point", "-created_at"],
+                name="ticket_point_repeat_created",
+                condition=models.Q(repeat_of__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -311,7 +323,9 @@ class RepairTicket(TenantModel):
 
     @property
     def is_repeat(self) -> bool:
-        return self.repeat_of_id is not None
+        """Back within the repeat-repair window after a repair at any point; ``repeat_of`` is
+        the earlier repair when it was made at this point."""
+        return self.repeat_count > 0
 
 
 class TicketEvent(models.Model):

@@ -4,6 +4,7 @@ from repairs.views import intake, ticket
 
 app_name = "repairs"
 urlpatterns = [
+    path("", ticket.ticket_list, name="ticket_list"),
     path("<int:pk>/", ticket.ticket_detail, name="ticket_detail"),
     path("<int:pk>/warranty/", ticket.ticket_override, name="ticket_override"),
     path("<int:pk>/action/", ticket.ticket_action, name="ticket_action"),

@@ -17,6 +17,16 @@ class ReportingConfig(AppConfig):
         navigation.register("home", _("Workbench"), Role.values, order=0)
         navigation.register("reporting:dashboard", _("Dashboard"), supervisors_and_region, order=5)
         navigation.register(
-            "reporting:staff_stats", _("Statistics"), supervisors_and_region, order=78
+            "reporting:staff_stats",
+            _("Statistics"),
+            supervisors_and_region,
+            order=78,
+            menu=[Role.REGIONAL_CENTER],
         )
-        navigation.register("reporting:export_list", _("Exports"), supervisors_and_region, order=75)
+        navigation.register(
+            "reporting:export_list",
+            _("Exports"),
+            supervisors_and_region,
+            order=75,
+            menu=[Role.REGIONAL_CENTER],
+        )

@@ -235,7 +235,7 @@ def quality_trends(*, user, today: dt.date | None = None) -> tuple[list[Trend], 
     opened = _weekly(
         scoped(RepairTicket, user),
         "created_at",
-        {"n": Count("id"), "repeats": Count("id", filter=Q(repeat_of__isnull=False))},
+        {"n": Count("id"), "repeats": Count("id", filter=Q(repeat_count__gt=0))},
         weeks,
     )
 

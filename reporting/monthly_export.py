@@ -142,8 +142,9 @@ COLUMNS: list[Column] = [
     Column(
         "repeat_repair",
         "返修",
-        "CASE WHEN t.repeat_of_id IS NULL THEN 0 ELSE 1 END",
-        "repeat_of_id",
+        # Back within the window after a repair at any point (nationwide warranty).
+        "CASE WHEN t.repeat_count > 0 THEN 1 ELSE 0 END",
+        "repeat_count",
         _flag,
     ),
 ]

@@ -25,6 +25,7 @@ from reporting.forms import ExportRequestForm, PeriodForm
 from reporting.models import ExportJob, ExportKind
 from reporting.selectors import export_list as export_job_list
 from reporting.staff_stats import Figures, staff_figures
+from reporting.worklists import next_calling_window, worklist
 from servicedesk import selectors
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint, StaffProfile
 from servicedesk.permissions import allow_read_only_roles, check_role, role_required
@@ -36,8 +37,15 @@ User = get_user_model()
 
 @login_required
 def home(request):
+    """Each role's work list: what waits for the person, counts linking to the filtered lists."""
     role = user_role(request.user)
-    context = {"profile": request.staff, "role": role}
+    context = {
+        "profile": request.staff,
+        "role": role,
+        "cards": worklist(user=request.user, role=role),
+    }
+    if role == Role.CALLBACK_CLERK:
+        context["next_window"] = next_calling_window(user=request.user)
     if role in (*SUPERVISING_ROLES, Role.ADMIN):
         context["expiring"] = selectors.staff_with_expiring_certificates(user=request.user)[:20]
     if role is not None and role != Role.ADMIN:

@@ -18,8 +18,18 @@ class ServicedeskConfig(AppConfig):
         get_user_model().__str__ = person_label  # type: ignore[method-assign]
 
         supervisors_and_region = SUPERVISING_ROLES | {Role.REGIONAL_CENTER}
-        navigation.register("servicedesk:staff_list", _("Staff"), supervisors_and_region, order=80)
+        # In "More" for the supervisors and the region; on the bar of the administrator.
+        admin = [Role.ADMIN]
         navigation.register(
-            "servicedesk:point_list", _("Service points"), supervisors_and_region, order=85
+            "servicedesk:staff_list", _("Staff"), supervisors_and_region, order=80, menu=admin
         )
-        navigation.register("servicedesk:audit_list", _("Audit log"), SUPERVISING_ROLES, order=90)
+        navigation.register(
+            "servicedesk:point_list",
+            _("Service points"),
+            supervisors_and_region,
+            order=85,
+            menu=admin,
+        )
+        navigation.register(
+            "servicedesk:audit_list", _("Audit log"), SUPERVISING_ROLES, order=90, menu=admin
+        )

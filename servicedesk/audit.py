@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "export.downloaded": _("Export downloaded"),
     "export.callback_report": _("Callback report downloaded"),
     "ticket.warranty_overridden": _("Warranty decision overridden"),
+    "device.history_shown": _("Device history shown from other points"),
     "complaint.compensation_decided": _("Compensation decided"),
     "complaint.reassigned": _("Complaint transferred"),
 }
@@ -248,3 +249,32 @@ def describe(entry: AuditLog, people: dict[int, str] | None = None) -> dict[str,
         "object_url": url,
         "summary": summary,
     }
+
+
+def audit_device_history_shown(
+    *,
+    actor,
+    point: ServicePoint,
+    purpose: str,
+    device_key: str,
+    shown: list[tuple[str, int]],
+    obj: Any = None,
+) -> AuditLog:
+    """Nationwide warranty: a lookup that showed another point's records of a device (who, at
+    which point, from which screen, which device, which points' records). The device is named
+    by a keyed digest of its IMEI or serial number and by the record ids shown, never by the
+    identifier itself."""
+    codes = sorted({code for code, _row in shown})
+    return _write(
+        actor=actor,
+        action="device.history_shown",
+        point=point,
+        obj=obj,
+        summary=", ".join(codes),
+        detail={
+            "purpose": purpose,
+            "device": device_key,
+            "points": codes,
+            "tickets": sorted(row for _code, row in shown),
+        },
+    )

@@ -23,13 +23,15 @@ def navigation(request):
         except NoReverseMatch:
             continue
         matches = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"url": url, "label": item.label, "active": matches})
+        on_bar = item.on_bar(role) if role != Role.ADMIN else Role.ADMIN in item.menu
+        items.append({"url": url, "label": item.label, "active": matches, "on_bar": on_bar})
     # Only the most specific entry is active: /desk/hotline/ is the hotline, not the reception.
     longest = max((len(i["url"]) for i in items if i["active"]), default=0)
     for entry in items:
         entry["active"] = entry["active"] and len(entry["url"]) == longest
     return {
-        "nav_items": items,
+        "nav_items": [entry for entry in items if entry["on_bar"]],
+        "nav_more": [entry for entry in items if not entry["on_bar"]],
         "user_role": role,
         "user_role_label": Role(role).label,
         "staff_profile": getattr(request, "staff", None),

@@ -32,5 +32,9 @@ HOLD_CHECK_SECONDS = 30
 # rules#repair: repeat repair window after a repair here.
 REPEAT_REPAIR_DAYS = 90
 
+# rules#repair: a ticket ready for longer than this many days is overdue for pickup (the desk
+# calls the customer again; the work lists show it).
+PICKUP_OVERDUE_DAYS = 7
+
 # rules#tenancy: the supervisor is warned this many days before a certificate expires.
 CERTIFICATE_WARNING_DAYS = 30

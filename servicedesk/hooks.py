@@ -58,6 +58,12 @@ CUSTOMER_SEARCH = Hook(
     "handler(*, user, text) -> QuerySet of customer ids | None: the desk search for a kind of "
     "query another app understands (repairs: a ticket number).",
 )
+RECORDS_FOUND = Hook(
+    "records_found",
+    "intake",
+    "handler(*, user, text) -> list[Found] | None: records the desk search names directly "
+    "(repairs: the ticket of a number, the tickets of an IMEI); one match is opened at once.",
+)
 CUSTOMER_OPEN_WORK = Hook(
     "customer_open_work",
     "intake",
@@ -77,6 +83,7 @@ HOOKS = (
     CUSTOMER_DATA,
     CUSTOMER_PANELS,
     CUSTOMER_SEARCH,
+    RECORDS_FOUND,
     CUSTOMER_OPEN_WORK,
     CALLBACK_REPORT,
 )
@@ -91,6 +98,15 @@ class Panel:
     order: int = 50
     #: One line for pages that only count what the section holds ("3 repair records").
     summary: str = ""
+
+
+@dataclass(frozen=True)
+class Found:
+    """A record a search names: what to call it, where it is, one line about it."""
+
+    label: str
+    url: str
+    detail: str = ""
 
 
 _handlers: dict[str, list[Callable[..., Any]]] = defaultdict(list)

@@ -216,6 +216,20 @@ class ServicePoint(models.Model):
         default=defaults.REPEAT_REPAIR_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
     )
+    pickup_overdue_days = models.PositiveSmallIntegerField(
+        _("overdue for pickup after (days)"),
+        default=defaults.PICKUP_OVERDUE_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("A repaired device not collected for this many days is shown as overdue."),
+    )
+    share_technician_notes = models.BooleanField(
+        _("share technicians' notes with other points"),
+        default=False,
+        help_text=_(
+            "When a device repaired here is brought to another point, that point sees the "
+            "confirmed fault and the repair method as written by our technicians."
+        ),
+    )
     answer_within_rings = models.PositiveSmallIntegerField(
         _("answer within rings"),
         default=defaults.ANSWER_WITHIN_RINGS,

@@ -39,6 +39,8 @@ POINT_SETTING_FIELDS = (
     "compensation_limit_manager",
     "refused_quote_fee",
     "repeat_repair_days",
+    "pickup_overdue_days",
+    "share_technician_notes",
     "answer_within_rings",
     "hold_check_seconds",
 )

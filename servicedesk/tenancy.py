@@ -5,18 +5,27 @@ uses ``TenantQuerySet``). Views read through ``scoped(model, user)`` or fetch on
 ``get_scoped_or_404(model, user, pk=…)``: another point's object is then simply not found (404),
 for lists, detail pages, actions and exports alike. Regional-center staff see every point of their
 region, read-only; administrators see everything; a user without a profile sees nothing.
+
+The one exception is the device's nationwide history (``cross_point_lookup`` below): facts about
+one device that the point has in hand, from every point, audited and rate-limited.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.audit import audit_device_history_shown
 from servicedesk.models import Role, ServicePoint, StaffProfile
 
 if TYPE_CHECKING:
@@ -164,3 +173,106 @@ def get_scoped_or_404(
         return queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# --- Cross-point device facts -------------------------------------------------------------
+#
+# Nationwide warranty (全国联保): a device may be repaired at any point, and the repeat-repair and
+# exchange rules count its repairs at every point. This is the one read of tenant rows that
+# crosses the point scope. It is narrow on purpose: it is opened for one device that the user's
+# own point has in hand (typed or scanned at its desk, or on a page of its own device or
+# ticket), from the few places listed below, a bounded number of times per hour, and every
+# lookup that shows another point's records is written to the audit log. What it may return
+# (facts about the device, never its customer) is the selector's contract:
+# ``repairs.selectors.device_facts_across_points``. No other query bypasses the point scope.
+
+#: Where a cross-point lookup may be made, and whether it counts against the user's hourly
+#: limit. Saving the intake form does not: it opens a ticket, itself a record of who did what,
+#: and the rules it applies must never be cut short by the limit.
+CROSS_POINT_PURPOSES: dict[str, bool] = {
+    "intake_preview": True,
+    "device_page": True,
+    "ticket_page": True,
+    "ticket_open": False,
+}
+
+
+class CrossPointRefused(Exception):
+    """A cross-point lookup refused: the user holds no such point, or has looked up too many
+    devices this hour (``settings.CROSS_POINT_LOOKUPS_PER_HOUR``)."""
+
+
+def device_key(identity: str) -> str:
+    """A keyed digest of an IMEI or serial number: what the rate limit and the audit log keep
+    instead of the identifier itself (the audit log holds no personal data of its own; the
+    digest of a known IMEI finds its lookups)."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256)
+    return digest.hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class CrossPointLookup:
+    """One granted lookup: unscoped reads of one device's rows, and the audit of what was shown."""
+
+    user: AnyUser
+    point: ServicePoint
+    purpose: str
+    key: str
+    scope: Scope
+
+    def rows(self, model: type[_M]) -> models.QuerySet[_M]:
+        """Every point's rows of ``model``: the caller filters them to the one device."""
+        return model._default_manager.all()
+
+    def shows_own(self, point_id: int) -> bool:
+        return self.scope.allows(point_id)
+
+    def record(self, *, shown: list[tuple[int, str, int]], obj: models.Model | None = None) -> None:
+        """Audit the lookup when it showed another point's records: ``shown`` holds
+        (point id, point code, record id) of every record shown."""
+        foreign = [(code, row) for point_id, code, row in shown if not self.scope.allows(point_id)]
+        if not foreign:
+            return
+        audit_device_history_shown(
+            actor=self.user,
+            point=self.point,
+            purpose=self.purpose,
+            device_key=self.key,
+            obj=obj,
+            shown=foreign,
+        )
+
+
+def cross_point_lookup(
+    *, user: AnyUser | None, point: ServicePoint, purpose: str, identity: str
+) -> CrossPointLookup:
+    """Open a cross-point lookup of the device ``identity`` (IMEI or serial number) that
+    ``point`` has in hand. Refused unless the user may see ``point`` (its staff, its manager,
+    its region's center); rate-limited per user for the screens' lookups."""
+    if purpose not in CROSS_POINT_PURPOSES:
+        raise ValueError(f"not a place for a cross-point lookup: {purpose}")
+    if not identity:
+        raise ValueError("a cross-point lookup needs the device's IMEI or serial number")
+    scope = scope_for(user)
+    if user is None or user_role(user) is None or not scope.allows(point.pk):
+        raise CrossPointRefused(_("This device's history is not available to you."))
+    key = device_key(identity)
+    if CROSS_POINT_PURPOSES[purpose]:
+        _count_lookup(user, key)
+    return CrossPointLookup(user=user, point=point, purpose=purpose, key=key, scope=scope)
+
+
+def _count_lookup(user: AnyUser, key: str) -> None:
+    """Per user and clock hour, count the different devices looked up; the same device again
+    (the preview refreshes as the form is filled) does not count."""
+    bucket = int(time.time() // 3600)
+    counter = f"xpoint:{user.pk}:{bucket}"
+    seen = f"{counter}:{key}"
+    if not cache.add(seen, 1, 3700):
+        return
+    cache.add(counter, 0, 3700)
+    if cache.incr(counter) > settings.CROSS_POINT_LOOKUPS_PER_HOUR:
+        cache.delete(seen)
+        raise CrossPointRefused(
+            _("Too many device histories looked up this hour: only this point's records are shown.")
+        )

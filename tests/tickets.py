@@ -112,3 +112,48 @@ def ticket_ready_for(case: str, *, point, desk, actor, customer=None):
         move(ticket, actor, step, **payload)
     ticket.refresh_from_db()
     return ticket, {"action": action, "version": ticket.version} | body
+
+
+#: The moves that bring a fresh ticket to each state, and who makes them (the out-of-warranty
+#: states need a ticket opened out of warranty).
+TO_STATE = {
+    "diagnosing": [("tech", "start_diagnosis", {})],
+    "repairing": [
+        ("tech", "start_diagnosis", {}),
+        ("tech", "diagnose", {"fault_confirmed": "电池老化"}),
+    ],
+    "quality_check": [
+        ("tech", "start_diagnosis", {}),
+        ("tech", "diagnose", {"fault_confirmed": "电池老化"}),
+        ("tech", "complete_repair", {"repair_method": "换电池"}),
+    ],
+    "ready": [
+        ("tech", "start_diagnosis", {}),
+        ("tech", "diagnose", {"fault_confirmed": "电池老化"}),
+        ("tech", "complete_repair", {"repair_method": "换电池"}),
+        ("desk", "pass_qa", {}),
+    ],
+    "retest_failed": [
+        ("tech", "start_diagnosis", {}),
+        ("tech", "diagnose", {"fault_confirmed": "电池老化"}),
+        ("tech", "complete_repair", {"repair_method": "换电池"}),
+        ("desk", "fail_qa", {"reason": "触摸失灵"}),
+    ],
+}
+
+
+def bring_to(ticket, state, *, desk, tech):
+    """Move ``ticket`` through the real transitions into ``state`` (a key of ``TO_STATE``, or
+    ``awaiting_approval`` for a ticket opened out of warranty)."""
+    from decimal import Decimal
+
+    people = {"desk": desk, "tech": tech}
+    steps = TO_STATE.get(state)
+    if state == "awaiting_approval":
+        steps = [
+            ("tech", "start_diagnosis", {}),
+            ("tech", "diagnose", {"fault_confirmed": "进水", "labor_fee": Decimal("80")}),
+        ]
+    for who, action, payload in steps or []:
+        ticket = move(ticket, people[who], action, **payload)
+    return ticket

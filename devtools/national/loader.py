@@ -65,7 +65,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         proof_of_purchase purchase_date purchase_place water_damage drop_damage
         unauthorized_disassembly customer_waits contact_phone backup_warning_given
         estimated_ready_at warranty_status warranty_reason warranty_reason_text
-        warranty_override_reason repeat_count fault_confirmed repair_method labor_fee
+        warranty_override_reason repeat_count exchange_entitled exchange_reason
+        fault_confirmed repair_method labor_fee
         created_at updated_at ready_at handed_over_at created_by_id customer_id device_id
         point_id repeat_of_id technician_id visit_id warranty_overridden_by_id
         repair_type_id warranty_policy_id intake_token pickup_signature_png

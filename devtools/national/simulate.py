@@ -36,6 +36,11 @@ SIGNATURE_COPY = "\\\\x" + SIGNATURE.hex()
 PHONE_PREFIXES = [str(p) for p in (*range(130, 140), 150, 151, 152, 153, 155, 156, 157, 158, 159)]
 PHONE_PREFIXES += [str(p) for p in range(180, 190)]
 FAULT_WEIGHTS = [f[0] for f in vocab.FAULTS]
+#: Nationwide warranty: the share of new IMEI devices at a point that were repaired at earlier
+#: points of the run, the share that will travel on, and how many points one device visits.
+TRAVEL_SHARE = 0.015
+TRAVEL_POOL_SHARE = 0.02
+TRAVEL_MAX_POINTS = 3
 MODEL_LAUNCH = [(m, clock.day_of(launch), tacs) for m, launch, tacs in vocab.MODELS]
 
 
@@ -115,6 +120,10 @@ class Context:
     phone_counter: int = 0
     serial_counter: int = 0
     tac_counters: dict[str, int] = field(default_factory=dict)
+    #: Devices that will be brought to other points too (nationwide warranty): [imei, model,
+    #: purchase day, points so far, last point id]. Points are generated one after the other,
+    #: so a device travels from an earlier point of the run to later ones, up to three points.
+    travellers: list[list] = field(default_factory=list)
 
     def __post_init__(self):
         mixer = random.Random(f"{self.seed}:identifiers")  # noqa: S311 - test data, reproducible
@@ -315,6 +324,7 @@ class PointSim:
             imei, serial = "", self.ctx.new_serial(model)
         else:
             imei, serial = self.ctx.new_imei(rng.choice(tacs)), ""
+            model, bought, imei = self.travelled(model, bought, imei, today)
         device = Device(self.out["intake_device"].next_id(), customer, model, bought)
         self.devices.append(device)
         self.out["intake_device"].add(
@@ -329,6 +339,25 @@ class PointSim:
             str(self.plan.id),
         )
         return device
+
+    def travelled(self, model: str, bought: int, imei: str, today: int) -> tuple[str, int, str]:
+        """Some new devices here were bought and repaired elsewhere: the same IMEI at two or
+        three points (the nationwide device history); some devices of here will travel later."""
+        rng, pool = self.rng, self.ctx.travellers
+        r = rng.random()
+        if r < TRAVEL_SHARE and pool:
+            k = rng.randrange(len(pool))
+            entry = pool[k]
+            if entry[4] != self.plan.id and entry[2] <= today:
+                entry[3] += 1
+                entry[4] = self.plan.id
+                if entry[3] >= TRAVEL_MAX_POINTS:
+                    pool[k] = pool[-1]
+                    pool.pop()
+                return entry[1], entry[2], entry[0]
+        elif r < TRAVEL_SHARE + TRAVEL_POOL_SHARE:
+            pool.append([imei, model, bought, 1, self.plan.id])
+        return model, bought, imei
 
     def pick_device(self, t0: int) -> Device:
         """Most tickets bring a new customer; some a returning customer with a new device, some
@@ -576,6 +605,8 @@ class PointSim:
             reason_text,
             "客户补交购机发票" if overridden else "",
             str(repeat_count),
+            flag(repeat_count >= 2),  # this point's earlier repairs only: a fair approximation
+            "",
             fault[4] if diagnosed else "",
             fault[5] if "complete_repair" in actions else "",
             money(labor) if diagnosed else "0.00",

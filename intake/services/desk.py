@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake import transitions
-from intake.models import Channel, Customer, CustomerType, Device, Purpose, Visit
+from intake.models import Channel, Customer, CustomerType, Device, Purpose, Visit, VisitStatus
 from intake.phones import normalize_phone
 from servicedesk.idempotency import create_once
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
@@ -169,6 +169,17 @@ def visit_finish(
     if visit.served_at is None:
         changes |= {"served_at": now, "served_by": actor}
     return _move_visit(visit, actor, "finish", **changes)
+
+
+def visit_served_with_ticket(
+    *, visit: Visit, actor: Actor, number: str, now: dt.datetime | None = None
+) -> Visit:
+    """A repair record opened from a visit ends the visit as served, its outcome naming the
+    ticket. A visit that already ended stays as it is."""
+    if visit.status not in (VisitStatus.WAITING, VisitStatus.SERVING):
+        return visit
+    outcome = _("Repair record %(number)s opened.") % {"number": number}
+    return visit_finish(visit=visit, actor=actor, outcome=outcome, now=now)
 
 
 def visit_left(*, visit: Visit, actor: Actor, now: dt.datetime | None = None) -> Visit:

@@ -80,6 +80,8 @@ def visit_serve(request, pk: int):
     if visit.purpose == "repair":
         # Only the visit's id travels in the URL; the search reads its number (rules#tenancy).
         return redirect(reverse("intake:search") + f"?visit={visit.pk}")
+    if visit.purpose == "pickup":
+        return redirect("repairs:pickup")
     return redirect("intake:board")
 
 
@@ -111,6 +113,10 @@ def search(request):
     if not query and visit and visit.contact_phone:
         # The visit's number is looked up here, never carried in the URL (rules#tenancy).
         query = display_phone(visit.contact_phone)
+    found = selectors.records_found(user=request.user, query=query) if query else []
+    if len(found) == 1 and visit is None:
+        # A ticket number or an IMEI with one repair record: straight to it.
+        return redirect(found[0].url)
     results = list(selectors.customer_search(user=request.user, query=query)) if query else []
     initial = {"phone": query} if query and query.replace(" ", "").lstrip("+").isdigit() else {}
     if visit and visit.contact_name:
@@ -118,7 +124,13 @@ def search(request):
     return render(
         request,
         "intake/desk/search.html",
-        {"query": query, "results": results, "visit": visit, "form": CustomerForm(initial=initial)},
+        {
+            "query": query,
+            "results": results,
+            "found": found,
+            "visit": visit,
+            "form": CustomerForm(initial=initial),
+        },
     )
 
 

@@ -10,22 +10,28 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake.models import Customer, Visit
 from intake.phones import normalize_phone
-from intake.services.desk import DeviceFacts, device_record, visit_attach_customer
+from intake.services.desk import (
+    DeviceFacts,
+    device_record,
+    visit_attach_customer,
+    visit_served_with_ticket,
+)
 from intake.validators import clean_imei, clean_serial
 from repairs.events import event_opened, event_warranty_overridden
 from repairs.models import (
     ProofOfPurchase,
     RepairTicket,
     TicketSequence,
-    TicketStatus,
     WarrantyPolicy,
     WarrantyStatus,
 )
+from repairs.selectors import DeviceHistory, DeviceRepairFact, device_facts_across_points
 from repairs.warranty import WarrantyDecision, decide_warranty
 from servicedesk.audit import audit_warranty_overridden
 from servicedesk.errors import ConflictError
@@ -35,46 +41,80 @@ from servicedesk.permissions import has_role, require_point_role, require_valid_
 from servicedesk.tenancy import scope_for
 
 if TYPE_CHECKING:
-    from servicedesk.types import Actor
+    from servicedesk.types import Actor, AnyUser
 
 INTAKE_ROLES = (Role.FRONT_DESK, *SUPERVISING_ROLES)
 
 
 @dataclass(frozen=True)
 class RepeatCheck:
-    earlier: list[RepairTicket]
-    repeat_of: RepairTicket | None
+    """The device's repairs within the repeat-repair window, at every point (全国联保)."""
+
+    earlier: tuple[DeviceRepairFact, ...]
+    repeat_of_id: int | None
+    refused: str = ""
 
     @property
     def count(self) -> int:
         return len(self.earlier)
 
     @property
+    def in_warranty(self) -> tuple[DeviceRepairFact, ...]:
+        return tuple(f for f in self.earlier if f.in_warranty)
+
+    @property
     def exchange_entitled(self) -> bool:
-        """三包: a fault persisting after two repairs within warranty entitles an exchange."""
-        return self.count >= 2
+        """三包: a fault persisting after two repairs within warranty entitles an exchange,
+        wherever in the network the two repairs were made."""
+        return len(self.in_warranty) >= 2
+
+    @property
+    def exchange_reason(self) -> str:
+        """The entitlement's reason, naming the repairs it counts (point and date)."""
+        if not self.exchange_entitled:
+            return ""
+        named = "; ".join(
+            f"{f.point_code} {f.point_name} {timezone.localdate(f.handed_over_at):%Y-%m-%d}"
+            for f in reversed(self.in_warranty)
+            if f.handed_over_at is not None
+        )
+        return _("Repaired %(n)s times within warranty and back again: %(repairs)s.") % {
+            "n": len(self.in_warranty),
+            "repairs": named,
+        }
+
+
+NO_REPEAT = RepeatCheck((), None)
 
 
 def repeat_check(
-    *, point: ServicePoint, imei: str, serial: str, now: dt.datetime | None = None
+    *,
+    point: ServicePoint,
+    imei: str,
+    serial: str,
+    user: AnyUser | None,
+    purpose: str = "intake_preview",
+    now: dt.datetime | None = None,
+    history: DeviceHistory | None = None,
 ) -> RepeatCheck:
-    """rules#repair: a device back after a repair here within the repeat window (default 90
-    days)."""
+    """rules#repair: a device back after a repair within the repeat window (the intake point's,
+    default 90 days), counting its repairs at every point of the network (全国联保)."""
     now = now or timezone.now()
     if not imei and not serial:
-        return RepeatCheck([], None)
+        return NO_REPEAT
+    if history is None:
+        history = device_facts_across_points(
+            user=user, imei=imei, serial=serial, point=point, purpose=purpose
+        )
     since = now - dt.timedelta(days=point.repeat_repair_days)
-    identity = {"device__imei": imei} if imei else {"device__serial_number": serial}
-    earlier = list(
-        RepairTicket.objects.filter(
-            point=point,
-            status=TicketStatus.HANDED_OVER,
-            handed_over_at__gte=since,
-            handed_over_at__lte=now,
-            **identity,
-        ).order_by("-handed_over_at")[:10]
+    earlier = tuple(
+        f
+        for f in history.facts
+        if f.repaired and f.handed_over_at is not None and since <= f.handed_over_at <= now
     )
-    return RepeatCheck(earlier, earlier[0] if earlier else None)
+    earlier = tuple(sorted(earlier, key=lambda f: f.handed_over_at or now, reverse=True))[:10]
+    here = next((f.ticket_id for f in earlier if f.point_id == point.pk), None)
+    return RepeatCheck(earlier, here, history.refused)
 
 
 @dataclass
@@ -83,11 +123,13 @@ class IntakePreview:
 
     decision: WarrantyDecision | None
     repeat: RepeatCheck
+    history: DeviceHistory
 
 
 def intake_preview(
     *,
     point: ServicePoint,
+    user: AnyUser | None,
     imei: str,
     serial: str,
     purchase_date: dt.date | None,
@@ -96,10 +138,11 @@ def intake_preview(
     drop_damage: bool = False,
     unauthorized_disassembly: bool = False,
     now: dt.datetime | None = None,
+    audit_obj: Model | None = None,
 ) -> IntakePreview:
     """The warranty decision and the repeat-repair check for the facts typed so far: the same
-    rules ``ticket_open`` applies when saving. Invalid identifiers are ignored here (the form
-    reports them on save)."""
+    rules ``ticket_open`` applies when saving, and where and when the device was repaired before
+    at any point. Invalid identifiers are ignored here (the form reports them on save)."""
     now = now or timezone.now()
     try:
         imei = clean_imei(imei)
@@ -120,7 +163,22 @@ def intake_preview(
             drop_damage=drop_damage,
             unauthorized_disassembly=unauthorized_disassembly,
         )
-    return IntakePreview(decision, repeat_check(point=point, imei=imei, serial=serial, now=now))
+    history = (
+        device_facts_across_points(
+            user=user,
+            imei=imei,
+            serial=serial,
+            point=point,
+            purpose="intake_preview",
+            audit_obj=audit_obj,
+        )
+        if imei or serial
+        else DeviceHistory()
+    )
+    repeat = repeat_check(
+        point=point, imei=imei, serial=serial, user=user, now=now, history=history
+    )
+    return IntakePreview(decision, repeat, history)
 
 
 def _next_number(point: ServicePoint) -> tuple[int, str]:
@@ -232,6 +290,13 @@ def _ticket_open(
     errors: dict[str, list[str]] = {}
     if customer.point_id != point.pk or (visit is not None and visit.point_id != point.pk):
         raise PermissionDenied
+    if visit is not None:
+        # One visit, one repair record: the intake posted again for the same visit (another
+        # tab, a fresh form) gets the ticket already opened. The lock orders two at once.
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        opened = RepairTicket.objects.filter(visit_id=visit.pk).first()
+        if opened is not None:
+            return opened
     if not device.model_name.strip():
         errors["model_name"] = [_("Enter the device model.")]
     try:
@@ -265,7 +330,7 @@ def _ticket_open(
     if errors:
         raise ValidationError(errors)
 
-    device_row, new_device = device_record(
+    device_row, _new_device = device_record(
         point=point,
         customer=customer,
         facts=DeviceFacts(
@@ -287,11 +352,23 @@ def _ticket_open(
         drop_damage=drop_damage,
         unauthorized_disassembly=unauthorized_disassembly,
     )
-    # A device first seen here has no earlier repair here: no need to look.
-    repeat = (
-        RepeatCheck([], None)
-        if new_device
-        else repeat_check(point=point, imei=imei, serial=serial, now=now)
+    # Counted at every point, also for a device first seen here (全国联保).
+    repeat = repeat_check(
+        point=point,
+        imei=imei,
+        serial=serial,
+        user=actor,
+        purpose="ticket_open",
+        now=now,
+        history=device_facts_across_points(
+            user=actor,
+            imei=imei,
+            serial=serial,
+            point=point,
+            purpose="ticket_open",
+            before=now,
+            audit_obj=customer,
+        ),
     )
     sequence, number = _next_number(point)
     ticket = RepairTicket.objects.create(
@@ -318,14 +395,17 @@ def _ticket_open(
         warranty_reason=decision.reason_code,
         warranty_reason_text=decision.reason_text[:255],
         warranty_policy=policy,
-        repeat_of=repeat.repeat_of,
+        repeat_of_id=repeat.repeat_of_id,
         repeat_count=repeat.count,
+        exchange_entitled=repeat.exchange_entitled,
+        exchange_reason=repeat.exchange_reason[:255],
         created_by=actor,
         created_at=now,
         intake_token=token,
     )
     if visit is not None:
         visit_attach_customer(visit=visit, customer=customer)
+        visit_served_with_ticket(visit=visit, actor=actor, number=number, now=now)
     event_opened(ticket=ticket, actor=actor)
     return ticket
 

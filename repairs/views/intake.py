@@ -26,11 +26,23 @@ VIEW = (*DESK_ROLES, Role.TECHNICIAN, Role.CALLBACK_CLERK, Role.REGIONAL_CENTER)
 
 @login_required
 def device_detail(request, pk: int):
-    device = get_scoped_or_404(Device.objects.select_related("customer"), request.user, pk=pk)
+    device = get_scoped_or_404(
+        Device.objects.select_related("customer", "point"), request.user, pk=pk
+    )
     check_role(request.user, VIEW)
     tickets = selectors.device_history(user=request.user, device=device)
+    history = selectors.device_facts_across_points(
+        user=request.user,
+        imei=device.imei,
+        serial=device.serial_number,
+        point=device.point,
+        purpose="device_page",
+        audit_obj=device,
+    )
     return render(
-        request, "repairs/intake/device_detail.html", {"device": device, "tickets": tickets}
+        request,
+        "repairs/intake/device_detail.html",
+        {"device": device, "tickets": tickets, "elsewhere": history.elsewhere, "history": history},
     )
 
 
@@ -105,6 +117,8 @@ def ticket_preview(request, customer_pk: int):
     data = form.cleaned_data
     preview = services.intake_preview(
         point=customer.point,
+        user=request.user,
+        audit_obj=customer,
         imei=data.get("imei", ""),
         serial=data.get("serial_number", ""),
         purchase_date=data.get("purchase_date"),

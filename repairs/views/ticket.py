@@ -7,23 +7,33 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from repairs import selectors, services, transitions
 from repairs.forms import (
+    ALL,
     DiagnoseForm,
     OverrideForm,
     StatusLookupForm,
     TicketActionForm,
+    TicketListForm,
     ticket_action_form,
 )
-from repairs.models import Part, RepairTicket, RepairType, WarrantyStatus
+from repairs.models import (
+    OPEN_STATUSES,
+    Part,
+    RepairTicket,
+    RepairType,
+    TicketStatus,
+    WarrantyStatus,
+)
 from servicedesk import inputs
 from servicedesk.errors import ConflictError
 from servicedesk.models import SUPERVISING_ROLES, Role
 from servicedesk.permissions import check_role, has_role, role_required
-from servicedesk.tenancy import get_scoped_or_404, user_role
+from servicedesk.tenancy import get_scoped_or_404, scope_for, user_role
 
 VIEW = (
     Role.FRONT_DESK,
@@ -33,6 +43,71 @@ VIEW = (
     *SUPERVISING_ROLES,
     Role.REGIONAL_CENTER,
 )
+
+
+@role_required(*VIEW)
+def ticket_list(request):
+    """The point's repair records (a regional user: its region's, read-only), filtered, searched
+    and sorted, with the open states as tabs; paged by key so every page costs the same."""
+    scope = scope_for(request.user)
+    form = TicketListForm(
+        request.GET or None, point_ids=None if scope.all_points else sorted(scope.point_ids)
+    )
+    if form.is_bound:
+        form.is_valid()
+    filters = form.filters()
+    tickets = selectors.ticket_worklist(user=request.user, filters=filters)
+    after = selectors.Cursor.decode(request.GET.get("after"))
+    rows, next_cursor = selectors.ticket_page(tickets, sort=filters.sort, after=after)
+    notes = selectors.failed_retest_notes(tickets=rows)
+    for row in rows:
+        row.retest_note = notes.get(row.pk)  # type: ignore[attr-defined]
+    counts = selectors.ticket_state_counts(user=request.user)
+    query = request.GET.copy()
+    for name in ("after", "status"):
+        query.pop(name, None)
+    base = query.urlencode()
+    open_states = [s for s in TicketStatus if s in OPEN_STATUSES]
+    tabs = [
+        (selectors.OPEN, pgettext("tickets", "Open"), sum(counts.values())),
+        *((state.value, state.label, counts.get(state.value, 0)) for state in open_states),
+        (TicketStatus.HANDED_OVER.value, TicketStatus.HANDED_OVER.label, None),
+        (ALL, _("All"), None),
+    ]
+    next_query = request.GET.copy()
+    if next_cursor is not None:
+        next_query["after"] = next_cursor.encode()
+    return render(
+        request,
+        "repairs/ticket_list.html",
+        {
+            "form": form,
+            "selects": [form["technician"], form["warranty"], form["sort"]],
+            "checks": [form[name] for name in ("waiting", "overdue", "repeat", "mine")],
+            "filters": filters,
+            "rows": rows,
+            "tabs": tabs,
+            "base_query": base,
+            "next_query": next_query.urlencode() if next_cursor is not None else "",
+            "first_query": (base + f"&status={filters.status}") if after is not None else "",
+            "overdue_ids": _overdue_ids(request.user, rows),
+        },
+    )
+
+
+def _overdue_ids(user, rows: list[RepairTicket]) -> set[int]:
+    """Which shown tickets are overdue for pickup, by each point's own setting (no query: the
+    points come with the rows)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    return {
+        t.pk
+        for t in rows
+        if t.status == TicketStatus.READY
+        and t.ready_at is not None
+        and (now - t.ready_at).days >= t.point.pickup_overdue_days
+    }
 
 
 @login_required
@@ -78,8 +153,20 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
     part_lines = list(ticket.part_lines.all())
     actions = [] if read_only else transitions.available(ticket.status, role)
     failed = refused.data.get("action") if refused is not None else None
+    history = selectors.device_facts_across_points(
+        user=request.user,
+        imei=ticket.device.imei,
+        serial=ticket.device.serial_number,
+        point=ticket.point,
+        purpose="ticket_page",
+        before=ticket.created_at,
+        exclude_ticket_id=ticket.pk,
+        audit_obj=ticket,
+    )
     return {
         "ticket": ticket,
+        "history": history,
+        "elsewhere": history.elsewhere,
         "earlier": selectors.ticket_earlier_repairs(user=request.user, ticket=ticket),
         "out_of_warranty": ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY,
         "actions": actions,
@@ -177,16 +264,32 @@ def technician_queue(request):
 
 @role_required(Role.FRONT_DESK, *SUPERVISING_ROLES)
 def pickup(request):
-    """Scan or type the pickup slip's ticket number to find the ticket for handover."""
-    number = inputs.text(request.GET.get("number"), 32).upper()
+    """Scan or type the pickup slip's ticket number (any case, with or without the dash, or the
+    bare sequence digits) to find the ticket for handover; below, what is ready to collect."""
+    number = inputs.text(request.GET.get("number"), 32)
+    matches: list[RepairTicket] = []
     if number:
-        ticket = selectors.ticket_list(user=request.user).filter(number=number).first()
-        if ticket is not None:
-            return redirect("repairs:ticket_detail", pk=ticket.pk)
-        messages.error(
-            request, _("No repair record %(number)s at your point.") % {"number": number}
-        )
-    return render(request, "repairs/pickup.html", {"number": number})
+        matches = selectors.ticket_find_by_number(user=request.user, raw=number)
+        if len(matches) == 1:
+            return redirect("repairs:ticket_detail", pk=matches[0].pk)
+        if not matches:
+            messages.error(
+                request, _("No repair record %(number)s at your point.") % {"number": number}
+            )
+    rows = list(selectors.ready_for_pickup(user=request.user)[: selectors.PAGE_SIZE + 1])
+    more = rows[selectors.PAGE_SIZE :]
+    rows = rows[: selectors.PAGE_SIZE]
+    return render(
+        request,
+        "repairs/pickup.html",
+        {
+            "number": number,
+            "matches": matches,
+            "ready": rows,
+            "more_ready": bool(more),
+            "overdue_ids": _overdue_ids(request.user, rows),
+        },
+    )
 
 
 @require_POST

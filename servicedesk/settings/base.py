@@ -295,6 +295,10 @@ FOLLOWUPS_DISPATCH_BATCH = env.int("FOLLOWUPS_DISPATCH_BATCH", default=2000)
 # A waiting export job is handed to a worker again after this long (its first message was lost).
 EXPORTS_PENDING_GRACE_SECONDS = env.int("EXPORTS_PENDING_GRACE_SECONDS", default=60)
 
+# Nationwide device history: how many different devices one user may look up across points
+# per hour (the same device again does not count); the lookup refuses beyond it.
+CROSS_POINT_LOOKUPS_PER_HOUR = env.int("CROSS_POINT_LOOKUPS_PER_HOUR", default=60)
+
 # Customer notifications (outbox): the sender class and its gateway.
 NOTIFICATION_SENDER = env.str("NOTIFICATION_SENDER", default="repairs.notifications.DatabaseSender")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")

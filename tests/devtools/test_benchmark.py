@@ -45,9 +45,15 @@ def test_benchmark_measures_every_page_on_the_demo_data_and_writes_json(tmp_path
         "intake",
         "transition",
         "technician_queue",
+        "ticket_list",
+        "home_desk",
+        "home_tech",
+        "home_clerk",
+        "home_supervisor",
         "complaint_queue",
         "callback_queue",
         "dashboard",
+        "device_history",
     ]
     for row in size["pages"]:
         assert row["requests"] == 3, row

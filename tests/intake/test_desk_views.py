@@ -115,10 +115,36 @@ def test_search_by_phone_imei_ticket_number_and_name(desk_client, point, staff_o
     customer = CustomerFactory(point=point, name="王小明", phone="+8613912345678")
     ticket = open_ticket(point, staff_of(Role.FRONT_DESK).user, customer)
     CustomerFactory(point=point, name="无关顾客")
-    for query in ("139 1234 5678", VALID_IMEI, ticket.number, "王小"):
+    for query in ("139 1234 5678", "王小", "5678"):
         response = desk_client.get(reverse("intake:search"), {"q": query})
         assert response.context["results"] == [customer], query
     assert "139****5678" in response.content.decode()
+    # A ticket number (as typed or scanned) or an IMEI with one repair record opens the ticket.
+    ticket_url = reverse("repairs:ticket_detail", args=[ticket.pk])
+    for query in (VALID_IMEI, ticket.number, ticket.number.lower().replace("-", "")):
+        response = desk_client.get(reverse("intake:search"), {"q": query})
+        assert response.status_code == 302 and response["Location"] == ticket_url, query
+
+
+def test_the_last_four_digits_find_the_matching_customers(desk_client, point, other_point):
+    wang = CustomerFactory(point=point, name="王小明", phone="+8613912345678")
+    li = CustomerFactory(point=point, name="李四", phone="+8613800005678")
+    CustomerFactory(point=point, name="赵六", phone="+8613800001234")
+    CustomerFactory(point=other_point, name="王小明", phone="+8613912345678")
+    response = desk_client.post(reverse("intake:search"), {"q": "5678"})
+    assert response.context["results"] == [li, wang]
+
+
+def test_an_imei_with_several_repairs_lists_its_tickets(desk_client, point, staff_of):
+    desk_user = staff_of(Role.FRONT_DESK).user
+    customer = CustomerFactory(point=point)
+    first = open_ticket(point, desk_user, customer)
+    RepairTicket.objects.filter(pk=first.pk).update(status="handed_over")
+    second = open_ticket(point, desk_user, customer)
+    response = desk_client.get(reverse("intake:search"), {"q": VALID_IMEI})
+    assert response.status_code == 200
+    assert [f.label for f in response.context["found"]] == [second.number, first.number]
+    assert reverse("repairs:ticket_detail", args=[first.pk]) in response.content.decode()
 
 
 def test_search_query_count_does_not_grow_with_tickets(desk_client, point, staff_of):

@@ -201,3 +201,32 @@ def test_a_monthly_export_of_a_generated_point(tmp_path):
     ).count()
     assert job.rows_total == expected > 0
     assert StaffProfile.objects.filter(point=point).count() >= 6
+
+
+def test_some_devices_travel_between_points_and_their_history_shows_elsewhere():
+    """Nationwide warranty: the same IMEI at two or three points, and a point that has such a
+    device sees the other points' finished repairs through the device history."""
+    from django.db.models import Count
+
+    from intake.models import Device
+    from repairs.selectors import device_facts_across_points
+
+    generate()
+    travelled = (
+        Device.objects.exclude(imei="")
+        .values("imei")
+        .annotate(points=Count("point_id", distinct=True))
+        .filter(points__gt=1)
+    )
+    assert travelled.exists()
+    assert max(row["points"] for row in travelled) <= 3
+    shown = 0
+    for row in travelled:
+        for device in Device.objects.filter(imei=row["imei"]).select_related("point"):
+            desk = get_user_model().objects.get(username=f"{device.point.code.lower()}.frontdesk")
+            history = device_facts_across_points(
+                user=desk, imei=row["imei"], serial="", point=device.point, purpose="device_page"
+            )
+            assert all(f.point_code != device.point.code for f in history.elsewhere)
+            shown += len(history.elsewhere)
+    assert shown

@@ -136,3 +136,55 @@ def test_serial_number_search_seeks_the_device_index(searching):
     desk, customer, _ = searching
     assert [c.pk for c in customer_search(user=desk, query="SN-PLAN-1")] == [customer.pk]
     _assert_index_backed(_plans_of_search(desk, "SN-PLAN-1"), "intake_device", "serial_number")
+
+
+def _plans_of(call) -> list[dict]:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    plans = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for statement in captured.captured_queries:
+            if not statement["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (FORMAT JSON) " + statement["sql"], statement.get("params"))
+            raw = cursor.fetchone()[0]
+            plans.append((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"])
+    return plans
+
+
+@pytest.mark.parametrize("by", ["imei", "serial_number"])
+def test_the_device_history_across_points_is_one_seek_on_the_identifier(searching, by):
+    """Nationwide warranty: a device's records at every point, found by its IMEI (or serial)
+    alone: a seek on the single-column index, not a walk of the (point, imei) index of every
+    point, and the device's tickets by their device index."""
+    from repairs.models import TicketStatus
+    from repairs.selectors import device_facts_across_points
+
+    desk, _customer, ticket = searching
+    RepairTicket.objects.filter(pk=ticket.pk).update(status=TicketStatus.HANDED_OVER)
+    device = ticket.device
+    device.refresh_from_db()
+    identity = {"imei": device.imei, "serial": ""}
+    if by == "serial_number":
+        Device.objects.filter(pk=device.pk).update(imei="", serial_number="SN-PLAN-1")
+        identity = {"imei": "", "serial": "SN-PLAN-1"}
+
+    def lookup():
+        history = device_facts_across_points(
+            user=desk, point=ticket.point, purpose="ticket_open", **identity
+        )
+        assert [f.ticket_id for f in history.facts] == [ticket.pk]
+
+    plans = _plans_of(lookup)
+    nodes = [node for plan in plans for node in _nodes(plan)]
+    for node in nodes:
+        assert node["Node Type"] != "Seq Scan", f"sequential scan of {node.get('Relation Name')}"
+    wanted = "device_imei" if by == "imei" else "device_serial"
+    seeks = [n for n in nodes if n.get("Index Name") == wanted and by in n.get("Index Cond", "")]
+    assert seeks, json.dumps(plans)[:2000]
+    indexes = {n["Index Name"] for n in nodes if "Index Name" in n}
+    assert not indexes & {"device_point_imei", "device_point_serial"}, indexes
+    # The device's tickets: by an index on their device (the foreign key's, or by creation).
+    tickets = [n for n in nodes if "device_id" in n.get("Index Cond", "") and n is not seeks[0]]
+    assert tickets, indexes

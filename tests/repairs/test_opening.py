@@ -86,7 +86,9 @@ def test_the_second_repeat_shows_the_exchange_entitlement(point, desk_user):
         )
     third = open_ticket(point, desk_user, now=now)
     assert third.repeat_count == 2
-    assert services.repeat_check(point=point, imei=VALID_IMEI, serial="", now=now).exchange_entitled
+    assert services.repeat_check(
+        point=point, imei=VALID_IMEI, serial="", user=desk_user, now=now
+    ).exchange_entitled
 
 
 def test_front_desk_with_an_expired_certificate_cannot_open_tickets(point, staff_of):
@@ -152,13 +154,14 @@ def test_intake_preview_shows_the_repeat_and_every_earlier_ticket_before_saving(
     count = RepairTicket.objects.count()
     preview = services.intake_preview(
         point=point,
+        user=desk_user,
         imei=f"{VALID_IMEI[:5]} {VALID_IMEI[5:]}",
         serial="",
         purchase_date=timezone.localdate(now) - dt.timedelta(days=100),
         proof="invoice",
         now=now,
     )
-    assert [t.pk for t in preview.repeat.earlier] == [earlier[1].pk, earlier[0].pk]
+    assert [t.ticket_id for t in preview.repeat.earlier] == [earlier[1].pk, earlier[0].pk]
     assert preview.repeat.exchange_entitled
     assert preview.decision.status == "free_repair"
     assert RepairTicket.objects.count() == count  # nothing saved
@@ -171,19 +174,25 @@ def test_intake_preview_ignores_a_repair_not_yet_handed_over_at_that_time(point,
         status=TicketStatus.HANDED_OVER, handed_over_at=now + dt.timedelta(days=1)
     )
     preview = services.intake_preview(
-        point=point, imei=VALID_IMEI, serial="", purchase_date=None, proof="", now=now
+        point=point,
+        user=desk_user,
+        imei=VALID_IMEI,
+        serial="",
+        purchase_date=None,
+        proof="",
+        now=now,
     )
-    assert preview.repeat.earlier == [] and preview.decision is None
+    assert preview.repeat.earlier == () and preview.decision is None
 
 
 def test_intake_preview_without_proof_decides_out_of_warranty(point):
     """DOMAIN 3: no invoice or warranty card, no warranty."""
     preview = services.intake_preview(
-        point=point, imei="not-an-imei", serial="", purchase_date=None, proof="none"
+        point=point, user=None, imei="not-an-imei", serial="", purchase_date=None, proof="none"
     )
     assert preview.decision.status == "out_of_warranty"
     assert preview.decision.reason_code == "no_proof"
-    assert preview.repeat.earlier == []
+    assert preview.repeat.earlier == ()
 
 
 def test_intake_token_is_looked_up_only_at_the_point(point, other_point, desk_user, staff_of):

@@ -19,6 +19,7 @@ def test_a_new_point_gets_the_domain_defaults(point):
     assert point.compensation_limit_for(Role.SUPERVISOR) == Decimal("200")
     assert point.compensation_limit_for(Role.SERVICE_MANAGER) == Decimal("1000")
     assert point.repeat_repair_days == defaults.REPEAT_REPAIR_DAYS == 90
+    assert point.pickup_overdue_days == defaults.PICKUP_OVERDUE_DAYS == 7
     assert point.answer_within_rings == 3 and point.hold_check_seconds == 30
 
 
@@ -40,6 +41,7 @@ def _form_data(point, **changes):
         "complaint_callback_days": "3",
         "refused_quote_fee": "0",
         "repeat_repair_days": "90",
+        "pickup_overdue_days": "7",
         "answer_within_rings": "3",
         "hold_check_seconds": "30",
         "compensation_limit_front_desk": "0",
@@ -158,3 +160,13 @@ def test_pages_list_staff_with_constant_queries(
         staff_of(Role.TECHNICIAN)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("servicedesk:staff_list")).status_code == 200
+
+
+def test_supervisor_sets_when_a_pickup_is_overdue(client, point, staff_of):
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    client.post(
+        reverse("servicedesk:point_settings", args=[point.pk]),
+        _form_data(point, pickup_overdue_days="10"),
+    )
+    point.refresh_from_db()
+    assert point.pickup_overdue_days == 10

@@ -16,6 +16,7 @@ PLAIN_URLS = {
     "repairs:policy",
     "repairs:technician_queue",
     "repairs:pickup",
+    "repairs:ticket_list",
     "repairs:status_lookup",
     "intake:slip_queue",
 }
@@ -102,6 +103,7 @@ GET_ONLY = {
     "repairs:device_detail",
     "repairs:technician_queue",
     "repairs:pickup",
+    "repairs:ticket_list",
     "repairs:ticket_detail",
     "repairs:ticket_print",
 }
