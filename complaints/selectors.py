@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, QuerySet
 
-from complaints.models import Complaint, Stage
-from servicedesk.tenancy import scoped
+from complaints.models import CompensationOffer, Complaint, OfferStatus, Stage
+from servicedesk.models import Role
+from servicedesk.tenancy import scoped, user_role
 
 if TYPE_CHECKING:
     from servicedesk.types import AnyUser
@@ -29,6 +30,22 @@ def complaint_queue(*, user: AnyUser) -> QuerySet[Complaint]:
 
 def with_pending_offers(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
     return queryset.annotate(pending_offers=Count("offers", filter=Q(offers__status="pending")))
+
+
+def offers_awaiting_decision(*, user: AnyUser) -> QuerySet[CompensationOffer]:
+    """rules#complaints: the pending compensation offers that this user's role may approve,
+    oldest first (an offer above the user's level waits for the next level)."""
+    from complaints.services import LEVEL_ORDER  # the authority levels live with the rule
+
+    role = user_role(user)
+    offers = scoped(CompensationOffer, user).filter(status=OfferStatus.PENDING)
+    if role != Role.ADMIN:
+        if role not in LEVEL_ORDER:
+            return offers.none()
+        offers = offers.filter(needs_role__in=LEVEL_ORDER[: LEVEL_ORDER.index(role) + 1])
+    return offers.select_related("complaint__customer", "offered_by__staff_profile").order_by(
+        "created_at", "id"
+    )
 
 
 def queue_counts(queryset: QuerySet[Complaint]) -> dict:

@@ -263,11 +263,7 @@ def complaint_queue(request):
         queryset = queryset.order_by("created_at" if sort == "oldest" else "-created_at")
     counts = selectors.queue_counts(queryset)
     page = Paginator(selectors.with_pending_offers(queryset), 50).get_page(request.GET.get("page"))
-    pending = (
-        scoped(CompensationOffer, request.user)
-        .filter(status=OfferStatus.PENDING)
-        .select_related("complaint__customer", "offered_by__staff_profile")[:50]
-    )
+    pending = selectors.offers_awaiting_decision(user=request.user)[:50]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -278,7 +274,7 @@ def complaint_queue(request):
             "page": page,
             "counts": counts,
             "sort": sort,
-            "pending": [o for o in pending if services.may_decide(o, request.user)],
+            "pending": pending,
             "query_string": query.urlencode(),
             "transfer_form": TransferForm(users=_queue_users(request.user)),
         },

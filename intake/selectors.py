@@ -119,12 +119,23 @@ def reception_board(*, user: AnyUser) -> dict:
         .annotate(waiting_total=Window(Count("id")))
         .order_by("-is_quick", "arrived_at")[:BOARD_ROWS]
     )
+    # Served today, newest first, each with the record it ended with (one query for them all).
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    done = list(
+        visits.filter(status=VisitStatus.DONE, arrived_at__gte=midnight).order_by(
+            "-finished_at", "-id"
+        )[:BOARD_ROWS]
+    )
+    records: dict[int, list] = {}
+    for found in hooks.fire(hooks.VISIT_RECORDS, user=user, visit_ids=[v.pk for v in done]):
+        records.update(found)
     return {
         "waiting": shown,
         "waiting_count": shown[0].waiting_total if shown else 0,
         "serving": list(
             visits.filter(status=VisitStatus.SERVING).order_by("served_at")[:BOARD_ROWS]
         ),
+        "served_today": [(visit, records.get(visit.pk, [])) for visit in done],
         "board_rows": BOARD_ROWS,
     }
 

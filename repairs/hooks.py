@@ -5,6 +5,7 @@ number, the caller's open tickets, and the repair records' part of a data-protec
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import ngettext
 
 from intake.models import Customer
@@ -21,6 +22,7 @@ def register() -> None:
     hooks.register(hooks.CUSTOMER_PANELS, customer_tickets_panel)
     hooks.register(hooks.CUSTOMER_SEARCH, customers_by_ticket_number)
     hooks.register(hooks.CUSTOMER_OPEN_WORK, open_tickets_by_customer)
+    hooks.register(hooks.VISIT_RECORDS, tickets_of_visits)
     hooks.register(hooks.RECORDS_FOUND, tickets_found)
     hooks.register(hooks.CUSTOMER_DATA, customer_data)
     hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
@@ -83,6 +85,30 @@ def open_tickets_by_customer(*, user, customer_ids: list[int]) -> dict[int, list
         .order_by("-created_at")[:50]
     ):
         found[ticket.customer_id].append(ticket)
+    return found
+
+
+def tickets_of_visits(*, user, visit_ids: list[int]) -> dict[int, list[hooks.Found]]:
+    """The repair record each visit ended with (the reception board's served list), in one
+    query."""
+    found: dict[int, list[hooks.Found]] = {}
+    if not visit_ids:
+        return found
+    for ticket in (
+        scoped(RepairTicket, user)
+        .filter(visit_id__in=visit_ids)
+        .only("id", "number", "status", "visit_id")
+        .order_by("created_at", "id")
+    ):
+        if ticket.visit_id is None:  # excluded by the filter; for the type checker
+            continue
+        found.setdefault(ticket.visit_id, []).append(
+            hooks.Found(
+                label=ticket.number,
+                url=reverse("repairs:ticket_detail", args=[ticket.pk]),
+                detail=ticket.get_status_display(),
+            )
+        )
     return found
 
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from complaints.selectors import complaint_queue
+from complaints.selectors import complaint_queue, offers_awaiting_decision
+from followups.reports import missing_reports
 from followups.selectors import callback_overdue, callback_queue, callback_upcoming, calling_now
 from intake.models import Channel, MessageSlip, SlipStatus, Visit, VisitStatus
 from intake.selectors import calls_on
@@ -24,6 +25,8 @@ from repairs import selectors as tickets
 from repairs.models import RepairTicket, TicketStatus
 from reporting.selectors import export_list
 from servicedesk.models import SUPERVISING_ROLES, Role
+from servicedesk.people import person_label
+from servicedesk.selectors import point_list
 from servicedesk.tenancy import get_profile, scoped
 
 if TYPE_CHECKING:
@@ -363,6 +366,55 @@ def _complaints(user: AnyUser, now: dt.datetime) -> Card:
     )
 
 
+def _approvals(user: AnyUser, now: dt.datetime) -> Card:
+    def item(offer: Any) -> Item:
+        by = person_label(offer.offered_by)
+        return Item(
+            label=f"#{offer.complaint_id}",
+            url=offer.complaint.get_absolute_url() + f"#offer-{offer.pk}",
+            detail=" · ".join(
+                filter(
+                    None,
+                    [f"¥{offer.amount}", offer.description, offer.complaint.customer.name, by],
+                )
+            ),
+            urgent=(now - offer.created_at).days >= 1,
+        )
+
+    return _card(
+        "approvals",
+        _("Compensation waiting for my approval"),
+        reverse("complaints:queue") + "#pending-offers",
+        _(
+            "No compensation waits for your approval. Offers above the limit of the colleague "
+            "who made them appear here."
+        ),
+        offers_awaiting_decision(user=user),
+        item,
+    )
+
+
+def _missing_reports(user: AnyUser, now: dt.datetime) -> Card:
+    """rules#callbacks: the previous month's callback report of each point, due by the 3rd."""
+    points = list(point_list(user=user)[:200])
+    missing = missing_reports(points=points, today=timezone.localdate(now))
+    url = reverse("followups:report_list")
+    return Card(
+        "missing_reports",
+        _("Missing monthly reports"),
+        url,
+        _(
+            "Every monthly callback report that is due is there. Late or missing reports "
+            "appear here."
+        ),
+        len(missing),
+        [
+            Item(label=p.code, url=url, detail=p.name, flag=_("missing"), urgent=True)
+            for p in missing[:ROWS]
+        ],
+    )
+
+
 def _overdue_slips(user: AnyUser, now: dt.datetime) -> Card:
     slips = (
         scoped(MessageSlip, user)
@@ -446,13 +498,15 @@ def worklist(*, user: AnyUser, role: str | None, now: dt.datetime | None = None)
         return [*_callbacks(user, now), _my_slips(user, _("Message slips for me"))]
     if role in SUPERVISING_ROLES:
         return [
-            _quotes(user, now),
+            _approvals(user, now),
             _complaints(user, now),
+            _quotes(user, now),
             _overdue_slips(user, now),
             _overdue_pickups(user, now),
+            _missing_reports(user, now),
         ]
     if role == Role.REGIONAL_CENTER:
-        return [_exports(user, now)]
+        return [_exports(user, now), _missing_reports(user, now)]
     return []
 
 

@@ -70,6 +70,12 @@ CUSTOMER_OPEN_WORK = Hook(
     "handler(*, user, customer_ids) -> dict[int, list]: what is still open for a few customers, "
     "in one query (repairs: open tickets, for the hotline's caller card and call page).",
 )
+VISIT_RECORDS = Hook(
+    "visit_records",
+    "intake",
+    "handler(*, user, visit_ids) -> dict[int, list[Found]]: the records opened from a few visits, "
+    "in one query (repairs: the repair record a served visit ended with, on the reception board).",
+)
 CALLBACK_REPORT = Hook(
     "callback_report",
     "followups",
@@ -85,6 +91,7 @@ HOOKS = (
     CUSTOMER_SEARCH,
     RECORDS_FOUND,
     CUSTOMER_OPEN_WORK,
+    VISIT_RECORDS,
     CALLBACK_REPORT,
 )
 

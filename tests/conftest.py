@@ -98,3 +98,13 @@ ALL_ROLES = list(Role)
 @pytest.fixture
 def desk_user(staff_of):
     return staff_of(Role.FRONT_DESK).user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a user id that a rolled-back test used again must
+    not find that test's cached menu badges or rate-limit counters."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -11,7 +11,7 @@ from intake.services.desk import visit_register, visit_start_service
 from repairs.models import RepairTicket, TicketStatus
 from repairs.selectors import ticket_number_candidates
 from servicedesk.models import Role
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, make_staff
 from tests.opening import open_ticket
 from tests.tickets import bring_to
 
@@ -205,6 +205,41 @@ def test_a_second_intake_for_a_served_visit_makes_no_ticket(point, desk):
     assert RepairTicket.objects.filter(visit=visit).count() == 1
     visit = Visit.objects.get(pk=visit.pk)
     assert visit.status == VisitStatus.DONE and first.number in visit.outcome
+
+
+def test_the_board_shows_the_ticket_a_served_visit_ended_with(
+    client, point, other_point, desk, django_assert_max_num_queries
+):
+    def served_visit(imei_serial):
+        visit = visit_start_service(
+            visit=visit_register(point=point, actor=desk, purpose="repair"), actor=desk
+        )
+        return open_ticket(
+            point, desk, CustomerFactory(point=point), visit=visit, imei="", serial=imei_serial
+        )
+
+    first = served_visit("SNB1")
+    client.force_login(desk)
+    client.get(reverse("intake:board"))
+    with django_assert_max_num_queries(12) as one:
+        response = client.get(reverse("intake:board"))
+    text = response.content.decode()
+    url = reverse("repairs:ticket_detail", args=[first.pk])
+    assert f'href="{url}">{first.number}</a>' in text
+    for n in range(5):
+        served_visit(f"SNB{n + 2}")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("intake:board"))
+    assert len(response.context["served_today"]) == 6
+    # Another point's served visits never reach this board.
+    foreign_desk = make_staff(Role.FRONT_DESK, point=other_point).user
+    foreign_visit = visit_start_service(
+        visit=visit_register(point=other_point, actor=foreign_desk, purpose="repair"),
+        actor=foreign_desk,
+    )
+    foreign = open_ticket(other_point, foreign_desk, visit=foreign_visit, imei="", serial="SNX1")
+    response = client.get(reverse("intake:board"))
+    assert foreign.number not in response.content.decode()
 
 
 def test_serving_a_pickup_visit_goes_to_the_pickup_screen(client, point, desk):

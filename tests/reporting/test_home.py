@@ -5,6 +5,7 @@ however much work there is."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -139,7 +140,9 @@ def test_hotline_sees_the_slips_it_took(client, point, staff_of, desk):
     ],
 )
 def test_every_role_gets_cards_whose_empty_states_say_what_would_appear(client, role, staff_of):
-    response = home(client, staff_of(role).user)
+    # Before the 3rd no monthly report is due yet, so nothing is missing either.
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, tzinfo=dt.UTC), tick=False):
+        response = home(client, staff_of(role).user)
     text = response.content.decode()
     assert response.context["cards"]
     for card in response.context["cards"]:
@@ -178,3 +181,47 @@ def test_the_dashboards_counts_link_to_the_filtered_lists(client, point, staff_o
         reverse("intake:slip_queue"),
     ):
         assert f'href="{url}"' in text, url
+
+
+def test_supervisor_sees_compensation_waiting_for_approval(client, point, staff_of):
+    from decimal import Decimal
+
+    from complaints import services as complaint_services
+    from tests.factories import CustomerFactory
+
+    hotline = staff_of(Role.HOTLINE).user
+    complaint = complaint_services.complaint_open(
+        point=point,
+        actor=hotline,
+        customer=CustomerFactory(point=point, name="王顾客"),
+        channel="hotline",
+        source="call",
+        summary="屏幕修好后又出现闪屏",
+        promised_reply_at=timezone.now() + dt.timedelta(hours=4),
+    )
+    complaint_services.offer_compensation(
+        complaint=complaint, actor=hotline, amount=Decimal("50"), description="赠送贴膜"
+    )
+    supervisor = staff_of(Role.SUPERVISOR).user
+    card = cards(home(client, supervisor))["approvals"]
+    assert card.count == 1
+    assert card.items[0].label == f"#{complaint.pk}"
+    assert "¥50" in card.items[0].detail and "赠送贴膜" in card.items[0].detail
+    assert card.items[0].url.startswith(complaint.get_absolute_url())
+    # The front desk has no approvals card; the menu badge counts the offer for the supervisor.
+    assert "approvals" not in cards(home(client, staff_of(Role.FRONT_DESK).user))
+    response = home(client, supervisor)
+    assert 'data-testid="nav-badge">1<' in response.content.decode()
+
+
+def test_missing_monthly_reports_on_the_supervisors_and_regional_home(client, point, staff_of):
+    from followups.reports import callback_report_generate
+
+    on_the_5th = dt.datetime(2026, 12, 5, 2, tzinfo=dt.UTC)
+    with time_machine.travel(on_the_5th, tick=False):
+        supervisor_card = cards(home(client, staff_of(Role.SUPERVISOR).user))["missing_reports"]
+        regional_card = cards(home(client, staff_of(Role.REGIONAL_CENTER).user))["missing_reports"]
+        assert [i.label for i in supervisor_card.items] == ["BJ01"]
+        assert [i.label for i in regional_card.items] == ["BJ01"]
+        callback_report_generate(point=point, month=dt.date(2026, 11, 1))
+        assert cards(home(client, staff_of(Role.SUPERVISOR).user))["missing_reports"].count == 0
