@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from intake.models import Customer
+    from repairs.models import RepairTicket
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -61,13 +62,53 @@ class ComplaintOpenForm(inputs.OneTimeTokenMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     promised_reply_at = inputs.DateTimeField(
-        label=_("Promised reply by"), required=False, widget=LocalDateTimeInput()
+        label=_("Promised reply by"),
+        required=False,
+        widget=LocalDateTimeInput(),
+        help_text=_("When the customer will hear back: the complaint is not resolved yet."),
+    )
+    ticket: forms.ModelChoiceField[RepairTicket] = forms.ModelChoiceField(
+        queryset=None, label=_("Repair record"), required=False
     )
 
-    def __init__(self, *args: Any, customers: QuerySet[Customer], **kwargs: Any) -> None:
+    #: Picked in the customer search (complaints/_customer_pick.html), not drawn by crispy.
+    PICKED = ("customer", "ticket")
+
+    def __init__(
+        self,
+        *args: Any,
+        customers: QuerySet[Customer],
+        tickets: QuerySet[RepairTicket],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.add_token()
         inputs.model_choices(self, "customer").queryset = customers
+        inputs.model_choices(self, "ticket").queryset = tickets
+
+    def typed_fields(self) -> list[forms.BoundField]:
+        """The fields typed on the form (the customer and the ticket are picked apart)."""
+        return [field for field in self.visible_fields() if field.name not in self.PICKED]
+
+
+class CustomerSearchForm(forms.Form):
+    """The complaint form's customer search: a phone, its last four digits, or a name."""
+
+    q = forms.CharField(max_length=64, required=False)
+
+    def query(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("q", "").strip()
+
+
+class ComplaintStartForm(forms.Form):
+    """What a new complaint starts from, carried as ids in the link (never personal data)."""
+
+    ticket = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+    def ticket_id(self) -> int | None:
+        self.is_valid()  # a bad value is ignored: the form opens without it
+        return self.cleaned_data.get("ticket")
 
 
 class StageActionForm(forms.Form):
@@ -76,36 +117,151 @@ class StageActionForm(forms.Form):
     action = forms.CharField(max_length=32)
 
 
-class ActionForm(VersionedForm):
-    note = forms.CharField(
+#: Every field a stage form may carry. Each stage's form holds only its own; one of the others,
+#: posted anyway, is refused (never silently dropped).
+STAGE_FIELDS = (
+    "restatement",
+    "customer_confirmed",
+    "options",
+    "chosen_option",
+    "resolution",
+    "promised_reply_at",
+)
+
+
+def _note_field() -> forms.CharField:
+    return forms.CharField(
         label=_("Note"),
         required=False,
         max_length=inputs.column_max_length(ComplaintContact, "note"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+def _promise_field() -> inputs.DateTimeField:
+    return inputs.DateTimeField(
+        label=_("Promised reply by"),
+        required=False,
+        widget=LocalDateTimeInput(),
+        help_text=_("When the customer will hear back, while the complaint is unresolved."),
+    )
+
+
+class StageForm(VersionedForm):
+    """One step of the complaint (rules#complaints stages): only that step's fields. Which
+    fields each step needs is checked by ``complaints.services.transition``, so every error
+    comes back at once, beside its field."""
+
+    note = _note_field()
+
+    def __init__(self, *args: Any, action: str, complaint: Complaint, **kwargs: Any) -> None:
+        # Two steps can be offered on one page: their ids differ, their field names do not.
+        kwargs.setdefault("auto_id", f"id_{action}_%s")
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.complaint = complaint
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        foreign = [
+            name
+            for name in STAGE_FIELDS
+            if name not in self.fields and str(self.data.get(name, "")).strip()
+        ]
+        for name in foreign:
+            self.add_error(
+                None,
+                _("“%(field)s” is not part of this step and was not saved: %(value)s")
+                % {"field": STAGE_FIELD_LABELS.get(name, name), "value": self.data.get(name)},
+            )
+        return cleaned
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned fields as ``complaints.services.transition`` takes them."""
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+STAGE_FIELD_LABELS = {
+    "restatement": _("Your restatement"),
+    "customer_confirmed": _("The customer confirmed it"),
+    "options": _("Solution options (one a line)"),
+    "chosen_option": _("Customer's choice"),
+    "resolution": _("Outcome"),
+    "promised_reply_at": _("Promised reply by"),
+}
+
+
+class ClarifyForm(StageForm):
+    """解释澄清: the owner restates the complaint and the customer confirms."""
+
     restatement = forms.CharField(
-        label=_("Your restatement"),
+        label=STAGE_FIELD_LABELS["restatement"],
         required=False,
         max_length=inputs.column_max_length(Complaint, "restatement"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    customer_confirmed = forms.BooleanField(label=_("The customer confirmed it"), required=False)
+    customer_confirmed = forms.BooleanField(
+        label=STAGE_FIELD_LABELS["customer_confirmed"], required=False
+    )
+    promised_reply_at = _promise_field()
+    field_order = ["restatement", "customer_confirmed", "promised_reply_at", "note"]
+
+
+class ProposeForm(StageForm):
+    """提出解决方案: one or more options for the customer to choose from."""
+
     options = forms.CharField(
-        label=_("Options (one a line)"),
+        label=STAGE_FIELD_LABELS["options"],
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    chosen_option = forms.CharField(label=_("Customer's choice"), required=False, max_length=500)
+    promised_reply_at = _promise_field()
+    field_order = ["options", "promised_reply_at", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.complaint.options and not self.is_bound:
+            self.initial.setdefault("options", "\n".join(self.complaint.options))
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = super().service_kwargs()
+        data["options"] = data["options"].splitlines()
+        return data
+
+
+class ResolveForm(StageForm):
+    """Resolved: the option the customer chose and the outcome."""
+
+    chosen_option = forms.ChoiceField(
+        label=STAGE_FIELD_LABELS["chosen_option"], required=False, widget=forms.RadioSelect
+    )
     resolution = forms.CharField(
-        label=_("Resolution"),
+        label=STAGE_FIELD_LABELS["resolution"],
         required=False,
         max_length=inputs.column_max_length(Complaint, "resolution"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    promised_reply_at = inputs.DateTimeField(
-        label=_("Promised reply by"), required=False, widget=LocalDateTimeInput()
-    )
+    field_order = ["chosen_option", "resolution", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = inputs.choices(self, "chosen_option")
+        choices.choices = [(option, option) for option in self.complaint.options]
+        if self.complaint.chosen_option and not self.is_bound:
+            self.initial.setdefault("chosen_option", self.complaint.chosen_option)
+
+
+#: The form of each step in complaints.transitions (follow-up and close take a note only).
+STAGE_FORMS: dict[str, type[StageForm]] = {
+    "clarify": ClarifyForm,
+    "propose": ProposeForm,
+    "resolve": ResolveForm,
+    "follow_up": StageForm,
+    "close": StageForm,
+}
 
 
 class ContactForm(VersionedForm):

@@ -39,6 +39,7 @@ def complaint_from_callback(*, callback, actor, now: dt.datetime) -> None:
         summary=callback.dissatisfaction_reason,
         ticket=callback.ticket,
         callback=callback,
+        promise_required=False,  # the supervisor who takes it over from the queue sets it
         now=now,
     )
 

@@ -126,11 +126,18 @@ def complaint_open(
     promised_reply_at: dt.datetime | None = None,
     callback: Callback | None = None,
     token: uuid.UUID | None = None,
+    promise_required: bool = True,
     now: dt.datetime | None = None,
 ) -> Complaint:
     """Receive (受理) a complaint. rules#complaints 首问责任制: the first responder (``actor``)
     owns it. ``callback``: the follow-up callback it came from (rules#callbacks: dissatisfaction
-    → complaint). The form's one-time ``token`` makes a double submit receive one complaint."""
+    → complaint). The form's one-time ``token`` makes a double submit receive one complaint.
+
+    rules#complaints promised reply: a received complaint is not resolved yet, so whoever
+    receives it from the customer records when the customer will hear back
+    (``promised_reply_at``, in the future). Only a complaint opened by the system from a
+    dissatisfied callback (``promise_required=False``) waits in the supervisor's queue for the
+    supervisor to set it."""
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
@@ -145,7 +152,14 @@ def complaint_open(
         errors["visit"] = [_("This visit belongs to another service point.")]
     if ticket is not None and ticket.point_id != point.pk:
         errors["ticket"] = [_("This repair record belongs to another service point.")]
-    if promised_reply_at is not None and promised_reply_at <= now:
+    if ticket is not None and ticket.customer_id != customer.pk:
+        errors["ticket"] = [_("This repair record is not the customer's.")]
+    if promise_required:
+        try:
+            _require_future_promise(promised_reply_at, now)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    elif promised_reply_at is not None and promised_reply_at <= now:
         errors["promised_reply_at"] = [_("The promised reply time must be in the future.")]
     if errors:
         raise ValidationError(errors)
@@ -217,7 +231,8 @@ def transition(
 
     - clarify: the owner's restatement, confirmed by the customer (解释澄清);
     - propose: one or more options, and the customer's choice once made (提出解决方案);
-    - resolve: the resolution; schedules the callback within N days and marks the customer;
+    - resolve: the customer's chosen option and the outcome; schedules the callback within N
+      days and marks the customer;
     - follow_up / close: after the follow-up callback (跟踪回访).
     Any move leaving the complaint unresolved requires a new promised reply time.
     """
@@ -245,10 +260,13 @@ def transition(
         if chosen_option and chosen_option.strip() not in (cleaned or complaint.options):
             errors["chosen_option"] = [_("The customer's choice must be one of the options.")]
     if action == "resolve":
-        if not complaint.chosen_option:
-            errors["resolution"] = [_("Record the customer's choice of solution first.")]
+        choice = chosen_option.strip() or complaint.chosen_option
+        if not choice:
+            errors["chosen_option"] = [_("Record which option the customer chose.")]
+        elif choice not in complaint.options:
+            errors["chosen_option"] = [_("The customer's choice must be one of the options.")]
         if not resolution.strip():
-            errors.setdefault("resolution", []).append(_("Describe the resolution."))
+            errors["resolution"] = [_("Describe the resolution.")]
     if next_stage in (Stage.CLARIFIED, Stage.PROPOSED):
         try:
             _require_future_promise(promised_reply_at, now)
@@ -266,6 +284,7 @@ def transition(
         if chosen_option:
             complaint.chosen_option = chosen_option.strip()
     elif action == "resolve":
+        complaint.chosen_option = chosen_option.strip() or complaint.chosen_option
         complaint.resolution = resolution.strip()
         complaint.resolved_at = now
     elif action == "close":

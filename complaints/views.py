@@ -15,11 +15,13 @@ from django.views.decorators.http import require_POST
 from complaints import selectors, services, transitions
 from complaints.filters import ComplaintFilter
 from complaints.forms import (
-    ActionForm,
+    STAGE_FORMS,
     BulkTransferForm,
     ComplaintOpenForm,
+    ComplaintStartForm,
     ComplaintTransferForm,
     ContactForm,
+    CustomerSearchForm,
     DecisionForm,
     EscalateForm,
     OfferDecisionForm,
@@ -31,6 +33,8 @@ from complaints.models import CompensationOffer, Complaint, OfferStatus, Stage
 from complaints.services import ComplaintError
 from intake.forms.desk import VisitRefForm
 from intake.models import Customer, Visit
+from repairs.models import RepairTicket
+from servicedesk import inputs
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, role_required
 from servicedesk.tenancy import get_profile, get_scoped_or_404, scoped
@@ -77,7 +81,8 @@ def complaint_new(request):
     if profile is None or point is None:
         messages.error(request, _("Complaints are received at a service point."))
         return redirect("complaints:queue")
-    customers = scoped(Customer, request.user).filter(point=point).order_by("name")
+    customers = scoped(Customer, request.user).filter(point=point)
+    tickets = scoped(RepairTicket, request.user).filter(point=point)
     initial: dict[str, object] = {
         "channel": "hotline" if profile.role == Role.HOTLINE else "walk_in"
     }
@@ -98,7 +103,14 @@ def complaint_new(request):
             "channel": visit.channel,
             "source": "call" if visit.channel == "hotline" else "visit",
         }
-    form = ComplaintOpenForm(request.POST or None, customers=customers, initial=initial)
+    # Opened from a repair record: its customer, and the record linked.
+    start_ticket = None
+    if (ticket_id := ComplaintStartForm(request.GET).ticket_id()) is not None:
+        start_ticket = get_scoped_or_404(tickets, request.user, pk=ticket_id)
+        initial |= {"customer": start_ticket.customer_id, "ticket": start_ticket.pk}
+    form = ComplaintOpenForm(
+        request.POST or None, customers=customers, tickets=tickets, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -111,15 +123,44 @@ def complaint_new(request):
         else:
             messages.success(request, _("Complaint received. You own it until it is closed."))
             return redirect(complaint)
-    return render(request, "complaints/new.html", {"form": form, "visit": visit})
-
-
-@login_required
-def complaint_detail(request, pk: int):
-    complaint = get_scoped_or_404(
-        selectors.complaint_detail(user=request.user, pk=pk), request.user, pk=pk
+    # The customer picked (posted, or from the visit or record), shown with their latest records.
+    picked_id = inputs.integer(form["customer"].value())
+    picked = customers.filter(pk=picked_id) if picked_id else customers.none()
+    return render(
+        request,
+        "complaints/new.html",
+        {
+            "form": form,
+            "visit": visit,
+            "start_ticket": start_ticket,
+            "picks": selectors.customer_picks(user=request.user, point=point, customers=picked),
+            "picked_customer": picked_id,
+            "picked_ticket": inputs.integer(form["ticket"].value()),
+        },
     )
-    check_role(request.user, READERS)
+
+
+@role_required(*OPENERS)
+def complaint_customer_search(request):
+    """htmx: the complaint form's customer search. Posted, so a phone typed into it stays out
+    of URLs and access logs (rules#tenancy)."""
+    profile = get_profile(request.user)
+    point = profile.point if profile else None
+    query = CustomerSearchForm(request.POST if request.method == "POST" else request.GET).query()
+    picks = (
+        selectors.complaint_customer_search(user=request.user, point=point, query=query)
+        if point is not None and len(query) >= 2
+        else []
+    )
+    return render(
+        request,
+        "complaints/_customer_pick.html",
+        {"picks": picks, "query": query, "searched": len(query) >= 2},
+    )
+
+
+def _detail_page(request, complaint: Complaint, bound: dict[str, forms.Form] | None = None):
+    """The complaint page; ``bound``: a refused form by its name, shown as it was posted."""
     offers = list(
         complaint.offers.select_related("offered_by__staff_profile", "decided_by__staff_profile")
     )
@@ -128,12 +169,24 @@ def complaint_detail(request, pk: int):
             offer.status == OfferStatus.PENDING and services.may_decide(offer, request.user)
         )
     shown = {"version": complaint.version}
+    bound = bound or {}
+    steps = [
+        (
+            move,
+            bound.get(move.action)
+            or STAGE_FORMS[move.action](action=move.action, complaint=complaint, initial=shown),
+        )
+        for move in transitions.MACHINE.transitions
+        if move.source == complaint.stage
+    ]
     context = {
         "complaint": complaint,
         "contacts": complaint.contacts.select_related("by__staff_profile"),
         "offers": offers,
         "principles": PRINCIPLES,
-        "action_form": ActionForm(initial=shown),
+        "stage_bar": selectors.complaint_stage_bar(complaint=complaint),
+        "steps": steps,
+        "is_open": complaint.stage in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED),
         "contact_form": ContactForm(initial=shown),
         "offer_form": OfferForm(initial=shown),
         "escalate_form": EscalateForm(initial=shown),
@@ -141,44 +194,62 @@ def complaint_detail(request, pk: int):
         "transfer_form": ComplaintTransferForm(
             users=services.staff_choices(complaint.point), initial=shown
         ),
-        "actions": [
-            t.action for t in transitions.MACHINE.transitions if t.source == complaint.stage
-        ],
-        "is_open": complaint.stage in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED),
     }
     return render(request, "complaints/detail.html", context)
+
+
+@login_required
+def complaint_detail(request, pk: int):
+    complaint = get_scoped_or_404(
+        selectors.complaint_detail(user=request.user, pk=pk), request.user, pk=pk
+    )
+    check_role(request.user, READERS)
+    return _detail_page(request, complaint)
+
+
+def _stage_step(request, complaint: Complaint):
+    """A step of the complaint: only that step's form; a refused one comes back as typed, with
+    each error beside its field (rules#complaints stages)."""
+    pressed = StageActionForm(request.POST)
+    action = pressed.cleaned_data["action"] if pressed.is_valid() else ""
+    if action not in STAGE_FORMS:
+        raise ComplaintError(_("Unknown action."))
+    form = STAGE_FORMS[action](request.POST, action=action, complaint=complaint)
+    if form.is_valid():
+        try:
+            services.transition(
+                complaint=complaint,
+                actor=request.user,
+                action=action,
+                version=form.cleaned_data["version"],
+                **form.service_kwargs(),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(complaint)
+    detailed = get_scoped_or_404(
+        selectors.complaint_detail(user=request.user, pk=complaint.pk),
+        request.user,
+        pk=complaint.pk,
+    )
+    return _detail_page(request, detailed, bound={action: form})
 
 
 @require_POST
 @login_required
 def complaint_act(request, pk: int, what: str):
-    """One POST endpoint per complaint action: parse, call one service, errors as messages."""
+    """One POST endpoint per complaint action: parse, call one service, errors as messages
+    (a step of the complaint comes back as a form, see ``_stage_step``)."""
     complaint = get_scoped_or_404(Complaint, request.user, pk=pk)
     check_role(request.user, OPENERS)
     form: forms.Form
     try:
         if what == "stage":
-            form = ActionForm(request.POST)
-            pressed = StageActionForm(request.POST)
-            if not form.is_valid():
-                raise _form_errors(form)
-            if not pressed.is_valid():
-                raise ComplaintError(_("Unknown action."))
-            d = form.cleaned_data
-            services.transition(
-                complaint=complaint,
-                actor=request.user,
-                action=pressed.cleaned_data["action"],
-                note=d["note"],
-                restatement=d["restatement"],
-                customer_confirmed=d["customer_confirmed"],
-                options=d["options"].splitlines(),
-                chosen_option=d["chosen_option"],
-                resolution=d["resolution"],
-                promised_reply_at=d["promised_reply_at"],
-                version=d["version"],
-            )
-        elif what == "contact":
+            return _stage_step(request, complaint)
+        if what == "contact":
             form = ContactForm(request.POST)
             if not form.is_valid():
                 raise _form_errors(form)

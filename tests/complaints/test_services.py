@@ -89,6 +89,7 @@ def test_open_refuses_another_points_customer(point, other_point, owner):
             channel="hotline",
             source="call",
             summary="x",
+            promised_reply_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=4),
         )
     assert "customer" in exc.value.message_dict
 
@@ -290,6 +291,7 @@ def test_compensation_limits_per_role(point, staff_of, role, amount, status, nee
         channel="walk_in",
         source="visit",
         summary="投诉",
+        promised_reply_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=4),
     )
     offer = services.offer_compensation(
         complaint=complaint, actor=actor.user, amount=Decimal(amount), description="补偿"

@@ -15,6 +15,11 @@ from tests.factories import CustomerFactory
 pytestmark = pytest.mark.django_db
 
 
+def promise_input(hours: int) -> str:
+    """A local time ``hours`` ahead, as the datetime-local input sends it."""
+    return (timezone.localtime() + dt.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")
+
+
 def open_one(point, user, **kw):
     return services.complaint_open(
         point=point,
@@ -23,7 +28,7 @@ def open_one(point, user, **kw):
         channel="hotline",
         source="call",
         summary="投诉内容",
-        **kw,
+        **({"promised_reply_at": timezone.now() + dt.timedelta(hours=4)} | kw),
     )
 
 
@@ -40,6 +45,7 @@ def test_hotline_operator_receives_a_complaint_and_owns_it(client, point, staff_
             "source": "call",
             "severity": "normal",
             "summary": "维修后仍然无法充电",
+            "promised_reply_at": promise_input(hours=3),
         },
     )
     complaint = Complaint.objects.get()
@@ -57,7 +63,9 @@ def test_detail_shows_owner_and_difficult_customer_guidance(client, point, staff
     assert "先处理心情" in page
 
 
-def test_clarify_without_promise_is_a_message_not_a_500(client, point, staff_of):
+def test_clarify_without_promise_is_refused_beside_the_field_keeping_what_was_typed(
+    client, point, staff_of
+):
     hotline = staff_of(Role.HOTLINE)
     complaint = open_one(point, hotline.user)
     client.force_login(hotline.user)
@@ -66,12 +74,16 @@ def test_clarify_without_promise_is_a_message_not_a_500(client, point, staff_of)
         {
             "version": complaint.version,
             "action": "clarify",
-            "restatement": "复述",
+            "restatement": "复述的投诉内容",
             "customer_confirmed": "on",
         },
-        follow=True,
     )
     assert response.status_code == 200
+    ((_move, form),) = response.context["steps"]
+    assert "promised_reply_at" in form.errors
+    page = response.content.decode()
+    assert form.errors["promised_reply_at"][0] in page
+    assert "复述的投诉内容" in page
     complaint.refresh_from_db()
     assert complaint.stage == Stage.RECEIVED
     promise = (timezone.localtime() + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")

@@ -1,7 +1,10 @@
 """End to end (DOMAIN 5): a hotline operator logs a complaint, cannot promise compensation above
 the hotline limit, and the supervisor approves it from the complaint queue."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from complaints.models import Complaint, OfferStatus, Stage
 from servicedesk.models import Role
@@ -27,8 +30,13 @@ def test_hotline_logs_complaint_and_supervisor_approves_compensation(
 
     operator = session(hotline.user)
     operator.goto(live_server.url + "/complaints/new/")
-    operator.select_option("select[name=customer]", str(customer.pk))
+    operator.fill("input[name=q]", customer.phone[-4:])
+    operator.locator(f"#pick-customer-{customer.pk}").check()
     operator.fill("textarea[name=summary]", "手机修好后三天又无法开机，要求赔偿")
+    operator.fill(
+        "input[name=promised_reply_at]",
+        (timezone.localtime() + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+    )
     screenshot(operator, "complaint-new")
     operator.click("button:has-text('受理投诉')")
     operator.wait_for_url("**/complaints/*/")

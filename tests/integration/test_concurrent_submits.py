@@ -100,6 +100,7 @@ def _complaint(point, people, token):
         source="call",
         summary="态度差",
         token=token,
+        promised_reply_at=timezone.now() + dt.timedelta(hours=4),
     )
 
 

@@ -198,7 +198,12 @@ CASES = [
     Case("slip_queue", page("intake:slip_queue", {"mine": "1", "page": "1"}), method="get"),
     Case(
         "complaint_new",
-        posted("complaints:new", category="", difficult_type="", promised_reply_at=""),
+        posted("complaints:new", category="", difficult_type=""),
+        extra=("visit", "ticket"),
+    ),
+    Case(
+        "complaint_customer_search",
+        page("complaints:customer_search", {"q": "5678"}),
         extra=("visit",),
     ),
     Case(

@@ -135,9 +135,7 @@ def store_payloads(point, w, client) -> dict:
         note=XSS,
         promised_reply_at=later,
     )
-    complain(
-        "stage", action="propose", options=f"{XSS}\nB", chosen_option=XSS, promised_reply_at=later
-    )
+    complain("stage", action="propose", options=f"{XSS}\nB", promised_reply_at=later)
     complain("transfer", owner=w["complaint_colleague"].pk, note=XSS[:500])
     callback = callback_schedule_for_complaint(
         point=point, customer=customer, resolved_at=timezone.now() - dt.timedelta(days=1)
@@ -200,6 +198,7 @@ def urls(objects: dict) -> list[str]:
         f"{reverse('intake:search')}?q={XSS}",
         f"{reverse('intake:search')}?q=13911112222",
         f"{reverse('intake:caller_lookup')}?q=13911112222",
+        f"{reverse('complaints:customer_search')}?q=13911112222",
         f"{reverse('intake:slip_queue')}?mine=0",
         f"{reverse('followups:queue')}?tab=upcoming",
         f"{reverse('repairs:pickup')}?number={XSS}",

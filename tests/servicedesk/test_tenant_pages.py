@@ -105,6 +105,8 @@ def seed(point, marker: str) -> dict:
         source="call",
         summary=f"{marker}投诉态度",
         ticket=waiting,
+        promised_reply_at=NOW + dt.timedelta(hours=4),
+        now=NOW,
     )
     escalate(complaint=complaint, actor=staff[Role.HOTLINE].user, note=f"{marker}上报")
     offer_compensation(
@@ -172,6 +174,10 @@ def pages(mine: dict) -> list[str]:
         f"{search}?q={ticket.number}",
         f"{search}?q={ticket.number[:4]}",
         f"{reverse('intake:caller_lookup')}?q=13800138000",
+        f"{reverse('complaints:customer_search')}?q={SAME_PHONE}",
+        f"{reverse('complaints:customer_search')}?q={SAME_PHONE[-4:]}",
+        f"{reverse('complaints:customer_search')}?q={SAME_NAME}",
+        f"{reverse('complaints:new')}?ticket={ticket.pk}",
         f"{reverse('repairs:ticket_preview', args=[mine['customer'].pk])}?imei={VALID_IMEI}",
         f"{reverse('intake:slip_queue')}?mine=0",
         f"{reverse('intake:call_log')}?day={NOW.date().isoformat()}",

@@ -1,12 +1,20 @@
+import datetime as dt
 import uuid
 from decimal import Decimal
+
+from django.utils import timezone
 
 from complaints.services import complaint_open, offer_compensation
 from servicedesk.models import Role
 from tests.factories import CustomerFactory, make_staff
 from tests.urlwalk import local_input
 
-PLAIN_URLS = {"complaints:queue", "complaints:new", "complaints:bulk_reassign"}
+PLAIN_URLS = {
+    "complaints:queue",
+    "complaints:new",
+    "complaints:customer_search",
+    "complaints:bulk_reassign",
+}
 
 OBJECT_URLS = {
     "complaints:detail": lambda f: {"pk": f["complaint"].pk},
@@ -22,6 +30,7 @@ POSTS = {
         "source": "call",
         "severity": "normal",
         "summary": "维修后仍然不开机",
+        "promised_reply_at": local_input(days=2),
     },
     "complaints:bulk_reassign": lambda f: {
         "ids": [f["complaint"].pk],
@@ -36,7 +45,7 @@ POSTS = {
     "complaints:offer_decide": lambda f: {"decision": "approve"},
 }
 
-GET_ONLY = {"complaints:queue", "complaints:detail"}
+GET_ONLY = {"complaints:queue", "complaints:detail", "complaints:customer_search"}
 
 
 def make_foreign(point, foreign):
@@ -48,6 +57,7 @@ def make_foreign(point, foreign):
         channel="hotline",
         source="call",
         summary="foreign complaint",
+        promised_reply_at=timezone.now() + dt.timedelta(days=2),
     )
     foreign["complaint"] = complaint
     foreign["complaint_colleague"] = make_staff(Role.FRONT_DESK, point=point).user
