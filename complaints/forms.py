@@ -105,10 +105,15 @@ class ComplaintStartForm(forms.Form):
     """What a new complaint starts from, carried as ids in the link (never personal data)."""
 
     ticket = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    callback = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
 
     def ticket_id(self) -> int | None:
         self.is_valid()  # a bad value is ignored: the form opens without it
         return self.cleaned_data.get("ticket")
+
+    def callback_id(self) -> int | None:
+        self.is_valid()
+        return self.cleaned_data.get("callback")
 
 
 class StageActionForm(forms.Form):

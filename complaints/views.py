@@ -31,6 +31,7 @@ from complaints.forms import (
 )
 from complaints.models import CompensationOffer, Complaint, OfferStatus, Stage
 from complaints.services import ComplaintError
+from followups.models import Callback
 from intake.forms.desk import VisitRefForm
 from intake.models import Customer, Visit
 from repairs.models import RepairTicket
@@ -108,6 +109,26 @@ def complaint_new(request):
     if (ticket_id := ComplaintStartForm(request.GET).ticket_id()) is not None:
         start_ticket = get_scoped_or_404(tickets, request.user, pk=ticket_id)
         initial |= {"customer": start_ticket.customer_id, "ticket": start_ticket.pk}
+    # Opened from a follow-up callback: its customer and repair record, the callback linked.
+    callback = None
+    callback_id = (
+        ComplaintStartForm(request.POST).callback_id()
+        or ComplaintStartForm(request.GET).callback_id()
+    )
+    if callback_id is not None:
+        callback = get_scoped_or_404(
+            Callback.objects.filter(point=point), request.user, pk=callback_id
+        )
+        already = callback.complaints.first()
+        if already is not None:
+            messages.info(request, _("This callback already has its complaint."))
+            return redirect(already)
+        initial |= {
+            "customer": callback.customer_id,
+            "ticket": callback.ticket_id,
+            "channel": "callback",
+            "source": "callback",
+        }
     form = ComplaintOpenForm(
         request.POST or None, customers=customers, tickets=tickets, initial=initial
     )
@@ -115,7 +136,7 @@ def complaint_new(request):
         data = form.cleaned_data
         try:
             complaint = services.complaint_open(
-                point=point, actor=request.user, visit=visit, **data
+                point=point, actor=request.user, visit=visit, callback=callback, **data
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -133,6 +154,7 @@ def complaint_new(request):
             "form": form,
             "visit": visit,
             "start_ticket": start_ticket,
+            "callback": callback,
             "picks": selectors.customer_picks(user=request.user, point=point, customers=picked),
             "picked_customer": picked_id,
             "picked_ticket": inputs.integer(form["ticket"].value()),

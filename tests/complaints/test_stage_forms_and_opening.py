@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from complaints import services
 from complaints.models import Complaint, Stage
+from followups.services import callback_schedule_for_complaint
 from intake.models import Visit
 from servicedesk.models import Role
 from tests.factories import CustomerFactory, make_staff
@@ -165,6 +166,37 @@ def test_a_complaint_opened_from_a_repair_record_links_it_and_its_customer(clien
     complaint = Complaint.objects.get()
     assert response.url == complaint.get_absolute_url()
     assert complaint.ticket == ticket and complaint.customer == customer
+
+
+def test_a_complaint_opened_from_a_callback_comes_with_its_customer_and_links_it(
+    client, point, staff_of
+):
+    clerk = staff_of(Role.CALLBACK_CLERK).user
+    customer = CustomerFactory(point=point)
+    callback = callback_schedule_for_complaint(
+        point=point, customer=customer, resolved_at=timezone.now() - dt.timedelta(days=1)
+    )
+    client.force_login(clerk)
+    url = reverse("complaints:new") + f"?callback={callback.pk}"
+    page = client.get(url).content.decode()
+    assert f'value="{customer.pk}" id="pick-customer-{customer.pk}" checked' in page
+    assert f'name="callback" value="{callback.pk}"' in page
+    response = client.post(
+        reverse("complaints:new"),
+        {
+            "callback": callback.pk,
+            "customer": customer.pk,
+            "channel": "callback",
+            "source": "callback",
+            "severity": "normal",
+            "summary": "回访时仍不满意",
+            "promised_reply_at": local_input(timezone.now() + dt.timedelta(hours=3)),
+        },
+    )
+    complaint = Complaint.objects.get()
+    assert response.url == complaint.get_absolute_url()
+    assert (complaint.callback, complaint.customer) == (callback, customer)
+    assert client.get(url).url == complaint.get_absolute_url()  # one complaint per callback
 
 
 def test_another_customers_repair_record_is_refused_beside_the_pick(client, point, staff_of):

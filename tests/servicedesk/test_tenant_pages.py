@@ -319,6 +319,11 @@ def test_another_points_ids_inside_a_form_are_refused_and_change_nothing(
             urlwalk.posts()["complaints:new"](mine) | {"visit": theirs["call"].pk},
         ),
         (
+            "complaints:new",
+            {},
+            urlwalk.posts()["complaints:new"](mine) | {"ticket": theirs["ticket"].pk},
+        ),
+        (
             "complaints:bulk_reassign",
             {},
             {"ids": [theirs["complaint"].pk], "owner": mine["complaint_colleague"].pk},
