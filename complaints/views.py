@@ -181,6 +181,16 @@ def complaint_customer_search(request):
     )
 
 
+#: The complaint page's forms by the action that posts them (a refused one is shown as posted).
+PAGE_FORMS = {
+    "contact": "contact_form",
+    "offer": "offer_form",
+    "escalate": "escalate_form",
+    "decision": "decision_form",
+    "transfer": "transfer_form",
+}
+
+
 def _detail_page(request, complaint: Complaint, bound: dict[str, forms.Form] | None = None):
     """The complaint page; ``bound``: a refused form by its name, shown as it was posted."""
     offers = list(
@@ -217,6 +227,7 @@ def _detail_page(request, complaint: Complaint, bound: dict[str, forms.Form] | N
             users=services.staff_choices(complaint.point), initial=shown
         ),
     }
+    context |= {name: form for name, form in bound.items() if name in PAGE_FORMS.values()}
     return render(request, "complaints/detail.html", context)
 
 
@@ -318,7 +329,21 @@ def complaint_act(request, pk: int, what: str):
             )
         else:
             raise ComplaintError(_("Unknown action."))
-    except (ValidationError, ComplaintError) as exc:
+    except ValidationError as exc:
+        if what not in PAGE_FORMS:
+            _show_errors(request, exc)
+            return redirect(complaint)
+        # Refused: the page again with this form as it was posted, each error beside its field.
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        detailed = get_scoped_or_404(
+            selectors.complaint_detail(user=request.user, pk=complaint.pk),
+            request.user,
+            pk=complaint.pk,
+        )
+        return _detail_page(request, detailed, bound={PAGE_FORMS[what]: form})
+    except ComplaintError as exc:
         _show_errors(request, exc)
     else:
         messages.success(request, _("Saved."))

@@ -406,3 +406,18 @@ def test_the_customer_search_keeps_its_query_count(
     with django_assert_max_num_queries(CUSTOMER_SEARCH):
         response = client.post(url, {"q": "王小明"})
     assert len(response.context["picks"]) == min(rows, 8)
+
+
+def test_a_refused_contact_comes_back_as_typed_with_the_error_beside_the_field(
+    client, point, hotline
+):
+    complaint = open_one(point, hotline)
+    client.force_login(hotline)
+    response = client.post(
+        reverse("complaints:act", args=[complaint.pk, "contact"]),
+        {"version": complaint.version, "note": "已告知客户进展"},
+    )
+    assert response.status_code == 200
+    assert list(response.context["contact_form"].errors) == ["promised_reply_at"]
+    assert "已告知客户进展" in response.content.decode()
+    assert complaint.contacts.count() == 1
