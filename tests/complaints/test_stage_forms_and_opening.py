@@ -27,6 +27,7 @@ NOW = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)  # 09:00 in Shanghai
 #: Measured ceilings, the same at 1 and at 20 rows (tests/test_page_queries.py style).
 COMPLAINT_PAGE = 7
 CUSTOMER_SEARCH = 5
+COMPLAINT_FORM = 6
 
 
 def local_input(moment: dt.datetime) -> str:
@@ -390,6 +391,22 @@ def test_the_complaint_page_keeps_its_query_count(
     assert client.get(url).status_code == 200
     with django_assert_max_num_queries(COMPLAINT_PAGE):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_the_complaint_form_from_a_repair_record_keeps_its_query_count(
+    rows, client, point, staff_of, django_assert_max_num_queries
+):
+    desk = staff_of(Role.FRONT_DESK).user
+    customer = CustomerFactory(point=point)
+    tickets = [open_ticket(point, desk, customer) for _ in range(rows)]
+    client.force_login(desk)
+    url = reverse("complaints:new") + f"?ticket={tickets[0].pk}"
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(COMPLAINT_FORM):
+        response = client.get(url)
+    ((_, offered),) = response.context["picks"]
+    assert len(offered) == min(rows, 5)
 
 
 @pytest.mark.parametrize("rows", [1, 20])

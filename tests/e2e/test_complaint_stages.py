@@ -37,7 +37,9 @@ def test_a_proposal_typed_after_clarifying_is_kept_and_refused_beside_the_missin
     page.goto(page.base_url + "/complaints/new/")
     assert page.locator("select[name=customer]").count() == 0
     page.fill("input[name=q]", "7788")
+    page.press("input[name=q]", "Enter")  # searches; does not submit the complaint form
     page.locator(f"#pick-customer-{customer.pk}").check()
+    assert page.url.endswith("/complaints/new/") and not Complaint.objects.exists()
     page.locator(f"#pick-ticket-{ticket.pk}").check()
     assert "李先生" not in page.locator("#customer-picks").inner_text()
     page.fill("textarea[name=summary]", "修好后屏幕又闪烁")
