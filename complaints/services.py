@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
     from complaints.models import DifficultType
     from followups.models import Callback
+    from servicedesk.statemachine import Transition
     from servicedesk.types import Actor, AnyUser
 
 
@@ -206,9 +207,15 @@ def _lock(complaint: Complaint, version: int | None = None) -> Complaint:
     return locked
 
 
-def _may_act(complaint: Complaint, actor: Actor, extra_roles: Collection[str]) -> bool:
+def _may_act(complaint: Complaint, actor: AnyUser, extra_roles: Collection[str]) -> bool:
     role = user_role(actor)
     return complaint.owner_id == actor.pk or role == Role.ADMIN or role in extra_roles
+
+
+def may_move(complaint: Complaint, user: AnyUser, move: Transition) -> bool:
+    """Whether ``user`` may make ``move`` (a row of ``complaints.transitions``): the owner, or
+    a role the table names (rules#complaints stages). The page offers only these steps."""
+    return _may_act(complaint, user, move.roles)
 
 
 @transaction.atomic

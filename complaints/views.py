@@ -209,7 +209,7 @@ def _detail_page(request, complaint: Complaint, bound: dict[str, forms.Form] | N
             or STAGE_FORMS[move.action](action=move.action, complaint=complaint, initial=shown),
         )
         for move in transitions.MACHINE.transitions
-        if move.source == complaint.stage
+        if move.source == complaint.stage and services.may_move(complaint, request.user, move)
     ]
     context = {
         "complaint": complaint,

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints import services
+from complaints import services, transitions
+from complaints.forms import STAGE_FORMS
 from complaints.models import Complaint, Stage
 from followups.services import callback_schedule_for_complaint
 from intake.models import Visit
@@ -276,6 +277,22 @@ def test_each_stage_offers_only_its_own_fields(client, point, hotline):
         "propose": {"version", "note", "options", "promised_reply_at"},
         "resolve": {"version", "note", "chosen_option", "resolution"},
     }
+
+
+def test_every_step_of_the_transition_table_has_its_form():
+    assert {move.action for move in transitions.MACHINE.transitions} == set(STAGE_FORMS)
+
+
+def test_a_colleague_who_may_not_move_the_complaint_is_offered_no_step(
+    client, point, hotline, staff_of
+):
+    complaint = open_one(point, hotline)
+    client.force_login(staff_of(Role.FRONT_DESK).user)
+    assert client.get(complaint.get_absolute_url()).context["steps"] == []
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    assert [m.action for m, _ in client.get(complaint.get_absolute_url()).context["steps"]] == [
+        "clarify"
+    ]
 
 
 def test_a_proposal_posted_with_the_clarification_is_refused_not_dropped(client, point, hotline):
