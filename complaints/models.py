@@ -28,10 +28,12 @@ class ComplaintCategory(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # Categories are the network's: so are the departments they name.
+        limit_choices_to={"point__isnull": True},
         verbose_name=_("department notified"),
         help_text=_(
-            "Told when a dissatisfied callback opens a complaint of this category; empty: the "
-            "point's department for complaints."
+            "A network-wide department told when a dissatisfied callback opens a complaint of "
+            "this category; empty: the point's department for complaints."
         ),
     )
 
