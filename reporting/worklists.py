@@ -43,6 +43,8 @@ class Item:
     detail: str = ""
     flag: str = ""
     urgent: bool = False
+    #: When it happened, shown unbroken after the detail.
+    at: str = ""
     #: A POST the item offers in place (marking a notice read), through its form.
     action: str = ""
     action_label: str = ""
@@ -483,9 +485,8 @@ def _notices(user: AnyUser, now: dt.datetime) -> Card:
         return Item(
             label=n.subject,
             url=n.link or reverse("home"),
-            detail=" · ".join(
-                filter(None, [n.text, f"{timezone.localtime(n.created_at):%Y-%m-%d %H:%M}"])
-            ),
+            detail=n.text,
+            at=f"{timezone.localtime(n.created_at):%Y-%m-%d %H:%M}",
             action=reverse("servicedesk:notice_read", args=[n.pk]),
             action_label=_("Mark read"),
             urgent=(now - n.created_at).days >= 1,

@@ -107,3 +107,25 @@ def test_without_a_department_the_complaint_is_still_opened_and_named(
     complaint = Complaint.objects.get(callback=due_callback)
     assert f"投诉 #{complaint.pk}" in response.content.decode()
     assert not DepartmentNotice.objects.exists()
+
+
+def test_the_notices_card_costs_the_same_queries_however_many_notices(client, staff_of, quality):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from servicedesk.services import department_notify
+
+    member = staff_of(Role.CALLBACK_CLERK, department=quality)
+    client.force_login(member.user)
+
+    def home_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).status_code == 200
+        return len(queries)
+
+    department_notify(department=quality, point=quality.point, subject="投诉 #1", link="/")
+    home_queries()  # the session's first request reads what later ones have cached
+    once = home_queries()
+    for n in range(2, 12):
+        department_notify(department=quality, point=quality.point, subject=f"投诉 #{n}", link="/")
+    assert home_queries() == once

@@ -104,3 +104,39 @@ def test_the_call_timer_keeps_counting_after_a_refused_submit(page, point, staff
     message = page.locator(".alert-success")
     expect(message).to_contain_text("已登记")
     screenshot(page, "callback-dissatisfied-confirmation")
+
+
+def test_a_department_member_sees_the_complaint_notice_at_home_and_marks_it_read(
+    page, point, staff_of
+):
+    from complaints.models import Complaint
+    from followups.services import callback_record_outcome
+    from servicedesk.models import Department
+
+    importlib.import_module("followups.migrations.0002_default_questions").create(apps, None)
+    point.callback_sample_rate = Decimal("1")
+    point.calling_hours = [["00:00", "23:59"]]
+    point.complaint_department = Department.objects.create(point=point, name="客户服务部")
+    point.save()
+    ticket = handed_over_ticket(point, handed_over_at=timezone.now() - dt.timedelta(days=3))
+    callbacks_schedule_for_handover(ticket=ticket)
+    callback = Callback.objects.get(kind=CallbackKind.FIRST)
+    callback_record_outcome(
+        callback=callback,
+        actor=staff_of(Role.CALLBACK_CLERK).user,
+        outcome="dissatisfied",
+        version=callback.version,
+        dissatisfaction_reason="修好后又出现同样的问题",
+    )
+    complaint = Complaint.objects.get(callback=callback)
+    member = staff_of(Role.SUPERVISOR, department=point.complaint_department)
+
+    log_in(page, member.user.username, PASSWORD)
+    card = page.locator("[data-testid=card-notices]")
+    expect(card).to_contain_text(f"投诉 #{complaint.pk}")
+    screenshot(page, "home-notices")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    screenshot(page, "home-notices-1024")
+    card.locator("button:has-text('标为已读')").click()
+    expect(page.locator(".alert-success")).to_contain_text("通知已标为已读")
+    expect(page.locator("[data-testid=count-notices]")).to_have_text("0")
