@@ -11,7 +11,7 @@ from django.utils import timezone
 from complaints import services
 from complaints.models import Complaint, ComplaintCategory, DifficultType
 from intake.models import Customer
-from servicedesk.models import Role
+from servicedesk.models import Department, Role, StaffProfile
 
 DEMO = [
     ("【演示】维修后两天又出现闪屏，要求免费返修", "repair_quality", "received", None),
@@ -22,7 +22,34 @@ DEMO = [
 ]
 
 
+#: Who is told of a dissatisfied callback's complaint (rules#callbacks): repair-quality and
+#: warranty complaints go to the brand's quality department, the rest to the point's customer
+#: service department, whose members are the point's supervisor and service manager.
+CATEGORY_DEPARTMENTS = {"repair_quality": "品牌质量部", "warranty": "品牌质量部"}
+MEMBERS = {Role.SUPERVISOR: "客户服务部", Role.SERVICE_MANAGER: "客户服务部"}
+
+
+def _demo_departments(*, point, staff):
+    service, _ = Department.objects.get_or_create(point=point, name="客户服务部")
+    if point.complaint_department_id is None:
+        point.complaint_department = service
+        point.save(update_fields=["complaint_department"])
+    for code, name in CATEGORY_DEPARTMENTS.items():
+        department, _ = Department.objects.get_or_create(point=None, name=name)
+        ComplaintCategory.objects.filter(code=code, department__isnull=True).update(
+            department=department
+        )
+    for role, name in MEMBERS.items():
+        user = staff.get(role)
+        if user is not None:
+            department, _ = Department.objects.get_or_create(point=point, name=name)
+            StaffProfile.objects.filter(user=user, department__isnull=True).update(
+                department=department
+            )
+
+
 def load_demo_data(*, point, staff, today):
+    _demo_departments(point=point, staff=staff)
     owner = staff.get(Role.HOTLINE) or staff.get(Role.FRONT_DESK)
     if owner is None:
         return

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from complaints.models import CompensationOffer, Complaint, ComplaintContact
@@ -25,12 +26,13 @@ def register() -> None:
     hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
 
 
-def complaint_from_callback(*, callback, actor, now: dt.datetime) -> None:
+def complaint_from_callback(*, callback, actor, now: dt.datetime) -> hooks.Opened:
     """rules#callbacks: dissatisfaction found in a callback becomes a complaint the same day, owned
-    by the supervisor's queue."""
-    from complaints.services import complaint_open
+    by the supervisor's queue, and the relevant department is notified. The complaint is named
+    back to the callback screen."""
+    from complaints.services import complaint_notify_department, complaint_open
 
-    complaint_open(
+    complaint = complaint_open(
         point=callback.point,
         actor=actor,
         customer=callback.customer,
@@ -41,6 +43,12 @@ def complaint_from_callback(*, callback, actor, now: dt.datetime) -> None:
         callback=callback,
         promise_required=False,  # the supervisor who takes it over from the queue sets it
         now=now,
+    )
+    department = complaint_notify_department(complaint=complaint, now=now)
+    return hooks.Opened(
+        label=_("Complaint #%(number)d") % {"number": complaint.pk},
+        url=complaint.get_absolute_url(),
+        notified=department.name if department is not None else "",
     )
 
 

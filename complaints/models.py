@@ -22,6 +22,20 @@ class ComplaintCategory(models.Model):
     name = models.CharField(_("name"), max_length=64)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    department = models.ForeignKey(
+        "servicedesk.Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        # Categories are the network's: so are the departments they name.
+        limit_choices_to={"point__isnull": True},
+        verbose_name=_("department notified"),
+        help_text=_(
+            "A network-wide department told when a dissatisfied callback opens a complaint of "
+            "this category; empty: the point's department for complaints."
+        ),
+    )
 
     class Meta:
         verbose_name = _("complaint category")

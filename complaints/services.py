@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from complaints import transitions
@@ -36,7 +36,8 @@ from servicedesk.errors import ActionRefused
 from servicedesk.errors import ConflictError as BaseConflictError
 from servicedesk.faults import checkpoint
 from servicedesk.idempotency import create_once
-from servicedesk.models import Role, ServicePoint, StaffProfile
+from servicedesk.models import Department, Role, ServicePoint, StaffProfile
+from servicedesk.services import department_notify
 from servicedesk.tenancy import user_role
 
 if TYPE_CHECKING:
@@ -194,6 +195,39 @@ def complaint_open(
         return complaint
 
     return create_once(model=Complaint, point=point, token=token, create=create)
+
+
+def complaint_department(complaint: Complaint) -> Department | None:
+    """rules#callbacks: the relevant department of a complaint: its category's, else the
+    point's department for complaints (both data, either may be empty)."""
+    category = complaint.category
+    if category is not None and category.department_id is not None:
+        department = category.department
+        if department is not None and department.is_active:
+            return department
+    department = complaint.point.complaint_department
+    return department if department is not None and department.is_active else None
+
+
+def complaint_notify_department(
+    *, complaint: Complaint, now: dt.datetime | None = None
+) -> Department | None:
+    """rules#callbacks: the relevant department is notified of a complaint a dissatisfied
+    callback opened. The notice is written in the point's language, like what it reports."""
+    department = complaint_department(complaint)
+    if department is None:
+        return None
+    with translation.override(complaint.point.language or None):
+        subject = _("Complaint #%(number)d from a dissatisfied callback") % {"number": complaint.pk}
+    department_notify(
+        department=department,
+        point=complaint.point,
+        subject=subject,
+        text=complaint.summary[:300],
+        link=complaint.get_absolute_url(),
+        now=now,
+    )
+    return department
 
 
 def _lock(complaint: Complaint, version: int | None = None) -> Complaint:

@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from followups.models import Outcome, QuestionKind
+from followups.services import callback_outcome_errors
 from servicedesk import inputs
 
 if TYPE_CHECKING:
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from followups.models import Question
+    from servicedesk.models import ServicePoint
 
 RATING_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(5, 0, -1)]
 YES_NO_CHOICES = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
@@ -48,9 +51,16 @@ class OutcomeForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, questions: Sequence[Question], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        questions: Sequence[Question],
+        point: ServicePoint | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
+        self.point = point
         for index, question in enumerate(questions, 1):
             name = f"q_{question.pk}"
             field: forms.Field
@@ -65,6 +75,23 @@ class OutcomeForm(forms.Form):
         # The questionnaire first, in its fixed order; the outcome last.
         order = [f"q_{q.pk}" for q in questions]
         self.order_fields([*order, "outcome", "dissatisfaction_reason", "call_back_at", "note"])
+
+    def clean(self) -> dict[str, Any]:
+        """The outcome's own requirements (a reason, a time to call back) are checked here as
+        well as in the service, so that a refused form shows every error at once (UX 1)."""
+        data = super().clean() or {}
+        if self.point is not None and data.get("outcome"):
+            errors = callback_outcome_errors(
+                point=self.point,
+                outcome=data["outcome"],
+                dissatisfaction_reason=data.get("dissatisfaction_reason") or "",
+                call_back_at=data.get("call_back_at"),
+                now=timezone.now(),
+            )
+            for name, messages in errors.items():
+                if name not in self.errors:
+                    self.add_error(name, messages)
+        return data
 
     def answers(self) -> dict[int, object]:
         return {q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}

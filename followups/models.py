@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.models import Customer
 from repairs.models import RepairTicket
+from servicedesk.hooks import Opened
 from servicedesk.tenancy import TenantModel
 
 
@@ -149,6 +150,10 @@ class Callback(TenantModel):
                 name="callback_point_closes",
             ),
         ]
+
+    #: What recording the outcome opened in other apps (the hooks' results: the complaint of a
+    #: dissatisfied call), for the screen's confirmation. Set by the service, never stored.
+    opened: list[Opened]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.customer_id} {self.window_start}"

@@ -240,6 +240,34 @@ def _next_day_calling_moment(point: ServicePoint, now: dt.datetime) -> dt.dateti
     return schedule.day_opens_at(tomorrow, point.calling_windows, tz)
 
 
+def callback_outcome_errors(
+    *,
+    point: ServicePoint,
+    outcome: str,
+    dissatisfaction_reason: str,
+    call_back_at: dt.datetime | None,
+    now: dt.datetime,
+) -> dict[str, list[str]]:
+    """What an outcome still lacks (rules#callbacks outcomes): a dissatisfied customer's reason,
+    a busy customer's time to call back (future, inside calling hours). The callback screen's form
+    asks this too, so that these errors come together with the form's own."""
+    errors: dict[str, list[str]] = {}
+    if outcome == Outcome.DISSATISFIED and not dissatisfaction_reason.strip():
+        errors["dissatisfaction_reason"] = [
+            _("Ask the customer why and write the reason down: it is required.")
+        ]
+    if outcome == Outcome.BUSY:
+        if call_back_at is None:
+            errors["call_back_at"] = [_("Ask the customer when to call back.")]
+        elif call_back_at <= now:
+            errors["call_back_at"] = [_("The time to call back must be in the future.")]
+        elif not schedule.within_calling_hours(call_back_at, point.calling_windows, _tz(point)):
+            errors["call_back_at"] = [
+                _("That is outside the calling hours; agree on a time within them.")
+            ]
+    return errors
+
+
 @transaction.atomic
 def callback_record_outcome(
     *,
@@ -274,21 +302,13 @@ def callback_record_outcome(
     point = locked.point
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": [_("Choose how the call ended.")]})
-    errors: dict[str, list[str]] = {}
-    if outcome == Outcome.DISSATISFIED and not dissatisfaction_reason.strip():
-        errors["dissatisfaction_reason"] = [
-            _("Ask the customer why and write the reason down: it is required.")
-        ]
-    if outcome == Outcome.BUSY:
-        tz = _tz(point)
-        if call_back_at is None:
-            errors["call_back_at"] = [_("Ask the customer when to call back.")]
-        elif call_back_at <= now:
-            errors["call_back_at"] = [_("The time to call back must be in the future.")]
-        elif not schedule.within_calling_hours(call_back_at, point.calling_windows, tz):
-            errors["call_back_at"] = [
-                _("That is outside the calling hours; agree on a time within them.")
-            ]
+    errors = callback_outcome_errors(
+        point=point,
+        outcome=outcome,
+        dissatisfaction_reason=dissatisfaction_reason,
+        call_back_at=call_back_at,
+        now=now,
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -331,8 +351,9 @@ def callback_record_outcome(
         locked, "record_outcome", actor=actor, role=user_role(actor), now=now, outcome=outcome
     )
     locked.save()
+    locked.opened = []
     if outcome == Outcome.DISSATISFIED:
-        on_dissatisfied(callback=locked, actor=actor, now=now)
+        locked.opened = on_dissatisfied(callback=locked, actor=actor, now=now)
     return locked
 
 
@@ -355,10 +376,17 @@ def _save_answers(callback: Callback, answers: Mapping[int, Any]) -> None:
         Answer.objects.update_or_create(callback=callback, question=question, defaults=fields)
 
 
-def on_dissatisfied(*, callback: Callback, actor: Actor, now: dt.datetime) -> None:
-    """rules#callbacks: dissatisfaction found in a callback becomes a complaint the same day (the
-    complaints app reacts to ``hooks.CALLBACK_DISSATISFIED``)."""
-    hooks.fire(hooks.CALLBACK_DISSATISFIED, callback=callback, actor=actor, now=now)
+def on_dissatisfied(*, callback: Callback, actor: Actor, now: dt.datetime) -> list[hooks.Opened]:
+    """rules#callbacks: dissatisfaction found in a callback becomes a complaint the same day and
+    the relevant department is notified (the complaints app reacts to
+    ``hooks.CALLBACK_DISSATISFIED``). Returns what was opened, for the clerk's confirmation."""
+    return [
+        result
+        for result in hooks.fire(
+            hooks.CALLBACK_DISSATISFIED, callback=callback, actor=actor, now=now
+        )
+        if isinstance(result, hooks.Opened)
+    ]
 
 
 @transaction.atomic

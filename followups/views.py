@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from intake.services.slips import slip_take
 from servicedesk.audit import audit_callback_report_downloaded
 from servicedesk.csvfiles import csv_text
 from servicedesk.forms import apply_errors
+from servicedesk.hooks import Opened
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, role_required
 from servicedesk.selectors import point_list
@@ -78,14 +80,17 @@ def callback_detail(request, pk: int):
     check_role(request.user, VIEWERS)
     questions = selectors.active_questions()
     form = OutcomeForm(
-        request.POST or None, questions=questions, initial={"version": callback.version}
+        request.POST or None,
+        questions=questions,
+        point=callback.point,
+        initial={"version": callback.version},
     )
     if request.method == "POST":
         check_role(request.user, CLERKS)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.callback_record_outcome(
+                recorded = services.callback_record_outcome(
                     callback=callback,
                     actor=request.user,
                     outcome=data["outcome"],
@@ -102,7 +107,7 @@ def callback_detail(request, pk: int):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, _("Callback recorded. Thank you."))
+                messages.success(request, _recorded_message(recorded.opened))
                 return redirect("followups:queue")
     attempts = callback.attempt_log.select_related("by__staff_profile").all()
     slip_form = SlipForm(addressees=_addressees(callback))
@@ -119,6 +124,22 @@ def callback_detail(request, pk: int):
             "is_open": callback.status in (CallbackStatus.DUE, CallbackStatus.SCHEDULED),
         },
     )
+
+
+def _recorded_message(opened: list[Opened]) -> str:
+    """The confirmation names what the call opened (UX 5: "投诉 #17 已登记，已通知质量部",
+    with a link)."""
+    if not opened:
+        return _("Callback recorded. Thank you.")
+    parts = []
+    for record in opened:
+        link = format_html('<a class="alert-link" href="{}">{}</a>', record.url, record.label)
+        if record.notified:
+            text = _("Callback recorded. {record} registered, {department} notified.")
+        else:
+            text = _("Callback recorded. {record} registered.")
+        parts.append(format_html(text, record=link, department=record.notified))
+    return format_html_join(" ", "{}", ((part,) for part in parts))
 
 
 def _addressees(callback):

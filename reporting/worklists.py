@@ -26,7 +26,7 @@ from repairs.models import RepairTicket, TicketStatus
 from reporting.selectors import export_list
 from servicedesk.models import SUPERVISING_ROLES, Role
 from servicedesk.people import person_label
-from servicedesk.selectors import point_list
+from servicedesk.selectors import department_notice_list, point_list
 from servicedesk.tenancy import get_profile, scoped
 
 if TYPE_CHECKING:
@@ -43,6 +43,11 @@ class Item:
     detail: str = ""
     flag: str = ""
     urgent: bool = False
+    #: When it happened, shown unbroken after the detail.
+    at: str = ""
+    #: A POST the item offers in place (marking a notice read), through its form.
+    action: str = ""
+    action_label: str = ""
 
 
 @dataclass
@@ -472,9 +477,43 @@ def _exports(user: AnyUser, now: dt.datetime) -> Card:
     )
 
 
+def _notices(user: AnyUser, now: dt.datetime) -> Card:
+    """rules#callbacks: what the user's department was told (a dissatisfied callback's
+    complaint), unread, each a link to its record and marked read in place."""
+
+    def item(n: Any) -> Item:
+        return Item(
+            label=n.subject,
+            url=n.link or reverse("home"),
+            detail=n.text,
+            at=f"{timezone.localtime(n.created_at):%Y-%m-%d %H:%M}",
+            action=reverse("servicedesk:notice_read", args=[n.pk]),
+            action_label=_("Mark read"),
+            urgent=(now - n.created_at).days >= 1,
+        )
+
+    return _card(
+        "notices",
+        _("Notices"),
+        reverse("home") + "#notices",
+        _("No unread notice for your department. Complaints it is told of appear here."),
+        department_notice_list(user=user),
+        item,
+    )
+
+
 def worklist(*, user: AnyUser, role: str | None, now: dt.datetime | None = None) -> list[Card]:
-    """The cards of ``role``'s home page, most pressing first."""
+    """The cards of ``role``'s home page, most pressing first; a member of a department first
+    sees what the department was told."""
     now = now or timezone.now()
+    profile = get_profile(user)
+    cards = _role_cards(user, role, now)
+    if profile is not None and profile.department_id is not None:
+        cards.insert(0, _notices(user, now))
+    return cards
+
+
+def _role_cards(user: AnyUser, role: str | None, now: dt.datetime) -> list[Card]:
     if role == Role.FRONT_DESK:
         return [
             _arrivals(user, now),

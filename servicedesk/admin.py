@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from servicedesk.models import AuditLog, Department, Heartbeat, Region, ServicePoint, StaffProfile
+from servicedesk.models import (
+    AuditLog,
+    Department,
+    DepartmentNotice,
+    Heartbeat,
+    Region,
+    ServicePoint,
+    StaffProfile,
+)
 
 
 @admin.register(Region)
@@ -22,6 +30,21 @@ class ServicePointAdmin(admin.ModelAdmin):
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "point", "contact", "is_active"]
     list_filter = ["point", "is_active"]
+
+
+@admin.register(DepartmentNotice)
+class DepartmentNoticeAdmin(admin.ModelAdmin):
+    """Written by the services only; the admin reads them."""
+
+    list_display = ["created_at", "point", "department", "subject", "read_at", "read_by"]
+    list_filter = ["point", "department"]
+    list_select_related = ["point", "department", "read_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class StaffProfileInline(admin.StackedInline):

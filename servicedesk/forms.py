@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk import inputs
 from servicedesk.errors import ActionRefused
-from servicedesk.models import ServicePoint, validate_calling_hours
+from servicedesk.models import Department, ServicePoint, validate_calling_hours
 from servicedesk.people import person_label
 from servicedesk.services import POINT_SETTING_FIELDS
 
@@ -97,6 +97,15 @@ class PointSettingsForm(forms.ModelForm):
         for name in list(self.fields):
             if name not in editable_fields:
                 del self.fields[name]
+        if "complaint_department" in self.fields:
+            # The point's own departments and the network-wide ones, never another point's.
+            inputs.model_choices(self, "complaint_department").queryset = Department.objects.filter(
+                Q(point=self.instance) | Q(point__isnull=True), is_active=True
+            )
+
+
+class NoticeReadForm(forms.Form):
+    """Marking a department notice read: nothing to type, the notice is in the URL."""
 
 
 class StaffChoiceField(forms.ModelChoiceField):

@@ -32,8 +32,9 @@ TICKET_HANDED_OVER = Hook(
 CALLBACK_DISSATISFIED = Hook(
     "callback_dissatisfied",
     "followups",
-    "handler(*, callback, actor, now) -> None, in the outcome's transaction (complaints: the "
-    "dissatisfaction becomes a complaint the same day).",
+    "handler(*, callback, actor, now) -> Opened | None, in the outcome's transaction "
+    "(complaints: the dissatisfaction becomes a complaint the same day and the relevant "
+    "department is notified; the complaint is named back so the clerk sees what was done).",
 )
 CUSTOMER_ERASED = Hook(
     "customer_erased",
@@ -105,6 +106,17 @@ class Panel:
     order: int = 50
     #: One line for pages that only count what the section holds ("3 repair records").
     summary: str = ""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A record a handler opened in reaction to an event, named back to the caller's screen
+    ("投诉 #17 已登记，已通知质量部") without the caller knowing the handler's app."""
+
+    label: str
+    url: str
+    #: Who was told of it (a department's name), or empty.
+    notified: str = ""
 
 
 @dataclass(frozen=True)

@@ -240,6 +240,19 @@ class ServicePoint(models.Model):
         default=defaults.HOLD_CHECK_SECONDS,
         validators=[MinValueValidator(5), MaxValueValidator(600)],
     )
+    # rules#callbacks: the department told of a complaint whose category names none
+    complaint_department = models.ForeignKey(
+        "Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department notified of complaints"),
+        help_text=_(
+            "Told when a dissatisfied callback opens a complaint whose category names no "
+            "department of its own."
+        ),
+    )
 
     class Meta:
         verbose_name = _("service point")
@@ -342,6 +355,15 @@ class StaffProfile(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     certificate_number = models.CharField(_("certificate number"), max_length=64, blank=True)
     certificate_expires = models.DateField(_("certificate expires"), null=True, blank=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("department"),
+        help_text=_("Its members see the department's notices on their home page."),
+    )
 
     class Meta:
         verbose_name = _("staff profile")
@@ -477,3 +499,50 @@ class StateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.machine} {self.object_id}: {self.from_state} → {self.to_state}"
+
+
+class DepartmentNotice(models.Model):
+    """A notice for a department (rules#callbacks: a dissatisfied callback's complaint is told to
+    the relevant department): what happened, a link to the record, and who acknowledged it.
+    Written only by ``servicedesk.services.department_notify``."""
+
+    point = models.ForeignKey(
+        ServicePoint, on_delete=models.PROTECT, related_name="+", verbose_name=_("service point")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name=_("department"),
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    text = models.CharField(_("text"), max_length=1000, blank=True)
+    #: The record it is about (a complaint), as a path: the core links to it without knowing it.
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("read by"),
+    )
+
+    tenant_field = "point"
+
+    class Meta:
+        verbose_name = _("department notice")
+        verbose_name_plural = _("department notices")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["department", "point", "created_at"],
+                name="notice_unread",
+                condition=models.Q(read_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} · {self.subject}"

@@ -9,8 +9,14 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from servicedesk import defaults
-from servicedesk.models import CERTIFIED_ROLES, AuditLog, ServicePoint, StaffProfile
-from servicedesk.tenancy import scope_for, scoped
+from servicedesk.models import (
+    CERTIFIED_ROLES,
+    AuditLog,
+    DepartmentNotice,
+    ServicePoint,
+    StaffProfile,
+)
+from servicedesk.tenancy import get_profile, scope_for, scoped
 
 if TYPE_CHECKING:
     from servicedesk.types import AnyUser
@@ -71,3 +77,16 @@ def audit_log_list(
     if date_to:
         entries = entries.filter(at__date__lte=date_to)
     return entries
+
+
+def department_notice_list(*, user: AnyUser) -> QuerySet[DepartmentNotice]:
+    """The unread notices of the user's department at the user's points, oldest first."""
+    profile = get_profile(user)
+    if profile is None or profile.department_id is None:
+        return DepartmentNotice.objects.none()
+    return (
+        scoped(DepartmentNotice, user)
+        .filter(department_id=profile.department_id, read_at__isnull=True)
+        .select_related("department")
+        .order_by("created_at", "id")
+    )

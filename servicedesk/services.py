@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from servicedesk.audit import audit_point_settings_changed
-from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
-from servicedesk.tenancy import scope_for, user_role
+from servicedesk.models import SUPERVISING_ROLES, Department, DepartmentNotice, Role, ServicePoint
+from servicedesk.tenancy import get_profile, scope_for, user_role
 
 if TYPE_CHECKING:
     from servicedesk.types import Actor
@@ -43,6 +46,7 @@ POINT_SETTING_FIELDS = (
     "share_technician_notes",
     "answer_within_rings",
     "hold_check_seconds",
+    "complaint_department",
 )
 #: Compensation authority is set by the service manager or an administrator, not by the
 #: supervisor whose own limit it is.
@@ -89,4 +93,48 @@ def point_update_settings(
         locked.full_clean()
         locked.save(update_fields=list(changes))
         audit_point_settings_changed(actor=actor, point=locked, changes=changes)
+    return locked
+
+
+def department_notify(
+    *,
+    department: Department,
+    point: ServicePoint,
+    subject: str,
+    text: str = "",
+    link: str = "",
+    now: dt.datetime | None = None,
+) -> DepartmentNotice:
+    """Tell a department of something at a point (rules#callbacks: the relevant department is
+    notified of a dissatisfied callback's complaint); its members see it on their home page until
+    one of them marks it read."""
+    return DepartmentNotice.objects.create(
+        point=point,
+        department=department,
+        subject=subject[:255],
+        text=text[:1000],
+        link=link[:200],
+        created_at=now or timezone.now(),
+    )
+
+
+@transaction.atomic
+def department_notice_mark_read(
+    *, notice: DepartmentNotice, actor: Actor, now: dt.datetime | None = None
+) -> DepartmentNotice:
+    """A member of the notice's department acknowledges it, once; the first one counts."""
+    profile = get_profile(actor)
+    scope = scope_for(actor)
+    if (
+        profile is None
+        or scope.read_only
+        or not scope.allows(notice.point_id)
+        or profile.department_id != notice.department_id
+    ):
+        raise PermissionDenied(_("Only members of the department mark its notices read."))
+    locked = DepartmentNotice.objects.select_for_update().get(pk=notice.pk)
+    if locked.read_at is None:
+        locked.read_at = now or timezone.now()
+        locked.read_by = actor
+        locked.save(update_fields=["read_at", "read_by"])
     return locked

@@ -17,6 +17,7 @@ app_patterns = (
         path("points/<int:pk>/settings/", views.point_settings, name="point_settings"),
         path("staff/", views.staff_list, name="staff_list"),
         path("audit/", views.audit_list, name="audit_list"),
+        path("notices/<int:pk>/read/", views.notice_read, name="notice_read"),
     ],
     "servicedesk",
 )

@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk import selectors, services
 from servicedesk.audit import ACTION_LABELS, describe
-from servicedesk.forms import AuditFilterForm, PointSettingsForm
+from servicedesk.forms import AuditFilterForm, NoticeReadForm, PointSettingsForm
 from servicedesk.health import health_report
-from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
+from servicedesk.models import SUPERVISING_ROLES, DepartmentNotice, Role, ServicePoint
 from servicedesk.people import person_label
 from servicedesk.permissions import check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404
@@ -137,3 +137,15 @@ def audit_list(request):
         "servicedesk/audit_list.html",
         {"page": page, "form": form, "query_string": query.urlencode()},
     )
+
+
+@require_POST
+@login_required
+def notice_read(request, pk: int):
+    """A member of the department acknowledges a notice from the home page's "Notices" card."""
+    notice = get_scoped_or_404(DepartmentNotice, request.user, pk=pk)
+    form = NoticeReadForm(request.POST)
+    if form.is_valid():
+        services.department_notice_mark_read(notice=notice, actor=request.user)
+        messages.success(request, _("Notice marked as read."))
+    return redirect("home")

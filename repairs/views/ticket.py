@@ -6,6 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -336,18 +337,20 @@ def ticket_print(request, pk: int, kind: str):
         raise Http404
     qr = mark_safe(segno.make(ticket.number, error="m").svg_inline(scale=3))  # noqa: S308 - generated SVG
     part_lines = list(ticket.part_lines.all())
-    return render(
-        request,
-        "repairs/print.html",
-        {
-            "ticket": ticket,
-            "kind": kind,
-            "qr": qr,
-            "receipt": ticket.point.print_format == "receipt80",
-            "part_lines": part_lines,
-            "amount_due": services.amount_due(ticket, lines=part_lines),
-        },
-    )
+    # The customer's copy is in the point's language, whatever the desk's screen uses (UX 4).
+    with translation.override(ticket.point.language or None):
+        return render(
+            request,
+            "repairs/print.html",
+            {
+                "ticket": ticket,
+                "kind": kind,
+                "qr": qr,
+                "receipt": ticket.point.print_format == "receipt80",
+                "part_lines": part_lines,
+                "amount_due": services.amount_due(ticket, lines=part_lines),
+            },
+        )
 
 
 # Per client address (servicedesk/clientip.py, behind TRUSTED_PROXY_COUNT proxies) and per ticket

@@ -19,3 +19,11 @@ def test_demo_data_loads_twice_without_duplicates():
         assert roles == set(POINT_ROLES)
         assert Customer.objects.filter(point=point).exists()
     assert StaffProfile.objects.filter(role=Role.REGIONAL_CENTER).count() == 2
+
+
+def test_demo_points_notify_a_department_of_complaints_and_supervisors_belong_to_it():
+    call_command("load_demo", verbosity=0)
+    for point in ServicePoint.objects.all():
+        assert point.complaint_department is not None
+        supervisor = StaffProfile.objects.get(point=point, role=Role.SUPERVISOR)
+        assert supervisor.department == point.complaint_department

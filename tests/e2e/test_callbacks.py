@@ -2,6 +2,7 @@
 
 import datetime as dt
 import importlib
+import re
 from decimal import Decimal
 
 import pytest
@@ -53,3 +54,89 @@ def test_clerk_records_a_satisfied_callback(page, point, staff_of):
     callback = Callback.objects.get(kind=CallbackKind.FIRST)
     assert callback.status == CallbackStatus.DONE
     assert callback.duration_seconds is not None and callback.duration_seconds >= 1
+
+
+def test_the_call_timer_keeps_counting_after_a_refused_submit(page, point, staff_of):
+    """UX 1: a refused form comes back with the running call timer, which counts on from where
+    it was (the page clock is driven by the test, never by sleeping)."""
+    importlib.import_module("followups.migrations.0002_default_questions").create(apps, None)
+    point.callback_sample_rate = Decimal("1")
+    point.calling_hours = [["00:00", "23:59"]]
+    point.save()
+    ticket = handed_over_ticket(point, handed_over_at=timezone.now() - dt.timedelta(days=3))
+    callbacks_schedule_for_handover(ticket=ticket)
+    Callback.objects.filter(kind=CallbackKind.FIRST).update(
+        due_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    callbacks_dispatch()
+    callback = Callback.objects.get(kind=CallbackKind.FIRST)
+    clerk = staff_of(Role.CALLBACK_CLERK)
+
+    log_in(page, clerk.user.username, PASSWORD)
+    page.clock.install()
+    page.goto(page.base_url + f"/callbacks/{callback.pk}/")
+    page.wait_for_load_state()
+    timer = page.locator(".js-call-timer")
+    page.click("text=开始通话")
+    page.clock.run_for(65_000)
+    expect(timer).to_have_text("01:05")
+    # Dissatisfied without the reason: refused, with a note typed that must come back.
+    page.check("input[name=outcome][value=dissatisfied]")
+    page.fill("input[name=note]", "顾客情绪激动")
+    page.click("text=记录本次回访")
+    page.wait_for_load_state()
+    expect(page.locator("#id_dissatisfaction_reason")).to_have_class(re.compile("is-invalid"))
+    expect(page.locator("input[name=note]")).to_have_value("顾客情绪激动")
+    expect(page.locator("input[name=outcome][value=dissatisfied]")).to_be_checked()
+    expect(timer).to_have_text("01:05")
+    expect(page.locator(".js-call-start")).to_be_disabled()
+    page.clock.run_for(10_000)
+    expect(timer).to_have_text("01:15")
+    screenshot(page, "callback-refused-timer")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    screenshot(page, "callback-refused-timer-1024")
+
+    page.fill("#id_dissatisfaction_reason", "修好后又出现同样的问题")
+    page.click("text=记录本次回访")
+    page.wait_for_url(page.base_url + "/callbacks/")
+    callback.refresh_from_db()
+    assert callback.duration_seconds is not None and callback.duration_seconds >= 75
+    message = page.locator(".alert-success")
+    expect(message).to_contain_text("已登记")
+    screenshot(page, "callback-dissatisfied-confirmation")
+
+
+def test_a_department_member_sees_the_complaint_notice_at_home_and_marks_it_read(
+    page, point, staff_of
+):
+    from complaints.models import Complaint
+    from followups.services import callback_record_outcome
+    from servicedesk.models import Department
+
+    importlib.import_module("followups.migrations.0002_default_questions").create(apps, None)
+    point.callback_sample_rate = Decimal("1")
+    point.calling_hours = [["00:00", "23:59"]]
+    point.complaint_department = Department.objects.create(point=point, name="客户服务部")
+    point.save()
+    ticket = handed_over_ticket(point, handed_over_at=timezone.now() - dt.timedelta(days=3))
+    callbacks_schedule_for_handover(ticket=ticket)
+    callback = Callback.objects.get(kind=CallbackKind.FIRST)
+    callback_record_outcome(
+        callback=callback,
+        actor=staff_of(Role.CALLBACK_CLERK).user,
+        outcome="dissatisfied",
+        version=callback.version,
+        dissatisfaction_reason="修好后又出现同样的问题",
+    )
+    complaint = Complaint.objects.get(callback=callback)
+    member = staff_of(Role.SUPERVISOR, department=point.complaint_department)
+
+    log_in(page, member.user.username, PASSWORD)
+    card = page.locator("[data-testid=card-notices]")
+    expect(card).to_contain_text(f"投诉 #{complaint.pk}")
+    screenshot(page, "home-notices")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    screenshot(page, "home-notices-1024")
+    card.locator("button:has-text('标为已读')").click()
+    expect(page.locator(".alert-success")).to_contain_text("通知已标为已读")
+    expect(page.locator("[data-testid=count-notices]")).to_have_text("0")

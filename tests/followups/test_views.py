@@ -144,3 +144,69 @@ def test_a_question_the_clerk_cannot_answer_becomes_a_message_slip(client, staff
 def test_other_roles_cannot_open_the_callback_queue(role, client, staff_of):
     client.force_login(staff_of(role).user)
     assert client.get(reverse("followups:queue")).status_code == 403
+
+
+def test_a_refused_callback_form_shows_every_error_at_once_and_keeps_the_call_time(
+    client, staff_of, queued
+):
+    """UX 1: a refused submit re-shows everything typed, the running call time included (the
+    timer resumes from it), with every error beside its field."""
+    callback = queued[0]
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    text_question = Question.objects.filter(kind="text").order_by("position").first()
+    with time_machine.travel(local(13, 10), tick=False):
+        response = client.post(
+            reverse("followups:callback", args=[callback.pk]),
+            {
+                "version": callback.version,
+                "outcome": "dissatisfied",
+                "duration_seconds": "75",
+                "note": "顾客说话很急",
+                f"q_{text_question.pk}": "x" * 1001,
+            },
+        )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"dissatisfaction_reason", f"q_{text_question.pk}"}
+    page = response.content.decode()
+    assert 'name="duration_seconds" value="75"' in page
+    assert "顾客说话很急" in page
+    callback.refresh_from_db()
+    assert callback.status == CallbackStatus.DUE and callback.attempts == 0
+
+
+def test_a_busy_outcome_without_a_time_is_refused_beside_the_field(client, staff_of, queued):
+    callback = queued[0]
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    with time_machine.travel(local(13, 10), tick=False):
+        response = client.post(
+            reverse("followups:callback", args=[callback.pk]),
+            {"version": callback.version, "outcome": "busy", "duration_seconds": "20"},
+        )
+    assert response.context["form"].errors["call_back_at"]
+    assert 'name="duration_seconds" value="20"' in response.content.decode()
+
+
+def test_a_dissatisfied_callback_says_which_complaint_it_opened_with_a_link(
+    client, staff_of, queued
+):
+    """UX 5: the confirmation names what it created, as a link ("投诉 #17 已登记")."""
+    from complaints.models import Complaint
+
+    callback = queued[0]
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    with time_machine.travel(local(13, 10), tick=False):
+        response = client.post(
+            reverse("followups:callback", args=[callback.pk]),
+            {
+                "version": callback.version,
+                "outcome": "dissatisfied",
+                "dissatisfaction_reason": "修好后又坏了",
+                "duration_seconds": "90",
+            },
+            follow=True,
+        )
+    complaint = Complaint.objects.get(callback=callback)
+    page = response.content.decode()
+    assert f'href="{complaint.get_absolute_url()}"' in page
+    assert f"投诉 #{complaint.pk}" in page and "已登记" in page

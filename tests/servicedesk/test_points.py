@@ -170,3 +170,19 @@ def test_supervisor_sets_when_a_pickup_is_overdue(client, point, staff_of):
     )
     point.refresh_from_db()
     assert point.pickup_overdue_days == 10
+
+
+def test_supervisor_names_the_department_told_of_complaints_among_the_points_own(
+    client, point, other_point, staff_of
+):
+    from servicedesk.models import Department
+
+    own = Department.objects.create(point=point, name="客户服务部")
+    foreign = Department.objects.create(point=other_point, name="上海客服部")
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    url = reverse("servicedesk:point_settings", args=[point.pk])
+    refused = client.post(url, _form_data(point, complaint_department=str(foreign.pk)))
+    assert refused.status_code == 200 and refused.context["form"].errors["complaint_department"]
+    assert client.post(url, _form_data(point, complaint_department=str(own.pk))).status_code == 302
+    point.refresh_from_db()
+    assert point.complaint_department == own

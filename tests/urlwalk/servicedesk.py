@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from reporting.models import ExportJob, ExportKind, ExportStatus
 from servicedesk.forms import PointSettingsForm
-from servicedesk.models import Role
-from servicedesk.services import POINT_SETTING_FIELDS
+from servicedesk.models import Department, Role
+from servicedesk.services import POINT_SETTING_FIELDS, department_notify
 from tests.factories import PASSWORD, make_staff
 
 PLAIN_URLS = {
@@ -29,6 +29,7 @@ OBJECT_URLS = {
     "reporting:export_status": lambda f: {"pk": f["export"].pk},
     "reporting:export_download": lambda f: {"pk": f["export"].pk},
     "reporting:export_rerun": lambda f: {"pk": f["export"].pk},
+    "servicedesk:notice_read": lambda f: {"pk": f["notice"].pk},
 }
 
 
@@ -60,7 +61,11 @@ POSTS = {
         "date_to": timezone.localdate().isoformat(),
     },
     "reporting:export_rerun": lambda f: {},
+    "servicedesk:notice_read": lambda f: {},
 }
+
+#: Only a member of the notice's department marks it read.
+ACTORS = {"servicedesk:notice_read": lambda f: f["notice_reader"].user}
 
 GET_ONLY = {
     "home",
@@ -87,4 +92,9 @@ def make_foreign(point, foreign):
         date_to=dt.date(2026, 10, 31),
         status=ExportStatus.FAILED,
         error="disk full",
+    )
+    department = Department.objects.create(point=point, name="质量部")
+    foreign["notice_reader"] = make_staff(Role.SUPERVISOR, point=point, department=department)
+    foreign["notice"] = department_notify(
+        department=department, point=point, subject="投诉 #1（回访不满意）", link="/complaints/1/"
     )

@@ -1,0 +1,131 @@
+"""rules#callbacks: dissatisfaction found in a callback becomes a complaint with the relevant
+department notified: the category's department, else the point's department for complaints. Its
+members see the notice on their home page, linked to the complaint, and mark it read there."""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from complaints.models import Complaint, ComplaintCategory
+from complaints.services import complaint_department
+from followups.models import Callback, CallbackKind
+from followups.services import callbacks_dispatch, callbacks_schedule_for_handover
+from servicedesk.models import Department, DepartmentNotice, Role
+from tests.followups.conftest import handed_over_ticket
+
+pytestmark = pytest.mark.django_db
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local(d, hh, mm=0):
+    return dt.datetime(2026, 11, d, hh, mm, tzinfo=TZ)
+
+
+@pytest.fixture
+def due_callback(point):
+    point.callback_sample_rate = Decimal("1")
+    point.save()
+    callbacks_schedule_for_handover(ticket=handed_over_ticket(point, handed_over_at=local(10, 10)))
+    callbacks_dispatch(now=local(13, 9))
+    return Callback.objects.get(kind=CallbackKind.FIRST)
+
+
+@pytest.fixture
+def quality(point):
+    department = Department.objects.create(point=point, name="质量部")
+    point.complaint_department = department
+    point.save()
+    return department
+
+
+def record_dissatisfied(client, clerk, callback):
+    client.force_login(clerk.user)
+    with time_machine.travel(local(13, 10), tick=False):
+        return client.post(
+            reverse("followups:callback", args=[callback.pk]),
+            {
+                "version": callback.version,
+                "outcome": "dissatisfied",
+                "dissatisfaction_reason": "屏幕又花了",
+                "duration_seconds": "140",
+            },
+            follow=True,
+        )
+
+
+def test_a_dissatisfied_callback_notifies_the_department_on_its_members_home_page(
+    client, staff_of, due_callback, quality
+):
+    member = staff_of(Role.SUPERVISOR, department=quality)
+    outsider = staff_of(Role.SERVICE_MANAGER)
+    response = record_dissatisfied(client, staff_of(Role.CALLBACK_CLERK), due_callback)
+    complaint = Complaint.objects.get(callback=due_callback)
+    assert "已通知质量部" in response.content.decode()
+
+    client.force_login(member.user)
+    with time_machine.travel(local(13, 11), tick=False):
+        home = client.get(reverse("home"))
+    cards = {card.key: card for card in home.context["cards"]}
+    assert cards["notices"].count == 1
+    page = home.content.decode()
+    assert f'href="{complaint.get_absolute_url()}"' in page
+    assert f"投诉 #{complaint.pk}" in page
+    notice = DepartmentNotice.objects.get()
+    assert notice.department == quality and notice.point == due_callback.point
+
+    client.force_login(outsider.user)
+    assert "notices" not in {card.key for card in client.get(reverse("home")).context["cards"]}
+    assert client.post(reverse("servicedesk:notice_read", args=[notice.pk])).status_code == 403
+
+    client.force_login(member.user)
+    client.post(reverse("servicedesk:notice_read", args=[notice.pk]))
+    notice.refresh_from_db()
+    assert notice.read_at is not None and notice.read_by == member.user
+    cards = {card.key: card for card in client.get(reverse("home")).context["cards"]}
+    assert cards["notices"].count == 0
+
+
+def test_the_categorys_department_comes_before_the_points(point, quality):
+    repairs = Department.objects.create(point=point, name="维修技术部")
+    category = ComplaintCategory.objects.create(
+        code="repair_q", name="维修质量", department=repairs
+    )
+    complaint = Complaint(point=point, category=category)
+    assert complaint_department(complaint) == repairs
+    complaint.category = ComplaintCategory.objects.create(code="other_q", name="其他")
+    assert complaint_department(complaint) == quality
+
+
+def test_without_a_department_the_complaint_is_still_opened_and_named(
+    client, staff_of, due_callback
+):
+    response = record_dissatisfied(client, staff_of(Role.CALLBACK_CLERK), due_callback)
+    complaint = Complaint.objects.get(callback=due_callback)
+    assert f"投诉 #{complaint.pk}" in response.content.decode()
+    assert not DepartmentNotice.objects.exists()
+
+
+def test_the_notices_card_costs_the_same_queries_however_many_notices(client, staff_of, quality):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from servicedesk.services import department_notify
+
+    member = staff_of(Role.CALLBACK_CLERK, department=quality)
+    client.force_login(member.user)
+
+    def home_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).status_code == 200
+        return len(queries)
+
+    department_notify(department=quality, point=quality.point, subject="投诉 #1", link="/")
+    home_queries()  # the session's first request reads what later ones have cached
+    once = home_queries()
+    for n in range(2, 12):
+        department_notify(department=quality, point=quality.point, subject=f"投诉 #{n}", link="/")
+    assert home_queries() == once
