@@ -12,8 +12,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.db.models import QuerySet
 
-DATE = {"type": "date"}
-DATETIME = {"type": "datetime-local"}
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 DESK_PURPOSES = [
     (value, label)
@@ -66,7 +64,7 @@ class SlipForm(inputs.OneTimeTokenMixin, forms.Form):
     )
     callback_due_at = inputs.DateTimeField(
         label=_("Promised reply by"),
-        widget=forms.DateTimeInput(attrs=DATETIME),
+        widget=inputs.DateTimeLocalInput(),
         input_formats=DATETIME_FORMATS,
     )
     read_back_confirmed = forms.BooleanField(
