@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import (
     Avg,
     Count,
@@ -48,8 +46,10 @@ class Trend:
         return values[-1] if values else None
 
 
-def _tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
+def _tz() -> dt.tzinfo:
+    """The time zone "today" and the weeks are counted in: the user's point's, which each request
+    activates (the settings' zone for staff without a point)."""
+    return timezone.get_current_timezone()
 
 
 def week_starts(today: dt.date, weeks: int = WEEKS) -> list[dt.date]:

@@ -308,3 +308,19 @@ def test_the_slip_read_back_script_reads_the_phone_grouped(point, staff_of, clie
     start = page.index("data-readback")
     script = page[start : page.index("<form", start)]
     assert "想问换屏价格" in script and "138 1234 0000" in script and "+86" not in script
+
+
+def test_the_dashboards_today_is_the_points_own_day(point, staff_of, client):
+    point.time_zone = "Asia/Urumqi"  # two hours behind Beijing
+    point.save()
+    now = dt.datetime(2026, 11, 22, 17, 50, tzinfo=dt.UTC)  # 23:50 in Urumqi, 01:50 in Beijing
+    Visit.objects.create(
+        point=point,
+        channel=Channel.WALK_IN,
+        purpose=Purpose.REPAIR,
+        arrived_at=dt.datetime(2026, 11, 22, 15, 30, tzinfo=dt.UTC),  # 21:30 there, still today
+    )
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    with time_machine.travel(now, tick=False):
+        response = client.get(reverse("reporting:dashboard"))
+    assert response.context["today"]["arrivals"] == 1
