@@ -324,3 +324,16 @@ def test_the_dashboards_today_is_the_points_own_day(point, staff_of, client):
     with time_machine.travel(now, tick=False):
         response = client.get(reverse("reporting:dashboard"))
     assert response.context["today"]["arrivals"] == 1
+
+
+def test_dropdowns_of_colleagues_show_name_and_staff_number(point, staff_of, client):
+    operator, engineer = staff_of(Role.HOTLINE), staff_of(Role.TECHNICIAN)
+    engineer.display_name, engineer.staff_number = "李工", "2048"
+    engineer.save()
+    call = Visit.objects.create(
+        point=point, channel=Channel.HOTLINE, purpose=Purpose.TECHNICAL, created_by=operator.user
+    )
+    client.force_login(operator.user)
+    page = client.get(reverse("intake:visit_slip", args=[call.pk])).content.decode()
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", page)
+    assert "李工 · 2048 (维修工程师)" in options, options
