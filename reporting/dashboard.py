@@ -296,6 +296,7 @@ def quality_trends(
         return round(row[key].total_seconds() / 3600, 1) if row and row.get(key) else None
 
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
     trends = [
         Trend(
@@ -375,7 +376,7 @@ def quality_trends(
             "escalations",
             _("Complaints escalated"),
             series("escalated", received, lambda r: r["escalated"] if r else None),
-            "",
+            pgettext("chart unit", " complaints"),
         ),
         Trend(
             "time_to_close",

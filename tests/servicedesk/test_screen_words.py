@@ -254,6 +254,9 @@ def test_the_dashboards_average_wait_counts_who_is_waiting_now(point, staff_of, 
         page = client.get(reverse("reporting:dashboard")).content.decode()
     assert "当前等候 3 人" in page and "平均等候 14.0 分钟" in page
     assert "平均等候 0.0 分钟" not in page
+    # Every chart's value axis carries its unit (0%, 0 分钟, 0 小时, 0 件), never a bare 0.
+    assert page.count('<svg class="chart"') >= 10 and ">0</text>" not in page
+    assert ">0 件</text>" in page
 
 
 def test_date_boxes_are_filled_in_iso_form_whatever_the_language(point, staff_of, client):
