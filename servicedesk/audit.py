@@ -219,6 +219,13 @@ OBJECT_PAGES: dict[str, tuple[Any, str]] = {
     "servicedesk.servicepoint": (_("service point"), "servicedesk:point_detail"),
     "reporting.exportjob": (_("export"), "reporting:export_status"),
 }
+#: Where a device's history across points was looked up (``tenancy.CROSS_POINT_PURPOSES``).
+LOOKUP_PLACES = {
+    "intake_preview": _("while filling in the intake form"),
+    "ticket_open": _("when the repair record was opened"),
+    "device_page": _("on the device page"),
+    "ticket_page": _("on the repair record page"),
+}
 #: A compensation decision in words, with its amount: 批准 ¥30.00.
 OFFER_DECISION_WORDS = {
     "approved": _("Approved %(amount)s"),
@@ -277,6 +284,8 @@ def _summary(entry: AuditLog, detail: dict, people: dict[int, str], logins: dict
             for name, change in sorted(detail["changes"].items())
             if isinstance(change, list) and len(change) == 2
         )
+    if action == "device.history_shown" and detail.get("purpose") in LOOKUP_PLACES:
+        return f"{LOOKUP_PLACES[detail['purpose']]} · {entry.summary}"
     for words in hooks.fire(hooks.AUDIT_WORDS, entry=entry):
         return str(words)
     return entry.summary

@@ -210,9 +210,17 @@ def test_audit_log_words_settings_warranty_exports_and_compensation(point, staff
         summary="¥30.00 approved",
         detail={"amount": "30.00", "status": "approved", "complaint": 7},
     )
+    audit.audit_device_history_shown(
+        actor=manager.user,
+        point=point,
+        purpose="intake_preview",
+        device_key="k",
+        shown=[("SH01", 9)],
+    )
     client.force_login(manager.user)
     page = client.get(reverse("servicedesk:audit_list")).content.decode()
     rows = page[page.index("<tbody>") :]
+    assert "填写接机单时 · SH01" in rows
     for code in ("callback_sample_rate", "calling_hours", "receipt80", "free_repair", "on_demand"):
         assert code not in rows
     assert "回访抽样比例: 30% → 50%" in rows
