@@ -316,7 +316,7 @@ def _setting_value(field: Any, text: str) -> str:
         try:
             windows = ast.literal_eval(text)
             return ", ".join(f"{start}-{end}" for start, end in windows)
-        except (ValueError, SyntaxError, TypeError):
+        except (ValueError, SyntaxError, TypeError, RecursionError):
             return text
     return text
 
