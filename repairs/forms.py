@@ -299,7 +299,7 @@ class TicketListForm(forms.Form):
         if point_ids is not None:
             technicians = technicians.filter(point_id__in=point_ids)
         inputs.choices(self, "technician").choices = [
-            ("", _("Anyone")),
+            ("", _("All")),
             *(
                 (str(user_id), f"{name} · {number}")
                 for user_id, name, number in technicians.values_list(

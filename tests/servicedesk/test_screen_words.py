@@ -144,6 +144,10 @@ def test_yes_no_filters_offer_all_not_unknown(point, staff_of, client):
     page = client.get(reverse("complaints:queue")).content.decode()
     overdue = re.search(r'<select name="overdue".*?</select>', page, re.S).group(0)
     assert "全部" in overdue and "未知" not in overdue
+    tickets = client.get(reverse("repairs:ticket_list")).content.decode()
+    for name in ("technician", "warranty"):
+        select = re.search(rf'<select name="{name}".*?</select>', tickets, re.S).group(0)
+        assert re.search(r'<option value=""[^>]*>全部</option>', select), select
 
 
 def test_readback_script_groups_the_phone():
