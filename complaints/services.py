@@ -37,6 +37,7 @@ from servicedesk.errors import ConflictError as BaseConflictError
 from servicedesk.faults import checkpoint
 from servicedesk.idempotency import create_once
 from servicedesk.models import Department, Role, ServicePoint, StaffProfile
+from servicedesk.people import person_label
 from servicedesk.services import department_notify
 from servicedesk.tenancy import user_role
 
@@ -542,7 +543,7 @@ def transfer_ownership(
     complaint.owner = new_owner
     complaint.version += 1
     complaint.save(update_fields=["owner", "version"])
-    name = new_owner.get_full_name() or new_owner.get_username()
+    name = person_label(new_owner)
     _contact(
         complaint,
         by=actor,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from followups.models import Outcome, QuestionKind
 from followups.services import callback_outcome_errors
 from servicedesk import inputs
+from servicedesk.people import person_with_role
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -131,10 +132,4 @@ class SlipForm(inputs.OneTimeTokenMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.add_token()
         inputs.model_choices(self, "addressee").queryset = addressees
-        inputs.label_choices(
-            self,
-            "addressee",
-            lambda user: (
-                f"{user.staff_profile.display_name} ({user.staff_profile.get_role_display()})"
-            ),
-        )
+        inputs.label_choices(self, "addressee", person_with_role)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import Customer
@@ -198,7 +199,7 @@ class CallbackAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.outcome}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.get_outcome_display()}"
 
 
 class QuestionKind(models.TextChoices):

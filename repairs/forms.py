@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from intake.forms.desk import DATE, DATETIME, DATETIME_FORMATS
+from intake.forms.desk import DATETIME_FORMATS
 from repairs import signatures
 from repairs.models import (
     ConsentKind,
@@ -47,7 +47,7 @@ class TicketOpenForm(inputs.OneTimeTokenMixin, forms.Form):
         help_text=_("Only for devices without an IMEI."),
     )
     purchase_date = inputs.DateField(
-        label=_("Purchase date"), required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("Purchase date"), required=False, widget=inputs.DateInput()
     )
     purchase_place = forms.CharField(label=_("Purchase place"), max_length=100, required=False)
     proof_of_purchase = forms.ChoiceField(
@@ -76,7 +76,7 @@ class TicketOpenForm(inputs.OneTimeTokenMixin, forms.Form):
     estimated_ready_at = inputs.DateTimeField(
         label=_("Estimated time told to the customer"),
         required=False,
-        widget=forms.DateTimeInput(attrs=DATETIME),
+        widget=inputs.DateTimeLocalInput(),
         input_formats=DATETIME_FORMATS,
     )
     backup_warning_given = forms.BooleanField(
@@ -276,7 +276,7 @@ class TicketListForm(forms.Form):
     warranty = forms.ChoiceField(
         label=_("Warranty decision"),
         required=False,
-        choices=[("", _("Any")), *WarrantyStatus.choices],
+        choices=[("", _("All")), *WarrantyStatus.choices],
     )
     older_than_days = forms.IntegerField(
         label=_("Older than (days)"), required=False, min_value=0, max_value=3650
@@ -299,7 +299,7 @@ class TicketListForm(forms.Form):
         if point_ids is not None:
             technicians = technicians.filter(point_id__in=point_ids)
         inputs.choices(self, "technician").choices = [
-            ("", _("Anyone")),
+            ("", _("All")),
             *(
                 (str(user_id), f"{name} · {number}")
                 for user_id, name, number in technicians.values_list(

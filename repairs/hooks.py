@@ -10,7 +10,14 @@ from django.utils.translation import ngettext
 
 from intake.models import Customer
 from intake.services.privacy import signature_reference, when
-from repairs.models import OPEN_STATUSES, Notification, Quote, RepairTicket, SatisfactionCard
+from repairs.models import (
+    OPEN_STATUSES,
+    Notification,
+    Quote,
+    RepairTicket,
+    SatisfactionCard,
+    WarrantyStatus,
+)
 from servicedesk import hooks
 from servicedesk.tenancy import scoped
 
@@ -26,6 +33,7 @@ def register() -> None:
     hooks.register(hooks.RECORDS_FOUND, tickets_found)
     hooks.register(hooks.CUSTOMER_DATA, customer_data)
     hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
+    hooks.register(hooks.AUDIT_WORDS, audit_words)
 
 
 def customer_tickets_panel(*, user, customer: Customer) -> hooks.Panel:
@@ -196,3 +204,14 @@ def _ticket(ticket) -> dict:
             for n in ticket.notifications.all()
         ],
     }
+
+
+def audit_words(*, entry) -> str | None:
+    """A warranty override on the audit page: the ticket and the decisions in words."""
+    if entry.action != "ticket.warranty_overridden":
+        return None
+    detail = entry.detail or {}
+    words = dict(WarrantyStatus.choices)
+    number = entry.summary.partition(":")[0]
+    before, after = detail.get("before", ""), detail.get("after", "")
+    return f"{number}: {words.get(before, before)} → {words.get(after, after)}"

@@ -10,6 +10,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self):
+        from reporting import hooks
         from servicedesk import navigation
         from servicedesk.models import SUPERVISING_ROLES, Role
 
@@ -30,3 +31,4 @@ class ReportingConfig(AppConfig):
             order=75,
             menu=[Role.REGIONAL_CENTER],
         )
+        hooks.register()

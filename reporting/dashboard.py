@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import (
     Avg,
     Count,
@@ -48,8 +46,10 @@ class Trend:
         return values[-1] if values else None
 
 
-def _tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
+def _tz() -> dt.tzinfo:
+    """The time zone "today" and the weeks are counted in: the user's point's, which each request
+    activates (the settings' zone for staff without a point)."""
+    return timezone.get_current_timezone()
 
 
 def week_starts(today: dt.date, weeks: int = WEEKS) -> list[dt.date]:
@@ -175,20 +175,31 @@ def _share(row, part: str, whole: str) -> float | None:
     return round(100 * row[part] / row[whole], 1)
 
 
-def quality_trends(*, user, today: dt.date | None = None) -> tuple[list[Trend], list[str]]:
+def quality_trends(
+    *, user, today: dt.date | None = None, now: dt.datetime | None = None
+) -> tuple[list[Trend], list[str]]:
     """rules#dashboard quality standards, week by week over the last 12 weeks."""
     from followups.models import REACHED_OUTCOMES, Callback, CallbackAttempt, Outcome
-    from intake.models import Channel, Visit
+    from intake.models import Channel, Visit, VisitStatus
     from repairs.models import RepairTicket
 
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     weeks = week_starts(today)
     labels = [f"{w:%m-%d}" for w in weeks]
 
     # Hotline answering and desk waits come from the same table: one pass over both channels.
     timed_call = Q(channel=Channel.HOTLINE, rings_to_answer__isnull=False)
-    served_visit = Q(channel=Channel.WALK_IN, served_at__isnull=False)
-    wait = ExpressionWrapper(F("served_at") - F("arrived_at"), output_field=DurationField())
+    # This week's wait counts who is waiting today with the minutes so far, as today's figure
+    # does, so the last point of the chart agrees with the card above it.
+    day_start = dt.datetime.combine(today, dt.time.min, tzinfo=_tz())
+    served_visit = Q(channel=Channel.WALK_IN) & (
+        Q(served_at__isnull=False) | Q(status=VisitStatus.WAITING, arrived_at__gte=day_start)
+    )
+    wait = ExpressionWrapper(
+        Coalesce(F("served_at"), Value(now, output_field=DateTimeField())) - F("arrived_at"),
+        output_field=DurationField(),
+    )
     visits = _weekly(
         scoped(Visit, user).filter(timed_call | served_visit),
         "arrived_at",
@@ -285,6 +296,7 @@ def quality_trends(*, user, today: dt.date | None = None) -> tuple[list[Trend], 
         return round(row[key].total_seconds() / 3600, 1) if row and row.get(key) else None
 
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
     trends = [
         Trend(
@@ -364,7 +376,7 @@ def quality_trends(*, user, today: dt.date | None = None) -> tuple[list[Trend], 
             "escalations",
             _("Complaints escalated"),
             series("escalated", received, lambda r: r["escalated"] if r else None),
-            "",
+            pgettext("chart unit", " complaints"),
         ),
         Trend(
             "time_to_close",

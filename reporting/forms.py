@@ -14,12 +14,13 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 
+SMALL_BOX = {"class": "form-control form-control-sm"}
+
+
 class ExportRequestForm(forms.Form):
     point = forms.ModelChoiceField(label=_("Service point"), queryset=ServicePoint.objects.none())
-    date_from = inputs.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = inputs.DateField(
-        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = inputs.DateField(label=_("From"), widget=inputs.DateInput())
+    date_to = inputs.DateField(label=_("To (inclusive)"), widget=inputs.DateInput())
 
     def __init__(self, *args: Any, points: QuerySet[ServicePoint], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -29,10 +30,8 @@ class ExportRequestForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    date_from = inputs.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = inputs.DateField(
-        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = inputs.DateField(label=_("From"), widget=inputs.DateInput(attrs=SMALL_BOX))
+    date_to = inputs.DateField(label=_("To (inclusive)"), widget=inputs.DateInput(attrs=SMALL_BOX))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.utils import timezone
 
 from servicedesk.tenancy import scoped
 
@@ -34,7 +33,8 @@ class Figures:
 
 
 def _bounds(date_from: dt.date, date_to: dt.date):
-    tz = ZoneInfo(settings.TIME_ZONE)
+    # Calendar days of the user's point (the zone each request activates).
+    tz = timezone.get_current_timezone()
     return (
         dt.datetime.combine(date_from, dt.time.min, tzinfo=tz),
         dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz),

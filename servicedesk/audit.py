@@ -5,10 +5,15 @@ The audit log is append-only (see ``AuditLog``); supervisors read it, nobody edi
 
 from __future__ import annotations
 
+import ast
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk import hooks
 from servicedesk.models import AuditLog, ServicePoint
 
 #: Every action written here, with the words the audit log page shows for it.
@@ -206,6 +211,7 @@ def audit_customer_erased(*, actor, customer, reason: str, counts: dict) -> Audi
 #: What each kind of object is called on the audit page, and the page that shows it.
 OBJECT_PAGES: dict[str, tuple[Any, str]] = {
     "intake.customer": (_("customer"), "intake:customer_detail"),
+    "intake.device": (_("device"), "repairs:device_detail"),
     "intake.messageslip": (_("message slip"), ""),
     "repairs.repairticket": (_("repair record"), "repairs:ticket_detail"),
     "complaints.complaint": (_("complaint"), "complaints:detail"),
@@ -213,16 +219,29 @@ OBJECT_PAGES: dict[str, tuple[Any, str]] = {
     "servicedesk.servicepoint": (_("service point"), "servicedesk:point_detail"),
     "reporting.exportjob": (_("export"), "reporting:export_status"),
 }
-OFFER_STATUS_WORDS = {
-    "approved": _("approved"),
-    "refused": _("refused"),
-    "pending": _("waiting for approval"),
+#: Where a device's history across points was looked up (``tenancy.CROSS_POINT_PURPOSES``).
+LOOKUP_PLACES = {
+    "intake_preview": _("while filling in the intake form"),
+    "ticket_open": _("when the repair record was opened"),
+    "device_page": _("on the device page"),
+    "ticket_page": _("on the repair record page"),
+}
+#: A compensation decision in words, with its amount: 批准 ¥30.00.
+OFFER_DECISION_WORDS = {
+    "approved": _("Approved %(amount)s"),
+    "refused": _("Refused %(amount)s"),
+    "pending": _("Waiting for approval: %(amount)s"),
 }
 
 
-def describe(entry: AuditLog, people: dict[int, str] | None = None) -> dict[str, Any]:
+def describe(
+    entry: AuditLog,
+    people: dict[int, str] | None = None,
+    logins: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """The words and the link the audit page shows for one entry: the action in words, the object
-    by its name with a link to its page, and the summary without codes."""
+    by its name with a link to its page, and the summary without codes. ``people`` names staff by
+    account id and ``logins`` by login name (a failed login is shown by the person it tried)."""
     from django.urls import NoReverseMatch, reverse
 
     label, url_name = OBJECT_PAGES.get(entry.object_type, (entry.object_type, ""))
@@ -236,19 +255,70 @@ def describe(entry: AuditLog, people: dict[int, str] | None = None) -> dict[str,
             url = reverse(url_name, args=[int(object_id)])
         except NoReverseMatch:
             url = ""
-    summary = entry.summary
-    if entry.action == "complaint.compensation_decided" and "amount" in detail:
-        status = OFFER_STATUS_WORDS.get(detail.get("status", ""), detail.get("status", ""))
-        summary = f"¥{detail['amount']} {status}"
-    elif entry.action == "complaint.reassigned" and people is not None:
-        before, after = detail.get("from"), detail.get("to")
-        summary = f"{people.get(before, '—') if before else '—'} → {people.get(after or 0, '—')}"
     return {
         "action_label": ACTION_LABELS.get(entry.action, entry.action),
         "object_label": f"{label} #{object_id}" if object_id else "",
         "object_url": url,
-        "summary": summary,
+        "summary": _summary(entry, detail, people or {}, logins or {}),
     }
+
+
+def _summary(entry: AuditLog, detail: dict, people: dict[int, str], logins: dict[str, str]) -> str:
+    """The entry's summary in words: codes, field names and login names become what the staff
+    call them. The domain apps word their own actions (``hooks.AUDIT_WORDS``)."""
+    action = entry.action
+    if action == "complaint.compensation_decided" and "amount" in detail:
+        status = detail.get("status", "")
+        amount = f"¥{detail['amount']}"
+        words = OFFER_DECISION_WORDS.get(status)
+        return str(words % {"amount": amount}) if words else f"{amount} {status}"
+    if action == "complaint.reassigned":
+        before, after = detail.get("from"), detail.get("to")
+        return f"{people.get(before, '—') if before else '—'} → {people.get(after or 0, '—')}"
+    if action == "auth.login_failed":
+        # What was typed at the login form: the person when it is someone's login name.
+        return logins.get(entry.summary, entry.summary)
+    if action == "point.settings_changed" and isinstance(detail.get("changes"), dict):
+        return "; ".join(
+            _setting_change(name, change)
+            for name, change in sorted(detail["changes"].items())
+            if isinstance(change, list) and len(change) == 2
+        )
+    if action == "device.history_shown" and detail.get("purpose") in LOOKUP_PLACES:
+        return f"{LOOKUP_PLACES[detail['purpose']]} · {entry.summary}"
+    for words in hooks.fire(hooks.AUDIT_WORDS, entry=entry):
+        return str(words)
+    return entry.summary
+
+
+def _setting_change(name: str, change: list) -> str:
+    """``回访抽样比例：30% → 50%``: a point setting by its name, its values as the form shows
+    them."""
+    try:
+        field = ServicePoint._meta.get_field(name)
+    except FieldDoesNotExist:
+        return f"{name}: {change[0]} → {change[1]}"
+    before, after = (_setting_value(field, str(value)) for value in change)
+    return f"{capfirst(getattr(field, 'verbose_name', name))}: {before} → {after}"
+
+
+def _setting_value(field: Any, text: str) -> str:
+    if field.choices:
+        return str(dict(field.flatchoices).get(text, text))
+    if field.get_internal_type() == "BooleanField":
+        return str({"True": _("Yes"), "False": _("No")}.get(text, text))
+    if field.name == "callback_sample_rate":
+        try:
+            return f"{(Decimal(text) * 100).quantize(Decimal('1'))}%"
+        except InvalidOperation:
+            return text
+    if field.name == "calling_hours":
+        try:
+            windows = ast.literal_eval(text)
+            return ", ".join(f"{start}-{end}" for start, end in windows)
+        except (ValueError, SyntaxError, TypeError, RecursionError):
+            return text
+    return text
 
 
 def audit_device_history_shown(

@@ -119,18 +119,14 @@ class AuditFilterForm(forms.Form):
     """Filters of the audit log page; the choices come from the user's own scope."""
 
     action = forms.ChoiceField(label=_("Action"), required=False)
-    actor: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label=_("Who"), queryset=None, required=False
+    actor: forms.ModelChoiceField[User] = StaffChoiceField(
+        label=_("Who"), queryset=None, required=False, empty_label=_("All")
     )
     point: forms.ModelChoiceField[ServicePoint] = forms.ModelChoiceField(
-        label=_("service point"), queryset=None, required=False
+        label=_("service point"), queryset=None, required=False, empty_label=_("All")
     )
-    date_from = inputs.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = inputs.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = inputs.DateField(label=_("From"), required=False, widget=inputs.DateInput())
+    date_to = inputs.DateField(label=_("To"), required=False, widget=inputs.DateInput())
 
     def __init__(
         self,

@@ -83,6 +83,12 @@ CALLBACK_REPORT = Hook(
     "handler(*, point, month, month_end) -> dict: more figures for the monthly callback report "
     "(complaints: complaints by category and customer type).",
 )
+AUDIT_WORDS = Hook(
+    "audit_words",
+    "servicedesk",
+    "handler(*, entry) -> str | None: the summary of an audit entry of the app's own actions in "
+    "words, for the audit log page (repairs: the warranty decisions; reporting: the exports).",
+)
 HOOKS = (
     TICKET_HANDED_OVER,
     CALLBACK_DISSATISFIED,
@@ -94,6 +100,7 @@ HOOKS = (
     CUSTOMER_OPEN_WORK,
     VISIT_RECORDS,
     CALLBACK_REPORT,
+    AUDIT_WORDS,
 )
 
 

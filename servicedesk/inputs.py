@@ -60,8 +60,30 @@ def _out_of_range() -> ValidationError:
     )
 
 
+class DateInput(forms.DateInput):
+    """A browser date box. Its value is always ISO (2026-11-03), whatever the language's
+    formats: ``<input type=date>`` refuses any other form and stays empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """A browser date-and-time box in local time, filled in the only form it takes
+    (2026-11-03T14:05)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class DateField(forms.DateField):
-    """A date between ``EARLIEST`` and ``LATEST``."""
+    """A date between ``EARLIEST`` and ``LATEST``, in a browser date box."""
+
+    widget = DateInput
 
     def to_python(self, value: Any) -> dt.date | None:
         result = super().to_python(value)
@@ -72,6 +94,8 @@ class DateField(forms.DateField):
 
 class DateTimeField(forms.DateTimeField):
     """A date and time whose local date lies between ``EARLIEST`` and ``LATEST``."""
+
+    widget = DateTimeLocalInput
 
     def to_python(self, value: Any) -> dt.datetime | None:
         try:

@@ -445,7 +445,7 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["point", "-at"], name="audit_point_at")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.action}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -16,3 +16,10 @@ def person_label(user: Any) -> str:
         name = profile.display_name or user.get_full_name()
         return f"{name} · {profile.staff_number}" if name else str(profile.staff_number)
     return user.get_full_name() or "—"
+
+
+def person_with_role(user: Any) -> str:
+    """``张热线 · 1023 (Hotline)``: a colleague offered in a dropdown of addressees."""
+    profile = getattr(user, "staff_profile", None)
+    label = person_label(user)
+    return f"{label} ({profile.get_role_display()})" if profile is not None else label

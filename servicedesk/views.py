@@ -128,8 +128,13 @@ def audit_list(request):
         if isinstance(value, int)
     }
     people = {user.pk: person_label(user) for user in staff.filter(pk__in=owner_ids)}
+    tried = {entry.summary for entry in page if entry.action == "auth.login_failed"}
+    logins = {
+        user.get_username(): person_label(user)
+        for user in (staff.filter(username__in=tried) if tried else [])
+    }
     for entry in page:
-        entry.shown = describe(entry, people)  # type: ignore[attr-defined]
+        entry.shown = describe(entry, people, logins)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -7,13 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.models import CustomerType, Purpose
 from servicedesk import inputs
+from servicedesk.people import person_with_role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.db.models import QuerySet
 
-DATE = {"type": "date"}
-DATETIME = {"type": "datetime-local"}
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 DESK_PURPOSES = [
     (value, label)
@@ -66,7 +65,7 @@ class SlipForm(inputs.OneTimeTokenMixin, forms.Form):
     )
     callback_due_at = inputs.DateTimeField(
         label=_("Promised reply by"),
-        widget=forms.DateTimeInput(attrs=DATETIME),
+        widget=inputs.DateTimeLocalInput(),
         input_formats=DATETIME_FORMATS,
     )
     read_back_confirmed = forms.BooleanField(
@@ -77,13 +76,7 @@ class SlipForm(inputs.OneTimeTokenMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.add_token()
         inputs.model_choices(self, "addressee").queryset = addressees
-        inputs.label_choices(
-            self,
-            "addressee",
-            lambda user: (
-                f"{user.staff_profile.display_name} ({user.staff_profile.get_role_display()})"
-            ),
-        )
+        inputs.label_choices(self, "addressee", person_with_role)
 
 
 class CustomerEraseForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from intake.models import CallerKind, Purpose
 from intake.services.hotline import CALL_KINDS
 from servicedesk import inputs
+from servicedesk.people import person_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -121,11 +122,7 @@ class CallForm(inputs.OneTimeTokenMixin, forms.Form):
         inputs.model_choices(self, "customer").queryset = customers
         inputs.model_choices(self, "department").queryset = departments
         inputs.model_choices(self, "praised_staff").queryset = colleagues
-        inputs.label_choices(
-            self,
-            "praised_staff",
-            lambda user: f"{user.staff_profile.display_name} ({user.staff_profile.staff_number})",
-        )
+        inputs.label_choices(self, "praised_staff", person_label)
         if not self.is_bound:
             self.initial.setdefault("opened", sign_opened())
 

@@ -136,3 +136,33 @@ def test_complaint_standards_are_charted(point, staff_of):
     assert by_key["promises_kept"] == 100.0
     assert by_key["escalations"] == 1
     assert by_key["time_to_close"] == 6.0
+
+
+def test_this_weeks_wait_counts_who_is_waiting_today_like_the_card(point, staff_of):
+    now = dt.datetime(2026, 11, 25, 4, 0, tzinfo=dt.UTC)  # Wednesday noon in Shanghai
+    Visit.objects.create(
+        point=point,
+        channel=Channel.WALK_IN,
+        purpose=Purpose.REPAIR,
+        arrived_at=now - dt.timedelta(minutes=30),
+    )
+    Visit.objects.create(
+        point=point,
+        channel=Channel.WALK_IN,
+        purpose=Purpose.REPAIR,
+        status=VisitStatus.DONE,
+        arrived_at=now - dt.timedelta(minutes=20),
+        served_at=now - dt.timedelta(minutes=10),
+    )
+    # Left waiting on an earlier day: not someone waiting now.
+    Visit.objects.create(
+        point=point,
+        channel=Channel.WALK_IN,
+        purpose=Purpose.REPAIR,
+        arrived_at=now - dt.timedelta(days=2),
+    )
+    user = staff_of(Role.SUPERVISOR).user
+    trends, _labels = quality_trends(user=user, now=now)
+    wait = next(trend for trend in trends if trend.key == "wait")
+    assert wait.series.points[-1] == 20.0
+    assert today_figures(user=user, now=now)["average_wait_minutes"] == 20.0
