@@ -88,6 +88,9 @@ class PointSettingsForm(forms.ModelForm):
         max_length=200,
     )
 
+    #: The settings version the form was loaded with (a save meanwhile makes it stale).
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
     class Meta:
         model = ServicePoint
         fields = list(POINT_SETTING_FIELDS)
@@ -95,8 +98,33 @@ class PointSettingsForm(forms.ModelForm):
     def __init__(self, *args: Any, editable_fields: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
-            if name not in editable_fields:
+            if name not in editable_fields and name != "version":
                 del self.fields[name]
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.settings_version
+
+    def setting_names(self) -> list[str]:
+        return [name for name in self.fields if name != "version"]
+
+    def show_saved_meanwhile(self, current: ServicePoint) -> None:
+        """After a conflict: the form keeps what was typed, now carries the stored version (so
+        saving again is a deliberate choice), and each field whose stored value differs from
+        the typed one says what was saved meanwhile."""
+        data = self.data.copy()  # type: ignore[attr-defined]  # the posted QueryDict
+        data["version"] = str(current.settings_version)
+        self.data = data
+        typed = self.cleaned_data
+        for name in self.setting_names():
+            stored = getattr(current, name)
+            if name in typed and typed[name] != stored:
+                field = self.fields[name]
+                if isinstance(field, forms.BooleanField):
+                    shown = _("yes") if stored else _("no")
+                elif getattr(field, "choices", None):
+                    shown = dict(field.choices).get(stored, stored)  # type: ignore[attr-defined]
+                else:
+                    shown = field.prepare_value(stored)
+                self.add_error(name, _("Saved meanwhile: %(value)s") % {"value": shown})
 
 
 class StaffChoiceField(forms.ModelChoiceField):

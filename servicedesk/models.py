@@ -240,6 +240,9 @@ class ServicePoint(models.Model):
         default=defaults.HOLD_CHECK_SECONDS,
         validators=[MinValueValidator(5), MaxValueValidator(600)],
     )
+    #: Increases with every saved change of the settings: the settings form carries the version it
+    #: was loaded with, so the second of two supervisors gets a conflict, never a lost update.
+    settings_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("service point")

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from servicedesk.audit import audit_point_settings_changed
+from servicedesk.errors import ConflictError
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.tenancy import scope_for, user_role
 
@@ -68,15 +70,36 @@ def point_settings_editable_fields(*, actor: Actor, point: ServicePoint) -> tupl
     return ()
 
 
+class SettingsConflict(ConflictError):
+    """The point's settings were saved by someone else since the form was loaded."""
+
+    def __init__(self, message: str, *, current: ServicePoint) -> None:
+        super().__init__(message)
+        self.current = current
+
+
 @transaction.atomic
 def point_update_settings(
-    *, point: ServicePoint, actor: Actor, data: dict[str, Any]
+    *, point: ServicePoint, actor: Actor, data: dict[str, Any], version: int | None = None
 ) -> ServicePoint:
-    """Change a point's settings; every change is audited with old and new values."""
+    """Change a point's settings; every change is audited with old and new values.
+
+    With ``version`` (the settings version the form was loaded with) a save made meanwhile by
+    someone else refuses this one (``SettingsConflict``, carrying the stored settings), so two
+    supervisors editing at once never silently undo each other's change."""
     allowed = point_settings_editable_fields(actor=actor, point=point)
     if not allowed:
         raise PermissionDenied
     locked = ServicePoint.objects.select_for_update().get(pk=point.pk)
+    if version is not None and locked.settings_version != version:
+        raise SettingsConflict(
+            _(
+                "Someone else saved these settings while you were editing them. What you typed "
+                "is kept below; the values saved meanwhile are shown beside the fields that "
+                "differ. Check them and save again."
+            ),
+            current=locked,
+        )
     changes: dict[str, list[str]] = {}
     for field, value in data.items():
         if field not in allowed:
@@ -87,6 +110,7 @@ def point_update_settings(
             setattr(locked, field, value)
     if changes:
         locked.full_clean()
-        locked.save(update_fields=list(changes))
+        locked.settings_version += 1
+        locked.save(update_fields=[*changes, "settings_version"])
         audit_point_settings_changed(actor=actor, point=locked, changes=changes)
     return locked

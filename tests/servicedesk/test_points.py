@@ -48,6 +48,7 @@ def _form_data(point, **changes):
         "compensation_limit_hotline": "0",
         "compensation_limit_supervisor": "200",
         "compensation_limit_manager": "1000",
+        "version": str(point.settings_version),
     }
     data.update(changes)
     return data
@@ -170,3 +171,56 @@ def test_supervisor_sets_when_a_pickup_is_overdue(client, point, staff_of):
     )
     point.refresh_from_db()
     assert point.pickup_overdue_days == 10
+
+
+@pytest.mark.reliability(
+    "Two supervisors edit one point's settings",
+    "both load the settings form; the second saves on the stale version",
+)
+def test_second_of_two_supervisors_gets_a_conflict_not_a_lost_update(client, point, staff_of):
+    url = reverse("servicedesk:point_settings", args=[point.pk])
+    loaded = _form_data(point)  # both forms are loaded with the same version
+    first, second = staff_of(Role.SUPERVISOR), staff_of(Role.SUPERVISOR)
+    client.force_login(first.user)
+    assert client.post(url, loaded | {"pickup_overdue_days": "10"}).status_code == 302
+
+    client.force_login(second.user)
+    response = client.post(url, loaded | {"address": "第二个地址 8 号"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "您编辑期间他人已保存了这些设置" in page
+    assert "第二个地址 8 号" in page  # what was typed is kept
+    form = response.context["form"]
+    assert form["address"].value() == "第二个地址 8 号"
+    assert "他人刚保存的值：10" in " ".join(form.errors["pickup_overdue_days"])
+    point.refresh_from_db()
+    assert point.pickup_overdue_days == 10 and point.address != "第二个地址 8 号"
+    assert AuditLog.objects.filter(action="point.settings_changed").count() == 1
+    # The re-shown form carries the stored version: saving again is a deliberate choice.
+    assert form["version"].value() == str(point.settings_version)
+    again = client.post(
+        url,
+        loaded
+        | {"address": "第二个地址 8 号", "pickup_overdue_days": "10"}
+        | {"version": str(point.settings_version)},
+    )
+    assert again.status_code == 302
+    point.refresh_from_db()
+    assert point.address == "第二个地址 8 号" and point.pickup_overdue_days == 10
+
+
+def test_every_saved_change_moves_the_settings_version_on(client, point, staff_of):
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    url = reverse("servicedesk:point_settings", args=[point.pk])
+    page = client.get(url).content.decode()
+    assert f'name="version" value="{point.settings_version}"' in page
+    client.post(url, _form_data(point, address="新地址 2 号"))
+    before = point.settings_version
+    point.refresh_from_db()
+    assert point.settings_version == before + 1
+    # The same form sent twice: the second is stale and changes nothing.
+    response = client.post(url, _form_data(point, address="新地址 3 号") | {"version": str(before)})
+    assert response.status_code == 200
+    point.refresh_from_db()
+    assert point.address == "新地址 2 号"
