@@ -26,6 +26,7 @@ def register() -> None:
     hooks.register(hooks.RECORDS_FOUND, tickets_found)
     hooks.register(hooks.CUSTOMER_DATA, customer_data)
     hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
+    hooks.register(hooks.CUSTOMER_MERGED, customer_merged)
 
 
 def customer_tickets_panel(*, user, customer: Customer) -> hooks.Panel:
@@ -196,3 +197,8 @@ def _ticket(ticket) -> dict:
             for n in ticket.notifications.all()
         ],
     }
+
+
+def customer_merged(*, kept: Customer, duplicate: Customer) -> dict[str, int]:
+    """Two records of one customer merged: this app's rows of the duplicate move to the kept."""
+    return {"repair_tickets": RepairTicket.objects.filter(customer=duplicate).update(customer=kept)}
