@@ -116,7 +116,7 @@ class CustomerMergeForm(forms.Form):
     duplicate = DuplicateChoiceField(
         label=_("The other record of this customer"),
         queryset=Customer.objects.none(),
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         empty_label=None,
     )
     confirm = forms.BooleanField(
