@@ -224,3 +224,17 @@ def test_every_saved_change_moves_the_settings_version_on(client, point, staff_o
     assert response.status_code == 200
     point.refresh_from_db()
     assert point.address == "新地址 2 号"
+
+
+def test_a_change_in_the_admin_makes_an_open_settings_form_stale(client, point, staff_of):
+    from django.contrib import admin
+
+    loaded = _form_data(point, address="新地址 4 号")
+    point.pickup_overdue_days = 12
+    admin.site._registry[type(point)].save_model(None, point, None, True)
+    assert point.settings_version == int(loaded["version"]) + 1
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    response = client.post(reverse("servicedesk:point_settings", args=[point.pk]), loaded)
+    assert response.status_code == 200
+    point.refresh_from_db()
+    assert point.pickup_overdue_days == 12 and point.address != "新地址 4 号"
