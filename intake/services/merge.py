@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from intake.customer_duplicates import merged_fields
@@ -19,26 +18,7 @@ from servicedesk import hooks
 from servicedesk.audit import audit_customers_merged
 
 if TYPE_CHECKING:
-    from servicedesk.types import Actor, AnyUser
-
-MAX_CANDIDATES = 20
-
-
-def merge_candidates(*, user: AnyUser, customer: Customer) -> QuerySet[Customer]:
-    """Records at the customer's point that may be the same person: the same name, or one's
-    number is the other's alternative contact. Bounded: a picker, not a list of everyone."""
-    if customer.erased_at:
-        return Customer.objects.none()  # nothing left to compare with
-    match = Q(name=customer.name)
-    if customer.phone:
-        match |= Q(alt_phone=customer.phone)
-    if customer.alt_phone:
-        match |= Q(phone=customer.alt_phone) | Q(alt_phone=customer.alt_phone)
-    return (
-        Customer.objects.filter(match, point=customer.point_id, erased_at__isnull=True)
-        .exclude(pk=customer.pk)
-        .order_by("created_at", "pk")[:MAX_CANDIDATES]
-    )
+    from servicedesk.types import Actor
 
 
 @transaction.atomic

@@ -238,7 +238,7 @@ def customer_merge(request, pk: int):
     customer = get_scoped_or_404(Customer, request.user, pk=pk)
     if not privacy.may_handle_requests(request.user, customer):
         raise PermissionDenied
-    candidates = merge.merge_candidates(user=request.user, customer=customer)
+    candidates = selectors.customer_merge_candidates(user=request.user, customer=customer)
     form = CustomerMergeForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
