@@ -59,7 +59,8 @@ def audit_point_settings_changed(*, actor, point: ServicePoint, changes: dict) -
         point=point,
         obj=point,
         summary=", ".join(sorted(changes)),
-        detail={"changes": changes},
+        # The settings version this change made: a stale form finds what changed since its own.
+        detail={"changes": changes, "version": point.settings_version},
     )
 
 

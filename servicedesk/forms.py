@@ -106,25 +106,52 @@ class PointSettingsForm(forms.ModelForm):
     def setting_names(self) -> list[str]:
         return [name for name in self.fields if name != "version"]
 
-    def show_saved_meanwhile(self, current: ServicePoint) -> None:
-        """After a conflict: the form keeps what was typed, now carries the stored version (so
-        saving again is a deliberate choice), and each field whose stored value differs from
-        the typed one says what was saved meanwhile."""
+    def show_saved_meanwhile(self, current: ServicePoint, changed: dict[str, str] | None) -> None:
+        """After a conflict the form keeps what was typed and carries the stored version (saving
+        again is a deliberate choice). A field someone else saved meanwhile (``changed``: its
+        value when this form was loaded) that was left as loaded takes their value, so saving
+        again keeps their change; one changed on both sides keeps the typed value; each says
+        what was saved. Without ``changed``, every field that differs from the stored value says
+        so."""
         data = self.data.copy()  # type: ignore[attr-defined]  # the posted QueryDict
         data["version"] = str(current.settings_version)
-        self.data = data
-        typed = self.cleaned_data
+        typed = dict(self.cleaned_data)
         for name in self.setting_names():
+            if name not in typed:
+                continue
             stored = getattr(current, name)
-            if name in typed and typed[name] != stored:
-                field = self.fields[name]
-                if isinstance(field, forms.BooleanField):
-                    shown = _("yes") if stored else _("no")
-                elif getattr(field, "choices", None):
-                    shown = dict(field.choices).get(stored, stored)  # type: ignore[attr-defined]
-                else:
-                    shown = field.prepare_value(stored)
-                self.add_error(name, _("Saved meanwhile: %(value)s") % {"value": shown})
+            if changed is not None and name not in changed:
+                continue
+            if changed is not None and str(typed[name]) == changed[name]:
+                self._fill(data, name, stored)
+                self.add_error(
+                    name,
+                    _("Saved meanwhile, taken over: %(value)s")
+                    % {"value": self._shown(name, stored)},
+                )
+            elif typed[name] != stored:
+                self.add_error(
+                    name, _("Saved meanwhile: %(value)s") % {"value": self._shown(name, stored)}
+                )
+        self.data = data
+
+    def _fill(self, data: Any, name: str, value: Any) -> None:
+        field = self.fields[name]
+        if isinstance(field, forms.BooleanField):
+            if value:
+                data[name] = "on"
+            else:
+                data.pop(name, None)
+        else:
+            data[name] = str(field.prepare_value(value))
+
+    def _shown(self, name: str, value: Any) -> Any:
+        field = self.fields[name]
+        if isinstance(field, forms.BooleanField):
+            return _("yes") if value else _("no")
+        if getattr(field, "choices", None):
+            return dict(field.choices).get(value, value)  # type: ignore[attr-defined]
+        return field.prepare_value(value)
 
 
 class StaffChoiceField(forms.ModelChoiceField):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from servicedesk.audit import audit_point_settings_changed
 from servicedesk.errors import ConflictError
-from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
+from servicedesk.models import SUPERVISING_ROLES, AuditLog, Role, ServicePoint
 from servicedesk.tenancy import scope_for, user_role
 
 if TYPE_CHECKING:
@@ -73,9 +73,35 @@ def point_settings_editable_fields(*, actor: Actor, point: ServicePoint) -> tupl
 class SettingsConflict(ConflictError):
     """The point's settings were saved by someone else since the form was loaded."""
 
-    def __init__(self, message: str, *, current: ServicePoint) -> None:
+    def __init__(
+        self, message: str, *, current: ServicePoint, changed: dict[str, str] | None
+    ) -> None:
         super().__init__(message)
         self.current = current
+        #: {field: its value when the stale form was loaded} for each field saved meanwhile;
+        #: ``None`` when that is not known (a change made in the admin).
+        self.changed = changed
+
+
+def _changed_since(point: ServicePoint, version: int) -> dict[str, str] | None:
+    """What was saved after ``version``, from the audit log (each entry carries the version it
+    made): {field: the value before, as the log writes it}; ``None`` unless every version since
+    is accounted for."""
+    entries = list(
+        AuditLog.objects.filter(
+            action="point.settings_changed",
+            object_type=ServicePoint._meta.label_lower,
+            object_id=str(point.pk),
+            detail__version__gt=version,
+        ).order_by("at", "pk")
+    )
+    if len(entries) != point.settings_version - version:
+        return None
+    changed: dict[str, str] = {}
+    for entry in entries:
+        for field, (old, _new) in entry.detail["changes"].items():
+            changed.setdefault(field, old)
+    return changed
 
 
 @transaction.atomic
@@ -99,6 +125,7 @@ def point_update_settings(
                 "differ. Check them and save again."
             ),
             current=locked,
+            changed=_changed_since(locked, version),
         )
     changes: dict[str, list[str]] = {}
     for field, value in data.items():

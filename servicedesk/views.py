@@ -82,7 +82,7 @@ def point_settings(request, pk: int):
                 point=point, actor=request.user, data=data, version=form.cleaned_data["version"]
             )
         except services.SettingsConflict as exc:
-            form.show_saved_meanwhile(exc.current)
+            form.show_saved_meanwhile(exc.current, exc.changed)
             messages.error(request, str(exc))
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

@@ -190,24 +190,43 @@ def test_second_of_two_supervisors_gets_a_conflict_not_a_lost_update(client, poi
     assert response.status_code == 200
     page = response.content.decode()
     assert "您编辑期间他人已保存了这些设置" in page
-    assert "第二个地址 8 号" in page  # what was typed is kept
     form = response.context["form"]
-    assert form["address"].value() == "第二个地址 8 号"
-    assert "他人刚保存的值：10" in " ".join(form.errors["pickup_overdue_days"])
+    assert form["address"].value() == "第二个地址 8 号"  # what was typed is kept
+    assert "address" not in form.errors  # nobody else changed it
+    # Left as loaded, changed meanwhile by the first: their value is taken over and said so.
+    assert form["pickup_overdue_days"].value() == "10"
+    assert "他人刚保存的值，已采用：10" in " ".join(form.errors["pickup_overdue_days"])
     point.refresh_from_db()
     assert point.pickup_overdue_days == 10 and point.address != "第二个地址 8 号"
     assert AuditLog.objects.filter(action="point.settings_changed").count() == 1
-    # The re-shown form carries the stored version: saving again is a deliberate choice.
+    # The re-shown form carries the stored version: saving it again keeps both changes.
     assert form["version"].value() == str(point.settings_version)
     again = client.post(
         url,
         loaded
-        | {"address": "第二个地址 8 号", "pickup_overdue_days": "10"}
-        | {"version": str(point.settings_version)},
+        | {
+            "address": "第二个地址 8 号",
+            "pickup_overdue_days": form["pickup_overdue_days"].value(),
+            "version": form["version"].value(),
+        },
     )
     assert again.status_code == 302
     point.refresh_from_db()
     assert point.address == "第二个地址 8 号" and point.pickup_overdue_days == 10
+
+
+def test_a_field_both_supervisors_changed_keeps_the_typed_value_and_shows_the_saved_one(
+    client, point, staff_of
+):
+    url = reverse("servicedesk:point_settings", args=[point.pk])
+    loaded = _form_data(point)
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    assert client.post(url, loaded | {"pickup_overdue_days": "10"}).status_code == 302
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    response = client.post(url, loaded | {"pickup_overdue_days": "14"})
+    form = response.context["form"]
+    assert form["pickup_overdue_days"].value() == "14"
+    assert "他人刚保存的值：10" in " ".join(form.errors["pickup_overdue_days"])
 
 
 def test_every_saved_change_moves_the_settings_version_on(client, point, staff_of):
