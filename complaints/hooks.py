@@ -24,6 +24,7 @@ def register() -> None:
     hooks.register(hooks.CALLBACK_REPORT, callback_report_figures)
     hooks.register(hooks.CUSTOMER_DATA, customer_data)
     hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
+    hooks.register(hooks.CUSTOMER_MERGED, customer_merged)
 
 
 def complaint_from_callback(*, callback, actor, now: dt.datetime) -> hooks.Opened:
@@ -135,3 +136,8 @@ def _complaint(complaint) -> dict:
             for o in complaint.offers.all()
         ],
     }
+
+
+def customer_merged(*, kept: Customer, duplicate: Customer) -> dict[str, int]:
+    """Two records of one customer merged: this app's rows of the duplicate move to the kept."""
+    return {"complaints": Complaint.objects.filter(customer=duplicate).update(customer=kept)}

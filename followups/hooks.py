@@ -18,6 +18,7 @@ def register() -> None:
     hooks.register(hooks.TICKET_HANDED_OVER, callbacks_for_handover)
     hooks.register(hooks.CUSTOMER_DATA, customer_data)
     hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
+    hooks.register(hooks.CUSTOMER_MERGED, customer_merged)
 
 
 def callbacks_for_handover(*, ticket, now: dt.datetime) -> None:
@@ -74,3 +75,8 @@ def _callback(callback) -> dict:
             for a in callback.attempt_log.all()
         ],
     }
+
+
+def customer_merged(*, kept: Customer, duplicate: Customer) -> dict[str, int]:
+    """Two records of one customer merged: this app's rows of the duplicate move to the kept."""
+    return {"callbacks": Callback.objects.filter(customer=duplicate).update(customer=kept)}

@@ -59,6 +59,15 @@ class Customer(TenantModel):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["-created_at"]
+        constraints = [
+            # One record per customer at a point: their phone number is how the desk finds
+            # them. Erased customers have no phone left and do not count.
+            models.UniqueConstraint(
+                fields=["point", "phone"],
+                condition=~models.Q(phone=""),
+                name="customer_unique_point_phone",
+            ),
+        ]
         indexes = [
             models.Index(fields=["point", "phone"], name="customer_point_phone"),
             models.Index(fields=["point", "alt_phone"], name="customer_point_alt_phone"),

@@ -88,6 +88,28 @@ def open_work_for_customers(*, user: AnyUser, customer_ids: list[int]) -> dict[i
     return found
 
 
+#: How many other records the merge page offers at most (a picker, not a list).
+MAX_MERGE_CANDIDATES = 20
+
+
+def customer_merge_candidates(*, user: AnyUser, customer: Customer) -> QuerySet[Customer]:
+    """Records at the customer's point that may be the same person: the same name, or one's
+    number is the other's alternative contact. Bounded: a picker, not a list of everyone."""
+    if customer.erased_at:
+        return Customer.objects.none()  # nothing left to compare with
+    match = Q(name=customer.name)
+    if customer.phone:
+        match |= Q(alt_phone=customer.phone)
+    if customer.alt_phone:
+        match |= Q(phone=customer.alt_phone) | Q(alt_phone=customer.alt_phone)
+    return (
+        scoped(Customer, user)
+        .filter(match, point=customer.point_id, erased_at__isnull=True)
+        .exclude(pk=customer.pk)
+        .order_by("created_at", "pk")[:MAX_MERGE_CANDIDATES]
+    )
+
+
 def customer_history(*, user: AnyUser, customer: Customer) -> dict:
     """A customer's visits, calls, devices and message slips, and the other apps' sections
     (repair records, complaints) as panels."""

@@ -16,6 +16,7 @@ urlpatterns = [
     path("customers/<int:pk>/phone/", desk.customer_phone, name="customer_phone"),
     path("customers/<int:pk>/data/", desk.customer_data_export, name="customer_data_export"),
     path("customers/<int:pk>/erase/", desk.customer_erase, name="customer_erase"),
+    path("customers/<int:pk>/merge/", desk.customer_merge, name="customer_merge"),
     path("slips/", desk.slip_queue, name="slip_queue"),
     path("slips/<int:pk>/callback/", desk.slip_callback, name="slip_callback"),
     path("slips/<int:pk>/phone/", desk.slip_phone, name="slip_phone"),

@@ -34,6 +34,7 @@ def register() -> None:
     hooks.register(hooks.CUSTOMER_DATA, customer_data)
     hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
     hooks.register(hooks.AUDIT_WORDS, audit_words)
+    hooks.register(hooks.CUSTOMER_MERGED, customer_merged)
 
 
 def customer_tickets_panel(*, user, customer: Customer) -> hooks.Panel:
@@ -215,3 +216,8 @@ def audit_words(*, entry) -> str | None:
     number = entry.summary.partition(":")[0]
     before, after = detail.get("before", ""), detail.get("after", "")
     return f"{number}: {words.get(before, before)} → {words.get(after, after)}"
+
+
+def customer_merged(*, kept: Customer, duplicate: Customer) -> dict[str, int]:
+    """Two records of one customer merged: this app's rows of the duplicate move to the kept."""
+    return {"repair_tickets": RepairTicket.objects.filter(customer=duplicate).update(customer=kept)}

@@ -575,6 +575,9 @@ class Notification(models.Model):
     last_error = models.CharField(_("last error"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    #: When a sender claimed the message (a lease of ``NOTIFICATION_LEASE_SECONDS``); cleared when
+    #: its result is recorded. A claim older than the lease belongs to a sender that died.
+    claimed_at = models.DateTimeField(_("claimed for sending at"), null=True, blank=True)
 
     tenant_field = "ticket__point"
 

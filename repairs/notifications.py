@@ -41,7 +41,9 @@ class HttpSmsSender:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            with urllib.request.urlopen(  # noqa: S310
+                request, timeout=settings.NOTIFICATION_SEND_TIMEOUT_SECONDS
+            ) as response:
                 if response.status >= 300:
                     raise SendError(f"gateway answered {response.status}")
         except OSError as exc:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from repairs.models import Notification, NotificationStatus
 from repairs.transitions import NOTIFICATION_MACHINE
+from servicedesk.faults import checkpoint
 from servicedesk.queueing import send_after_commit
 from servicedesk.retry import DATABASE_RETRY
 from servicedesk.statemachine import SYSTEM
@@ -21,30 +26,82 @@ def queue_notifications() -> None:
 
 
 def notifications_send(*, batch: int = 100) -> int:
+    """Send what is pending: claim, send, record (rules#repair: the customer is told).
+
+    The gateway is never called inside a transaction: a slow or hanging gateway would hold row
+    locks (and a connection) for a whole batch. So a batch is *claimed* in one short transaction
+    (``claimed_at`` set on rows locked with ``SKIP LOCKED``, so two senders take different rows),
+    each message is sent with no transaction open, and each result is recorded in its own short
+    transaction. A claim is a lease: one whose sender died (worker killed) is taken again once
+    ``NOTIFICATION_LEASE_SECONDS`` have passed; a sender stops sending its batch before its lease
+    could run out, so in the normal path no message goes out twice."""
     from repairs.notifications import SendError, get_sender
 
     sender = get_sender()
+    lease = dt.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+    claimed_at, claimed = _claim(batch=batch, lease=lease)
+    # The last moment a send may start: the gateway's timeout must still end inside the lease.
+    deadline = claimed_at + lease - dt.timedelta(seconds=settings.NOTIFICATION_SEND_TIMEOUT_SECONDS)
     sent = 0
+    for position, notification in enumerate(claimed):
+        if timezone.now() >= deadline:
+            _release(claimed[position:], claimed_at=claimed_at)
+            break
+        checkpoint("repairs.outbox.send")  # a crash here leaves the claim to its lease
+        try:
+            sender.send(notification)
+        except SendError as exc:
+            _record(notification, claimed_at=claimed_at, error=str(exc))
+        else:
+            sent += _record(notification, claimed_at=claimed_at, error=None)
+    return sent
+
+
+def _claim(*, batch: int, lease: dt.timedelta) -> tuple[dt.datetime, list[Notification]]:
+    """One short transaction: the oldest pending messages not under a live claim, marked as
+    claimed now and counted as an attempt."""
+    now = timezone.now()
     with transaction.atomic():
-        rows = list(
+        ids = list(
             Notification.objects.select_for_update(skip_locked=True)
             .filter(status=NotificationStatus.PENDING)
-            .order_by("created_at")[:batch]
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - lease))
+            .order_by("created_at", "id")
+            .values_list("pk", flat=True)[:batch]
         )
-        for notification in rows:
-            notification.attempts += 1
-            try:
-                sender.send(notification)
-            except SendError as exc:
-                notification.last_error = str(exc)[:255]
-                if notification.attempts >= MAX_ATTEMPTS:
-                    NOTIFICATION_MACHINE.move(notification, "give_up", role=SYSTEM)
-            else:
-                NOTIFICATION_MACHINE.move(notification, "sent", role=SYSTEM)
-                notification.sent_at = timezone.now()
-                sent += 1
-            notification.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-    return sent
+        Notification.objects.filter(pk__in=ids).update(claimed_at=now, attempts=F("attempts") + 1)
+    return now, list(Notification.objects.filter(pk__in=ids).order_by("created_at", "id"))
+
+
+def _record(notification: Notification, *, claimed_at: dt.datetime, error: str | None) -> int:
+    """One short transaction per result. Only the holder of the claim records: when the lease
+    was lost (taken again by another sender) the row is that sender's now."""
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification.pk, status=NotificationStatus.PENDING, claimed_at=claimed_at)
+            .first()
+        )
+        if row is None:
+            return 0
+        row.claimed_at = None
+        if error is None:
+            NOTIFICATION_MACHINE.move(row, "sent", role=SYSTEM)
+            row.sent_at = timezone.now()
+        else:
+            row.last_error = error[:255]
+            if row.attempts >= MAX_ATTEMPTS:
+                NOTIFICATION_MACHINE.move(row, "give_up", role=SYSTEM)
+        row.save(update_fields=["claimed_at", "last_error", "status", "sent_at"])
+    return 1 if error is None else 0
+
+
+def _release(rows: list[Notification], *, claimed_at: dt.datetime) -> None:
+    """Give back claimed messages not tried (their attempt is not counted): the next run takes
+    them at once instead of after the lease."""
+    Notification.objects.filter(
+        pk__in=[row.pk for row in rows], claimed_at=claimed_at, status=NotificationStatus.PENDING
+    ).update(claimed_at=None, attempts=F("attempts") - 1)
 
 
 @shared_task(name="repairs.tasks.notifications_send_task", ignore_result=True, **DATABASE_RETRY)

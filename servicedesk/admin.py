@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import F
 
 from servicedesk.models import (
     AuditLog,
@@ -24,6 +25,13 @@ class ServicePointAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "region", "phone", "is_active"]
     list_filter = ["region", "is_active"]
     search_fields = ["code", "name"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # A settings form a supervisor has open becomes stale (R-settings-1): no lost update.
+            obj.settings_version = F("settings_version") + 1
+        super().save_model(request, obj, form, change)
+        obj.refresh_from_db(fields=["settings_version"])
 
 
 @admin.register(Department)

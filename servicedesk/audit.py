@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "pii.phone_revealed": _("Full phone number shown"),
     "customer.data_exported": _("Customer's personal data exported"),
     "customer.erased": _("Customer's personal data erased"),
+    "customer.merged": _("Customer records merged"),
     "export.written": _("Export written"),
     "export.downloaded": _("Export downloaded"),
     "export.callback_report": _("Callback report downloaded"),
@@ -63,7 +64,8 @@ def audit_point_settings_changed(*, actor, point: ServicePoint, changes: dict) -
         point=point,
         obj=point,
         summary=", ".join(sorted(changes)),
-        detail={"changes": changes},
+        # The settings version this change made: a stale form finds what changed since its own.
+        detail={"changes": changes, "version": point.settings_version},
     )
 
 
@@ -204,6 +206,21 @@ def audit_customer_erased(*, actor, customer, reason: str, counts: dict) -> Audi
         obj=customer,
         summary=reason[:255],
         detail={"reason": reason[:2000], "counts": counts},
+    )
+
+
+def audit_customers_merged(
+    *, actor, kept, duplicate_id: int, counts: dict, fields: list[str]
+) -> AuditLog:
+    """Two records of one customer merged (who, when, which record went into which, how many
+    rows moved, which fields the kept record took), without the personal data."""
+    return _write(
+        actor=actor,
+        action="customer.merged",
+        point=kept.point,
+        obj=kept,
+        summary=f"#{duplicate_id} → #{kept.pk}",
+        detail={"duplicate": duplicate_id, "kept": kept.pk, "counts": counts, "fields": fields},
     )
 
 

@@ -88,6 +88,9 @@ class PointSettingsForm(forms.ModelForm):
         max_length=200,
     )
 
+    #: The settings version the form was loaded with (a save meanwhile makes it stale).
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
     class Meta:
         model = ServicePoint
         fields = list(POINT_SETTING_FIELDS)
@@ -95,13 +98,65 @@ class PointSettingsForm(forms.ModelForm):
     def __init__(self, *args: Any, editable_fields: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
-            if name not in editable_fields:
+            if name not in editable_fields and name != "version":
                 del self.fields[name]
         if "complaint_department" in self.fields:
             # The point's own departments and the network-wide ones, never another point's.
             inputs.model_choices(self, "complaint_department").queryset = Department.objects.filter(
                 Q(point=self.instance) | Q(point__isnull=True), is_active=True
             )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.settings_version
+
+    def setting_names(self) -> list[str]:
+        return [name for name in self.fields if name != "version"]
+
+    def show_saved_meanwhile(self, current: ServicePoint, changed: dict[str, str] | None) -> None:
+        """After a conflict the form keeps what was typed and carries the stored version (saving
+        again is a deliberate choice). A field someone else saved meanwhile (``changed``: its
+        value when this form was loaded) that was left as loaded takes their value, so saving
+        again keeps their change; one changed on both sides keeps the typed value; each says
+        what was saved. Without ``changed``, every field that differs from the stored value says
+        so."""
+        data = self.data.copy()  # type: ignore[attr-defined]  # the posted QueryDict
+        data["version"] = str(current.settings_version)
+        typed = dict(self.cleaned_data)
+        for name in self.setting_names():
+            if name not in typed:
+                continue
+            stored = getattr(current, name)
+            if changed is not None and name not in changed:
+                continue
+            if changed is not None and str(typed[name]) == changed[name]:
+                self._fill(data, name, stored)
+                self.add_error(
+                    name,
+                    _("Saved meanwhile, taken over: %(value)s")
+                    % {"value": self._shown(name, stored)},
+                )
+            elif typed[name] != stored:
+                self.add_error(
+                    name, _("Saved meanwhile: %(value)s") % {"value": self._shown(name, stored)}
+                )
+        self.data = data
+
+    def _fill(self, data: Any, name: str, value: Any) -> None:
+        field = self.fields[name]
+        if isinstance(field, forms.BooleanField):
+            if value:
+                data[name] = "on"
+            else:
+                data.pop(name, None)
+        else:
+            data[name] = str(field.prepare_value(value))
+
+    def _shown(self, name: str, value: Any) -> Any:
+        field = self.fields[name]
+        if isinstance(field, forms.BooleanField):
+            return _("yes") if value else _("no")
+        if getattr(field, "choices", None):
+            return dict(field.choices).get(value, value)  # type: ignore[attr-defined]
+        return field.prepare_value(value)
 
 
 class NoticeReadForm(forms.Form):

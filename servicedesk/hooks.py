@@ -42,6 +42,13 @@ CUSTOMER_ERASED = Hook(
     "handler(*, customer) -> dict[str, int], in the erasure's transaction before the customer's "
     "own row is anonymised: each app anonymises its rows of this customer and returns counts.",
 )
+CUSTOMER_MERGED = Hook(
+    "customer_merged",
+    "intake",
+    "handler(*, kept, duplicate) -> dict[str, int], in the merge's transaction before the "
+    "duplicate's row is deleted: each app moves its rows of the duplicate to the kept customer "
+    "and returns counts.",
+)
 CUSTOMER_DATA = Hook(
     "customer_data",
     "intake",
@@ -93,6 +100,7 @@ HOOKS = (
     TICKET_HANDED_OVER,
     CALLBACK_DISSATISFIED,
     CUSTOMER_ERASED,
+    CUSTOMER_MERGED,
     CUSTOMER_DATA,
     CUSTOMER_PANELS,
     CUSTOMER_SEARCH,

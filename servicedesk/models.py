@@ -253,6 +253,9 @@ class ServicePoint(models.Model):
             "department of its own."
         ),
     )
+    #: Increases with every saved change of the settings: the settings form carries the version it
+    #: was loaded with, so the second of two supervisors gets a conflict, never a lost update.
+    settings_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("service point")

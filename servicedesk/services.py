@@ -11,7 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicedesk.audit import audit_point_settings_changed
-from servicedesk.models import SUPERVISING_ROLES, Department, DepartmentNotice, Role, ServicePoint
+from servicedesk.errors import ConflictError
+from servicedesk.models import (
+    SUPERVISING_ROLES,
+    AuditLog,
+    Department,
+    DepartmentNotice,
+    Role,
+    ServicePoint,
+)
 from servicedesk.tenancy import get_profile, scope_for, user_role
 
 if TYPE_CHECKING:
@@ -72,15 +80,63 @@ def point_settings_editable_fields(*, actor: Actor, point: ServicePoint) -> tupl
     return ()
 
 
+class SettingsConflict(ConflictError):
+    """The point's settings were saved by someone else since the form was loaded."""
+
+    def __init__(
+        self, message: str, *, current: ServicePoint, changed: dict[str, str] | None
+    ) -> None:
+        super().__init__(message)
+        self.current = current
+        #: {field: its value when the stale form was loaded} for each field saved meanwhile;
+        #: ``None`` when that is not known (a change made in the admin).
+        self.changed = changed
+
+
+def _changed_since(point: ServicePoint, version: int) -> dict[str, str] | None:
+    """What was saved after ``version``, from the audit log (each entry carries the version it
+    made): {field: the value before, as the log writes it}; ``None`` unless every version since
+    is accounted for."""
+    entries = list(
+        AuditLog.objects.filter(
+            action="point.settings_changed",
+            object_type=ServicePoint._meta.label_lower,
+            object_id=str(point.pk),
+            detail__version__gt=version,
+        ).order_by("at", "pk")
+    )
+    if len(entries) != point.settings_version - version:
+        return None
+    changed: dict[str, str] = {}
+    for entry in entries:
+        for field, (old, _new) in entry.detail["changes"].items():
+            changed.setdefault(field, old)
+    return changed
+
+
 @transaction.atomic
 def point_update_settings(
-    *, point: ServicePoint, actor: Actor, data: dict[str, Any]
+    *, point: ServicePoint, actor: Actor, data: dict[str, Any], version: int | None = None
 ) -> ServicePoint:
-    """Change a point's settings; every change is audited with old and new values."""
+    """Change a point's settings; every change is audited with old and new values.
+
+    With ``version`` (the settings version the form was loaded with) a save made meanwhile by
+    someone else refuses this one (``SettingsConflict``, carrying the stored settings), so two
+    supervisors editing at once never silently undo each other's change."""
     allowed = point_settings_editable_fields(actor=actor, point=point)
     if not allowed:
         raise PermissionDenied
     locked = ServicePoint.objects.select_for_update().get(pk=point.pk)
+    if version is not None and locked.settings_version != version:
+        raise SettingsConflict(
+            _(
+                "Someone else saved these settings while you were editing them. What you typed "
+                "is kept below; the values saved meanwhile are shown beside the fields that "
+                "differ. Check them and save again."
+            ),
+            current=locked,
+            changed=_changed_since(locked, version),
+        )
     changes: dict[str, list[str]] = {}
     for field, value in data.items():
         if field not in allowed:
@@ -91,7 +147,8 @@ def point_update_settings(
             setattr(locked, field, value)
     if changes:
         locked.full_clean()
-        locked.save(update_fields=list(changes))
+        locked.settings_version += 1
+        locked.save(update_fields=[*changes, "settings_version"])
         audit_point_settings_changed(actor=actor, point=locked, changes=changes)
     return locked
 

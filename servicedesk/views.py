@@ -76,9 +76,14 @@ def point_settings(request, pk: int):
         raise PermissionDenied
     form = PointSettingsForm(request.POST or None, instance=point, editable_fields=editable)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.fields}
+        data = {name: form.cleaned_data[name] for name in form.setting_names()}
         try:
-            services.point_update_settings(point=point, actor=request.user, data=data)
+            services.point_update_settings(
+                point=point, actor=request.user, data=data, version=form.cleaned_data["version"]
+            )
+        except services.SettingsConflict as exc:
+            form.show_saved_meanwhile(exc.current, exc.changed)
+            messages.error(request, str(exc))
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from intake.models import CustomerType, Purpose
+from intake.models import Customer, CustomerType, Purpose
 from servicedesk import inputs
 from servicedesk.people import person_with_role
 
@@ -93,6 +94,35 @@ class CustomerEraseForm(forms.Form):
         ),
     )
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone."), required=True)
+
+
+class DuplicateChoiceField(forms.ModelChoiceField):
+    """Another record of the customer, told apart by what the supervisor can compare."""
+
+    def label_from_instance(self, obj: Customer) -> str:
+        return f"{obj.name} · {obj.masked_phone} · {timezone.localtime(obj.created_at):%Y-%m-%d}"
+
+
+class CustomerMergeForm(forms.Form):
+    """Which record is the same customer, and a deliberate tick (the record picked is removed)."""
+
+    duplicate = DuplicateChoiceField(
+        label=_("The other record of this customer"),
+        queryset=Customer.objects.none(),
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        empty_label=None,
+    )
+    confirm = forms.BooleanField(
+        label=_("I checked that both records are the same person. This cannot be undone."),
+        required=True,
+    )
+
+    def __init__(self, data: Any = None, *, candidates: QuerySet[Customer]) -> None:
+        super().__init__(data)
+        # The candidates are a bounded, scoped list: the choice is checked against it.
+        inputs.model_choices(self, "duplicate").queryset = Customer.objects.filter(
+            pk__in=[c.pk for c in candidates]
+        ).order_by("created_at", "pk")
 
 
 class VisitRefForm(forms.Form):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,8 +34,13 @@ QUICK_PURPOSES = frozenset({Purpose.PICKUP, Purpose.INQUIRY, Purpose.PRAISE, Pur
 # --- customers ---------------------------------------------------------------------------
 
 
+def customer_create(**kwargs: Any) -> Customer:
+    """``customer_get_or_create`` for callers that only need the customer."""
+    return customer_get_or_create(**kwargs)[0]
+
+
 @transaction.atomic
-def customer_create(
+def customer_get_or_create(
     *,
     point: ServicePoint,
     actor: Actor,
@@ -46,14 +51,17 @@ def customer_create(
     company: str = "",
     is_vip: bool = False,
     token: uuid.UUID | None = None,
-) -> Customer:
-    """A new customer of the point; the phone is validated and stored in E.164 form. The form's
-    one-time ``token`` makes a double submit create one customer (and show it, not an error)."""
+) -> tuple[Customer, bool]:
+    """A new customer of the point, or the one already recorded under this phone (one record
+    per customer and phone at a point, a database constraint); ``True`` when created. The phone
+    is validated and stored in E.164 form. The form's one-time ``token`` makes a double submit
+    create one customer; two desks' forms for one number at the same moment give one customer
+    too (the second finds the first one's row, no error page)."""
     require_point_role(actor, point, DESK_ROLES)
     if token is not None:
         existing = Customer.objects.filter(point=point, form_token=token).first()
         if existing is not None:
-            return existing
+            return existing, False
     errors: dict[str, list[str]] = {}
     if not name.strip():
         errors["name"] = [_("Enter the customer's name.")]
@@ -68,19 +76,15 @@ def customer_create(
             errors["alt_phone"] = exc.messages
     else:
         alt_phone = ""
-    if "phone" not in errors and Customer.objects.filter(point=point, phone=phone).exists():
-        # The same form sent twice at once: the other request has just created this customer.
-        same = token and Customer.objects.filter(point=point, form_token=token).first()
-        if same:
-            return same
-        errors["phone"] = [_("A customer with this phone number already exists: search for it.")]
     if errors:
         raise ValidationError(errors)
-    return create_once(
-        model=Customer,
-        point=point,
-        token=token,
-        create=lambda: Customer.objects.create(
+    existing = Customer.objects.filter(point=point, phone=phone).first()
+    if existing is not None:
+        return existing, False
+    created: list[Customer] = []
+
+    def create() -> Customer:
+        customer = Customer.objects.create(
             point=point,
             name=name.strip()[:64],
             phone=phone,
@@ -89,8 +93,21 @@ def customer_create(
             company=company.strip()[:100],
             is_vip=is_vip,
             form_token=token,
-        ),
-    )
+        )
+        created.append(customer)
+        return customer
+
+    try:
+        with transaction.atomic():
+            customer = create_once(model=Customer, point=point, token=token, create=create)
+    except IntegrityError:
+        # Another desk recorded this number a moment ago (the unique (point, phone) index made
+        # this insert wait for its commit): that record is the customer.
+        existing = Customer.objects.filter(point=point, phone=phone).first()
+        if existing is None:
+            raise
+        return existing, False
+    return customer, bool(created)
 
 
 # --- the reception board (rules#intake) ------------------------------------------------

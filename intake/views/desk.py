@@ -18,6 +18,7 @@ from intake import selectors
 from intake.forms.desk import (
     CustomerEraseForm,
     CustomerForm,
+    CustomerMergeForm,
     SearchForm,
     SlipCallbackForm,
     SlipForm,
@@ -26,7 +27,7 @@ from intake.forms.desk import (
 )
 from intake.models import Channel, Customer, Visit
 from intake.phones import display_phone
-from intake.services import desk, privacy
+from intake.services import desk, merge, privacy
 from intake.services.slips import slip_check, slip_take
 from servicedesk.audit import audit_customer_phone_revealed, audit_slip_phone_revealed
 from servicedesk.forms import apply_errors
@@ -142,13 +143,19 @@ def customer_create(request):
     visit_id = search.visit_id()
     if form.is_valid():
         try:
-            customer = desk.customer_create(
+            customer, created = desk.customer_get_or_create(
                 point=_point(request), actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Customer created."))
+            if created:
+                messages.success(request, _("Customer created."))
+            else:
+                text = _(
+                    "This number belongs to %(name)s, already a customer here: that record is used."
+                )
+                messages.info(request, text % {"name": customer.name})
             url = reverse("repairs:ticket_open", args=[customer.pk])
             return redirect(f"{url}?visit={visit_id}" if visit_id is not None else url)
     return render(
@@ -221,6 +228,33 @@ def customer_erase(request, pk: int):
         "intake/desk/customer_erase.html",
         {"customer": customer, "form": form, **history},
     )
+
+
+@login_required
+def customer_merge(request, pk: int):
+    """A supervisor merges another record of the same customer into this one: pick it, confirm,
+    and every repair record, visit, device, call, slip, complaint and callback moves here
+    (audited). The record picked is removed."""
+    customer = get_scoped_or_404(Customer, request.user, pk=pk)
+    if not privacy.may_handle_requests(request.user, customer):
+        raise PermissionDenied
+    candidates = selectors.customer_merge_candidates(user=request.user, customer=customer)
+    form = CustomerMergeForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = merge.customer_merge(
+                kept=customer, duplicate=form.cleaned_data["duplicate"], actor=request.user
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Records merged: %(count)s related records moved to this customer.")
+                % {"count": sum(counts.values())},
+            )
+            return redirect("intake:customer_detail", pk=customer.pk)
+    return render(request, "intake/desk/customer_merge.html", {"customer": customer, "form": form})
 
 
 @login_required

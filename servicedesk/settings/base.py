@@ -303,6 +303,11 @@ CROSS_POINT_LOOKUPS_PER_HOUR = env.int("CROSS_POINT_LOOKUPS_PER_HOUR", default=6
 NOTIFICATION_SENDER = env.str("NOTIFICATION_SENDER", default="repairs.notifications.DatabaseSender")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+# A sender's claim on a batch of messages is a lease: a batch whose worker died is sent by
+# another after this long. A sender stops starting sends this long before its lease ends (the
+# gateway's own timeout), so a message is never sent twice while its sender is alive.
+NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
+NOTIFICATION_SEND_TIMEOUT_SECONDS = env.int("NOTIFICATION_SEND_TIMEOUT_SECONDS", default=10)
 
 # Health: how old a heartbeat may be before the component counts as down.
 HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=15)

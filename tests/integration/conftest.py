@@ -26,6 +26,16 @@ def database_url() -> str:
     return f"postgres://{auth}{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
+def scratch_database_name(purpose: str, *, base: str | None = None) -> str:
+    """The name of a database a test creates besides the test database: the test database's own
+    name (``test_<name>`` and, under xdist, the worker's suffix) and the purpose, so two runs
+    on one server (or two xdist workers) never create, use or drop the same one. PostgreSQL cuts
+    names at 63 bytes; the purpose is kept whole and the base shortened instead."""
+    suffix = f"_{purpose}"
+    base = base or settings.DATABASES["default"]["NAME"]
+    return base[: 63 - len(suffix)] + suffix
+
+
 class CeleryProcess:
     """``celery worker`` or ``celery beat`` on the test database, sending to / consuming
     ``queue`` (both use it as their default queue)."""

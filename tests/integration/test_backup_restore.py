@@ -2,7 +2,6 @@
 every ticket (and the restored schema is the current one)."""
 
 import subprocess
-import uuid
 from pathlib import Path
 
 import psycopg2
@@ -11,7 +10,7 @@ from django.db import connection
 
 from repairs.models import RepairTicket
 from tests.followups.conftest import handed_over_ticket
-from tests.integration.conftest import database_url
+from tests.integration.conftest import database_url, scratch_database_name
 
 pytestmark = [pytest.mark.services]
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,11 +33,14 @@ def test_backup_restores_every_ticket_into_a_fresh_database(transactional_db, po
     dump = Path(backup.stdout.strip())
     assert dump.exists() and dump.stat().st_size > 0
 
-    fresh = f"restore_test_{uuid.uuid4().hex[:8]}"
+    # Named after this run's test database: a parallel run on the same server has its own.
+    fresh = scratch_database_name("restore")
     admin = psycopg2.connect(source.rsplit("/", 1)[0] + "/postgres")
     admin.autocommit = True
     try:
         with admin.cursor() as cursor:
+            # A run killed before its clean-up left it behind: it is ours to replace.
+            cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
             cursor.execute(f'CREATE DATABASE "{fresh}"')
         target = source.rsplit("/", 1)[0] + f"/{fresh}"
         subprocess.run(
@@ -60,3 +62,13 @@ def test_backup_restores_every_ticket_into_a_fresh_database(transactional_db, po
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
         admin.close()
+
+
+def test_a_scratch_database_is_named_after_this_runs_test_database(db):
+    """Two runs on one server (each with its own test database, and xdist workers with their
+    suffix) never create the same scratch database."""
+    test_database = connection.settings_dict["NAME"]
+    assert test_database.startswith("test_")
+    assert scratch_database_name("restore") == f"{test_database}_restore"
+    name = scratch_database_name("restore", base="test_" + "x" * 70 + "_gw3")
+    assert len(name) == 63 and name.endswith("_restore")

@@ -1,11 +1,13 @@
 """The customer-message outbox: the HTTP gateway adapter, retries, nothing lost."""
 
+import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from repairs.models import Notification, NotificationStatus
 from repairs.tasks import MAX_ATTEMPTS, notifications_send
@@ -33,6 +35,11 @@ class Gateway(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def gateway(settings):
+    yield from serve_gateway(settings)
+
+
+def serve_gateway(settings):
+    """A local SMS gateway the HTTP sender posts to, while the generator runs."""
     server = HTTPServer(("127.0.0.1", 0), Gateway)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -40,6 +47,7 @@ def gateway(settings):
     settings.NOTIFICATION_SENDER = "repairs.notifications.HttpSmsSender"
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/sms"
     settings.SMS_GATEWAY_TOKEN = "secret-token"
+    Gateway.server = server
     yield Gateway
     server.shutdown()
 
@@ -123,3 +131,91 @@ def test_a_broker_outage_at_commit_loses_nothing_and_raises_nothing(
     assert notifications_sweep_task() == 1  # beat's sweep, once the broker is back
     message.refresh_from_db()
     assert message.status == NotificationStatus.SENT
+
+
+# --- claim, send outside any transaction, record ------------------------------------------------
+
+
+@pytest.fixture
+def three_messages(point, staff_of):
+    ticket = open_ticket(point, staff_of(Role.FRONT_DESK).user)
+    return [
+        Notification.objects.create(ticket=ticket, to=ticket.contact_phone, text=f"第{n}条消息")
+        for n in range(3)
+    ]
+
+
+class WatchingSender:
+    """Notes, at each send, whether a transaction is open and how many results are committed."""
+
+    seen: list = []
+
+    def send(self, notification):
+        from django.db import connection
+
+        WatchingSender.seen.append(
+            (connection.in_atomic_block, Notification.objects.filter(status="sent").count())
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gateway_is_called_outside_any_transaction_and_each_result_recorded_at_once(
+    settings, three_messages
+):
+    settings.NOTIFICATION_SENDER = f"{__name__}.WatchingSender"
+    WatchingSender.seen = []
+    assert notifications_send() == 3
+    # No transaction open while the gateway answers (no row locks held), and the result of
+    # each message before is already committed.
+    assert WatchingSender.seen == [(False, 0), (False, 1), (False, 2)]
+    assert not Notification.objects.filter(claimed_at__isnull=False).exists()
+
+
+@pytest.mark.reliability(
+    "Worker killed mid-send (customer messages)",
+    "a batch claimed and its sender gone: not taken again while the lease runs, taken once after",
+)
+def test_a_claim_whose_sender_died_is_taken_again_after_its_lease(
+    settings, gateway, three_messages, time_machine
+):
+    from repairs.tasks import _claim
+
+    time_machine.move_to("2026-12-01 10:00:00+08:00", tick=False)
+    lease = dt.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+    _claim(batch=2, lease=lease)  # a sender that claimed two and was killed before sending
+    assert notifications_send() == 1  # only the unclaimed one
+    assert [body["text"] for _auth, body in gateway.received] == ["第2条消息"]
+
+    time_machine.move_to(timezone.now() + lease - dt.timedelta(seconds=1), tick=False)
+    assert notifications_send() == 0  # the lease still runs: nothing sent twice
+
+    time_machine.move_to(timezone.now() + dt.timedelta(seconds=1), tick=False)
+    assert notifications_send() == 2
+    assert sorted(body["text"] for _auth, body in gateway.received) == [
+        "第0条消息",
+        "第1条消息",
+        "第2条消息",
+    ]
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+    assert notifications_send() == 0
+
+
+def test_a_sender_stops_before_its_lease_could_run_out_and_gives_the_rest_back(
+    settings, gateway, three_messages, time_machine
+):
+    time_machine.move_to("2026-12-01 10:00:00+08:00", tick=False)
+    lease = settings.NOTIFICATION_LEASE_SECONDS
+
+    class SlowGateway(Gateway):
+        def do_POST(self):
+            super().do_POST()
+            # The first send takes so long that no other send could end inside the lease.
+            time_machine.shift(lease)
+
+    gateway.server.RequestHandlerClass = SlowGateway
+    assert notifications_send() == 1
+    rest = Notification.objects.exclude(status="sent")
+    assert [(m.attempts, m.claimed_at) for m in rest] == [(0, None), (0, None)]
+    gateway.server.RequestHandlerClass = Gateway
+    assert notifications_send() == 2
+    assert len(gateway.received) == 3

@@ -121,6 +121,7 @@ CASES = [
         posted("intake:customer_create", alt_phone="", company="", visit=""),
     ),
     Case("customer_erase", posted("intake:customer_erase")),
+    Case("customer_merge", posted("intake:customer_merge")),
     Case(
         "ticket_open",
         posted("repairs:ticket_open"),

@@ -48,6 +48,7 @@ def _form_data(point, **changes):
         "compensation_limit_hotline": "0",
         "compensation_limit_supervisor": "200",
         "compensation_limit_manager": "1000",
+        "version": str(point.settings_version),
     }
     data.update(changes)
     return data
@@ -186,3 +187,89 @@ def test_supervisor_names_the_department_told_of_complaints_among_the_points_own
     assert client.post(url, _form_data(point, complaint_department=str(own.pk))).status_code == 302
     point.refresh_from_db()
     assert point.complaint_department == own
+
+
+@pytest.mark.reliability(
+    "Two supervisors edit one point's settings",
+    "both load the settings form; the second saves on the stale version",
+)
+def test_second_of_two_supervisors_gets_a_conflict_not_a_lost_update(client, point, staff_of):
+    url = reverse("servicedesk:point_settings", args=[point.pk])
+    loaded = _form_data(point)  # both forms are loaded with the same version
+    first, second = staff_of(Role.SUPERVISOR), staff_of(Role.SUPERVISOR)
+    client.force_login(first.user)
+    assert client.post(url, loaded | {"pickup_overdue_days": "10"}).status_code == 302
+
+    client.force_login(second.user)
+    response = client.post(url, loaded | {"address": "第二个地址 8 号"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "您编辑期间他人已保存了这些设置" in page
+    form = response.context["form"]
+    assert form["address"].value() == "第二个地址 8 号"  # what was typed is kept
+    assert "address" not in form.errors  # nobody else changed it
+    # Left as loaded, changed meanwhile by the first: their value is taken over and said so.
+    assert form["pickup_overdue_days"].value() == "10"
+    assert "他人刚保存的值，已采用：10" in " ".join(form.errors["pickup_overdue_days"])
+    point.refresh_from_db()
+    assert point.pickup_overdue_days == 10 and point.address != "第二个地址 8 号"
+    assert AuditLog.objects.filter(action="point.settings_changed").count() == 1
+    # The re-shown form carries the stored version: saving it again keeps both changes.
+    assert form["version"].value() == str(point.settings_version)
+    again = client.post(
+        url,
+        loaded
+        | {
+            "address": "第二个地址 8 号",
+            "pickup_overdue_days": form["pickup_overdue_days"].value(),
+            "version": form["version"].value(),
+        },
+    )
+    assert again.status_code == 302
+    point.refresh_from_db()
+    assert point.address == "第二个地址 8 号" and point.pickup_overdue_days == 10
+
+
+def test_a_field_both_supervisors_changed_keeps_the_typed_value_and_shows_the_saved_one(
+    client, point, staff_of
+):
+    url = reverse("servicedesk:point_settings", args=[point.pk])
+    loaded = _form_data(point)
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    assert client.post(url, loaded | {"pickup_overdue_days": "10"}).status_code == 302
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    response = client.post(url, loaded | {"pickup_overdue_days": "14"})
+    form = response.context["form"]
+    assert form["pickup_overdue_days"].value() == "14"
+    assert "他人刚保存的值：10" in " ".join(form.errors["pickup_overdue_days"])
+
+
+def test_every_saved_change_moves_the_settings_version_on(client, point, staff_of):
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    url = reverse("servicedesk:point_settings", args=[point.pk])
+    page = client.get(url).content.decode()
+    assert f'name="version" value="{point.settings_version}"' in page
+    client.post(url, _form_data(point, address="新地址 2 号"))
+    before = point.settings_version
+    point.refresh_from_db()
+    assert point.settings_version == before + 1
+    # The same form sent twice: the second is stale and changes nothing.
+    response = client.post(url, _form_data(point, address="新地址 3 号") | {"version": str(before)})
+    assert response.status_code == 200
+    point.refresh_from_db()
+    assert point.address == "新地址 2 号"
+
+
+def test_a_change_in_the_admin_makes_an_open_settings_form_stale(client, point, staff_of):
+    from django.contrib import admin
+
+    loaded = _form_data(point, address="新地址 4 号")
+    point.pickup_overdue_days = 12
+    admin.site._registry[type(point)].save_model(None, point, None, True)
+    assert point.settings_version == int(loaded["version"]) + 1
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    response = client.post(reverse("servicedesk:point_settings", args=[point.pk]), loaded)
+    assert response.status_code == 200
+    point.refresh_from_db()
+    assert point.pickup_overdue_days == 12 and point.address != "新地址 4 号"

@@ -30,6 +30,7 @@ OBJECT_URLS = {
     "intake:customer_phone": lambda f: {"pk": f["customer"].pk},
     "intake:customer_data_export": lambda f: {"pk": f["customer"].pk},
     "intake:customer_erase": lambda f: {"pk": f["customer"].pk},
+    "intake:customer_merge": lambda f: {"pk": f["customer"].pk},
     "repairs:ticket_open": lambda f: {"customer_pk": f["customer"].pk},
     "repairs:ticket_preview": lambda f: {"customer_pk": f["customer"].pk},
     "repairs:device_detail": lambda f: {"pk": f["device"].pk},
@@ -82,6 +83,7 @@ POSTS = {
     "intake:customer_phone": lambda f: {},
     "intake:slip_phone": lambda f: {},
     "intake:customer_erase": lambda f: {"reason": "顾客书面申请删除个人信息", "confirm": "on"},
+    "intake:customer_merge": lambda f: {"duplicate": f["duplicate"].pk, "confirm": "on"},
     "repairs:ticket_action": lambda f: {
         "action": "start_diagnosis",
         "version": f["ticket"].version,
@@ -122,6 +124,8 @@ AUDITED_EACH_TIME = {"intake:customer_data_export", "intake:customer_phone", "in
 def make_foreign(point, foreign):
     customer = CustomerFactory(point=point)
     foreign["customer"] = customer
+    # The same person recorded a second time (another number): what a supervisor merges.
+    foreign["duplicate"] = CustomerFactory(point=point, name=customer.name)
     foreign["visit"] = Visit.objects.create(point=point, channel="walk_in", purpose=Purpose.REPAIR)
     foreign["ticket"] = open_ticket(point, make_staff(Role.FRONT_DESK, point=point).user, customer)
     foreign["device"] = Device.objects.get(pk=foreign["ticket"].device_id)
