@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('servicedesk', '0012_device_history'),
+        ('servicedesk', '0013_department_notices_and_members'),
     ]
 
     operations = [

@@ -13,7 +13,10 @@ def merge_rows(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("complaints", "0004_form_tokens"), ("intake", "0011_merge_duplicate_customers")]
+    dependencies = [
+        ("complaints", "0005_category_department"),
+        ("intake", "0011_merge_duplicate_customers"),
+    ]
     run_before = [("intake", "0012_customer_unique_point_phone")]
 
     operations = [migrations.RunPython(merge_rows, migrations.RunPython.noop)]
