@@ -74,7 +74,18 @@ class Part(TenantModel):
 
     code = models.CharField(_("part number"), max_length=32)
     name = models.CharField(_("part"), max_length=100)
-    model_name = models.CharField(_("for model"), max_length=64, blank=True)
+    model_name = models.CharField(
+        _("for model"),
+        max_length=64,
+        blank=True,
+        help_text=_("Leave empty for a part that fits every model."),
+    )
+    also_fits = models.CharField(
+        _("also fits"),
+        max_length=255,
+        blank=True,
+        help_text=_("Other models this part fits, separated by commas."),
+    )
     price = models.DecimalField(
         _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -88,6 +99,18 @@ class Part(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.name} ¥{self.price}"
+
+    @property
+    def models_fitted(self) -> list[str]:
+        """The models this part fits, normalised; empty when it fits every model."""
+        if not self.model_name.strip():
+            return []
+        names = [self.model_name, *self.also_fits.replace("，", ",").split(",")]
+        return [" ".join(n.split()).casefold() for n in names if n.strip()]
+
+    def fits(self, model_name: str) -> bool:
+        fitted = self.models_fitted
+        return not fitted or " ".join(model_name.split()).casefold() in fitted
 
 
 class TicketStatus(models.TextChoices):
@@ -420,7 +443,7 @@ class PartLine(models.Model):
 
 class ConsentKind(models.TextChoices):
     SIGNATURE = "signature", _("Signed by the customer")
-    VERBAL = "verbal", _("Verbal consent by phone")
+    VERBAL = "verbal", _("Answered by phone")
 
 
 class QuoteDecision(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from intake.models import Device
 from repairs.models import (
     OPEN_STATUSES,
+    Part,
     PartLine,
     RepairTicket,
     TicketEvent,
@@ -59,6 +60,24 @@ def technician_queue(*, user: AnyUser) -> QuerySet[RepairTicket]:
 
 def ticket_timeline(*, ticket: RepairTicket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("actor__staff_profile").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class PartChoices:
+    """The point's active parts for a device: those that fit its model first."""
+
+    fitting: list[Part]
+    others: list[Part]
+
+
+def parts_for_device(*, point: ServicePoint, model_name: str) -> PartChoices:
+    """The diagnosis form's parts (rules#quote): the ones that fit the device's model (or every
+    model) first, then the rest of the point's price list, each once."""
+    parts = list(Part.objects.filter(point=point, is_active=True).order_by("name", "code"))
+    return PartChoices(
+        fitting=[p for p in parts if p.fits(model_name)],
+        others=[p for p in parts if not p.fits(model_name)],
+    )
 
 
 def ticket_public_status(*, number: str, last_four: str) -> RepairTicket | None:

@@ -96,6 +96,18 @@ def amount_due(ticket: RepairTicket, *, lines: list[PartLine] | None = None) -> 
     return (ticket.labor_fee + parts_total(ticket, lines=lines)).quantize(Decimal("0.01"))
 
 
+def warranty_covers(ticket: RepairTicket, *, lines: list[PartLine] | None = None) -> Decimal:
+    """rules#warranty: within warranty the warranty pays the labor and the parts, so the ticket
+    shows that line and the amount due is zero; outside warranty, or when nothing was repaired,
+    it pays nothing."""
+    if ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY or ticket.status in (
+        TicketStatus.QUOTE_REFUSED,
+        TicketStatus.RETURNED_UNREPAIRED,
+    ):
+        return Decimal("0.00")
+    return (ticket.labor_fee + parts_total(ticket, lines=lines)).quantize(Decimal("0.01"))
+
+
 def _decode_signature(data_url: str) -> bytes:
     """A drawn signature arrives as a PNG data URL: checked to be a real PNG image of limited
     size and dimensions (``repairs.signatures``)."""

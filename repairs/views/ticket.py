@@ -23,7 +23,6 @@ from repairs.forms import (
 )
 from repairs.models import (
     OPEN_STATUSES,
-    Part,
     RepairTicket,
     RepairType,
     TicketStatus,
@@ -171,28 +170,51 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
         "out_of_warranty": ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY,
         "actions": actions,
         "errors": refused.errors if refused is not None else {},
-        "action_forms": [
-            _action_entry(t, refused if t.action == failed else None) for t in actions
-        ],
+        "action_forms": _action_entries(actions, refused, failed),
+        # The consent form shows the quote itself: no second copy of it below.
+        "quote_on_form": any(t.action in QUOTE_DECISION for t in actions),
         "timeline": selectors.ticket_timeline(ticket=ticket),
         "part_lines": part_lines,
         "parts_total": services.parts_total(ticket, lines=part_lines),
         "amount_due": services.amount_due(ticket, lines=part_lines),
+        "warranty_covers": services.warranty_covers(ticket, lines=part_lines),
         "quote": getattr(ticket, "quote", None),
         "notifications": ticket.notifications.all(),
         "repair_types": RepairType.objects.filter(point=ticket.point, is_active=True),
-        "parts": Part.objects.filter(point=ticket.point, is_active=True).order_by(
-            "model_name", "code"
+        "parts": (
+            selectors.parts_for_device(point=ticket.point, model_name=ticket.device.model_name)
+            if any(t.action == "diagnose" for t in actions)
+            else None
         ),
     }
 
 
-def _action_entry(transition, form: TicketActionForm | None) -> dict:
+#: Actions the customer chooses between on one form: one signature, then the choice.
+QUOTE_DECISION = ("approve_quote", "refuse_quote")
+
+
+def _action_entries(actions: list, refused: TicketActionForm | None, failed: str | None) -> list:
+    """The action forms of the page. The quote's approval and refusal are one form (rules#quote):
+    the customer reads the quote, signs once (or answers by phone) and then picks approve or
+    refuse, so the two actions share that form's fields and the choice is its submit button."""
+    decision = [t for t in actions if t.action in QUOTE_DECISION]
+    entries = []
+    for t in actions:
+        if t.action in QUOTE_DECISION and t is not decision[0]:
+            continue
+        choices = decision if t.action in QUOTE_DECISION else [t]
+        mine = failed in {c.action for c in choices}
+        entries.append(_action_entry(t, refused if mine else None, choices=choices))
+    return entries
+
+
+def _action_entry(transition, form: TicketActionForm | None, *, choices: list) -> dict:
     """One action's form on the page: blank, or as posted with its errors."""
     posted = form.data if form is not None else {}
     errors = form.errors if form is not None else {}
     return {
         "t": transition,
+        "choices": choices,
         "posted": posted,
         "errors": errors,
         "general_errors": errors.get(NON_FIELD_ERRORS, []),
@@ -346,6 +368,7 @@ def ticket_print(request, pk: int, kind: str):
             "receipt": ticket.point.print_format == "receipt80",
             "part_lines": part_lines,
             "amount_due": services.amount_due(ticket, lines=part_lines),
+            "warranty_covers": services.warranty_covers(ticket, lines=part_lines),
         },
     )
 
