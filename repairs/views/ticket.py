@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -16,6 +19,7 @@ from repairs.forms import (
     ALL,
     DiagnoseForm,
     OverrideForm,
+    ReturnUnrepairedForm,
     StatusLookupForm,
     TicketActionForm,
     TicketListForm,
@@ -23,11 +27,13 @@ from repairs.forms import (
 )
 from repairs.models import (
     OPEN_STATUSES,
+    PaymentMethod,
     RepairTicket,
     RepairType,
     TicketStatus,
     WarrantyStatus,
 )
+from repairs.services import money
 from servicedesk import inputs
 from servicedesk.errors import ConflictError
 from servicedesk.models import SUPERVISING_ROLES, Role
@@ -152,6 +158,12 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
     part_lines = list(ticket.part_lines.all())
     actions = [] if read_only else transitions.available(ticket.status, role)
     failed = refused.data.get("action") if refused is not None else None
+    money_entries = list(ticket.money_entries.select_related("method", "by__staff_profile"))
+    held = sum((e.net for e in money_entries), Decimal("0.00"))
+    amount_due = services.amount_due(ticket, lines=part_lines)
+    needs_money = any(
+        t.action in {"approve_quote", "hand_over", "return_unrepaired"} for t in actions
+    )
     history = selectors.device_facts_across_points(
         user=request.user,
         imei=ticket.device.imei,
@@ -176,8 +188,14 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
         "timeline": selectors.ticket_timeline(ticket=ticket),
         "part_lines": part_lines,
         "parts_total": services.parts_total(ticket, lines=part_lines),
-        "amount_due": services.amount_due(ticket, lines=part_lines),
+        "amount_due": amount_due,
         "warranty_covers": services.warranty_covers(ticket, lines=part_lines),
+        "money_entries": money_entries,
+        "can_refund": not read_only and role in {Role.FRONT_DESK, *SUPERVISING_ROLES, Role.ADMIN},
+        "refund_methods": PaymentMethod.objects.filter(is_active=True) if held else [],
+        "held": held,
+        "to_pay": max(amount_due - held, Decimal("0.00")),
+        "payment_methods": PaymentMethod.objects.filter(is_active=True) if needs_money else [],
         "quote": getattr(ticket, "quote", None),
         "notifications": ticket.notifications.all(),
         "repair_types": RepairType.objects.filter(point=ticket.point, is_active=True),
@@ -218,6 +236,19 @@ def _action_entry(transition, form: TicketActionForm | None, *, choices: list) -
         "posted": posted,
         "errors": errors,
         "general_errors": errors.get(NON_FIELD_ERRORS, []),
+        "payment_rows": [
+            {
+                "index": i,
+                "amount_name": money.amount_field(i),
+                "amount": posted.get(money.amount_field(i), ""),
+                "method": posted.get(f"method_{i}", "" if i else "cash"),
+                "reference": posted.get(f"reference_{i}", ""),
+                "method_errors": errors.get(f"method_{i}", []),
+                "amount_errors": errors.get(money.amount_field(i), []),
+                "reference_errors": errors.get(f"reference_{i}", []),
+            }
+            for i in range(ReturnUnrepairedForm.PAYMENT_ROWS)
+        ],
         "part_rows": [
             {
                 "index": i,
@@ -335,7 +366,7 @@ def ticket_override(request, pk: int):
     return redirect("repairs:ticket_detail", pk=ticket.pk)
 
 
-PRINT_KINDS = {"customer-copy", "pickup-slip"}
+PRINT_KINDS = {"customer-copy", "pickup-slip", "receipt"}
 
 
 @login_required
@@ -365,10 +396,18 @@ def ticket_print(request, pk: int, kind: str):
             "ticket": ticket,
             "kind": kind,
             "qr": qr,
-            "receipt": ticket.point.print_format == "receipt80",
+            # The point's paper, unless the desk picks the other (?size=a5 or ?size=80).
+            "receipt": {"80": True, "a5": False}.get(
+                request.GET.get("size", ""), ticket.point.print_format == "receipt80"
+            ),
+            "status_url": request.build_absolute_uri(reverse("repairs:status_lookup")),
             "part_lines": part_lines,
             "amount_due": services.amount_due(ticket, lines=part_lines),
             "warranty_covers": services.warranty_covers(ticket, lines=part_lines),
+            "money_entries": ticket.money_entries.select_related("method")
+            if kind == "receipt"
+            else [],
+            "payment": getattr(ticket, "payment", None) if kind == "receipt" else None,
         },
     )
 
