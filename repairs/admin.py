@@ -17,9 +17,9 @@ class RepairTypeAdmin(admin.ModelAdmin):
 
 @admin.register(Part)
 class PartAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "model_name", "price", "point", "is_active"]
+    list_display = ["code", "name", "model_name", "also_fits", "price", "point", "is_active"]
     list_filter = ["point", "is_active"]
-    search_fields = ["code", "name", "model_name"]
+    search_fields = ["code", "name", "model_name", "also_fits"]
 
 
 @admin.register(RepairTicket)

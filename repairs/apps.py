@@ -37,4 +37,11 @@ class RepairsConfig(AppConfig):
             order=25,
             menu=[Role.FRONT_DESK],
         )
+        navigation.register(
+            "repairs:cash_up",
+            _("Cash-up"),
+            [Role.FRONT_DESK, Role.SUPERVISOR, Role.SERVICE_MANAGER],
+            order=27,
+            menu=[],
+        )
         hooks.register()

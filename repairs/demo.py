@@ -32,15 +32,17 @@ REPAIR_TYPES = [
     ("BOARD", "主板维修", "150.00"),
     ("SOFT", "软件升级与系统恢复", "30.00"),
 ]
+# (code, name, model, also fits, price); no model: fits every model.
 PARTS = [
-    ("P-SCR-X100", "X100 屏幕总成", "X100", "620.00"),
-    ("P-SCR-X200", "X200 屏幕总成", "X200", "780.00"),
-    ("P-BAT-X100", "X100 电池", "X100", "129.00"),
-    ("P-BAT-X200", "X200 电池", "X200", "149.00"),
-    ("P-PORT-X100", "X100 尾插小板", "X100", "45.00"),
-    ("P-CAM-X200", "X200 后置摄像头", "X200", "260.00"),
-    ("P-SPK-X100", "X100 扬声器", "X100", "38.00"),
-    ("P-BACK-X200", "X200 后盖", "X200", "90.00"),
+    ("P-SCR-X100", "X100 屏幕总成", "X100", "X100 Pro", "620.00"),
+    ("P-SCR-X200", "X200 屏幕总成", "X200", "", "780.00"),
+    ("P-BAT-X100", "X100 电池", "X100", "X100 Pro", "129.00"),
+    ("P-BAT-X200", "X200 电池", "X200", "", "149.00"),
+    ("P-PORT-X100", "X100 尾插小板", "X100", "X100 Pro", "45.00"),
+    ("P-CAM-X200", "X200 后置摄像头", "X200", "", "260.00"),
+    ("P-SPK-X100", "X100 扬声器", "X100", "X100 Pro", "38.00"),
+    ("P-BACK-X200", "X200 后盖", "X200", "", "90.00"),
+    ("P-SIM-ALL", "SIM 卡托（通用）", "", "", "15.00"),
 ]
 # (customer index, model, IMEI, days since purchase, fault, days ago opened, handed over?)
 TICKETS = [
@@ -61,11 +63,16 @@ def load_demo_data(*, point, staff, today):
         RepairType.objects.update_or_create(
             point=point, code=code, defaults={"name": name, "labor_fee": Decimal(fee)}
         )
-    for code, name, model_name, price in PARTS:
+    for code, name, model_name, also_fits, price in PARTS:
         Part.objects.update_or_create(
             point=point,
             code=code,
-            defaults={"name": name, "model_name": model_name, "price": Decimal(price)},
+            defaults={
+                "name": name,
+                "model_name": model_name,
+                "also_fits": also_fits,
+                "price": Decimal(price),
+            },
         )
     desk = staff.get(Role.FRONT_DESK)
     if desk is None:

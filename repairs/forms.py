@@ -14,8 +14,11 @@ from django.utils.translation import pgettext_lazy
 from intake.forms.desk import DATETIME_FORMATS
 from repairs import signatures
 from repairs.models import (
+    CashUp,
     ConsentKind,
+    MoneyEntry,
     Payment,
+    PaymentMethod,
     ProofOfPurchase,
     Quote,
     RepairTicket,
@@ -26,6 +29,7 @@ from repairs.models import (
 )
 from repairs.selectors import OPEN, TicketFilters
 from repairs.services import PartLineInput, Payload
+from repairs.services.money import PaymentInput
 from servicedesk import inputs
 from servicedesk.models import Role, StaffProfile
 
@@ -174,9 +178,41 @@ class DiagnoseForm(TicketActionForm):
         return data
 
 
+def method_field(**kwargs: Any) -> forms.ModelChoiceField:
+    """A payment method by its code (``cash``, ``wechat`` …), active ones only."""
+    return forms.ModelChoiceField(
+        queryset=PaymentMethod.objects.filter(is_active=True),
+        to_field_name="code",
+        error_messages={"invalid_choice": _("Pick how the customer paid.")},
+        **kwargs,
+    )
+
+
+def reference_field() -> forms.CharField:
+    return forms.CharField(
+        required=False, max_length=inputs.column_max_length(MoneyEntry, "reference")
+    )
+
+
 class QuoteDecisionForm(SignatureMixin, TicketActionForm):
     consent_kind = forms.ChoiceField(required=False, choices=[("", "—"), *ConsentKind.choices])
     damage_acknowledged = forms.BooleanField(required=False)
+    # rules#payment: a deposit may be taken when the customer approves.
+    deposit_amount = inputs.money_for(MoneyEntry, "amount", required=False)
+    deposit_method = method_field(required=False)
+    deposit_reference = reference_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        amount, method = data.get("deposit_amount"), data.get("deposit_method")
+        if amount and method is None and "deposit_method" not in self.errors:
+            self.add_error("deposit_method", _("Pick how the customer paid."))
+        data["deposit"] = (
+            PaymentInput(method.pk, amount, data.get("deposit_reference", ""))
+            if amount and method is not None
+            else None
+        )
+        return data
 
 
 class CompleteRepairForm(TicketActionForm):
@@ -201,9 +237,19 @@ class ReturnUnrepairedForm(SignatureMixin, TicketActionForm):
     tested_with_customer = forms.BooleanField(
         error_messages={"required": _("Test the device in front of the customer first.")}
     )
-    amount_received = inputs.money_for(Payment, "amount_received", required=False)
+    PAYMENT_ROWS = 3
+
+    # The first payment row's amount is "amount received"; rows 1 and 2 are ``amount_<i>``.
+    amount_received = inputs.money_for(MoneyEntry, "amount", required=False)
     invoice_number = forms.CharField(
         required=False, max_length=inputs.column_max_length(Payment, "invoice_number")
+    )
+    invoice_not_requested = forms.BooleanField(required=False)
+    invoice_title = forms.CharField(
+        required=False, max_length=inputs.column_max_length(Payment, "invoice_title")
+    )
+    invoice_tax_number = forms.CharField(
+        required=False, max_length=inputs.column_max_length(Payment, "invoice_tax_number")
     )
     satisfaction_rating = forms.TypedChoiceField(
         required=False,
@@ -216,6 +262,32 @@ class ReturnUnrepairedForm(SignatureMixin, TicketActionForm):
         required=False, max_length=inputs.column_max_length(SatisfactionCard, "comment")
     )
     satisfaction_declined = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for index in range(self.PAYMENT_ROWS):
+            self.fields[f"method_{index}"] = method_field(required=False)
+            self.fields[f"reference_{index}"] = reference_field()
+            if index:
+                self.fields[f"amount_{index}"] = inputs.money_for(
+                    MoneyEntry, "amount", required=False
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        payments = []
+        for index in range(self.PAYMENT_ROWS):
+            amount_name = "amount_received" if index == 0 else f"amount_{index}"
+            amount, method = data.get(amount_name), data.get(f"method_{index}")
+            if not amount:
+                continue
+            if method is None:
+                if f"method_{index}" not in self.errors:
+                    self.add_error(f"method_{index}", _("Pick how the customer paid."))
+                continue
+            payments.append(PaymentInput(method.pk, amount, data.get(f"reference_{index}", "")))
+        data["payments"] = payments
+        return data
 
 
 class HandoverForm(ReturnUnrepairedForm):
@@ -323,3 +395,28 @@ class TicketListForm(forms.Form):
             q=data.get("q") or "",
             sort=data.get("sort") or "newest",
         )
+
+
+class RefundForm(forms.Form):
+    """rules#payment: money back to the customer, with the reason."""
+
+    version = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
+    amount = inputs.money_for(MoneyEntry, "amount")
+    method = method_field()
+    reference = reference_field()
+    reason = forms.CharField(
+        max_length=inputs.column_max_length(MoneyEntry, "reason"),
+        error_messages={"required": _("Say why the money goes back.")},
+    )
+
+
+class CashUpForm(forms.Form):
+    """The desk's count at the end of the day (日结)."""
+
+    day = forms.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+    counted_cash = inputs.money_for(CashUp, "counted_cash")
+    note = forms.CharField(required=False, max_length=inputs.column_max_length(CashUp, "note"))
+
+
+class CashUpConfirmForm(forms.Form):
+    version = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)

@@ -74,7 +74,18 @@ class Part(TenantModel):
 
     code = models.CharField(_("part number"), max_length=32)
     name = models.CharField(_("part"), max_length=100)
-    model_name = models.CharField(_("for model"), max_length=64, blank=True)
+    model_name = models.CharField(
+        _("for model"),
+        max_length=64,
+        blank=True,
+        help_text=_("Leave empty for a part that fits every model."),
+    )
+    also_fits = models.CharField(
+        _("also fits"),
+        max_length=255,
+        blank=True,
+        help_text=_("Other models this part fits, separated by commas."),
+    )
     price = models.DecimalField(
         _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -88,6 +99,18 @@ class Part(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.name} ¥{self.price}"
+
+    @property
+    def models_fitted(self) -> list[str]:
+        """The models this part fits, normalised; empty when it fits every model."""
+        if not self.model_name.strip():
+            return []
+        names = [self.model_name, *self.also_fits.replace("，", ",").split(",")]
+        return [" ".join(n.split()).casefold() for n in names if n.strip()]
+
+    def fits(self, model_name: str) -> bool:
+        fitted = self.models_fitted
+        return not fitted or " ".join(model_name.split()).casefold() in fitted
 
 
 class TicketStatus(models.TextChoices):
@@ -420,7 +443,7 @@ class PartLine(models.Model):
 
 class ConsentKind(models.TextChoices):
     SIGNATURE = "signature", _("Signed by the customer")
-    VERBAL = "verbal", _("Verbal consent by phone")
+    VERBAL = "verbal", _("Answered by phone")
 
 
 class QuoteDecision(models.TextChoices):
@@ -488,7 +511,9 @@ class Payment(models.Model):
     amount_due = models.DecimalField(_("amount due"), max_digits=10, decimal_places=2)
     amount_received = models.DecimalField(_("amount received"), max_digits=10, decimal_places=2)
     change_given = models.DecimalField(_("change given"), max_digits=10, decimal_places=2)
-    invoice_number = models.CharField(_("invoice number"), max_length=64)
+    invoice_number = models.CharField(_("invoice number"), max_length=64, blank=True)
+    invoice_title = models.CharField(_("invoice title (company)"), max_length=100, blank=True)
+    invoice_tax_number = models.CharField(_("taxpayer number"), max_length=20, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -513,6 +538,158 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} ¥{self.amount_due}"
+
+
+class PaymentMethod(models.Model):
+    """How a customer can pay at the counter (cash, WeChat Pay, Alipay, bank card, other): a list
+    kept as data. Only cash gives change; the others carry the transaction number."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    is_cash = models.BooleanField(_("cash"), default=False)
+    needs_reference = models.BooleanField(
+        _("needs a transaction number"),
+        default=False,
+        help_text=_("The transaction number of the payment app or the card terminal's slip."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("payment method")
+        verbose_name_plural = _("payment methods")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MoneyKind(models.TextChoices):
+    PAYMENT = "payment", _("Payment")
+    DEPOSIT = "deposit", _("Deposit")
+    REFUND = "refund", _("Refund")
+
+
+class MoneyEntry(models.Model):
+    """One movement of money at the counter for a repair (rules#payment): a payment (a repair
+    can be paid in parts and with several methods), a deposit taken at the quote's approval, or
+    a refund. Entries are never changed: a correction is a new entry. The cash-up that counted
+    an entry is set when the desk closes its day, so a confirmed day never changes."""
+
+    ticket = models.ForeignKey(
+        RepairTicket,
+        on_delete=models.PROTECT,
+        related_name="money_entries",
+        verbose_name=_("repair record"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=MoneyKind.choices)
+    method = models.ForeignKey(
+        PaymentMethod, on_delete=models.PROTECT, related_name="+", verbose_name=_("method")
+    )
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    change = models.DecimalField(
+        _("change given"), max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    reference = models.CharField(_("transaction number"), max_length=64, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    cash_up = models.ForeignKey(
+        "CashUp",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("cash-up"),
+    )
+
+    tenant_field = "ticket__point"
+
+    class Meta:
+        verbose_name = _("money entry")
+        verbose_name_plural = _("money entries")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["by", "cash_up", "at"], name="money_by_open_at")]
+        constraints = [
+            models.CheckConstraint(name="money_amount_positive", condition=models.Q(amount__gt=0)),
+            # Change comes only out of what was handed over in that entry.
+            models.CheckConstraint(
+                name="money_change_within_amount",
+                condition=models.Q(change__gte=0) & models.Q(change__lte=models.F("amount")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ¥{self.amount}"
+
+    @property
+    def net(self) -> Decimal:
+        """What the entry leaves in the till: the amount less the change; refunds take out."""
+        return -self.amount if self.kind == MoneyKind.REFUND else self.amount - self.change
+
+
+class CashUpStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Counted, waiting for the supervisor")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class CashUp(TenantModel):
+    """The daily cash-up (日结) of one desk user (rules#payment): what the entries say by method,
+    the cash counted, the difference with its note; confirmed by a supervisor and then fixed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("desk user"),
+    )
+    day = models.DateField(_("day"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=CashUpStatus.choices, default=CashUpStatus.SUBMITTED
+    )
+    totals = models.JSONField(_("totals by method"), default=dict)
+    expected_cash = models.DecimalField(_("expected cash"), max_digits=12, decimal_places=2)
+    counted_cash = models.DecimalField(_("cash counted"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("note on the difference"), max_length=500, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cash-up")
+        verbose_name_plural = _("cash-ups")
+        ordering = ["-day", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "user", "day"], name="cash_up_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.user_id}"
+
+    @property
+    def difference(self) -> Decimal:
+        return self.counted_cash - self.expected_cash
 
 
 class SatisfactionCard(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repairs.views import intake, ticket
+from repairs.views import intake, money, ticket
 
 app_name = "repairs"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("<int:pk>/warranty/", ticket.ticket_override, name="ticket_override"),
     path("<int:pk>/action/", ticket.ticket_action, name="ticket_action"),
     path("<int:pk>/print/<slug:kind>/", ticket.ticket_print, name="ticket_print"),
+    path("<int:pk>/refund/", money.ticket_refund, name="ticket_refund"),
+    path("cash-up/", money.cash_up, name="cash_up"),
+    path("cash-up/count/", money.cash_up_submit, name="cash_up_submit"),
+    path("cash-up/<int:pk>/confirm/", money.cash_up_confirm, name="cash_up_confirm"),
     path("new/<int:customer_pk>/", intake.ticket_open, name="ticket_open"),
     path("new/<int:customer_pk>/preview/", intake.ticket_preview, name="ticket_preview"),
     path("devices/<int:pk>/", intake.device_detail, name="device_detail"),

@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "device.history_shown": _("Device history shown from other points"),
     "complaint.compensation_decided": _("Compensation decided"),
     "complaint.reassigned": _("Complaint transferred"),
+    "money.refunded": _("Money refunded"),
 }
 
 
@@ -364,4 +365,16 @@ def audit_device_history_shown(
             "points": codes,
             "tickets": sorted(row for _code, row in shown),
         },
+    )
+
+
+def audit_money_refunded(*, actor, ticket, entry) -> AuditLog:
+    """rules#payment: every refund, with its amount, method and reason."""
+    return _write(
+        actor=actor,
+        action="money.refunded",
+        point=ticket.point,
+        obj=ticket,
+        summary=f"{ticket.number}: ¥{entry.amount} {entry.method.name}",
+        detail={"amount": str(entry.amount), "method": entry.method.code, "reason": entry.reason},
     )

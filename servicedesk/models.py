@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -210,6 +211,16 @@ class ServicePoint(models.Model):
         help_text=_("0 means the device goes back free of charge."),
     )
 
+    # rules#payment: a desk user refunds up to this amount; above it a supervisor refunds.
+    refund_authority_desk = models.DecimalField(
+        _("refund authority: front desk"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+        help_text=_("0 means every refund is made by a supervisor."),
+    )
+
     # rules#repair and 4
     repeat_repair_days = models.PositiveSmallIntegerField(
         _("repeat-repair window (days)"),
@@ -285,6 +296,15 @@ class ServicePoint(models.Model):
             Role.SERVICE_MANAGER: self.compensation_limit_manager,
         }
         return limits.get(role, Decimal("0"))
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The point's time zone (its days, calling hours and prints); the project's default
+        when the stored name is unknown."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     @property
     def calling_windows(self) -> list[tuple[dt.time, dt.time]]:

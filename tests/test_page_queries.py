@@ -27,8 +27,9 @@ ROWS = [1, 20]
 
 #: Measured: the ceilings are the counts of today's pages, at 1 row as at 20.
 #: The ticket page: 6, and one seek for the device's repairs at other points (nationwide
-#: warranty; their part numbers and the audit row only when there are such repairs).
-TICKET_PAGE = 7
+#: warranty; their part numbers and the audit row only when there are such repairs), and one
+#: for the money taken for the repair (payments, deposits, refunds).
+TICKET_PAGE = 8
 DESK_SEARCH = 4
 TICKET_OPEN_POST = 15
 CALLBACK_SCREEN = 6

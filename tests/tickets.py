@@ -59,6 +59,7 @@ CASES = {
             "tested_with_customer": "on",
             "explanation_given": "on",
             "signature": PNG,
+            "method_0": "cash",
             "amount_received": "100",
             "invoice_number": "INV-0001",
             "satisfaction_declined": "on",

@@ -14,6 +14,7 @@ from repairs.services.lifecycle import (
     amount_due,
     parts_total,
     ticket_transition,
+    warranty_covers,
 )
 from repairs.services.opening import (
     INTAKE_ROLES,
@@ -42,4 +43,5 @@ __all__ = [
     "ticket_open",
     "ticket_transition",
     "ticket_warranty_override",
+    "warranty_covers",
 ]

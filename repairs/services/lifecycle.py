@@ -25,6 +25,7 @@ from repairs.models import (
     Part,
     PartLine,
     Payment,
+    PaymentMethod,
     Quote,
     QuoteDecision,
     RepairTicket,
@@ -33,6 +34,7 @@ from repairs.models import (
     TicketStatus,
     WarrantyStatus,
 )
+from repairs.services import money
 from servicedesk import hooks
 from servicedesk.customer_messages import render_for_customer
 from servicedesk.models import CERTIFIED_ROLES
@@ -69,8 +71,13 @@ class Payload:
     reason: str = ""
     tested_with_customer: bool = False
     explanation_given: bool = False
-    amount_received: Decimal | None = None
+    amount_received: Decimal | None = None  # one cash payment, when ``payments`` is empty
+    payments: list[money.PaymentInput] = field(default_factory=list)
+    deposit: money.PaymentInput | None = None
     invoice_number: str = ""
+    invoice_not_requested: bool = False
+    invoice_title: str = ""
+    invoice_tax_number: str = ""
     satisfaction_rating: int | None = None
     satisfaction_comment: str = ""
     satisfaction_declined: bool = False
@@ -92,6 +99,18 @@ def amount_due(ticket: RepairTicket, *, lines: list[PartLine] | None = None) -> 
         # Returned unrepaired: only the point's fee rule for a refused quote (often none).
         return ticket.point.refused_quote_fee.quantize(Decimal("0.01"))
     if ticket.warranty_status != WarrantyStatus.OUT_OF_WARRANTY:
+        return Decimal("0.00")
+    return (ticket.labor_fee + parts_total(ticket, lines=lines)).quantize(Decimal("0.01"))
+
+
+def warranty_covers(ticket: RepairTicket, *, lines: list[PartLine] | None = None) -> Decimal:
+    """rules#warranty: within warranty the warranty pays the labor and the parts, so the ticket
+    shows that line and the amount due is zero; outside warranty, or when nothing was repaired,
+    it pays nothing."""
+    if ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY or ticket.status in (
+        TicketStatus.QUOTE_REFUSED,
+        TicketStatus.RETURNED_UNREPAIRED,
+    ):
         return Decimal("0.00")
     return (ticket.labor_fee + parts_total(ticket, lines=lines)).quantize(Decimal("0.01"))
 
@@ -269,8 +288,12 @@ def _decide_quote(
         errors["damage_acknowledged"] = [
             _("Water or drop damage: the customer must sign the acknowledgement before repair.")
         ]
+    if approve and p.deposit is not None:
+        errors.update(money.deposit_errors(p.deposit))
     if errors:
         raise ValidationError(errors)
+    if approve and p.deposit is not None:
+        money.take_deposit(ticket=ticket, actor=actor, payment=p.deposit, now=now)
     quote.decision = QuoteDecision.APPROVED if approve else QuoteDecision.REFUSED
     quote.decided_at = now
     quote.consent_kind = p.consent_kind
@@ -334,21 +357,35 @@ def _take_payment_and_card(
     ):
         errors["satisfaction_rating"] = [_("The rating is from 1 to 5.")]
     due = amount_due(ticket)
-    if due > 0:
-        if p.amount_received is None or p.amount_received < due:
-            errors["amount_received"] = [_("Receive at least ¥%(due)s.") % {"due": due}]
-        if not p.invoice_number.strip():
-            errors["invoice_number"] = [_("Enter the invoice number.")]
+    holding = money.held(ticket)
+    rows = _payment_rows(p)
+    plan = None
+    if due > holding or rows:
+        try:
+            plan = money.plan_payments(ticket=ticket, due=due, payments=rows)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if due > 0 and not p.invoice_number.strip() and not p.invoice_not_requested:
+        errors["invoice_number"] = [
+            _("Enter the invoice number, or tick that the customer did not ask for one.")
+        ]
+    if p.invoice_tax_number.strip() and not p.invoice_title.strip():
+        errors["invoice_title"] = [_("A company invoice needs the company's name (抬头).")]
     if errors:
         raise ValidationError(errors)
     ticket.pickup_signature_png = signature
-    if due > 0 and p.amount_received is not None:  # required above when something is due
+    if plan is not None:
+        money.record_payments(plan=plan, actor=actor, now=now)
+    if due > 0:
+        received = holding + (plan.received if plan else Decimal("0"))
         Payment.objects.create(
             ticket=ticket,
             amount_due=due,
-            amount_received=p.amount_received,
-            change_given=p.amount_received - due,
+            amount_received=received,
+            change_given=plan.change if plan else Decimal("0"),
             invoice_number=p.invoice_number.strip()[:64],
+            invoice_title=p.invoice_title.strip()[:100],
+            invoice_tax_number=p.invoice_tax_number.strip()[:20],
             received_by=actor,
             received_at=now,
         )
@@ -360,6 +397,14 @@ def _take_payment_and_card(
             declined=p.satisfaction_declined,
             at=now,
         )
+
+
+def _payment_rows(p: Payload) -> list[money.PaymentInput]:
+    """The payments of the form, or one cash payment of ``amount_received``."""
+    if p.payments or p.amount_received is None:
+        return p.payments
+    cash = PaymentMethod.objects.filter(is_cash=True, is_active=True).order_by("position").first()
+    return [money.PaymentInput(cash.pk if cash else 0, p.amount_received)]
 
 
 def _hand_over(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -17,6 +20,7 @@ from repairs.forms import (
     ALL,
     DiagnoseForm,
     OverrideForm,
+    ReturnUnrepairedForm,
     StatusLookupForm,
     TicketActionForm,
     TicketListForm,
@@ -24,12 +28,13 @@ from repairs.forms import (
 )
 from repairs.models import (
     OPEN_STATUSES,
-    Part,
+    PaymentMethod,
     RepairTicket,
     RepairType,
     TicketStatus,
     WarrantyStatus,
 )
+from repairs.services import money
 from servicedesk import inputs
 from servicedesk.errors import ConflictError
 from servicedesk.models import SUPERVISING_ROLES, Role
@@ -154,6 +159,12 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
     part_lines = list(ticket.part_lines.all())
     actions = [] if read_only else transitions.available(ticket.status, role)
     failed = refused.data.get("action") if refused is not None else None
+    money_entries = list(ticket.money_entries.select_related("method", "by__staff_profile"))
+    held = sum((e.net for e in money_entries), Decimal("0.00"))
+    amount_due = services.amount_due(ticket, lines=part_lines)
+    needs_money = any(
+        t.action in {"approve_quote", "hand_over", "return_unrepaired"} for t in actions
+    )
     history = selectors.device_facts_across_points(
         user=request.user,
         imei=ticket.device.imei,
@@ -172,31 +183,73 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
         "out_of_warranty": ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY,
         "actions": actions,
         "errors": refused.errors if refused is not None else {},
-        "action_forms": [
-            _action_entry(t, refused if t.action == failed else None) for t in actions
-        ],
+        "action_forms": _action_entries(actions, refused, failed),
+        # The consent form shows the quote itself: no second copy of it below.
+        "quote_on_form": any(t.action in QUOTE_DECISION for t in actions),
         "timeline": selectors.ticket_timeline(ticket=ticket),
         "part_lines": part_lines,
         "parts_total": services.parts_total(ticket, lines=part_lines),
-        "amount_due": services.amount_due(ticket, lines=part_lines),
+        "amount_due": amount_due,
+        "warranty_covers": services.warranty_covers(ticket, lines=part_lines),
+        "money_entries": money_entries,
+        "can_refund": not read_only and role in {Role.FRONT_DESK, *SUPERVISING_ROLES, Role.ADMIN},
+        "refund_methods": PaymentMethod.objects.filter(is_active=True) if held else [],
+        "held": held,
+        "to_pay": max(amount_due - held, Decimal("0.00")),
+        "payment_methods": PaymentMethod.objects.filter(is_active=True) if needs_money else [],
         "quote": getattr(ticket, "quote", None),
         "notifications": ticket.notifications.all(),
         "repair_types": RepairType.objects.filter(point=ticket.point, is_active=True),
-        "parts": Part.objects.filter(point=ticket.point, is_active=True).order_by(
-            "model_name", "code"
+        "parts": (
+            selectors.parts_for_device(point=ticket.point, model_name=ticket.device.model_name)
+            if any(t.action == "diagnose" for t in actions)
+            else None
         ),
     }
 
 
-def _action_entry(transition, form: TicketActionForm | None) -> dict:
+#: Actions the customer chooses between on one form: one signature, then the choice.
+QUOTE_DECISION = ("approve_quote", "refuse_quote")
+
+
+def _action_entries(actions: list, refused: TicketActionForm | None, failed: str | None) -> list:
+    """The action forms of the page. The quote's approval and refusal are one form (rules#quote):
+    the customer reads the quote, signs once (or answers by phone) and then picks approve or
+    refuse, so the two actions share that form's fields and the choice is its submit button."""
+    decision = [t for t in actions if t.action in QUOTE_DECISION]
+    entries = []
+    for t in actions:
+        if t.action in QUOTE_DECISION and t is not decision[0]:
+            continue
+        choices = decision if t.action in QUOTE_DECISION else [t]
+        mine = failed in {c.action for c in choices}
+        entries.append(_action_entry(t, refused if mine else None, choices=choices))
+    return entries
+
+
+def _action_entry(transition, form: TicketActionForm | None, *, choices: list) -> dict:
     """One action's form on the page: blank, or as posted with its errors."""
     posted = form.data if form is not None else {}
     errors = form.errors if form is not None else {}
     return {
         "t": transition,
+        "choices": choices,
         "posted": posted,
         "errors": errors,
         "general_errors": errors.get(NON_FIELD_ERRORS, []),
+        "payment_rows": [
+            {
+                "index": i,
+                "amount_name": money.amount_field(i),
+                "amount": posted.get(money.amount_field(i), ""),
+                "method": posted.get(f"method_{i}", "" if i else "cash"),
+                "reference": posted.get(f"reference_{i}", ""),
+                "method_errors": errors.get(f"method_{i}", []),
+                "amount_errors": errors.get(money.amount_field(i), []),
+                "reference_errors": errors.get(f"reference_{i}", []),
+            }
+            for i in range(ReturnUnrepairedForm.PAYMENT_ROWS)
+        ],
         "part_rows": [
             {
                 "index": i,
@@ -314,7 +367,7 @@ def ticket_override(request, pk: int):
     return redirect("repairs:ticket_detail", pk=ticket.pk)
 
 
-PRINT_KINDS = {"customer-copy", "pickup-slip"}
+PRINT_KINDS = {"customer-copy", "pickup-slip", "receipt"}
 
 
 @login_required
@@ -346,9 +399,18 @@ def ticket_print(request, pk: int, kind: str):
                 "ticket": ticket,
                 "kind": kind,
                 "qr": qr,
-                "receipt": ticket.point.print_format == "receipt80",
+                # The point's paper, unless the desk picks the other (?size=a5 or ?size=80).
+                "receipt": {"80": True, "a5": False}.get(
+                    request.GET.get("size", ""), ticket.point.print_format == "receipt80"
+                ),
+                "status_url": request.build_absolute_uri(reverse("repairs:status_lookup")),
                 "part_lines": part_lines,
                 "amount_due": services.amount_due(ticket, lines=part_lines),
+                "warranty_covers": services.warranty_covers(ticket, lines=part_lines),
+                "money_entries": ticket.money_entries.select_related("method")
+                if kind == "receipt"
+                else [],
+                "payment": getattr(ticket, "payment", None) if kind == "receipt" else None,
             },
         )
 

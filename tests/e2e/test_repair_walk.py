@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def sign(page, action):
-    pad = page.locator(f"form:has(input[value={action}]) canvas.signature-pad")
+    pad = page.locator(f"form.js-action-form[data-action={action}] canvas.signature-pad")
     box = pad.bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + 40)
     page.mouse.down()
@@ -70,7 +70,7 @@ def test_out_of_warranty_repair_walk(browser, live_server, point, staff_of):
     counter = session(desk.user)
     assert "¥700.00" in counter.content()
     sign(counter, "approve_quote")
-    act(counter, "顾客同意报价")
+    act(counter, "顾客同意，开始维修")
     assert bytes(Quote.objects.get(ticket=ticket).signature_png).startswith(b"\x89PNG")
 
     workshop.goto(url)

@@ -4,6 +4,7 @@ import uuid
 from django.utils import timezone
 
 from intake.models import Device, MessageSlip, Purpose, Visit
+from repairs.models import CashUp, MoneyEntry, MoneyKind, PaymentMethod
 from servicedesk.models import Role
 from tests.factories import CustomerFactory, make_staff
 from tests.opening import VALID_IMEI, open_ticket
@@ -18,6 +19,8 @@ PLAIN_URLS = {
     "repairs:pickup",
     "repairs:ticket_list",
     "repairs:status_lookup",
+    "repairs:cash_up",
+    "repairs:cash_up_submit",
     "intake:slip_queue",
 }
 
@@ -40,6 +43,8 @@ OBJECT_URLS = {
     "repairs:ticket_override": lambda f: {"pk": f["ticket"].pk},
     "repairs:ticket_action": lambda f: {"pk": f["ticket"].pk},
     "repairs:ticket_print": lambda f: {"pk": f["ticket"].pk, "kind": "pickup-slip"},
+    "repairs:ticket_refund": lambda f: {"pk": f["paid_ticket"].pk},
+    "repairs:cash_up_confirm": lambda f: {"pk": f["cash_up"].pk},
 }
 
 POSTS = {
@@ -94,6 +99,17 @@ POSTS = {
         "reason": "人为损坏",
     },
     "repairs:status_lookup": lambda f: {"number": f["ticket"].number, "last_four": "0000"},
+    "repairs:ticket_refund": lambda f: {
+        "version": f["paid_ticket"].version,
+        "amount": "1",
+        "method": "cash",
+        "reason": "多收了一元",
+    },
+    "repairs:cash_up_submit": lambda f: {
+        "day": timezone.localdate().isoformat(),
+        "counted_cash": "0",
+    },
+    "repairs:cash_up_confirm": lambda f: {"version": f["cash_up"].version},
 }
 
 GET_ONLY = {
@@ -108,6 +124,7 @@ GET_ONLY = {
     "repairs:ticket_list",
     "repairs:ticket_detail",
     "repairs:ticket_print",
+    "repairs:cash_up",
 }
 
 #: Only the colleague a slip was forwarded to logs its callback.
@@ -129,6 +146,19 @@ def make_foreign(point, foreign):
     foreign["visit"] = Visit.objects.create(point=point, channel="walk_in", purpose=Purpose.REPAIR)
     foreign["ticket"] = open_ticket(point, make_staff(Role.FRONT_DESK, point=point).user, customer)
     foreign["device"] = Device.objects.get(pk=foreign["ticket"].device_id)
+    # A repair that holds a deposit (to refund from) and a counted day (to confirm).
+    desk = make_staff(Role.FRONT_DESK, point=point).user
+    foreign["paid_ticket"] = open_ticket(point, desk, customer, imei="", serial="SN-WALK-1")
+    MoneyEntry.objects.create(
+        ticket=foreign["paid_ticket"],
+        kind=MoneyKind.DEPOSIT,
+        method=PaymentMethod.objects.get(code="cash"),
+        amount=50,
+        by=desk,
+    )
+    foreign["cash_up"] = CashUp.objects.create(
+        point=point, user=desk, day=timezone.localdate(), expected_cash=0, counted_cash=0
+    )
     staff = make_staff(Role.SUPERVISOR, point=point).user
     foreign["slip"] = MessageSlip.objects.create(
         point=point,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('repairs', '0007_device_history'),
+        ('repairs', '0009_counter_money'),
     ]
 
     operations = [

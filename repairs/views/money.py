@@ -1,0 +1,135 @@
+"""Counter money pages (rules#payment): a refund from the ticket page, and the daily cash-up
+(日结) of the desk user, confirmed by a supervisor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from repairs import selectors
+from repairs.forms import CashUpConfirmForm, CashUpForm, RefundForm
+from repairs.models import CashUp, RepairTicket
+from repairs.services import money
+from repairs.views.ticket import VIEW, _detail_context
+from servicedesk import inputs
+from servicedesk.forms import apply_errors
+from servicedesk.models import SUPERVISING_ROLES, Role
+from servicedesk.permissions import check_role, role_required
+from servicedesk.tenancy import get_scoped_or_404
+
+MONEY = (Role.FRONT_DESK, *SUPERVISING_ROLES)
+
+
+@require_POST
+@login_required
+def ticket_refund(request, pk: int):
+    """rules#payment: money back to the customer, with a reason; above the desk's authority only a
+    supervisor refunds. A refused refund comes back on the ticket page as typed."""
+    ticket = get_scoped_or_404(RepairTicket.objects.select_related("point"), request.user, pk=pk)
+    check_role(request.user, MONEY)
+    form = RefundForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            money.money_refund(
+                ticket=ticket,
+                actor=request.user,
+                method_id=data["method"].pk,
+                amount=data["amount"],
+                reason=data["reason"],
+                reference=data["reference"],
+                version=data["version"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Refund of ¥%(amount)s recorded.") % data)
+            return redirect("repairs:ticket_detail", pk=ticket.pk)
+    messages.error(request, _("Please correct the marked fields."))
+    ticket = get_scoped_or_404(RepairTicket.objects.all(), request.user, pk=pk)
+    context = _detail_context(request, ticket) | {"refund_form": form}
+    return render(request, "repairs/ticket_detail.html", context)
+
+
+def _day(request) -> dt.date:
+    return inputs.date_param(request.GET.get("day")) or timezone.localdate()
+
+
+@role_required(*MONEY)
+def cash_up(request):
+    """The day's money of a desk user: open entries by method, refunds, deposits held, expected
+    cash; the count and its note; a supervisor sees every desk user of the point and confirms."""
+    point = request.staff.point
+    day = _day(request)
+    supervising = request.staff.role in SUPERVISING_ROLES
+    sheets = selectors.cash_up_sheets(
+        user=request.user, point=point, day=day, all_users=supervising
+    )
+    form = CashUpForm(initial={"day": day})
+    return render(
+        request,
+        "repairs/cash_up.html",
+        {"day": day, "sheets": sheets, "form": form, "supervising": supervising},
+    )
+
+
+@require_POST
+@role_required(*MONEY)
+def cash_up_submit(request):
+    """The desk user's own count of the day (a recount until the supervisor confirms)."""
+    point = request.staff.point
+    form = CashUpForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            money.cash_up_submit(
+                user=request.user,
+                point=point,
+                day=data["day"],
+                counted_cash=data["counted_cash"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Cash-up handed to the supervisor."))
+            return redirect(f"{_cash_up_url()}?day={data['day']:%Y-%m-%d}")
+    day = form.cleaned_data.get("day") or timezone.localdate()
+    messages.error(request, _("Please correct the marked fields."))
+    sheets = selectors.cash_up_sheets(user=request.user, point=point, day=day, all_users=False)
+    return render(
+        request,
+        "repairs/cash_up.html",
+        {"day": day, "sheets": sheets, "form": form, "supervising": False},
+    )
+
+
+@require_POST
+@login_required
+def cash_up_confirm(request, pk: int):
+    """rules#payment: a supervisor confirms a counted day (another point's is not found)."""
+    cash_up = get_scoped_or_404(CashUp.objects.all(), request.user, pk=pk)
+    check_role(request.user, SUPERVISING_ROLES)
+    form = CashUpConfirmForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["version"] != cash_up.version:
+        messages.error(request, _("The count changed meanwhile: check it again."))
+    else:
+        money.cash_up_confirm(cash_up=cash_up, actor=request.user)
+        messages.success(request, _("Cash-up confirmed."))
+    return redirect(f"{_cash_up_url()}?day={cash_up.day:%Y-%m-%d}")
+
+
+def _cash_up_url() -> str:
+    from django.urls import reverse
+
+    return reverse("repairs:cash_up")
+
+
+__all__ = ["VIEW", "cash_up", "cash_up_confirm", "cash_up_submit", "ticket_refund"]

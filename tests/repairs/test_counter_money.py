@@ -1,0 +1,292 @@
+"""rules#payment: how the customer paid (several methods, change from cash only), deposits and
+refunds within authority, the receipt, and the desk user's daily cash-up (日结)."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from repairs.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind, Payment, TicketStatus
+from repairs.services import money
+from servicedesk.models import Role
+from servicedesk.statemachine import TransitionRefused
+from tests.opening import open_ticket
+from tests.tickets import PNG, move
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+@pytest.fixture
+def people(staff_of):
+    return {
+        "desk": staff_of(Role.FRONT_DESK),
+        "tech": staff_of(Role.TECHNICIAN),
+        "supervisor": staff_of(Role.SUPERVISOR),
+    }
+
+
+def _quoted(point, people, labor="205.50"):
+    ticket = open_ticket(point, people["desk"].user, purchase_days_ago=500)
+    move(ticket, people["tech"].user, "start_diagnosis")
+    move(ticket, people["tech"].user, "diagnose", fault_confirmed="主板故障", labor_fee=D(labor))
+    ticket.refresh_from_db()
+    return ticket
+
+
+def _ready(point, people, labor="205.50"):
+    ticket = _quoted(point, people, labor)
+    move(ticket, people["desk"].user, "approve_quote", consent_kind="verbal")
+    move(ticket, people["tech"].user, "complete_repair", repair_method="更换主板")
+    move(ticket, people["desk"].user, "pass_qa")
+    ticket.refresh_from_db()
+    return ticket
+
+
+def _post(client, url, data):
+    return client.post(url, data)
+
+
+def handover_body(ticket, **payments):
+    return {
+        "action": "hand_over",
+        "version": ticket.version,
+        "tested_with_customer": "on",
+        "explanation_given": "on",
+        "signature": PNG,
+        "satisfaction_declined": "on",
+        "invoice_not_requested": "on",
+        **payments,
+    }
+
+
+def test_a_repair_paid_by_wechat_and_cash_gives_change_from_the_cash_only(client, point, people):
+    ticket = _ready(point, people)
+    client.force_login(people["desk"].user)
+    response = client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        handover_body(
+            ticket,
+            method_0="wechat",
+            amount_received="100",
+            reference_0="4200001234202612050001",
+            method_1="cash",
+            amount_1="120",
+        ),
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.HANDED_OVER
+    entries = {e.method.code: e for e in MoneyEntry.objects.filter(ticket=ticket)}
+    assert entries["wechat"].amount == D("100") and entries["wechat"].change == 0
+    assert entries["cash"].amount == D("120") and entries["cash"].change == D("14.50")
+    payment = Payment.objects.get(ticket=ticket)
+    assert (payment.amount_due, payment.amount_received, payment.change_given) == (
+        D("205.50"),
+        D("220.00"),
+        D("14.50"),
+    )
+
+    receipt = client.get(reverse("repairs:ticket_print", args=[ticket.pk, "receipt"]))
+    text = receipt.content.decode()
+    assert "微信支付" in text and "4200001234202612050001" in text
+    assert "现金" in text and "¥14.50" in text and "¥205.50" in text
+    assert ticket.number in text and "/repairs/status/" in text
+
+    sheet = client.get(reverse("repairs:cash_up")).context["sheets"][0]
+    assert sheet.figures.by_method == {"微信支付": D("100.00"), "现金": D("105.50")}
+    assert sheet.figures.expected_cash == D("105.50")
+
+
+def test_card_and_app_payments_cannot_exceed_what_is_due(client, point, people):
+    ticket = _ready(point, people)
+    client.force_login(people["desk"].user)
+    response = client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        handover_body(ticket, method_0="wechat", amount_received="300", reference_0="42000001"),
+    )
+    assert response.status_code == 200
+    assert "只有现金可以找零" in response.content.decode()
+    assert not MoneyEntry.objects.filter(ticket=ticket).exists()
+
+
+def test_a_non_cash_payment_needs_its_transaction_number_beside_its_row(client, point, people):
+    ticket = _ready(point, people)
+    client.force_login(people["desk"].user)
+    response = client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        handover_body(ticket, method_0="alipay", amount_received="205.50"),
+    )
+    assert list(response.context["errors"]) == ["reference_0"]
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.READY
+
+
+def test_a_deposit_at_approval_counts_toward_the_amount_due(client, point, people):
+    ticket = _quoted(point, people)
+    client.force_login(people["desk"].user)
+    client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        {
+            "action": "approve_quote",
+            "version": ticket.version,
+            "consent_kind": "verbal",
+            "deposit_method": "cash",
+            "deposit_amount": "100",
+        },
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.REPAIRING
+    assert money.held(ticket) == D("100")
+    move(ticket, people["tech"].user, "complete_repair", repair_method="更换主板")
+    move(ticket, people["desk"].user, "pass_qa")
+    ticket.refresh_from_db()
+    page = client.get(reverse("repairs:ticket_detail", args=[ticket.pk]))
+    assert page.context["to_pay"] == D("105.50")
+    client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        handover_body(ticket, method_0="cash", amount_received="110"),
+    )
+    payment = Payment.objects.get(ticket=ticket)
+    assert (payment.amount_received, payment.change_given) == (D("210.00"), D("4.50"))
+
+
+def test_a_refused_quotes_deposit_is_refunded_by_the_supervisor_with_a_reason(
+    client, point, people
+):
+    ticket = _quoted(point, people)
+    desk, supervisor = people["desk"].user, people["supervisor"].user
+    money.take_deposit(
+        ticket=ticket,
+        actor=desk,
+        payment=money.PaymentInput(method_id=_method("cash"), amount=D("50")),
+        now=timezone.now(),
+    )
+    move(ticket, desk, "refuse_quote", consent_kind="verbal")
+    ticket.refresh_from_db()
+
+    # The desk's authority is ¥0 by default: refused beside the amount, nothing changes.
+    client.force_login(desk)
+    url = reverse("repairs:ticket_refund", args=[ticket.pk])
+    body = {"version": ticket.version, "amount": "50", "method": "cash", "reason": "顾客拒绝报价"}
+    response = client.post(url, body)
+    assert response.status_code == 200
+    assert "组长" in str(response.context["refund_form"].errors["amount"])
+    assert money.held(ticket) == D("50")
+
+    client.force_login(supervisor)
+    assert client.post(url, body | {"reason": ""}).context["refund_form"].errors["reason"]
+    assert client.post(url, body).status_code == 302
+    refund = MoneyEntry.objects.get(ticket=ticket, kind=MoneyKind.REFUND)
+    assert (refund.amount, refund.reason, refund.approved_by) == (
+        D("50"),
+        "顾客拒绝报价",
+        supervisor,
+    )
+    assert money.held(ticket) == 0
+    # The same form sent again is stale: one refund.
+    assert client.post(url, body).status_code == 200
+    assert MoneyEntry.objects.filter(ticket=ticket, kind=MoneyKind.REFUND).count() == 1
+    from servicedesk.models import AuditLog
+
+    assert AuditLog.objects.filter(action="money.refunded", actor=supervisor).count() == 1
+
+
+def test_a_desk_refund_within_the_points_authority_goes_through(point, people):
+    point.refund_authority_desk = D("20")
+    point.save()
+    ticket = _quoted(point, people)
+    desk = people["desk"].user
+    money.take_deposit(
+        ticket=ticket,
+        actor=desk,
+        payment=money.PaymentInput(method_id=_method("cash"), amount=D("50")),
+        now=timezone.now(),
+    )
+    ticket.refresh_from_db()
+    with pytest.raises(ValidationError):
+        money.money_refund(
+            ticket=ticket, actor=desk, method_id=_method("cash"), amount=D("30"),
+            reason="多收", version=ticket.version,
+        )  # fmt: skip
+    entry = money.money_refund(
+        ticket=ticket, actor=desk, method_id=_method("cash"), amount=D("20"),
+        reason="多收", version=ticket.version,
+    )  # fmt: skip
+    assert entry.approved_by is None
+
+
+def test_a_difference_without_a_note_is_refused_and_a_confirmed_cash_up_cannot_change(
+    client, point, people
+):
+    ticket = _ready(point, people)
+    desk, supervisor = people["desk"].user, people["supervisor"].user
+    client.force_login(desk)
+    client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        handover_body(ticket, method_0="cash", amount_received="205.50"),
+    )
+    day = timezone.localdate()
+    response = client.post(
+        reverse("repairs:cash_up_submit"), {"day": day.isoformat(), "counted_cash": "200"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["note"]
+    assert response.context["form"]["counted_cash"].value() == "200"
+    assert not CashUp.objects.exists()
+
+    response = client.post(
+        reverse("repairs:cash_up_submit"),
+        {"day": day.isoformat(), "counted_cash": "200", "note": "找零时多找了5.50"},
+    )
+    assert response.status_code == 302
+    cash_up = CashUp.objects.get(user=desk, day=day)
+    assert (cash_up.expected_cash, cash_up.difference) == (D("205.50"), D("-5.50"))
+    assert MoneyEntry.objects.get(ticket=ticket).cash_up == cash_up
+
+    client.force_login(desk)
+    assert (
+        client.post(
+            reverse("repairs:cash_up_confirm", args=[cash_up.pk]), {"version": cash_up.version}
+        ).status_code
+        == 403
+    )
+    client.force_login(supervisor)
+    client.post(reverse("repairs:cash_up_confirm", args=[cash_up.pk]), {"version": cash_up.version})
+    cash_up.refresh_from_db()
+    assert (cash_up.status, cash_up.confirmed_by) == (CashUpStatus.CONFIRMED, supervisor)
+
+    with pytest.raises(ValidationError):
+        money.cash_up_submit(user=desk, point=point, day=day, counted_cash=D("205.50"))
+    with pytest.raises(TransitionRefused):
+        money.cash_up_confirm(cash_up=cash_up, actor=supervisor)
+    client.force_login(desk)
+    response = client.post(
+        reverse("repairs:cash_up_submit"), {"day": day.isoformat(), "counted_cash": "205.50"}
+    )
+    assert "已确认" in str(response.context["form"].errors)
+    cash_up.refresh_from_db()
+    assert cash_up.counted_cash == D("200.00")
+
+
+def test_the_supervisor_sees_every_desk_users_day(client, point, people, staff_of):
+    other_desk = staff_of(Role.FRONT_DESK).user
+    for user in (people["desk"].user, other_desk):
+        ticket = _ready(point, people, labor="10")
+        client.force_login(user)
+        client.post(
+            reverse("repairs:ticket_action", args=[ticket.pk]),
+            handover_body(ticket, method_0="cash", amount_received="10"),
+        )
+    client.force_login(people["supervisor"].user)
+    sheets = client.get(reverse("repairs:cash_up")).context["sheets"]
+    assert {s.user for s in sheets} == {people["desk"].user, other_desk}
+
+
+def _method(code):
+    from repairs.models import PaymentMethod
+
+    return PaymentMethod.objects.get(code=code).pk
