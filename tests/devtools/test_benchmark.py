@@ -53,6 +53,7 @@ def test_benchmark_measures_every_page_on_the_demo_data_and_writes_json(tmp_path
         "complaint_queue",
         "callback_queue",
         "dashboard",
+        "cash_up",
         "device_history",
     ]
     for row in size["pages"]:
