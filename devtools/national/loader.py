@@ -83,7 +83,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "repairs_payment": _columns(
         """
         id amount_due amount_received change_given invoice_number received_at received_by_id
-        ticket_id
+        ticket_id invoice_title invoice_tax_number
         """
     ),
     "repairs_satisfactioncard": _columns("id rating comment declined at ticket_id"),

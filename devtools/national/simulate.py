@@ -734,6 +734,8 @@ class PointSim:
             ts(at),
             str(ticket.desk),
             str(ticket.id),
+            "",
+            "",
         )
 
     def satisfaction(self, ticket_id: int, at: int) -> None:

@@ -325,9 +325,15 @@ def cash_up_submit(
             raise ValidationError(
                 {"counted_cash": [_("This day's cash-up is confirmed and cannot change.")]}
             )
-        entries = list(
-            open_entries(user=user, point=point, day=day).select_for_update(of=("self",))
-        )
+        fresh = list(open_entries(user=user, point=point, day=day).select_for_update(of=("self",)))
+        if (
+            cash_up is not None
+            and not fresh
+            and cash_up.counted_cash == counted_cash
+            and cash_up.note == note.strip()[:500]
+        ):
+            return cash_up  # the same count sent again: nothing new to record
+        entries = fresh
         if cash_up is not None:
             entries = [*cash_up.entries.select_related("method", "ticket"), *entries]
         numbers = figures(entries)
