@@ -125,7 +125,10 @@ def loan_lend(
     if errors:
         raise ValidationError(errors)
     transitions.MACHINE.require(locked, "lend", role=user_role(actor))
-    if Loan.objects.filter(customer=customer, ticket=ticket, returned_at__isnull=True).exists():
+    if (
+        ticket is not None
+        and Loan.objects.filter(customer=customer, ticket=ticket, returned_at__isnull=True).exists()
+    ):
         raise TransitionRefused(_("This customer already holds a loaner for this repair."))
     transitions.MACHINE.move(
         locked, "lend", actor=actor, role=user_role(actor), now=now, note=str(customer.pk)

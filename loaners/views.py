@@ -5,6 +5,7 @@ Thin: each parses its form, calls one service or selector, and renders."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -75,10 +76,11 @@ def loaner_create(request):
     return loaner_list(request, form=form)
 
 
-@role_required(*VIEWERS)
+@login_required
 def loaner_detail(request, pk: int):
     """A loaner and its history: every lend and every return."""
     loaner = get_scoped_or_404(Loaner.objects.select_related("point"), request.user, pk=pk)
+    check_role(request.user, VIEWERS)
     loans = list(selectors.loan_history(user=request.user, loaner=loaner))
     today = timezone.localdate()
     open_loan = next((loan for loan in loans if loan.is_open), None)
@@ -111,7 +113,10 @@ def loan_lend(request):
         form = LendForm(request.POST, loaners=loaners)
         if form.is_valid():
             data = form.cleaned_data
-            if customer is None:
+            if source.get("ticket") and ticket is None:
+                # Never silently dropped: a lend for a repair record names that record.
+                form.add_error(None, _("This repair record was not found."))
+            elif customer is None:
                 form.add_error("customer", _("Find and pick the customer first."))
             else:
                 try:
@@ -180,12 +185,13 @@ def _customer(request, raw) -> Customer | None:
     return scoped(Customer, request.user).filter(pk=pk).first()
 
 
-@role_required(*VIEWERS)
+@login_required
 def loan_return(request, pk: int):
     """Take a loaner back: its condition and a note; one click from the ticket page's warning."""
     loan = get_scoped_or_404(
         Loan.objects.select_related("loaner", "customer", "ticket"), request.user, pk=pk
     )
+    check_role(request.user, VIEWERS)
     if not loan.is_open:
         messages.info(request, _("This loaner was already taken back."))
         return redirect("loaners:detail", pk=loan.loaner_id)

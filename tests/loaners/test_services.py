@@ -176,3 +176,11 @@ def test_one_open_loan_per_loaner_when_two_desks_lend_it_at_once(transactional_d
     assert not errors
     assert len(refused) == 3
     assert Loan.objects.filter(loaner=loaner, returned_at__isnull=True).count() == 1
+
+
+def test_one_open_loan_per_customer_and_repair_record(point, desk, tech, loaner):
+    ticket = open_ticket(point, desk)
+    lend(loaner, ticket.customer, desk, ticket=ticket)
+    second = Loaner.objects.create(point=point, model_name="B", imei="356938035643809")
+    with pytest.raises(TransitionRefused):
+        lend(second, ticket.customer, desk, ticket=ticket)
