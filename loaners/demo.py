@@ -15,9 +15,9 @@ from repairs.signatures import make_png
 from servicedesk.models import Role
 
 LOANERS = [
-    ("备用机 Nova 5", "外观良好，附充电线", Decimal("300.00")),
-    ("备用机 Nova 5", "后盖轻微划痕", Decimal("300.00")),
-    ("备用机 Y7", "外观良好", Decimal("200.00")),
+    ("Nova 5", "外观良好，附充电线", Decimal("300.00")),
+    ("Nova 5", "后盖轻微划痕", Decimal("300.00")),
+    ("Y7", "外观良好", Decimal("200.00")),
 ]
 
 

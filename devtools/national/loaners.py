@@ -14,7 +14,7 @@ from servicedesk.models import Role
 
 #: The type allocation code of the loaners' IMEIs (none of the customers' models use it).
 LOANER_TAC = "86999901"
-LOANER_MODELS = [("备用机 Nova 5", 30000), ("备用机 Y7", 20000), ("备用机 P30", 50000)]
+LOANER_MODELS = [("Nova 5", 30000), ("Y7", 20000), ("P30", 50000)]
 CONDITIONS = ["外观良好", "后盖轻微划痕", "屏幕边角磨损", "外观良好，附充电线"]
 #: Repairs that take at least this long may get a loaner, and this share of them does.
 LONG_REPAIR = 2 * DAY

@@ -28,7 +28,7 @@ def loaner(point, desk):
     return loaner_create(
         point=point,
         actor=desk,
-        model_name="备用机 A1",
+        model_name="A1",
         imei=LOANER_IMEI,
         condition="外观良好",
         deposit_amount=Decimal("300.00"),

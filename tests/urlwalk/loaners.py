@@ -16,7 +16,7 @@ OBJECT_URLS = {
 
 POSTS = {
     "loaners:create": lambda f: {
-        "model_name": "备用机 C3",
+        "model_name": "C3",
         "imei": "356938035643809",
         "condition": "良好",
         "deposit_amount": "200",
@@ -39,9 +39,9 @@ GET_ONLY = {"loaners:list", "loaners:detail"}
 def make_foreign(point, foreign):
     foreign["loan_customer"] = CustomerFactory(point=point)
     foreign["loaner"] = Loaner.objects.create(
-        point=point, model_name="备用机 A1", imei="490154203237518", condition="良好"
+        point=point, model_name="A1", imei="490154203237518", condition="良好"
     )
-    lent = Loaner.objects.create(point=point, model_name="备用机 B2", imei="352099001761481")
+    lent = Loaner.objects.create(point=point, model_name="B2", imei="352099001761481")
     foreign["loan"] = loan_lend(
         loaner=lent,
         customer=foreign["loan_customer"],
