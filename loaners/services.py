@@ -107,10 +107,14 @@ def loan_lend(
     errors: dict[str, list[str]] = {}
     if customer.point_id != locked.point_id:
         raise PermissionDenied
+    if ticket is not None:  # as it is now: handed over meanwhile, say
+        ticket = RepairTicket.objects.get(pk=ticket.pk)
     if ticket is not None and (
         ticket.point_id != locked.point_id or ticket.customer_id != customer.pk
     ):
         errors["ticket"] = [_("This repair record is not the customer's.")]
+    elif ticket is not None and ticket.handed_over_at is not None:
+        errors["ticket"] = [_("This repaired phone has already been handed over.")]
     today = local_today(locked.point, now)
     if expected_back < today:
         errors["expected_back"] = [_("The expected day back cannot be in the past.")]

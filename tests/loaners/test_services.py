@@ -184,3 +184,25 @@ def test_one_open_loan_per_customer_and_repair_record(point, desk, tech, loaner)
     second = Loaner.objects.create(point=point, model_name="B", imei="356938035643809")
     with pytest.raises(TransitionRefused):
         lend(second, ticket.customer, desk, ticket=ticket)
+
+
+def test_no_loaner_for_a_repair_already_handed_over(point, desk, tech, loaner):
+    ticket = bring_to(open_ticket(point, desk), "ready", desk=desk, tech=tech)
+    move(ticket, desk, "hand_over", **HANDOVER)
+    with pytest.raises(ValidationError) as exc:
+        lend(loaner, ticket.customer, desk, ticket=ticket)
+    assert "ticket" in exc.value.message_dict
+
+
+def test_erasing_the_customer_erases_the_signature_and_keeps_the_loaners_history(
+    point, desk, staff_of, loaner
+):
+    from intake.services.privacy import customer_erase
+
+    customer = CustomerFactory(point=point)
+    loan = lend(loaner, customer, desk)
+    loan_return(loan=loan, actor=desk, note="押金已退给王先生")
+    customer_erase(customer=customer, actor=staff_of(Role.SUPERVISOR).user, reason="顾客申请")
+    loan.refresh_from_db()
+    assert bytes(loan.signature_png) == b"" and loan.return_note == ""
+    assert Loan.objects.filter(loaner=loaner).count() == 1
