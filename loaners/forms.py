@@ -76,3 +76,11 @@ class ReturnForm(forms.Form):
         required=False,
         max_length=inputs.column_max_length(Loan, "return_note"),
     )
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it leaves service"),
+        max_length=200,
+        error_messages={"required": _("Say why the loaner leaves service.")},
+    )

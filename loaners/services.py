@@ -187,10 +187,18 @@ def loan_return(
 
 
 @transaction.atomic
-def loaner_retire(*, loaner: Loaner, actor: Actor, now: dt.datetime | None = None) -> Loaner:
-    """An available loaner leaves service (broken, lost, sold); its history stays."""
+def loaner_retire(
+    *, loaner: Loaner, actor: Actor, reason: str, now: dt.datetime | None = None
+) -> Loaner:
+    """An available loaner leaves service (broken, lost, sold), with the reason; its history
+    stays."""
     locked = Loaner.objects.select_for_update().get(pk=loaner.pk)
     _check_writer(actor, locked.point_id)
-    transitions.MACHINE.move(locked, "retire", actor=actor, role=user_role(actor), now=now)
-    locked.save(update_fields=["status"])
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the loaner leaves service.")]})
+    transitions.MACHINE.move(
+        locked, "retire", actor=actor, role=user_role(actor), now=now, note=reason.strip()
+    )
+    locked.notes = f"{locked.notes} {reason.strip()}".strip()[:500]
+    locked.save(update_fields=["status", "notes"])
     return locked

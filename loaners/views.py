@@ -11,11 +11,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from intake.models import Customer
 from intake.selectors import customer_search
 from loaners import selectors, services
-from loaners.forms import CustomerPickForm, LendForm, LoanerForm, ReturnForm
+from loaners.forms import CustomerPickForm, LendForm, LoanerForm, RetireForm, ReturnForm
 from loaners.models import Loan, Loaner
 from repairs.models import RepairTicket
 from servicedesk import inputs
@@ -77,7 +78,7 @@ def loaner_create(request):
 
 
 @login_required
-def loaner_detail(request, pk: int):
+def loaner_detail(request, pk: int, retire_form: RetireForm | None = None):
     """A loaner and its history: every lend and every return."""
     loaner = get_scoped_or_404(Loaner.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, VIEWERS)
@@ -93,8 +94,30 @@ def loaner_detail(request, pk: int):
             "open_loan": open_loan,
             "overdue": open_loan is not None and open_loan.is_overdue(today),
             "can_write": _can_write(request),
+            "retire_form": retire_form or RetireForm(),
+            "show_retire": retire_form is not None,
         },
     )
+
+
+@require_POST
+@login_required
+def loaner_retire(request, pk: int):
+    """An available loaner leaves service, with the reason (broken, lost, sold)."""
+    loaner = get_scoped_or_404(Loaner, request.user, pk=pk)
+    check_role(request.user, WRITERS)
+    form = RetireForm(request.POST)
+    if form.is_valid():
+        try:
+            services.loaner_retire(
+                loaner=loaner, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, ActionRefused) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Loaner %(loaner)s retired.") % {"loaner": loaner})
+            return redirect("loaners:detail", pk=loaner.pk)
+    return loaner_detail(request, pk=loaner.pk, retire_form=form)
 
 
 @role_required(*WRITERS)

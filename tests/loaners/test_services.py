@@ -109,7 +109,7 @@ def test_an_expected_day_back_in_the_past_is_refused(point, desk, loaner):
 
 
 def test_a_retired_loaner_is_not_lent(point, desk, loaner):
-    loaner_retire(loaner=loaner, actor=desk)
+    loaner_retire(loaner=loaner, actor=desk, reason="屏幕损坏")
     with pytest.raises(TransitionRefused):
         lend(loaner, CustomerFactory(point=point), desk)
 

@@ -176,3 +176,17 @@ def test_a_handover_refused_for_the_loaner_shows_the_reason_field_with_its_error
     body["loaner_reason"] = "顾客明天送回"
     response = client.post(reverse("repairs:ticket_action", args=[ticket.pk]), body)
     assert response.status_code == 302
+
+
+def test_a_retired_loaner_leaves_the_lend_form_and_a_reason_is_required(
+    point, desk, client, loaner
+):
+    client.force_login(desk)
+    url = reverse("loaners:retire", args=[loaner.pk])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200 and "reason" in response.context["retire_form"].errors
+    assert client.post(url, {"reason": "屏幕损坏，报废"}).status_code == 302
+    loaner.refresh_from_db()
+    assert loaner.status == LoanerStatus.RETIRED
+    lend_page = client.get(reverse("loaners:lend"))
+    assert loaner not in lend_page.context["form"].fields["loaner"].queryset

@@ -284,6 +284,7 @@ CASES = [
         extra=("loaner",),
     ),
     Case("loan_return", posted("loaners:return"), extra=("next",)),
+    Case("loaner_retire", posted("loaners:retire")),
     Case("set_language", posted("set_language", next="/desk/")),
     Case("login", posted("login"), actor=lambda w: None, extra=("next",)),
 ]

@@ -12,6 +12,7 @@ PLAIN_URLS = {"loaners:list", "loaners:create", "loaners:lend"}
 OBJECT_URLS = {
     "loaners:detail": lambda f: {"pk": f["loaner"].pk},
     "loaners:return": lambda f: {"pk": f["loan"].pk},
+    "loaners:retire": lambda f: {"pk": f["loaner"].pk},
 }
 
 POSTS = {
@@ -31,6 +32,7 @@ POSTS = {
         "signature": PNG,
     },
     "loaners:return": lambda f: {"condition_on_return": "良好", "note": "押金已退"},
+    "loaners:retire": lambda f: {"reason": "屏幕损坏，报废"},
 }
 
 GET_ONLY = {"loaners:list", "loaners:detail"}
