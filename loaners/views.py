@@ -24,7 +24,7 @@ from servicedesk.errors import ActionRefused
 from servicedesk.forms import apply_errors
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, has_role, role_required
-from servicedesk.tenancy import get_scoped_or_404, scoped
+from servicedesk.tenancy import get_scoped_or_404, scope_for, scoped
 
 WRITERS = (Role.FRONT_DESK, Role.SUPERVISOR, Role.SERVICE_MANAGER)
 VIEWERS = (*WRITERS, Role.TECHNICIAN, Role.REGIONAL_CENTER)
@@ -41,6 +41,7 @@ def loaner_list(request, form: LoanerForm | None = None):
     """Who holds which loaner since when; overdue loans flagged (expected day passed, or the
     repaired phone already went home)."""
     loaners = list(selectors.loaner_list(user=request.user))
+    scope = scope_for(request.user)
     today = timezone.localdate()
     for loaner in loaners:
         loan = loaner.open_loans[0] if loaner.open_loans else None  # type: ignore[attr-defined]
@@ -54,6 +55,11 @@ def loaner_list(request, form: LoanerForm | None = None):
             "form": form or LoanerForm(initial={"deposit_amount": "0.00"}),
             "can_write": _can_write(request),
             "show_form": form is not None,
+            # The regional center sees its region's points: say which point each loaner is at.
+            "several_points": scope.all_points
+            or len(scope.point_ids) > 1
+            or request.staff is None
+            or request.staff.point_id is None,
         },
     )
 

@@ -190,3 +190,10 @@ def test_a_retired_loaner_leaves_the_lend_form_and_a_reason_is_required(
     assert loaner.status == LoanerStatus.RETIRED
     lend_page = client.get(reverse("loaners:lend"))
     assert loaner not in lend_page.context["form"].fields["loaner"].queryset
+
+
+def test_the_regional_center_sees_which_point_each_loaner_is_at(region, client, loaner):
+    client.force_login(make_staff(Role.REGIONAL_CENTER, region=region).user)
+    page = client.get(reverse("loaners:list"))
+    assert page.context["several_points"]
+    assert loaner.point.code in page.content.decode()
