@@ -262,6 +262,8 @@ class ReturnUnrepairedForm(SignatureMixin, TicketActionForm):
         required=False, max_length=inputs.column_max_length(SatisfactionCard, "comment")
     )
     satisfaction_declined = forms.BooleanField(required=False)
+    # Why the device goes back while the customer still holds a loaner (shown only then).
+    loaner_reason = forms.CharField(required=False, max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

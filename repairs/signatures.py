@@ -8,8 +8,13 @@ that inflates to exactly the size its header announces (read in pieces, never al
 
 from __future__ import annotations
 
+import base64
+import binascii
 import struct
 import zlib
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_BYTES = 200 * 1024
@@ -103,3 +108,25 @@ def make_png(width: int, height: int, pixel: bytes = b"\xff\xff\xff\xff") -> byt
         + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
+
+
+def decode_data_url(data_url: str) -> bytes:
+    """A drawn signature as the pad posts it (a PNG data URL), checked to be a real PNG image of
+    limited size and dimensions; a ``ValidationError`` on the ``signature`` field otherwise.
+    Every signature the customer draws (quote consent, pickup, a loaner) comes through here."""
+    prefix = "data:image/png;base64,"
+    if not data_url.startswith(prefix):
+        raise ValidationError({"signature": [_("Ask the customer to sign in the box.")]})
+    if len(data_url) > len(prefix) + (MAX_BYTES * 4 // 3) + 4:
+        raise ValidationError({"signature": [_("The signature must be a PNG image under 200 KB.")]})
+    try:
+        raw = base64.b64decode(data_url[len(prefix) :], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError({"signature": [_("The signature could not be read.")]}) from exc
+    try:
+        check_signature_png(raw)
+    except NotASignature as exc:
+        raise ValidationError(
+            {"signature": [_("The signature must be a PNG image under 200 KB.")]}
+        ) from exc
+    return raw

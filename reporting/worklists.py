@@ -21,6 +21,7 @@ from followups.reports import missing_reports
 from followups.selectors import callback_overdue, callback_queue, callback_upcoming, calling_now
 from intake.models import Channel, MessageSlip, SlipStatus, Visit, VisitStatus
 from intake.selectors import calls_on
+from loaners.selectors import loans_overdue
 from repairs import selectors as tickets
 from repairs.models import RepairTicket, TicketStatus
 from reporting.selectors import export_list
@@ -459,6 +460,38 @@ def _overdue_pickups(user: AnyUser, now: dt.datetime) -> Card:
     )
 
 
+def _overdue_loaners(user: AnyUser, now: dt.datetime) -> Card:
+    """rules#loaners: loaners still out after their expected day, or after the repaired phone
+    went home: the supervisor's to chase."""
+    today = timezone.localdate(now)
+
+    def item(loan: Any) -> Item:
+        handed_over = loan.ticket is not None and loan.ticket.handed_over_at is not None
+        return Item(
+            label=f"{loan.loaner.model_name} · {loan.loaner.imei}",
+            url=reverse("loaners:detail", args=[loan.loaner_id]),
+            detail=f"{loan.customer.name} · {loan.customer.masked_phone}",
+            flag=(
+                _("repaired phone handed over")
+                if handed_over
+                else _("expected back %(day)s") % {"day": f"{loan.expected_back:%Y-%m-%d}"}
+            ),
+            urgent=True,
+        )
+
+    return _card(
+        "overdue_loaners",
+        _("Overdue loaner phones"),
+        reverse("loaners:list"),
+        _(
+            "Every loaner phone is back or within its time. Loaners kept past their day, or "
+            "after the repaired phone was collected, appear here."
+        ),
+        loans_overdue(user=user, today=today),
+        item,
+    )
+
+
 def _exports(user: AnyUser, now: dt.datetime) -> Card:
     def item(job: Any) -> Item:
         return Item(
@@ -542,6 +575,7 @@ def _role_cards(user: AnyUser, role: str | None, now: dt.datetime) -> list[Card]
             _quotes(user, now),
             _overdue_slips(user, now),
             _overdue_pickups(user, now),
+            _overdue_loaners(user, now),
             _missing_reports(user, now),
         ]
     if role == Role.REGIONAL_CENTER:

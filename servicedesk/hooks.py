@@ -1,10 +1,10 @@
 """The one registry of reactions across apps.
 
-The apps are layered (``servicedesk`` < ``intake`` < ``repairs`` < ``followups`` < ``complaints``
-< ``reporting``) and an app never imports one above it. Where a lower app must let a higher one
-react to its event, or show the higher one's part of a page, it fires a hook declared here, and
-the higher app registers its handler in its ``AppConfig.ready``. So this module lists every such
-reaction in the product, with what the handlers get and return.
+The apps are layered (``servicedesk`` < ``intake`` < ``repairs`` < ``loaners`` < ``followups``
+< ``complaints`` < ``reporting``) and an app never imports one above it. Where a lower app must
+let a higher one react to its event, or show the higher one's part of a page, it fires a hook
+declared here, and the higher app registers its handler in its ``AppConfig.ready``. So this
+module lists every such reaction in the product, with what the handlers get and return.
 
 Handlers run in the order the apps are installed, inside the caller's transaction."""
 
@@ -96,8 +96,23 @@ AUDIT_WORDS = Hook(
     "handler(*, entry) -> str | None: the summary of an audit entry of the app's own actions in "
     "words, for the audit log page (repairs: the warranty decisions; reporting: the exports).",
 )
+HANDOVER_BLOCKERS = Hook(
+    "handover_blockers",
+    "repairs",
+    "handler(*, ticket) -> list[str]: what must be answered before the device goes back to the "
+    "customer (loaners: the customer still holds a loaner). The handover is refused unless the "
+    "desk gives a reason, which goes on the ticket's timeline.",
+)
+TICKET_PANELS = Hook(
+    "ticket_panels",
+    "repairs",
+    "handler(*, user, ticket) -> Panel | None: a section of the ticket page (loaners: the loaner "
+    "the customer holds, or a link to lend one).",
+)
 HOOKS = (
     TICKET_HANDED_OVER,
+    HANDOVER_BLOCKERS,
+    TICKET_PANELS,
     CALLBACK_DISSATISFIED,
     CUSTOMER_ERASED,
     CUSTOMER_MERGED,

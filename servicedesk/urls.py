@@ -38,6 +38,7 @@ urlpatterns = [
     path("repairs/", include("repairs.urls")),
     path("complaints/", include("complaints.urls")),
     path("callbacks/", include("followups.urls")),
+    path("loaners/", include("loaners.urls")),
     path("admin/", admin.site.urls),
 ]
 

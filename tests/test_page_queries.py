@@ -27,9 +27,10 @@ ROWS = [1, 20]
 
 #: Measured: the ceilings are the counts of today's pages, at 1 row as at 20.
 #: The ticket page: 6, and one seek for the device's repairs at other points (nationwide
-#: warranty; their part numbers and the audit row only when there are such repairs), and one
-#: for the money taken for the repair (payments, deposits, refunds).
-TICKET_PAGE = 8
+#: warranty; their part numbers and the audit row only when there are such repairs), one
+#: for the money taken for the repair (payments, deposits, refunds) and one for the loaner
+#: the customer holds (loaners' section of the page).
+TICKET_PAGE = 9
 DESK_SEARCH = 4
 TICKET_OPEN_POST = 15
 CALLBACK_SCREEN = 6
@@ -121,3 +122,45 @@ def test_the_callback_screen_keeps_its_query_count(
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["attempts"]) == rows
+
+
+#: The point's loaners: the session's user, the loaners, their open loans with who holds them.
+LOANER_LIST = 5
+#: A loaner's page: the loaner, its history.
+LOANER_PAGE = 5
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_the_loaner_pages_keep_their_query_count(
+    rows, client, point, desk, django_assert_max_num_queries
+):
+    from loaners.models import Loaner
+    from loaners.services import loan_lend, loan_return
+    from tests.tickets import PNG
+
+    first = None
+    for n in range(rows):
+        body = f"35209900{n:06d}"
+        from intake.validators import luhn_check_digit
+
+        loaner = Loaner.objects.create(
+            point=point, model_name="备用机", imei=body + luhn_check_digit(body)
+        )
+        first = first or loaner
+        loan = loan_lend(
+            loaner=first if n else loaner,
+            customer=CustomerFactory(point=point),
+            actor=desk,
+            expected_back=timezone.localdate() + dt.timedelta(days=2),
+            signature_data_url=PNG,
+        )
+        if n < rows - 1:
+            loan_return(loan=loan, actor=desk)
+    pages = {
+        reverse("loaners:list"): LOANER_LIST,
+        reverse("loaners:detail", args=[first.pk]): LOANER_PAGE,
+    }
+    for url, ceiling in pages.items():
+        _warm(client, desk, url)
+        with django_assert_max_num_queries(ceiling):
+            assert client.get(url).status_code == 200

@@ -9,6 +9,7 @@ PostgreSQL with ``COPY``:
 - ``network``: regions, points, staff, price lists and departments (through the ORM);
 - ``simulate``: one point's customers, devices, visits and repair tickets with their timelines;
 - ``followups`` and ``contacts``: callbacks, hotline calls, message slips and complaints;
+- ``loaners``: the points' loaner phones and their loans;
 - ``loader``: the COPY streams, id blocks, sequences and the foreign-key check.
 
 Every row follows the rules the services enforce (the same transition order, the same timeline

@@ -87,6 +87,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         """
     ),
     "repairs_satisfactioncard": _columns("id rating comment declined at ticket_id"),
+    "loaners_loaner": _columns(
+        "id point_id model_name imei condition deposit_amount status notes created_at"
+    ),
+    "loaners_loan": _columns(
+        """
+        id point_id loaner_id customer_id ticket_id lent_at lent_by_id expected_back
+        signature_png deposit_taken condition_on_lend returned_at returned_by_id
+        condition_on_return return_note
+        """
+    ),
     "repairs_notification": _columns(
         """
         id channel to text status attempts last_error created_at sent_at ticket_id

@@ -225,11 +225,12 @@ class PointSim:
         self.handovers: list[Ticket] = []
 
     def run(self) -> None:
-        from devtools.national import contacts, followups
+        from devtools.national import contacts, followups, loaners
 
         self.simulate_tickets()
         contacts.simulate_contacts(self)
         followups.simulate_handover_callbacks(self)
+        loaners.simulate_loaners(self)
         self.write_customers()
 
     # --- helpers ---------------------------------------------------------------------------

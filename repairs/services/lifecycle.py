@@ -5,8 +5,6 @@ emits what follows (notification on ready; callbacks scheduled at handover)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -81,6 +79,7 @@ class Payload:
     satisfaction_rating: int | None = None
     satisfaction_comment: str = ""
     satisfaction_declined: bool = False
+    loaner_reason: str = ""
 
 
 def parts_total(ticket: RepairTicket, *, lines: list[PartLine] | None = None) -> Decimal:
@@ -116,24 +115,7 @@ def warranty_covers(ticket: RepairTicket, *, lines: list[PartLine] | None = None
 
 
 def _decode_signature(data_url: str) -> bytes:
-    """A drawn signature arrives as a PNG data URL: checked to be a real PNG image of limited
-    size and dimensions (``repairs.signatures``)."""
-    prefix = "data:image/png;base64,"
-    if not data_url.startswith(prefix):
-        raise ValidationError({"signature": [_("Ask the customer to sign in the box.")]})
-    if len(data_url) > len(prefix) + (signatures.MAX_BYTES * 4 // 3) + 4:
-        raise ValidationError({"signature": [_("The signature must be a PNG image under 200 KB.")]})
-    try:
-        raw = base64.b64decode(data_url[len(prefix) :], validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValidationError({"signature": [_("The signature could not be read.")]}) from exc
-    try:
-        signatures.check_signature_png(raw)
-    except signatures.NotASignature as exc:
-        raise ValidationError(
-            {"signature": [_("The signature must be a PNG image under 200 KB.")]}
-        ) from exc
-    return raw
+    return signatures.decode_data_url(data_url)
 
 
 def _check_scope(ticket: RepairTicket, actor: Actor) -> None:
@@ -408,21 +390,40 @@ def _payment_rows(p: Payload) -> list[money.PaymentInput]:
 
 
 def _hand_over(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
+    note = _answered_blockers(ticket, p)
     if not p.explanation_given:
         raise ValidationError(
             {"explanation_given": [_("Explain what was done and how to use the device.")]}
         )
     _take_payment_and_card(ticket, actor, p, now, signature_required=True)
     ticket.handed_over_at = now
-    return ""
+    return note
 
 
 def _return_unrepaired(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
     """The customer refused the quote: the device goes back unrepaired (a handover too), with
     the point's fee rule for a refused quote, the pickup signature and the satisfaction card."""
+    note = _answered_blockers(ticket, p)
     _take_payment_and_card(ticket, actor, p, now, signature_required=True)
     ticket.handed_over_at = now
-    return ""
+    return note
+
+
+def _answered_blockers(ticket: RepairTicket, p: Payload) -> str:
+    """rules#loaners: what another app says must be answered before the device goes back (the
+    customer still holds a loaner) refuses the handover unless the desk gives a reason; the
+    reason goes on the timeline with what it answers."""
+    reasons = [r for found in hooks.fire(hooks.HANDOVER_BLOCKERS, ticket=ticket) for r in found]
+    if not reasons:
+        return ""
+    if not p.loaner_reason.strip():
+        raise ValidationError(
+            {"loaner_reason": [*reasons, _("Take the loaner back first, or say why not.")]}
+        )
+    return _("Handed over with a loaner still out: %(reason)s (%(what)s)") % {
+        "reason": p.loaner_reason.strip(),
+        "what": " ".join(reasons),
+    }
 
 
 def _after_handover(ticket: RepairTicket, now: dt.datetime) -> None:

@@ -35,7 +35,7 @@ from repairs.models import (
     WarrantyStatus,
 )
 from repairs.services import money
-from servicedesk import inputs
+from servicedesk import hooks, inputs
 from servicedesk.errors import ConflictError
 from servicedesk.models import SUPERVISING_ROLES, Role
 from servicedesk.permissions import check_role, has_role, role_required
@@ -175,8 +175,20 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
         exclude_ticket_id=ticket.pk,
         audit_obj=ticket,
     )
+    handing_over = any(t.action in ("hand_over", "return_unrepaired") for t in actions)
     return {
         "ticket": ticket,
+        # Other apps' sections (loaners: the loaner the customer holds), and what the handover
+        # must have answered (shown with the handover's form).
+        "panels": sorted(
+            hooks.fire(hooks.TICKET_PANELS, user=request.user, ticket=ticket),
+            key=lambda panel: panel.order,
+        ),
+        "handover_blockers": (
+            [r for found in hooks.fire(hooks.HANDOVER_BLOCKERS, ticket=ticket) for r in found]
+            if handing_over
+            else []
+        ),
         "history": history,
         "elsewhere": history.elsewhere,
         "earlier": selectors.ticket_earlier_repairs(user=request.user, ticket=ticket),

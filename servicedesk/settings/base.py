@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "repairs",
     "complaints",
     "followups",
+    "loaners",
     "reporting",
 ]
 

@@ -230,3 +230,30 @@ def test_some_devices_travel_between_points_and_their_history_shows_elsewhere():
             assert all(f.point_code != device.point.code for f in history.elsewhere)
             shown += len(history.elsewhere)
     assert shown
+
+
+def test_every_point_has_a_few_loaners_and_their_loans_follow_the_rules(client):
+    """Loaner phones: a few per point; one open loan per loaner, a lent loaner is the one with an
+    open loan; loans only for repairs of days, to the ticket's own customer; the pages render."""
+    from django.db.models import Count, F, Q
+
+    from loaners.models import Loan, Loaner, LoanerStatus
+
+    generate()
+    per_point = Loaner.objects.values("point_id").annotate(n=Count("pk"))
+    assert per_point.count() == ServicePoint.objects.count() > 0
+    assert all(2 <= row["n"] <= 4 for row in per_point)
+    assert Loan.objects.exists()
+    open_loans = Loan.objects.filter(returned_at__isnull=True)
+    assert set(open_loans.values_list("loaner_id", flat=True)) == set(
+        Loaner.objects.filter(status=LoanerStatus.LENT).values_list("pk", flat=True)
+    )
+    assert not Loan.objects.exclude(customer_id=F("ticket__customer_id")).exists()
+    assert not Loan.objects.exclude(point_id=F("ticket__point_id")).exists()
+    assert not Loan.objects.filter(Q(returned_at__lt=F("lent_at"))).exists()
+    loaner = Loaner.objects.filter(loans__isnull=False).select_related("point").first()
+    desk = get_user_model().objects.get(username=f"{loaner.point.code.lower()}.frontdesk")
+    client.force_login(desk)
+    assert client.get(reverse("loaners:list")).status_code == 200
+    page = client.get(reverse("loaners:detail", args=[loaner.pk]))
+    assert page.status_code == 200 and 'data-event="lend"' in page.content.decode()

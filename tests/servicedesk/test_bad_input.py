@@ -281,6 +281,16 @@ CASES = [
     Case(
         "audit_list", page("servicedesk:audit_list", {"action": "auth.", "page": "1"}), method="get"
     ),
+    Case("loaner_create", posted("loaners:create")),
+    Case("loan_lend", posted("loaners:lend"), extra=("ticket",)),
+    Case(
+        "loan_lend_search",
+        page("loaners:lend", {"q": "13800138000", "customer": "1", "ticket": "1"}),
+        method="get",
+        extra=("loaner",),
+    ),
+    Case("loan_return", posted("loaners:return"), extra=("next",)),
+    Case("loaner_retire", posted("loaners:retire")),
     Case("set_language", posted("set_language", next="/desk/")),
     Case("login", posted("login"), actor=lambda w: None, extra=("next",)),
 ]

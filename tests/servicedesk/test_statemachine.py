@@ -12,6 +12,8 @@ from followups import transitions as callback_transitions
 from followups.models import CallbackStatus
 from intake import transitions as intake_transitions
 from intake.models import SlipStatus, VisitStatus
+from loaners import transitions as loaner_transitions
+from loaners.models import LoanerStatus
 from repairs import transitions as ticket_transitions
 from repairs.models import NotificationStatus, TicketStatus
 from reporting import transitions as export_transitions
@@ -28,6 +30,7 @@ MACHINES = [
     (intake_transitions.MACHINE, VisitStatus),
     (intake_transitions.SLIP_MACHINE, SlipStatus),
     (export_transitions.MACHINE, ExportStatus),
+    (loaner_transitions.MACHINE, LoanerStatus),
 ]
 
 

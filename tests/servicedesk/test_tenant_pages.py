@@ -324,6 +324,21 @@ def test_another_points_ids_inside_a_form_are_refused_and_change_nothing(
             urlwalk.posts()["complaints:new"](mine) | {"ticket": theirs["ticket"].pk},
         ),
         (
+            "loaners:lend",
+            {},
+            urlwalk.posts()["loaners:lend"](mine) | {"customer": theirs["loan_customer"].pk},
+        ),
+        (
+            "loaners:lend",
+            {},
+            urlwalk.posts()["loaners:lend"](mine) | {"loaner": theirs["loaner"].pk},
+        ),
+        (
+            "loaners:lend",
+            {},
+            urlwalk.posts()["loaners:lend"](mine) | {"ticket": theirs["ticket"].pk},
+        ),
+        (
             "complaints:bulk_reassign",
             {},
             {"ids": [theirs["complaint"].pk], "owner": mine["complaint_colleague"].pk},
