@@ -11,6 +11,7 @@ from intake.models import MessageSlip, Visit
 from servicedesk.models import Department, Role
 from tests.factories import CustomerFactory
 from tests.opening import open_ticket
+from tests.urlwalk import local_input
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +113,7 @@ def test_a_complaint_call_hands_over_to_the_complaint_with_the_call_attached(hot
             "source": "call",
             "severity": "normal",
             "summary": "修了三次还坏",
+            "promised_reply_at": local_input(),
         },
     )
     complaint = Complaint.objects.get()
