@@ -1,7 +1,7 @@
 """What complaints adds through ``servicedesk.hooks`` (registered in ``ComplaintsConfig.ready``):
-a dissatisfied callback becomes a complaint, the customer's complaints on their page, the
-complaints' figures in the monthly callback report, and their part of a data-protection
-request."""
+a dissatisfied callback becomes a complaint, the customer's complaints on their page and the
+repair's on the ticket page, the complaints' figures in the monthly callback report, and their
+part of a data-protection request."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from complaints.models import CompensationOffer, Complaint, ComplaintContact
 from intake.models import Customer
 from intake.services.privacy import when
 from servicedesk import hooks
-from servicedesk.tenancy import scoped
+from servicedesk.permissions import has_role
+from servicedesk.tenancy import scope_for, scoped
 
 
 def register() -> None:
     hooks.register(hooks.CALLBACK_DISSATISFIED, complaint_from_callback)
     hooks.register(hooks.CUSTOMER_PANELS, customer_complaints_panel)
+    hooks.register(hooks.TICKET_PANELS, ticket_complaints_panel)
     hooks.register(hooks.CALLBACK_REPORT, callback_report_figures)
     hooks.register(hooks.CUSTOMER_DATA, customer_data)
     hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
@@ -42,7 +44,9 @@ def complaint_from_callback(*, callback, actor, now: dt.datetime) -> hooks.Opene
         summary=callback.dissatisfaction_reason,
         ticket=callback.ticket,
         callback=callback,
-        promise_required=False,  # the supervisor who takes it over from the queue sets it
+        # Nobody has spoken to the customer about it yet: the point's first-reply time is the
+        # promise, so an untouched complaint becomes overdue and escalates (rules#complaints).
+        promised_reply_at=now + dt.timedelta(hours=callback.point.complaint_first_reply_hours),
         now=now,
     )
     department = complaint_notify_department(complaint=complaint, now=now)
@@ -66,6 +70,24 @@ def customer_complaints_panel(*, user, customer: Customer) -> hooks.Panel:
         order=30,
         summary=ngettext("%(n)d complaint", "%(n)d complaints", len(complaints))
         % {"n": len(complaints)},
+    )
+
+
+def ticket_complaints_panel(*, user, ticket) -> hooks.Panel:
+    """The ticket page: the complaints about this repair, and a link that opens one with the
+    ticket and its customer filled in (rules#complaints: first-responder ownership)."""
+    from complaints.views import OPENERS
+
+    complaints = list(scoped(Complaint, user).filter(ticket=ticket).order_by("-created_at")[:20])
+    scope = scope_for(user)
+    return hooks.Panel(
+        template="complaints/_ticket_complaints.html",
+        context={
+            "complaints": complaints,
+            "ticket_id": ticket.pk,
+            "can_open": has_role(user, OPENERS) and not scope.read_only,
+        },
+        order=40,
     )
 
 

@@ -129,7 +129,6 @@ def complaint_open(
     promised_reply_at: dt.datetime | None = None,
     callback: Callback | None = None,
     token: uuid.UUID | None = None,
-    promise_required: bool = True,
     now: dt.datetime | None = None,
 ) -> Complaint:
     """Receive (受理) a complaint. rules#complaints 首问责任制: the first responder (``actor``)
@@ -138,9 +137,8 @@ def complaint_open(
 
     rules#complaints promised reply: a received complaint is not resolved yet, so whoever
     receives it from the customer records when the customer will hear back
-    (``promised_reply_at``, in the future). Only a complaint opened by the system from a
-    dissatisfied callback (``promise_required=False``) waits in the supervisor's queue for the
-    supervisor to set it."""
+    (``promised_reply_at``, in the future); one opened by the system from a dissatisfied
+    callback promises the point's first-reply time (``complaints.hooks``)."""
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
@@ -157,13 +155,10 @@ def complaint_open(
         errors["ticket"] = [_("This repair record belongs to another service point.")]
     if ticket is not None and ticket.customer_id != customer.pk:
         errors["ticket"] = [_("This repair record is not the customer's.")]
-    if promise_required:
-        try:
-            _require_future_promise(promised_reply_at, now)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-    elif promised_reply_at is not None and promised_reply_at <= now:
-        errors["promised_reply_at"] = [_("The promised reply time must be in the future.")]
+    try:
+        _require_future_promise(promised_reply_at, now)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
 

@@ -18,6 +18,9 @@ CALLBACK_MAX_ATTEMPTS = 3
 CALLBACK_TARGET_SECONDS = 180
 CALLBACK_RETRY_MINUTES = 120
 COMPLAINT_CALLBACK_DAYS = 3
+# rules#callbacks: a complaint opened from a dissatisfied callback promises the customer a reply
+# within this many hours (the supervisor who takes it over may set another time).
+COMPLAINT_FIRST_REPLY_HOURS = 24
 
 # rules#complaints: compensation authority per role, in yuan.
 COMPENSATION_LIMIT_FRONT_DESK = Decimal("0")

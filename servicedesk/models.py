@@ -170,6 +170,15 @@ class ServicePoint(models.Model):
         default=defaults.COMPLAINT_CALLBACK_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
+    complaint_first_reply_hours = models.PositiveSmallIntegerField(
+        _("first reply to a complaint from a callback within (hours)"),
+        default=defaults.COMPLAINT_FIRST_REPLY_HOURS,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+        help_text=_(
+            "A dissatisfied callback opens a complaint that promises the customer a reply within "
+            "this time; if nobody contacts them by then, it is overdue and escalates."
+        ),
+    )
 
     # rules#complaints: compensation authority per role (yuan)
     compensation_limit_front_desk = models.DecimalField(

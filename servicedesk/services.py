@@ -44,11 +44,13 @@ POINT_SETTING_FIELDS = (
     "callback_target_seconds",
     "callback_retry_minutes",
     "complaint_callback_days",
+    "complaint_first_reply_hours",
     "compensation_limit_front_desk",
     "compensation_limit_hotline",
     "compensation_limit_supervisor",
     "compensation_limit_manager",
     "refused_quote_fee",
+    "refund_authority_desk",
     "repeat_repair_days",
     "pickup_overdue_days",
     "share_technician_notes",
@@ -56,7 +58,7 @@ POINT_SETTING_FIELDS = (
     "hold_check_seconds",
     "complaint_department",
 )
-#: Compensation authority is set by the service manager or an administrator, not by the
+#: Compensation and refund authority is set by the service manager or an administrator, not by the
 #: supervisor whose own limit it is.
 MANAGER_ONLY_FIELDS = frozenset(
     {
@@ -64,6 +66,7 @@ MANAGER_ONLY_FIELDS = frozenset(
         "compensation_limit_hotline",
         "compensation_limit_supervisor",
         "compensation_limit_manager",
+        "refund_authority_desk",
     }
 )
 

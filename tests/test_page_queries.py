@@ -29,8 +29,9 @@ ROWS = [1, 20]
 #: The ticket page: 6, and one seek for the device's repairs at other points (nationwide
 #: warranty; their part numbers and the audit row only when there are such repairs), one
 #: for the money taken for the repair (payments, deposits, refunds) and one for the loaner
-#: the customer holds (loaners' section of the page).
-TICKET_PAGE = 9
+#: the customer holds (loaners' section of the page), and one for the complaints about the
+#: repair (complaints' section).
+TICKET_PAGE = 10
 DESK_SEARCH = 4
 TICKET_OPEN_POST = 15
 CALLBACK_SCREEN = 6

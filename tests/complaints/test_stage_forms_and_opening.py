@@ -99,21 +99,6 @@ def test_the_complaint_form_without_a_promised_reply_shows_the_error_beside_it_a
     assert not Complaint.objects.exists()
 
 
-def test_a_complaint_from_a_dissatisfied_callback_waits_for_the_supervisor_to_promise(
-    point, hotline
-):
-    complaint = services.complaint_open(
-        point=point,
-        actor=hotline,
-        customer=CustomerFactory(point=point),
-        channel="callback",
-        source="callback",
-        summary="不满意",
-        promise_required=False,
-    )
-    assert complaint.promised_reply_at is None
-
-
 # --- the customer found by search, the repair record linked -----------------------------------
 
 
@@ -455,3 +440,18 @@ def test_a_refused_contact_comes_back_as_typed_with_the_error_beside_the_field(
     assert list(response.context["contact_form"].errors) == ["promised_reply_at"]
     assert "已告知客户进展" in response.content.decode()
     assert complaint.contacts.count() == 1
+
+
+def test_the_ticket_page_lists_the_repairs_complaints_and_opens_one_with_the_ticket(
+    client, point, staff_of, hotline
+):
+    desk = staff_of(Role.FRONT_DESK).user
+    ticket = open_ticket(point, desk)
+    complaint = open_one(point, hotline, customer=ticket.customer, ticket=ticket)
+    client.force_login(desk)
+    page = client.get(reverse("repairs:ticket_detail", args=[ticket.pk])).content.decode()
+    assert complaint.get_absolute_url() in page and "屏幕闪烁" in page
+    assert f"{reverse('complaints:new')}?ticket={ticket.pk}" in page
+    client.force_login(staff_of(Role.TECHNICIAN).user)
+    page = client.get(reverse("repairs:ticket_detail", args=[ticket.pk])).content.decode()
+    assert f"{reverse('complaints:new')}?ticket=" not in page

@@ -187,6 +187,37 @@ def test_a_busy_outcome_without_a_time_is_refused_beside_the_field(client, staff
     assert 'name="duration_seconds" value="20"' in response.content.decode()
 
 
+def test_a_complaint_from_a_callback_promises_a_reply_and_escalates_when_nobody_calls(
+    client, staff_of, queued
+):
+    """rules#complaints: every unresolved complaint has a promised reply; one opened by the system
+    from a dissatisfied callback promises the point's first-reply time, so an untouched one is
+    overdue and escalates to the supervisor."""
+    from complaints.models import Complaint
+    from complaints.services import escalate_overdue
+
+    callback = queued[0]
+    callback.point.complaint_first_reply_hours = 6
+    callback.point.save()
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    with time_machine.travel(local(13, 10), tick=False):
+        client.post(
+            reverse("followups:callback", args=[callback.pk]),
+            {
+                "version": callback.version,
+                "outcome": "dissatisfied",
+                "dissatisfaction_reason": "修好后又坏了",
+                "duration_seconds": "90",
+            },
+        )
+    complaint = Complaint.objects.get(callback=callback)
+    assert complaint.promised_reply_at == local(13, 16)
+    assert not escalate_overdue(complaint_id=complaint.pk, now=local(13, 15, 59))
+    assert escalate_overdue(complaint_id=complaint.pk, now=local(13, 16, 1))
+    complaint.refresh_from_db()
+    assert complaint.escalated_at == local(13, 16, 1)
+
+
 def test_a_dissatisfied_callback_says_which_complaint_it_opened_with_a_link(
     client, staff_of, queued
 ):
