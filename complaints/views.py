@@ -411,6 +411,7 @@ def _queue_users(user):
             staff_profile__role__in=services.OWNER_ROLES,
             is_active=True,
         )
+        .select_related("staff_profile")  # each option shows the name and staff number
         .order_by("first_name", "username")
     )
 

@@ -170,16 +170,24 @@ def ready_for_pickup(*, user: AnyUser) -> QuerySet[RepairTicket]:
     return ticket_list(user=user).filter(status=TicketStatus.READY).order_by("ready_at", "id")
 
 
-def pickup_overdue(*, user: AnyUser, now: dt.datetime | None = None) -> Q:
+def pickup_overdue(
+    *, user: AnyUser, now: dt.datetime | None = None, points: list[ServicePoint] | None = None
+) -> Q:
     """Ready for longer than each point's ``pickup_overdue_days``: one condition per distinct
-    setting among the user's points (one small query for the settings)."""
+    setting among the user's points (one small query for the settings, none when the caller
+    has the user's ``points`` already)."""
     now = now or timezone.now()
     by_days: dict[int, list[int]] = {}
-    for pk, days in scoped(ServicePoint, user).values_list("pk", "pickup_overdue_days"):
+    settings = (
+        [(p.pk, p.pickup_overdue_days) for p in points]
+        if points is not None
+        else scoped(ServicePoint, user).values_list("pk", "pickup_overdue_days")
+    )
+    for pk, days in settings:
         by_days.setdefault(days, []).append(pk)
     query = Q(pk__in=[])
-    for days, points in by_days.items():
-        query |= Q(point_id__in=points, ready_at__lt=now - dt.timedelta(days=days))
+    for days, ids in by_days.items():
+        query |= Q(point_id__in=ids, ready_at__lt=now - dt.timedelta(days=days))
     return Q(status=TicketStatus.READY) & query
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,20 +40,27 @@ User = get_user_model()
 def home(request):
     """Each role's work list: what waits for the person, counts linking to the filtered lists."""
     role = user_role(request.user)
+    # The user's points, read once: the page lists them and the cards read their settings.
+    points = (
+        list(selectors.point_list(user=request.user)[:200])
+        if role is not None and role != Role.ADMIN
+        else None
+    )
     context = {
         "profile": request.staff,
         "role": role,
-        "cards": worklist(user=request.user, role=role),
+        "cards": worklist(user=request.user, role=role, points=points),
     }
     if role == Role.CALLBACK_CLERK:
         context["next_window"] = next_calling_window(user=request.user)
     if role in (*SUPERVISING_ROLES, Role.ADMIN):
         context["expiring"] = selectors.staff_with_expiring_certificates(user=request.user)[:20]
-    if role is not None and role != Role.ADMIN:
-        context["points"] = selectors.point_list(user=request.user)[:50]
-        mine = slip_queue(user=request.user, mine_only=True)
-        context["my_slips"] = mine.count()
-        context["my_overdue_slips"] = mine.filter(callback_due_at__lt=timezone.now()).count()
+    if points is not None:
+        context["points"] = points[:50]
+        counts = slip_queue(user=request.user, mine_only=True).aggregate(
+            mine=Count("pk"), overdue=Count("pk", filter=Q(callback_due_at__lt=timezone.now()))
+        )
+        context["my_slips"], context["my_overdue_slips"] = counts["mine"], counts["overdue"]
     return render(request, "reporting/home.html", context)
 
 

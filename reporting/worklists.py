@@ -25,7 +25,7 @@ from loaners.selectors import loans_overdue
 from repairs import selectors as tickets
 from repairs.models import RepairTicket, TicketStatus
 from reporting.selectors import export_list
-from servicedesk.models import SUPERVISING_ROLES, Role
+from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.people import person_label
 from servicedesk.selectors import department_notice_list, point_list
 from servicedesk.tenancy import get_profile, scoped
@@ -184,7 +184,7 @@ def _retests(user: AnyUser, now: dt.datetime) -> Card:
     )
 
 
-def _ready(user: AnyUser, now: dt.datetime) -> Card:
+def _ready(user: AnyUser, now: dt.datetime, points: list[ServicePoint] | None = None) -> Card:
     queryset = (
         tickets.ticket_list(user=user).filter(status=TicketStatus.READY).order_by("ready_at", "id")
     )
@@ -196,7 +196,9 @@ def _ready(user: AnyUser, now: dt.datetime) -> Card:
         if t.ready_at and (now - t.ready_at).days >= t.point.pickup_overdue_days:
             entry.flag, entry.urgent = _("overdue for pickup"), True
         items.append(entry)
-    overdue = tickets.ticket_list(user=user).filter(tickets.pickup_overdue(user=user, now=now))
+    overdue = tickets.ticket_list(user=user).filter(
+        tickets.pickup_overdue(user=user, now=now, points=points)
+    )
     card = Card(
         "ready",
         _("Ready for pickup"),
@@ -400,9 +402,12 @@ def _approvals(user: AnyUser, now: dt.datetime) -> Card:
     )
 
 
-def _missing_reports(user: AnyUser, now: dt.datetime) -> Card:
+def _missing_reports(
+    user: AnyUser, now: dt.datetime, points: list[ServicePoint] | None = None
+) -> Card:
     """rules#callbacks: the previous month's callback report of each point, due by the 3rd."""
-    points = list(point_list(user=user)[:200])
+    if points is None:
+        points = list(point_list(user=user)[:200])
     missing = missing_reports(points=points, today=timezone.localdate(now))
     url = reverse("followups:report_list")
     return Card(
@@ -447,14 +452,16 @@ def _overdue_slips(user: AnyUser, now: dt.datetime) -> Card:
     )
 
 
-def _overdue_pickups(user: AnyUser, now: dt.datetime) -> Card:
+def _overdue_pickups(
+    user: AnyUser, now: dt.datetime, points: list[ServicePoint] | None = None
+) -> Card:
     return _card(
         "overdue_pickups",
         _("Overdue pickups"),
         _list_url(status=TicketStatus.READY, overdue="1"),
         _("Every repaired device was collected in time. Devices ready too long appear here."),
         tickets.ticket_list(user=user)
-        .filter(tickets.pickup_overdue(user=user, now=now))
+        .filter(tickets.pickup_overdue(user=user, now=now, points=points))
         .order_by("ready_at", "id"),
         _ticket_item(now, since="ready_at"),
     )
@@ -535,24 +542,33 @@ def _notices(user: AnyUser, now: dt.datetime) -> Card:
     )
 
 
-def worklist(*, user: AnyUser, role: str | None, now: dt.datetime | None = None) -> list[Card]:
+def worklist(
+    *,
+    user: AnyUser,
+    role: str | None,
+    now: dt.datetime | None = None,
+    points: list[ServicePoint] | None = None,
+) -> list[Card]:
     """The cards of ``role``'s home page, most pressing first; a member of a department first
-    sees what the department was told."""
+    sees what the department was told. ``points``: the user's points, when the page has them
+    already (the cards then read their settings without asking again)."""
     now = now or timezone.now()
     profile = get_profile(user)
-    cards = _role_cards(user, role, now)
+    cards = _role_cards(user, role, now, points)
     if profile is not None and profile.department_id is not None:
         cards.insert(0, _notices(user, now))
     return cards
 
 
-def _role_cards(user: AnyUser, role: str | None, now: dt.datetime) -> list[Card]:
+def _role_cards(
+    user: AnyUser, role: str | None, now: dt.datetime, points: list[ServicePoint] | None
+) -> list[Card]:
     if role == Role.FRONT_DESK:
         return [
             _arrivals(user, now),
             _quotes(user, now),
             _retests(user, now),
-            _ready(user, now),
+            _ready(user, now, points),
             _my_slips(user, _("Message slips for me")),
         ]
     if role == Role.TECHNICIAN:
@@ -574,12 +590,12 @@ def _role_cards(user: AnyUser, role: str | None, now: dt.datetime) -> list[Card]
             _complaints(user, now),
             _quotes(user, now),
             _overdue_slips(user, now),
-            _overdue_pickups(user, now),
+            _overdue_pickups(user, now, points),
             _overdue_loaners(user, now),
-            _missing_reports(user, now),
+            _missing_reports(user, now, points),
         ]
     if role == Role.REGIONAL_CENTER:
-        return [_exports(user, now), _missing_reports(user, now)]
+        return [_exports(user, now), _missing_reports(user, now, points)]
     return []
 
 

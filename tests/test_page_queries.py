@@ -165,3 +165,22 @@ def test_the_loaner_pages_keep_their_query_count(
         _warm(client, desk, url)
         with django_assert_max_num_queries(ceiling):
             assert client.get(url).status_code == 200
+
+
+#: The complaint queue: its rows, counts and filters, and the colleagues to transfer to (each
+#: shown by name and staff number, so read with their profiles, not one by one).
+COMPLAINT_QUEUE = 12
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_the_complaint_queue_keeps_its_query_count_however_many_colleagues(
+    rows, client, point, staff_of, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        staff_of(Role.HOTLINE)
+        staff_of(Role.FRONT_DESK)
+    url = reverse("complaints:queue")
+    _warm(client, staff_of(Role.SUPERVISOR).user, url)
+    with django_assert_max_num_queries(COMPLAINT_QUEUE):
+        response = client.get(url)
+    assert response.status_code == 200
