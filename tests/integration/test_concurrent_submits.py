@@ -19,7 +19,7 @@ from intake.models import Customer, MessageSlip, Visit
 from intake.services.desk import customer_create, visit_register
 from intake.services.hotline import call_log
 from intake.services.slips import slip_take
-from repairs.models import Payment, RepairTicket, TicketEvent
+from repairs.models import MoneyEntry, Payment, RepairTicket, TicketEvent
 from repairs.services import Payload, TransitionError, ticket_transition
 from servicedesk.models import Role
 from tests import tickets
@@ -170,6 +170,10 @@ def test_one_ticket_moved_at_once_makes_one_transition(case, transactional_db, p
     assert len(errors) == THREADS - 1 and all(isinstance(e, TransitionError) for e in errors)
     assert TicketEvent.objects.filter(ticket=ticket, action=body["action"]).count() == 1
     assert Payment.objects.filter(ticket=ticket).count() == (1 if case == "hand_over_paid" else 0)
+    # One payment entry too: the money is taken once (rules#payment).
+    assert MoneyEntry.objects.filter(ticket=ticket).count() == (
+        1 if case == "hand_over_paid" else 0
+    )
 
 
 @pytest.mark.reliability(
