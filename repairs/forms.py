@@ -305,6 +305,8 @@ class SanbaoForm(SignatureMixin, TicketActionForm):
     refund_reference = forms.CharField(
         required=False, max_length=inputs.column_max_length(SanbaoDecision, "refund_reference")
     )
+    # Why the customer leaves while still holding a loaner (shown only then).
+    loaner_reason = forms.CharField(required=False, max_length=200)
 
 
 class HandoverForm(ReturnUnrepairedForm):

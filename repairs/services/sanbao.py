@@ -79,8 +79,16 @@ def _refuse_unless_entitled(ticket: RepairTicket, action: str) -> str:
 def _decide(
     ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime, *, action: str
 ) -> str:
+    from repairs.services.lifecycle import _answered_blockers
+
     reason = _refuse_unless_entitled(ticket, action)
     errors: dict[str, list[str]] = {}
+    # The customer's business here ends: a loaner still out is answered as at a handover.
+    blockers = ""
+    try:
+        blockers = _answered_blockers(ticket, p)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     imei = ""
     if action == EXCHANGE:
         if not p.replacement_model.strip():
@@ -124,15 +132,17 @@ def _decide(
     if choice == SanbaoChoice.EXCHANGE:
         # The replacement goes home with the customer: a completed service (callbacks).
         ticket.handed_over_at = now
-        return _("Replacement %(model)s, IMEI %(imei)s handed over. %(reason)s") % {
+        note = _("Replacement %(model)s, IMEI %(imei)s handed over. %(reason)s") % {
             "model": p.replacement_model.strip(),
             "imei": imei,
             "reason": reason,
         }
-    return _("Refunded, reference %(reference)s. %(reason)s") % {
-        "reference": p.refund_reference.strip(),
-        "reason": reason,
-    }
+    else:
+        note = _("Refunded, reference %(reference)s. %(reason)s") % {
+            "reference": p.refund_reference.strip(),
+            "reason": reason,
+        }
+    return f"{blockers} {note}".strip()
 
 
 def return_device(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:

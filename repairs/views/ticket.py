@@ -184,7 +184,9 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
         exclude_ticket_id=ticket.pk,
         audit_obj=ticket,
     )
-    handing_over = any(t.action in ("hand_over", "return_unrepaired") for t in actions)
+    handing_over = any(
+        t.action in ("hand_over", "return_unrepaired", *transitions.SANBAO_ACTIONS) for t in actions
+    )
     return {
         "ticket": ticket,
         # Other apps' sections (loaners: the loaner the customer holds), and what the handover

@@ -295,3 +295,42 @@ def test_another_points_certificate_is_a_404(client, point, other_point, people)
     client.force_login(make_staff(Role.FRONT_DESK, point=other_point).user)
     url = reverse("repairs:ticket_print", args=[ticket.pk, "sanbao-certificate"])
     assert client.get(url).status_code == 404
+
+
+def test_the_customers_data_export_and_erasure_include_the_sanbao_signature(
+    point, people, staff_of
+):
+    from intake.services.privacy import customer_data_export, customer_erase
+
+    ticket = diagnosed(point, people, day=20)
+    move(ticket, people["desk"], "exchange_device", **EXCHANGE)
+    supervisor = staff_of(Role.SUPERVISOR).user
+    exported = customer_data_export(customer=ticket.customer, actor=supervisor)
+    (record,) = [t for t in exported["repair_tickets"] if t["number"] == ticket.number]
+    assert record["sanbao"]["replacement_imei"] == REPLACEMENT_IMEI
+    assert record["sanbao"]["signature"]
+    customer_erase(customer=ticket.customer, actor=supervisor, reason="顾客要求删除个人信息")
+    assert SanbaoDecision.objects.get(ticket=ticket).signature_png is None
+
+
+def test_an_exchange_with_a_loaner_still_out_needs_a_reason(point, people):
+    from loaners.services import loan_lend, loaner_create
+
+    ticket = diagnosed(point, people, day=20)
+    loaner = loaner_create(
+        point=point, actor=people["desk"], model_name="备用机 A", imei="868912034567815"
+    )
+    loan_lend(
+        loaner=loaner,
+        customer=ticket.customer,
+        actor=people["desk"],
+        expected_back=timezone.localdate() + dt.timedelta(days=3),
+        signature_data_url=PNG,
+        ticket=ticket,
+    )
+    with pytest.raises(ValidationError) as exc:
+        move(ticket, people["desk"], "exchange_device", **EXCHANGE | {"replacement_imei": ""})
+    assert {"loaner_reason", "replacement_imei"} <= set(exc.value.message_dict)
+    done = move(ticket, people["desk"], "exchange_device", **EXCHANGE, loaner_reason="明天归还")
+    assert done.status == TicketStatus.EXCHANGED
+    assert "明天归还" in done.events.get(action="exchange_device").note
