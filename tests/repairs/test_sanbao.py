@@ -289,12 +289,25 @@ def test_the_certificate_prints_point_ticket_device_fault_decision_and_signature
     assert url in detail
 
 
-def test_another_points_certificate_is_a_404(client, point, other_point, people):
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN])
+def test_another_points_certificate_and_ticket_are_a_404_for_every_role(
+    role, client, point, other_point, people
+):
     ticket = diagnosed(point, people, day=20)
     move(ticket, people["desk"], "exchange_device", **EXCHANGE)
-    client.force_login(make_staff(Role.FRONT_DESK, point=other_point).user)
-    url = reverse("repairs:ticket_print", args=[ticket.pk, "sanbao-certificate"])
-    assert client.get(url).status_code == 404
+    client.force_login(make_staff(role, point=other_point, region=other_point.region).user)
+    for url in (
+        reverse("repairs:ticket_print", args=[ticket.pk, "sanbao-certificate"]),
+        reverse("repairs:ticket_detail", args=[ticket.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    version = RepairTicket.objects.get(pk=ticket.pk).version
+    response = client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        EXCHANGE_POST | {"version": version},
+    )
+    assert response.status_code in (403, 404)
+    assert SanbaoDecision.objects.count() == 1
 
 
 def test_the_customers_data_export_and_erasure_include_the_sanbao_signature(
