@@ -796,6 +796,15 @@ class SanbaoDecision(models.Model):
     reason = models.CharField(_("reason"), max_length=255)
     replacement_model = models.CharField(_("replacement model"), max_length=64, blank=True)
     replacement_imei = models.CharField(_("replacement IMEI"), max_length=15, blank=True)
+    replacement_device = models.ForeignKey(
+        Device,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replacement device"),
+        help_text=_("The customer's new device, found by its IMEI from now on."),
+    )
     refund_reference = models.CharField(_("refund reference"), max_length=64, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

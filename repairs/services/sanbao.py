@@ -14,8 +14,11 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intake.models import Device
+from intake.services.desk import DeviceFacts, device_record
 from intake.validators import clean_imei
 from repairs import signatures
 from repairs.models import (
@@ -104,6 +107,14 @@ def _decide(
                 errors["replacement_imei"] = [
                     _("This is the faulty device's IMEI: enter the replacement's.")
                 ]
+            elif (
+                Device.objects.filter(point=ticket.point, imei=imei)
+                .exclude(customer=ticket.customer)
+                .exists()
+            ):
+                errors["replacement_imei"] = [
+                    _("This IMEI is another customer's device here: check the new device's box.")
+                ]
     elif not p.refund_reference.strip():
         errors["refund_reference"] = [_("Enter the refund's reference.")]
     try:
@@ -113,6 +124,20 @@ def _decide(
     if errors:
         raise ValidationError(errors)
     choice = CHOICE_OF[action]
+    replacement = None
+    if choice == SanbaoChoice.EXCHANGE:
+        # The new device is the customer's from today: the desk search finds it by its IMEI,
+        # and its 三包 periods run from the exchange (the certificate is its proof).
+        replacement, _new = device_record(
+            point=ticket.point,
+            customer=ticket.customer,
+            facts=DeviceFacts(
+                model_name=p.replacement_model.strip(),
+                imei=imei,
+                purchase_date=timezone.localdate(now, ticket.point.zone),
+                purchase_place=_("三包 exchange at %(point)s") % {"point": ticket.point.name},
+            ),
+        )
     SanbaoDecision.objects.create(
         ticket=ticket,
         choice=choice,
@@ -121,6 +146,7 @@ def _decide(
         if choice == SanbaoChoice.EXCHANGE
         else "",
         replacement_imei=imei,
+        replacement_device=replacement,
         refund_reference=p.refund_reference.strip()[:64] if choice == SanbaoChoice.RETURN else "",
         decided_by=actor,
         decided_at=now,

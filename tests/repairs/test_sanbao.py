@@ -347,3 +347,23 @@ def test_an_exchange_with_a_loaner_still_out_needs_a_reason(point, people):
     done = move(ticket, people["desk"], "exchange_device", **EXCHANGE, loaner_reason="明天归还")
     assert done.status == TicketStatus.EXCHANGED
     assert "明天归还" in done.events.get(action="exchange_device").note
+
+
+def test_the_replacement_is_the_customers_device_from_the_exchange_day(point, people):
+    from intake.models import Device
+
+    ticket = diagnosed(point, people, day=20)
+    move(ticket, people["desk"], "exchange_device", **EXCHANGE)
+    new = Device.objects.get(point=point, imei=REPLACEMENT_IMEI)
+    assert new.customer == ticket.customer
+    assert new.purchase_date == timezone.localdate()
+    assert SanbaoDecision.objects.get(ticket=ticket).replacement_device == new
+
+
+def test_an_exchange_refuses_an_imei_of_another_customers_device(point, people):
+    other = open_ticket(point, people["desk"], imei=REPLACEMENT_IMEI)
+    ticket = diagnosed(point, people, day=20)
+    assert other.customer != ticket.customer
+    with pytest.raises(ValidationError) as exc:
+        move(ticket, people["desk"], "exchange_device", **EXCHANGE)
+    assert list(exc.value.message_dict) == ["replacement_imei"]
