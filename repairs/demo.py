@@ -8,6 +8,7 @@ ticket only moves through ``repairs.services.ticket_transition``)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import uuid
 from decimal import Decimal
@@ -17,7 +18,8 @@ from django.utils import timezone
 from intake.models import Customer
 from intake.services.desk import DeviceFacts
 from repairs.models import Part, RepairTicket, RepairType, TicketStatus, WarrantyPolicy
-from repairs.services import ticket_open
+from repairs.services import Payload, ticket_open, ticket_transition
+from repairs.signatures import make_png
 from servicedesk.models import Role
 
 POLICY_TEXT = (
@@ -115,3 +117,69 @@ def load_demo_data(*, point, staff, today):
                 ready_at=opened_at + dt.timedelta(days=1),
                 handed_over_at=opened_at + dt.timedelta(days=1, hours=3),
             )
+    _exchanged_ticket(point=point, staff=staff, customers=customers, today=today, now=now)
+
+
+#: One 三包 exchange (rules#sanbao): bought 20 days ago, the fault confirmed, a new device given.
+EXCHANGE = {
+    "model": "X200",
+    "imei": "868912034567815",
+    "replacement_imei": "868912034567997",
+    "fault": "用了不到三周，经常自动重启",
+    "confirmed": "主板供电异常导致自动重启（性能故障）",
+}
+
+
+def _exchanged_ticket(*, point, staff, customers, today, now) -> None:
+    """Moved through the real transitions (diagnosis, then the exchange at the desk), so its
+    decision, defective-stock row, certificate and callbacks are the product's own."""
+    desk, tech = staff.get(Role.FRONT_DESK), staff.get(Role.TECHNICIAN)
+    token = uuid.uuid5(uuid.NAMESPACE_URL, f"demo-ticket/{point.code}/exchange")
+    if tech is None or not customers or RepairTicket.objects.filter(intake_token=token).exists():
+        return
+    customer = customers[-1]
+    opened_at = now - dt.timedelta(days=2, hours=3)
+    ticket = ticket_open(
+        point=point,
+        actor=desk,
+        customer=customer,
+        device=DeviceFacts(
+            model_name=EXCHANGE["model"],
+            imei=EXCHANGE["imei"],
+            purchase_date=today - dt.timedelta(days=20),
+            purchase_place="官方旗舰店",
+        ),
+        fault_description=EXCHANGE["fault"],
+        proof_of_purchase="invoice",
+        contact_phone=customer.phone,
+        backup_warning_given=True,
+        token=token,
+        accessories="无",
+        condition="外观良好",
+        now=opened_at,
+    )
+    signature = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
+    steps = [
+        (tech, "start_diagnosis", Payload(), dt.timedelta(hours=1)),
+        (tech, "diagnose", Payload(fault_confirmed=EXCHANGE["confirmed"]), dt.timedelta(hours=2)),
+        (
+            desk,
+            "exchange_device",
+            Payload(
+                replacement_model=EXCHANGE["model"],
+                replacement_imei=EXCHANGE["replacement_imei"],
+                signature_data_url=signature,
+            ),
+            dt.timedelta(hours=3),
+        ),
+    ]
+    for actor, action, payload, after in steps:
+        ticket.refresh_from_db()
+        ticket = ticket_transition(
+            ticket=ticket,
+            actor=actor,
+            action=action,
+            version=ticket.version,
+            payload=payload,
+            now=opened_at + after,
+        )

@@ -22,6 +22,7 @@ from repairs.models import (
     ProofOfPurchase,
     Quote,
     RepairTicket,
+    SanbaoDecision,
     SatisfactionCard,
     TicketEvent,
     TicketStatus,
@@ -292,6 +293,22 @@ class ReturnUnrepairedForm(SignatureMixin, TicketActionForm):
         return data
 
 
+class SanbaoForm(SignatureMixin, TicketActionForm):
+    """三包 return or exchange (rules#sanbao): the customer signs once and picks the choice (the
+    submit button); an exchange names the replacement, a return the refund's reference."""
+
+    replacement_model = forms.CharField(
+        required=False, max_length=inputs.column_max_length(SanbaoDecision, "replacement_model")
+    )
+    # Typed or scanned with spaces or dashes; the service checks its 15 digits and check digit.
+    replacement_imei = forms.CharField(required=False, max_length=32)
+    refund_reference = forms.CharField(
+        required=False, max_length=inputs.column_max_length(SanbaoDecision, "refund_reference")
+    )
+    # Why the customer leaves while still holding a loaner (shown only then).
+    loaner_reason = forms.CharField(required=False, max_length=200)
+
+
 class HandoverForm(ReturnUnrepairedForm):
     explanation_given = forms.BooleanField(
         error_messages={"required": _("Explain what was done and how to use the device.")}
@@ -307,6 +324,8 @@ ACTION_FORMS: dict[str, type[TicketActionForm]] = {
     "fail_qa": QaFailForm,
     "hand_over": HandoverForm,
     "return_unrepaired": ReturnUnrepairedForm,
+    "return_device": SanbaoForm,
+    "exchange_device": SanbaoForm,
 }
 
 

@@ -15,6 +15,7 @@ from repairs.models import (
     Notification,
     Quote,
     RepairTicket,
+    SanbaoDecision,
     SatisfactionCard,
     WarrantyStatus,
 )
@@ -124,7 +125,7 @@ def tickets_of_visits(*, user, visit_ids: list[int]) -> dict[int, list[hooks.Fou
 def customer_data(*, customer: Customer) -> dict[str, list]:
     tickets = (
         RepairTicket.objects.filter(customer=customer)
-        .select_related("device", "quote", "payment", "satisfaction")
+        .select_related("device", "quote", "payment", "satisfaction", "sanbao")
         .prefetch_related("part_lines", "notifications")
         .order_by("created_at", "pk")
     )
@@ -143,6 +144,7 @@ def customer_erased(*, customer: Customer) -> dict[str, int]:
         pickup_signature_png=None,
     )
     Quote.objects.filter(ticket__customer=customer).update(signature_png=None)
+    SanbaoDecision.objects.filter(ticket__customer=customer).update(signature_png=None)
     SatisfactionCard.objects.filter(ticket__customer=customer).update(comment="")
     Notification.objects.filter(ticket__customer=customer).update(to="", text="")
     return {"repair_tickets": count}
@@ -156,10 +158,11 @@ def _one(obj, name):
 
 
 def _ticket(ticket) -> dict:
-    quote, payment, card = (
+    quote, payment, card, sanbao = (
         _one(ticket, "quote"),
         _one(ticket, "payment"),
         _one(ticket, "satisfaction"),
+        _one(ticket, "sanbao"),
     )
     return {
         "number": ticket.number,
@@ -191,6 +194,16 @@ def _ticket(ticket) -> dict:
             "signature": signature_reference(quote.signature_png),
         },
         "pickup_signature": signature_reference(ticket.pickup_signature_png),
+        "sanbao": sanbao
+        and {
+            "choice": sanbao.choice,
+            "reason": sanbao.reason,
+            "replacement_model": sanbao.replacement_model,
+            "replacement_imei": sanbao.replacement_imei,
+            "refund_reference": sanbao.refund_reference,
+            "decided_at": when(sanbao.decided_at),
+            "signature": signature_reference(sanbao.signature_png),
+        },
         "payment": payment
         and {
             "amount_due": str(payment.amount_due),

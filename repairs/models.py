@@ -125,6 +125,9 @@ class TicketStatus(models.TextChoices):
     HANDED_OVER = "handed_over", _("Handed over")
     QUOTE_REFUSED = "quote_refused", _("Quote refused")
     RETURNED_UNREPAIRED = "returned_unrepaired", _("Returned unrepaired")
+    # 三包 (rules#sanbao): the customer chose a return (refund) or an exchange (a new device).
+    RETURNED = "returned", _("Returned (refunded)")
+    EXCHANGED = "exchanged", _("Exchanged")
 
 
 #: States in which the ticket is still at the point (not yet back with the customer).
@@ -768,3 +771,108 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.to}"
+
+
+class SanbaoChoice(models.TextChoices):
+    """三包 (rules#sanbao): what the customer chose instead of a repair."""
+
+    RETURN = "return", _("Return (退货)")
+    EXCHANGE = "exchange", _("Exchange (换货)")
+
+
+class SanbaoDecision(models.Model):
+    """The customer's 三包 choice (rules#sanbao), as the certificate (退换货证明) prints it:
+    the choice and its reason (the period or the repeat-repair entitlement), the replacement
+    device handed over (exchange) or the refund's reference (return), who and when, and the
+    customer's signature."""
+
+    ticket = models.OneToOneField(
+        RepairTicket,
+        on_delete=models.PROTECT,
+        related_name="sanbao",
+        verbose_name=_("repair record"),
+    )
+    choice = models.CharField(_("choice"), max_length=16, choices=SanbaoChoice.choices)
+    reason = models.CharField(_("reason"), max_length=255)
+    replacement_model = models.CharField(_("replacement model"), max_length=64, blank=True)
+    replacement_imei = models.CharField(_("replacement IMEI"), max_length=15, blank=True)
+    replacement_device = models.ForeignKey(
+        Device,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replacement device"),
+        help_text=_("The customer's new device, found by its IMEI from now on."),
+    )
+    refund_reference = models.CharField(_("refund reference"), max_length=64, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    signature_png = models.BinaryField(
+        _("customer's signature"), null=True, blank=True, editable=False
+    )
+
+    tenant_field = "ticket__point"
+
+    class Meta:
+        verbose_name = _("三包 return or exchange")
+        verbose_name_plural = _("三包 returns and exchanges")
+        constraints = [
+            models.CheckConstraint(
+                name="sanbao_exchange_has_replacement",
+                condition=~models.Q(choice="exchange")
+                | (~models.Q(replacement_model="") & ~models.Q(replacement_imei="")),
+            ),
+            models.CheckConstraint(
+                name="sanbao_return_has_refund_reference",
+                condition=~models.Q(choice="return") | ~models.Q(refund_reference=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.choice}"
+
+
+class DefectiveStatus(models.TextChoices):
+    IN_STOCK = "in_stock", _("In defective stock")
+    RETURNED_TO_BRAND = "returned_to_brand", _("Returned to the brand")
+
+
+class DefectiveDevice(TenantModel):
+    """A faulty device the point took back in a 三包 return or exchange (rules#sanbao): it stays
+    in the point's defective stock until it goes back to the brand."""
+
+    ticket = models.OneToOneField(
+        RepairTicket,
+        on_delete=models.PROTECT,
+        related_name="defective_device",
+        verbose_name=_("repair record"),
+    )
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, related_name="+", verbose_name=_("device")
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    status = models.CharField(
+        _("status"),
+        max_length=24,
+        choices=DefectiveStatus.choices,
+        default=DefectiveStatus.IN_STOCK,
+    )
+
+    objects = TenantQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("defective device")
+        verbose_name_plural = _("defective stock")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["point", "status", "received_at"], name="defective_point_status")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.status}"

@@ -320,6 +320,9 @@ def is_read_only(user: AnyUser) -> bool:
 FINISHED_RESULTS: dict[str, _StrPromise] = {
     TicketStatus.HANDED_OVER: _("repaired"),
     TicketStatus.RETURNED_UNREPAIRED: _("returned unrepaired"),
+    # 三包: not repairs, so they never count towards the repeat-repair rule.
+    TicketStatus.RETURNED: _("returned (三包)"),
+    TicketStatus.EXCHANGED: _("exchanged (三包)"),
 }
 DEVICE_FACTS_LIMIT = 20
 

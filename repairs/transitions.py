@@ -55,7 +55,22 @@ TRANSITIONS: list[Transition] = [
         S.RETURNED_UNREPAIRED,
         DESK,
     ),
+    # 三包 (rules#sanbao): after the technician confirmed the fault, instead of the repair the
+    # customer may take a return or an exchange, as the period (or the repeat rule) allows.
+    Transition(
+        "return_device", _("三包 return: refund the customer"), S.REPAIRING, S.RETURNED, DESK
+    ),
+    Transition(
+        "exchange_device",
+        _("三包 exchange: hand over a new device"),
+        S.REPAIRING,
+        S.EXCHANGED,
+        DESK,
+    ),
 ]
+
+#: The 三包 choices the desk records on one form (the customer picks one).
+SANBAO_ACTIONS = ("return_device", "exchange_device")
 
 
 def _record(

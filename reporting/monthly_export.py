@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from repairs.models import RepairTicket, WarrantyStatus
+from repairs.models import RepairTicket, TicketStatus, WarrantyStatus
 from servicedesk.csvfiles import csv_safe
 from servicedesk.models import ServicePoint
 
@@ -46,6 +46,16 @@ WARRANTY_LABELS: dict[WarrantyStatus, str] = {
 }
 
 
+#: How the record ended (rules#export): the documented values of the ``result`` column; empty
+#: while the device is still at the point.
+RESULT_LABELS: dict[TicketStatus, str] = {
+    TicketStatus.HANDED_OVER: "修复交机",
+    TicketStatus.RETURNED_UNREPAIRED: "未修退回",
+    TicketStatus.RETURNED: "退货",
+    TicketStatus.EXCHANGED: "换货",
+}
+
+
 def _sql_text(expression: str) -> str:
     """SQL for a text cell, neutralised like ``servicedesk.csvfiles.csv_safe``."""
     value = f"COALESCE({expression}, '')"
@@ -60,6 +70,13 @@ _WARRANTY_SQL = (
     "CASE t.warranty_status "
     + " ".join(f"WHEN '{key.value}' THEN '{label}'" for key, label in WARRANTY_LABELS.items())
     + " ELSE t.warranty_status END"
+)
+
+
+_RESULT_SQL = (
+    "CASE t.status "
+    + " ".join(f"WHEN '{key.value}' THEN '{label}'" for key, label in RESULT_LABELS.items())
+    + " ELSE '' END"
 )
 
 
@@ -146,6 +163,13 @@ COLUMNS: list[Column] = [
         "CASE WHEN t.repeat_count > 0 THEN 1 ELSE 0 END",
         "repeat_count",
         _flag,
+    ),
+    Column(
+        "result",
+        "处理结果",
+        _RESULT_SQL,
+        "status",
+        lambda v, _tz: RESULT_LABELS.get(v, ""),  # type: ignore[call-overload]
     ),
 ]
 

@@ -11,6 +11,11 @@ from tests.opening import open_ticket
 
 PNG = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
 
+#: A valid IMEI (check digit right) other than the faulty device's.
+REPLACEMENT_IMEI = "356938035643809"
+#: Days since purchase of the cases that need a particular warranty period.
+PURCHASE_DAYS = {"exchange_device": 20, "return_device": 5}
+
 _DIAGNOSED = [("start_diagnosis", {}), ("diagnose", {"fault_confirmed": "电池老化"})]
 _REPAIRED = [*_DIAGNOSED, ("complete_repair", {"repair_method": "换电池"})]
 _QUOTED = [
@@ -44,6 +49,24 @@ CASES = {
         True,
         [*_QUOTED, ("refuse_quote", {"consent_kind": "verbal"})],
         {"tested_with_customer": "on", "signature": PNG, "satisfaction_declined": "on"},
+    ),
+    # 三包 (rules#sanbao): an exchange on day 20, a return on day 5, after the confirmed fault.
+    "exchange_device": (
+        "exchange_device",
+        False,
+        _DIAGNOSED,
+        {
+            "action": "exchange_device",
+            "replacement_model": "X100 Pro",
+            "replacement_imei": REPLACEMENT_IMEI,
+            "signature": PNG,
+        },
+    ),
+    "return_device": (
+        "return_device",
+        False,
+        _DIAGNOSED,
+        {"action": "return_device", "refund_reference": "TK-20261205-01", "signature": PNG},
     ),
     # Out of warranty: the customer pays at the handover (one payment, whatever happens).
     "hand_over_paid": (
@@ -108,7 +131,8 @@ def walk_to_handover(ticket, *, desk, tech, payload, now=None):
 def ticket_ready_for(case: str, *, point, desk, actor, customer=None):
     """(ticket, POST body) for ``case``: the ticket waits for that transition."""
     action, out_of_warranty, route, body = CASES[case]
-    ticket = open_ticket(point, desk, customer, purchase_days_ago=500 if out_of_warranty else 100)
+    days = PURCHASE_DAYS.get(case, 500 if out_of_warranty else 100)
+    ticket = open_ticket(point, desk, customer, purchase_days_ago=days)
     for step, payload in route:
         move(ticket, actor, step, **payload)
     ticket.refresh_from_db()

@@ -32,7 +32,7 @@ from repairs.models import (
     TicketStatus,
     WarrantyStatus,
 )
-from repairs.services import money
+from repairs.services import money, sanbao
 from servicedesk import hooks
 from servicedesk.customer_messages import render_for_customer
 from servicedesk.models import CERTIFIED_ROLES
@@ -80,6 +80,9 @@ class Payload:
     satisfaction_comment: str = ""
     satisfaction_declined: bool = False
     loaner_reason: str = ""
+    replacement_model: str = ""
+    replacement_imei: str = ""
+    refund_reference: str = ""
 
 
 def parts_total(ticket: RepairTicket, *, lines: list[PartLine] | None = None) -> Decimal:
@@ -109,6 +112,8 @@ def warranty_covers(ticket: RepairTicket, *, lines: list[PartLine] | None = None
     if ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY or ticket.status in (
         TicketStatus.QUOTE_REFUSED,
         TicketStatus.RETURNED_UNREPAIRED,
+        TicketStatus.RETURNED,
+        TicketStatus.EXCHANGED,
     ):
         return Decimal("0.00")
     return (ticket.labor_fee + parts_total(ticket, lines=lines)).quantize(Decimal("0.01"))
@@ -172,7 +177,7 @@ def ticket_transition(
     )
     locked.version += 1
     locked.save()
-    if locked.status == TicketStatus.HANDED_OVER:
+    if locked.status in HANDED_BACK:
         _after_handover(locked, now)
     return locked
 
@@ -426,6 +431,11 @@ def _answered_blockers(ticket: RepairTicket, p: Payload) -> str:
     }
 
 
+#: States in which something went home with the customer: the repaired device, or the
+#: replacement of a 三包 exchange (a completed service for the callbacks).
+HANDED_BACK = frozenset({TicketStatus.HANDED_OVER, TicketStatus.EXCHANGED})
+
+
 def _after_handover(ticket: RepairTicket, now: dt.datetime) -> None:
     """rules#callbacks: the handover schedules the follow-up callbacks (``followups`` reacts to the
     hook), in the same transaction."""
@@ -442,4 +452,6 @@ HANDLERS = {
     "fail_qa": _fail_qa,
     "hand_over": _hand_over,
     "return_unrepaired": _return_unrepaired,
+    "return_device": sanbao.return_device,
+    "exchange_device": sanbao.exchange_device,
 }

@@ -31,10 +31,11 @@ from repairs.models import (
     PaymentMethod,
     RepairTicket,
     RepairType,
+    SanbaoDecision,
     TicketStatus,
     WarrantyStatus,
 )
-from repairs.services import money
+from repairs.services import money, sanbao
 from servicedesk import hooks, inputs
 from servicedesk.errors import ConflictError
 from servicedesk.models import SUPERVISING_ROLES, Role
@@ -133,6 +134,7 @@ def ticket_detail(request, pk: int):
             "quote",
             "payment",
             "satisfaction",
+            "sanbao",
         ),
         request.user,
         pk=pk,
@@ -158,6 +160,13 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
     read_only = request.staff is not None and request.staff.is_read_only
     part_lines = list(ticket.part_lines.all())
     actions = [] if read_only else transitions.available(ticket.status, role)
+    # 三包: only the choices the period (or the repeat rule) allows, once the fault is confirmed.
+    sanbao_options = sanbao.sanbao_options(ticket)
+    actions = [
+        t
+        for t in actions
+        if t.action not in transitions.SANBAO_ACTIONS or t.action in sanbao_options
+    ]
     failed = refused.data.get("action") if refused is not None else None
     money_entries = list(ticket.money_entries.select_related("method", "by__staff_profile"))
     held = sum((e.net for e in money_entries), Decimal("0.00"))
@@ -175,7 +184,9 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
         exclude_ticket_id=ticket.pk,
         audit_obj=ticket,
     )
-    handing_over = any(t.action in ("hand_over", "return_unrepaired") for t in actions)
+    handing_over = any(
+        t.action in ("hand_over", "return_unrepaired", *transitions.SANBAO_ACTIONS) for t in actions
+    )
     return {
         "ticket": ticket,
         # Other apps' sections (loaners: the loaner the customer holds), and what the handover
@@ -198,6 +209,7 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
         "action_forms": _action_entries(actions, refused, failed),
         # The consent form shows the quote itself: no second copy of it below.
         "quote_on_form": any(t.action in QUOTE_DECISION for t in actions),
+        "sanbao_options": sanbao_options,
         "timeline": selectors.ticket_timeline(ticket=ticket),
         "part_lines": part_lines,
         "parts_total": services.parts_total(ticket, lines=part_lines),
@@ -222,20 +234,24 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
 
 #: Actions the customer chooses between on one form: one signature, then the choice.
 QUOTE_DECISION = ("approve_quote", "refuse_quote")
+CHOICE_GROUPS = (QUOTE_DECISION, transitions.SANBAO_ACTIONS)
 
 
 def _action_entries(actions: list, refused: TicketActionForm | None, failed: str | None) -> list:
     """The action forms of the page. The quote's approval and refusal are one form (rules#quote):
     the customer reads the quote, signs once (or answers by phone) and then picks approve or
-    refuse, so the two actions share that form's fields and the choice is its submit button."""
-    decision = [t for t in actions if t.action in QUOTE_DECISION]
+    refuse, so the two actions share that form's fields and the choice is its submit button.
+    The 三包 return and exchange (rules#sanbao) are one form the same way."""
     entries = []
     for t in actions:
-        if t.action in QUOTE_DECISION and t is not decision[0]:
+        group = next((g for g in CHOICE_GROUPS if t.action in g), (t.action,))
+        choices = [c for c in actions if c.action in group]
+        if t is not choices[0]:
             continue
-        choices = decision if t.action in QUOTE_DECISION else [t]
         mine = failed in {c.action for c in choices}
-        entries.append(_action_entry(t, refused if mine else None, choices=choices))
+        entry = _action_entry(t, refused if mine else None, choices=choices)
+        entry["choice_buttons"] = group in CHOICE_GROUPS
+        entries.append(entry)
     return entries
 
 
@@ -379,7 +395,7 @@ def ticket_override(request, pk: int):
     return redirect("repairs:ticket_detail", pk=ticket.pk)
 
 
-PRINT_KINDS = {"customer-copy", "pickup-slip", "receipt"}
+PRINT_KINDS = {"customer-copy", "pickup-slip", "receipt", "sanbao-certificate"}
 
 
 @login_required
@@ -400,6 +416,16 @@ def ticket_print(request, pk: int, kind: str):
     check_role(request.user, VIEW)
     if kind not in PRINT_KINDS:
         raise Http404
+    decision = None
+    if kind == "sanbao-certificate":
+        # 退换货证明 (rules#sanbao): only once the return or exchange is recorded.
+        decision = (
+            SanbaoDecision.objects.select_related("decided_by__staff_profile")
+            .filter(ticket=ticket)
+            .first()
+        )
+        if decision is None:
+            raise Http404
     qr = mark_safe(segno.make(ticket.number, error="m").svg_inline(scale=3))  # noqa: S308 - generated SVG
     part_lines = list(ticket.part_lines.all())
     # The customer's copy is in the point's language, whatever the desk's screen uses (UX 4).
@@ -423,6 +449,7 @@ def ticket_print(request, pk: int, kind: str):
                 if kind == "receipt"
                 else [],
                 "payment": getattr(ticket, "payment", None) if kind == "receipt" else None,
+                "decision": decision,
             },
         )
 

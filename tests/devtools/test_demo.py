@@ -27,3 +27,14 @@ def test_demo_points_notify_a_department_of_complaints_and_supervisors_belong_to
         assert point.complaint_department is not None
         supervisor = StaffProfile.objects.get(point=point, role=Role.SUPERVISOR)
         assert supervisor.department == point.complaint_department
+
+
+def test_every_demo_point_has_one_exchanged_ticket_with_its_decision():
+    from repairs.models import DefectiveDevice, RepairTicket, SanbaoDecision, TicketStatus
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    for point in ServicePoint.objects.all():
+        exchanged = RepairTicket.objects.get(point=point, status=TicketStatus.EXCHANGED)
+        assert SanbaoDecision.objects.get(ticket=exchanged).replacement_imei
+        assert DefectiveDevice.objects.filter(point=point, ticket=exchanged).exists()

@@ -108,6 +108,7 @@ def test_exported_file_has_every_column_bom_and_no_runnable_formula(
         "满意度评分",
         "投诉",
         "返修",
+        "处理结果",
     ]
     assert row == [
         hostile_ticket.number,
@@ -129,6 +130,7 @@ def test_exported_file_has_every_column_bom_and_no_runnable_formula(
         "4",
         "1",
         "0",
+        "修复交机",
     ]
     written = AuditLog.objects.get(action="export.written")
     assert written.actor == supervisor.user
