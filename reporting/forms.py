@@ -47,7 +47,10 @@ class ClaimMonthForm(forms.Form):
     """The warranty claim page's picker: a point of the user's and a month (GET)."""
 
     point = forms.ModelChoiceField(
-        label=_("Service point"), queryset=ServicePoint.objects.none(), required=False
+        label=_("Service point"),
+        queryset=ServicePoint.objects.none(),
+        required=False,
+        empty_label=None,
     )
     month = forms.CharField(
         label=_("Month"),

@@ -250,7 +250,7 @@ def test_the_page_shows_the_claim_money_and_cash_ups_in_few_queries(
             note="少了五元" if counted != "100.00" else "",
         )
     client.force_login(manager.user)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("reporting:claim"), {"month": "2026-10"})
     assert response.status_code == 200
     page = response.content.decode()
