@@ -108,10 +108,13 @@ def monthly_exports_due(*, now: dt.datetime | None = None) -> list[int]:
     month) and returns the ids still to be run."""
     now = now or timezone.now()
     ids = []
-    for point in ServicePoint.objects.filter(is_active=True).order_by("pk"):
-        today = now.astimezone(ZoneInfo(point.time_zone)).date()
-        date_from, date_to = previous_month_range(today)
-        for kind in MONTHLY_KINDS:
+    points = list(ServicePoint.objects.filter(is_active=True).order_by("pk"))
+    # Every point's repair records first, then the claims: the files the regional center waits
+    # for most come first.
+    for kind in MONTHLY_KINDS:
+        for point in points:
+            today = now.astimezone(ZoneInfo(point.time_zone)).date()
+            date_from, date_to = previous_month_range(today)
             job, _created = ExportJob.objects.get_or_create(
                 point=point,
                 kind=kind,
