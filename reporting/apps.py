@@ -31,4 +31,11 @@ class ReportingConfig(AppConfig):
             order=75,
             menu=[Role.REGIONAL_CENTER],
         )
+        navigation.register(
+            "reporting:claim",
+            _("Warranty claim"),
+            supervisors_and_region,
+            order=76,
+            menu=[],  # under "More": the bar stays on one line at 1024 px
+        )
         hooks.register()

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reporting import transitions
-from reporting.models import ExportJob, ExportKind, ExportStatus
+from reporting.models import MONTHLY_KINDS, ExportJob, ExportKind, ExportStatus
 from servicedesk.audit import audit_export_downloaded, audit_export_written
 from servicedesk.csvfiles import csv_safe
 from servicedesk.faults import checkpoint
@@ -103,21 +103,26 @@ def _queue(job: ExportJob) -> None:
 
 
 def monthly_exports_due(*, now: dt.datetime | None = None) -> list[int]:
-    """rules#export: on the 1st, one file per point for the previous month. Creates the missing
-    monthly jobs (never two for one month) and returns the ids still to be run."""
+    """rules#export: on the 1st, one file per point for the previous month, and its warranty
+    claim (rules#warranty-claim). Creates the missing monthly jobs (never two of a kind for one
+    month) and returns the ids still to be run."""
     now = now or timezone.now()
     ids = []
-    for point in ServicePoint.objects.filter(is_active=True).order_by("pk"):
-        today = now.astimezone(ZoneInfo(point.time_zone)).date()
-        date_from, date_to = previous_month_range(today)
-        job, _created = ExportJob.objects.get_or_create(
-            point=point,
-            kind=ExportKind.MONTHLY,
-            date_from=date_from,
-            defaults={"date_to": date_to},
-        )
-        if job.status != ExportStatus.DONE:
-            ids.append(job.pk)
+    points = list(ServicePoint.objects.filter(is_active=True).order_by("pk"))
+    # Every point's repair records first, then the claims: the files the regional center waits
+    # for most come first.
+    for kind in MONTHLY_KINDS:
+        for point in points:
+            today = now.astimezone(ZoneInfo(point.time_zone)).date()
+            date_from, date_to = previous_month_range(today)
+            job, _created = ExportJob.objects.get_or_create(
+                point=point,
+                kind=kind,
+                date_from=date_from,
+                defaults={"date_to": date_to},
+            )
+            if job.status != ExportStatus.DONE:
+                ids.append(job.pk)
     return ids
 
 
@@ -200,7 +205,9 @@ def _claim(job_id: int, now: dt.datetime) -> ExportJob | None:
 
 def _file_name(job: ExportJob) -> str:
     point = job.point
-    kind = "monthly" if job.kind == ExportKind.MONTHLY else f"range-{job.pk}"
+    kind = {ExportKind.MONTHLY: "monthly", ExportKind.CLAIM: "claim"}.get(
+        ExportKind(job.kind), f"range-{job.pk}"
+    )
     return f"{point.code}/{point.code}-{kind}-{job.date_from:%Y%m%d}-{job.date_to:%Y%m%d}.csv"
 
 
@@ -218,8 +225,10 @@ def export_run(*, job_id: int, now: dt.datetime | None = None) -> ExportJob | No
 
 
 def _write(job: ExportJob) -> ExportJob:
-    from reporting import monthly_export
+    from reporting import claim, monthly_export
 
+    # The warranty claim is written like the repair records: same file handling, same audit.
+    writer = claim if job.kind == ExportKind.CLAIM else monthly_export
     point = job.point
     name = _file_name(job)
     final = exports_root() / name
@@ -229,15 +238,15 @@ def _write(job: ExportJob) -> ExportJob:
         leftover.unlink(missing_ok=True)
     temporary = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
     try:
-        total = monthly_export.tickets_for(
+        total = writer.tickets_for(
             point=point, date_from=job.date_from, date_to=job.date_to
         ).count()
         ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
         with open(temporary, "w", encoding="utf-8-sig", newline="") as handle:
             csv.writer(handle, lineterminator="\n").writerow(
-                [csv_safe(cell) for cell in monthly_export.header()]
+                [csv_safe(cell) for cell in writer.header()]
             )
-            written = monthly_export.write_rows(
+            written = writer.write_rows(
                 handle, point=point, date_from=job.date_from, date_to=job.date_to
             )
             handle.flush()

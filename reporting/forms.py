@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 
+MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 SMALL_BOX = {"class": "form-control form-control-sm"}
 
 
@@ -38,3 +41,32 @@ class PeriodForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date must not be before the start date."))
         return data
+
+
+class ClaimMonthForm(forms.Form):
+    """The warranty claim page's picker: a point of the user's and a month (GET)."""
+
+    point = forms.ModelChoiceField(
+        label=_("Service point"),
+        queryset=ServicePoint.objects.none(),
+        required=False,
+        empty_label=None,
+    )
+    month = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        widget=forms.TextInput(attrs={**SMALL_BOX, "type": "month"}),
+    )
+
+    def __init__(self, *args: Any, points: QuerySet[ServicePoint], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = inputs.model_choices(self, "point")
+        field.queryset = points
+        field.widget.attrs.update(SMALL_BOX)
+
+    def clean_month(self) -> dt.date:
+        match = MONTH.fullmatch(self.cleaned_data["month"].strip())
+        month = dt.date(int(match[1]), int(match[2]), 1) if match else None
+        if month is None or not inputs.within_bounds(month):
+            raise forms.ValidationError(_("Enter a month as 2026-10."), code="invalid")
+        return month

@@ -13,6 +13,11 @@ from servicedesk.models import ServicePoint
 class ExportKind(models.TextChoices):
     MONTHLY = "monthly", _("Monthly report to the regional center")
     ON_DEMAND = "on_demand", _("On demand")
+    CLAIM = "claim", _("Monthly warranty claim")
+
+
+#: The kinds beat makes on the 1st for the previous month, one file per point and month each.
+MONTHLY_KINDS = (ExportKind.MONTHLY, ExportKind.CLAIM)
 
 
 class ExportStatus(models.TextChoices):
@@ -69,6 +74,11 @@ class ExportJob(models.Model):
                 fields=["point", "date_from"],
                 condition=models.Q(kind="monthly"),
                 name="one_monthly_export_per_point_and_month",
+            ),
+            models.UniqueConstraint(
+                fields=["point", "date_from"],
+                condition=models.Q(kind="claim"),
+                name="one_warranty_claim_per_point_and_month",
             ),
             models.CheckConstraint(
                 name="export_range_in_order", condition=models.Q(date_from__lte=models.F("date_to"))

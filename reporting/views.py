@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intake.selectors import praises_for, slip_queue
-from reporting import exports
+from reporting import claim, exports
 from reporting.charts import line_chart
 from reporting.dashboard import quality_trends, today_figures
-from reporting.forms import ExportRequestForm, PeriodForm
+from reporting.forms import ClaimMonthForm, ExportRequestForm, PeriodForm
 from reporting.models import ExportJob, ExportKind
 from reporting.selectors import export_list as export_job_list
 from reporting.staff_stats import Figures, staff_figures
@@ -215,3 +215,34 @@ def staff_stats(request):
             "query_string": query.urlencode(),
         },
     )
+
+
+@role_required(*EXPORT_VIEWERS)
+def claim_page(request):
+    """rules#warranty-claim for the point's manager (read-only for the regional center): the
+    month's claim per repair type, its file, and the month's counter money."""
+    points = selectors.point_list(user=request.user)
+    today = timezone.localdate()
+    default_month = exports.previous_month_range(today)[0]
+    form = ClaimMonthForm(request.GET or None, points=points)
+    valid = form.is_bound and form.is_valid()
+    month = form.cleaned_data["month"] if valid else default_month
+    point = (form.cleaned_data.get("point") if valid else None) or points.first()
+    if not form.is_bound:
+        form = ClaimMonthForm(initial={"point": point, "month": f"{month:%Y-%m}"}, points=points)
+    context: dict = {"form": form, "point": point, "month": month}
+    if point is not None:
+        date_from, date_to = claim.month_range(month)
+        lines = claim.claim_lines(point=point, date_from=date_from, date_to=date_to)
+        methods = claim.money_by_method(point=point, date_from=date_from, date_to=date_to)
+        context |= {
+            "lines": lines,
+            "total": claim.claim_total(lines),
+            "methods": methods,
+            "money_total": claim.money_total(methods),
+            "cash_ups": claim.cash_ups_of_month(point=point, date_from=date_from, date_to=date_to),
+            "job": ExportJob.objects.filter(
+                point=point, kind=ExportKind.CLAIM, date_from=date_from
+            ).first(),
+        }
+    return render(request, "reporting/claim.html", context)

@@ -86,6 +86,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         ticket_id invoice_title invoice_tax_number
         """
     ),
+    "repairs_cashup": _columns(
+        """
+        id point_id user_id day status totals expected_cash counted_cash note submitted_at
+        confirmed_by_id confirmed_at version
+        """
+    ),
+    "repairs_moneyentry": _columns(
+        """
+        id ticket_id kind method_id amount change reference reason by_id approved_by_id at
+        cash_up_id
+        """
+    ),
     "repairs_satisfactioncard": _columns("id rating comment declined at ticket_id"),
     "loaners_loaner": _columns(
         "id point_id model_name imei condition deposit_amount status notes created_at"

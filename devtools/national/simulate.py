@@ -42,6 +42,12 @@ TRAVEL_SHARE = 0.015
 TRAVEL_POOL_SHARE = 0.02
 TRAVEL_MAX_POINTS = 3
 MODEL_LAUNCH = [(m, clock.day_of(launch), tacs) for m, launch, tacs in vocab.MODELS]
+#: How customers pay at the counter (share of payments by method code), and how each non-cash
+#: method's transaction number starts (WeChat Pay and Alipay numbers, a card slip's reference).
+METHOD_MIX = {"wechat": 45, "alipay": 30, "cash": 15, "card": 10}
+METHOD_MIX_CODES = list(METHOD_MIX)
+METHOD_MIX_WEIGHTS = list(METHOD_MIX.values())
+METHOD_REFERENCE_PREFIX = {"wechat": "4200", "alipay": "2026", "card": "", "other": ""}
 
 
 # The services' own messages (translated by their apps' catalogues). Passed to gettext through
@@ -117,6 +123,8 @@ class Context:
     difficult_types: list[int]
     policy_id: int
     network_departments: list[int]
+    #: The counter's payment methods by code: (id, name, is_cash), seeded by the repairs app.
+    payment_methods: dict[str, tuple[int, str, bool]] = field(default_factory=dict)
     phone_counter: int = 0
     serial_counter: int = 0
     tac_counters: dict[str, int] = field(default_factory=dict)
@@ -223,6 +231,9 @@ class PointSim:
         self.tickets: list[Ticket] = []
         self.ticket_times: list[int] = []
         self.handovers: list[Ticket] = []
+        #: (desk user, local day) -> the day's cash-up: [id, {method name: cents}, cash cents,
+        #: last entry's time]; filled by ``payment``, written by ``write_cash_ups``.
+        self.cash_ups: dict[tuple[int, int], list] = {}
 
     def run(self) -> None:
         from devtools.national import contacts, followups, loaners
@@ -232,6 +243,7 @@ class PointSim:
         followups.simulate_handover_callbacks(self)
         loaners.simulate_loaners(self)
         self.write_customers()
+        self.write_cash_ups()
 
     # --- helpers ---------------------------------------------------------------------------
     def staff(self, role: str) -> int:
@@ -719,12 +731,20 @@ class PointSim:
         )
 
     def payment(self, ticket: Ticket, due: int, at: int, sequence: int) -> None:
+        """The handover's payment and its money entry (rules#payment): one method by the
+        counter's usual mix; cash may be handed over rounded up and gets change, the others
+        carry their transaction number. A day before "now" is counted and confirmed (日结), so
+        that no old entry is left open; today's entries wait for tonight's count."""
         rng = self.rng
-        if rng.random() < 0.4:
-            received = due
+        code = rng.choices(METHOD_MIX_CODES, METHOD_MIX_WEIGHTS)[0]
+        method_id, method_name, is_cash = self.ctx.payment_methods[code]
+        received, reference = due, ""
+        if is_cash:
+            if rng.random() >= 0.4:
+                step = 5000 if due < 50000 else 10000
+                received = (due // step + 1) * step
         else:
-            step = 5000 if due < 50000 else 10000
-            received = (due // step + 1) * step
+            reference = f"{METHOD_REFERENCE_PREFIX[code]}{rng.getrandbits(60):018d}"[:28]
         stream = self.out["repairs_payment"]
         stream.add(
             str(stream.next_id()),
@@ -738,6 +758,61 @@ class PointSim:
             "",
             "",
         )
+        cash_up = NULL
+        day = clock.local_day(at)
+        if day < clock.local_day(self.now):
+            counted = self.cash_ups.get((ticket.desk, day))
+            if counted is None:
+                counted = [self.out["repairs_cashup"].next_id(), {}, 0, at]
+                self.cash_ups[(ticket.desk, day)] = counted
+            counted[1][method_name] = counted[1].get(method_name, 0) + due
+            counted[2] += due if is_cash else 0
+            counted[3] = max(counted[3], at)
+            cash_up = str(counted[0])
+        entries = self.out["repairs_moneyentry"]
+        entries.add(
+            str(entries.next_id()),
+            str(ticket.id),
+            "payment",
+            str(method_id),
+            money(received),
+            money(received - due),
+            reference,
+            "",
+            str(ticket.desk),
+            NULL,
+            ts(at),
+            cash_up,
+        )
+
+    def write_cash_ups(self) -> None:
+        """Each desk user's confirmed cash-up of every past day they took money: the totals by
+        method, the cash expected and counted (equal), counted after the last entry of the day
+        and confirmed by the point's supervisor."""
+        people = self.plan.staff.get(Role.SUPERVISOR) or self.plan.staff[Role.SERVICE_MANAGER]
+        stream = self.out["repairs_cashup"]
+        point = str(self.plan.id)
+        for (desk, day), (cash_up_id, totals, cash, last) in sorted(
+            self.cash_ups.items(), key=lambda item: item[1][0]
+        ):
+            submitted = min(max(last + 10 * MINUTE, clock.at_local(day, 20 * HOUR)), self.now)
+            confirmed = min(submitted + self.between(5 * MINUTE, 14 * HOUR), self.now)
+            amounts = {name: money(cents) for name, cents in totals.items()}
+            stream.add(
+                str(cash_up_id),
+                point,
+                str(desk),
+                clock.date_str(day),
+                "confirmed",
+                escape(json.dumps(amounts, ensure_ascii=False)),
+                money(cash),
+                money(cash),
+                "",
+                ts(submitted),
+                str(people[0]),
+                ts(confirmed),
+                "1",
+            )
 
     def satisfaction(self, ticket_id: int, at: int) -> None:
         rng = self.rng

@@ -24,7 +24,7 @@ from repairs.models import Quote, RepairTicket
 from reporting import monthly_export
 from reporting.dashboard import quality_trends, today_figures
 from reporting.exports import export_run, monthly_exports_due
-from reporting.models import ExportJob
+from reporting.models import ExportJob, ExportKind
 from reporting.staff_stats import staff_figures
 from servicedesk.models import AuditLog, Role
 from tests.factories import CustomerFactory, make_staff
@@ -161,7 +161,7 @@ def test_erasure_keeps_every_statistic_and_the_monthly_export_rows(
     job_ids = monthly_exports_due(now=timezone.now() + dt.timedelta(days=32))
     for job_id in job_ids:
         export_run(job_id=job_id)
-    job = ExportJob.objects.get(point=point)
+    job = ExportJob.objects.get(point=point, kind=ExportKind.MONTHLY)
     lines = (tmp_path / job.file_name).read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 1 + 2 == 1 + job.rows_total  # both tickets still there
     assert "王" not in "".join(lines) and "13912345678" not in "".join(lines)

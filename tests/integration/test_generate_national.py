@@ -5,12 +5,15 @@ scoped to the point, and beat's scanners finding nothing the generator should ha
 import datetime as dt
 import io
 import uuid
+from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Sum
 from django.test import override_settings
 from django.urls import reverse
 
@@ -21,7 +24,15 @@ from followups.models import Callback
 from followups.services import callbacks_dispatch
 from intake.models import Channel, Customer, Visit
 from intake.services.slips import slips_overdue
-from repairs.models import RepairTicket, TicketSequence, TicketStatus
+from repairs.models import (
+    CashUp,
+    CashUpStatus,
+    MoneyEntry,
+    Payment,
+    RepairTicket,
+    TicketSequence,
+    TicketStatus,
+)
 from reporting.exports import export_run
 from reporting.models import ExportJob, ExportKind
 from servicedesk.models import ServicePoint, StaffProfile
@@ -181,6 +192,44 @@ def test_beats_scanners_find_nothing_left_undone():
         overdue_since__isnull=True,
     ).exists()
     assert not slips_overdue(now=earlier).filter(overdue_reminded_at__isnull=True).exists()
+
+
+def test_money_entries_sum_to_the_payments_and_past_days_are_cashed_up():
+    """Every handover's payment has its counter money entry (net of change, the same amount),
+    the methods follow the counter's mix, and no entry of a day before "now" is left open: each
+    belongs to its desk user's confirmed cash-up of that day, whose totals match."""
+    generate()
+    payments = Payment.objects.aggregate(owed=Sum("amount_due"), received=Sum("amount_received"))
+    entries = MoneyEntry.objects.aggregate(
+        taken=Sum("amount"), net=Sum(F("amount") - F("change")), n=Count("pk")
+    )
+    assert entries["n"] == Payment.objects.count() > 0
+    assert entries["net"] == payments["owed"]
+    assert entries["taken"] == payments["received"]
+    mismatched = Payment.objects.exclude(
+        Exists(
+            MoneyEntry.objects.filter(
+                ticket=OuterRef("ticket"),
+                amount=OuterRef("amount_received"),
+                change=OuterRef("change_given"),
+                by=OuterRef("received_by"),
+                at=OuterRef("received_at"),
+            )
+        )
+    )
+    assert not mismatched.exists()
+    today = NOW.date()
+    assert not MoneyEntry.objects.filter(
+        cash_up__isnull=True, at__lt=dt.datetime.combine(today, dt.time.min, tzinfo=NOW.tzinfo)
+    ).exists()
+    assert not CashUp.objects.exclude(status=CashUpStatus.CONFIRMED).exists()
+    for cash_up in CashUp.objects.order_by("pk")[:50]:
+        counted = cash_up.entries.aggregate(net=Sum(F("amount") - F("change")))["net"]
+        assert sum(Decimal(v) for v in cash_up.totals.values()) == counted
+        assert cash_up.entries.exclude(by=cash_up.user).count() == 0
+        assert cash_up.expected_cash == cash_up.counted_cash
+    codes = Counter(MoneyEntry.objects.values_list("method__code", flat=True))
+    assert codes["wechat"] > codes["cash"] and set(codes) <= {"wechat", "alipay", "cash", "card"}
 
 
 def test_a_monthly_export_of_a_generated_point(tmp_path):

@@ -199,18 +199,19 @@ def test_monthly_export_killed_mid_file_gives_one_complete_file_per_point(
 
     celery_processes("worker", EXPORTS_ROOT=root, EXPORTS_PENDING_GRACE_SECONDS=0)
     celery_processes("beat", EXPORTS_SWEEP_SECONDS=1)
+    # Each point's repair records, then each point's warranty claim.
     assert wait_for(
-        lambda: ExportJob.objects.filter(status=ExportStatus.DONE).count() == 3, timeout=90
+        lambda: ExportJob.objects.filter(status=ExportStatus.DONE).count() == 6, timeout=90
     )
     visible, hidden = export_files(root)
     assert hidden == []
-    assert len(visible) == 3
-    for job in ExportJob.objects.select_related("point"):
+    assert len(visible) == 6
+    for job in jobs.select_related("point"):
         path = root / job.file_name
         lines = path.read_text(encoding="utf-8-sig").splitlines()
         assert len(lines) == 1 + rows[job.point.code] == 1 + job.rows_total
     assert ExportJob.objects.get(pk=jobs[0].pk).finished_at == first_done  # not written twice
-    assert AuditLog.objects.filter(action="export.written").count() == 3
+    assert AuditLog.objects.filter(action="export.written").count() == 6
     assert monthly_exports_due() == []  # and beat's daily run finds nothing left to do
 
 

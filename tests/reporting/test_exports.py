@@ -164,7 +164,9 @@ def test_monthly_job_is_created_once_and_rerun_replaces_the_file(point, staff_of
     now = dt.datetime(2026, 11, 1, 2, 0, tzinfo=TZ)
     ids = monthly_exports_due(now=now)
     assert monthly_exports_due(now=now) == ids  # same job, not a second one
-    (job_id,) = [i for i in ids if ExportJob.objects.get(pk=i).point == point]
+    (job_id,) = ExportJob.objects.filter(
+        pk__in=ids, point=point, kind=ExportKind.MONTHLY
+    ).values_list("pk", flat=True)
     export_run_task(job_id)
     job = ExportJob.objects.get(pk=job_id)
     assert (job.date_from, job.date_to) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
@@ -209,11 +211,11 @@ def test_regional_center_gets_every_point_of_its_region_and_nothing_else(client,
     client.force_login(regional.user)
     listed = {job.point for job in client.get(reverse("reporting:export_list")).context["page"]}
     assert listed == {point, sibling}
-    mine = ExportJob.objects.get(point=sibling)
+    mine = ExportJob.objects.get(point=sibling, kind=ExportKind.MONTHLY)
     response = client.get(reverse("reporting:export_download", args=[mine.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
     b"".join(response.streaming_content)
-    theirs = ExportJob.objects.get(point=stranger)
+    theirs = ExportJob.objects.get(point=stranger, kind=ExportKind.MONTHLY)
     assert client.get(reverse("reporting:export_download", args=[theirs.pk])).status_code == 404
     assert AuditLog.objects.filter(action="export.downloaded", actor=regional.user).count() == 1
 

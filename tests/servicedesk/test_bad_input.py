@@ -279,6 +279,11 @@ CASES = [
         extra=("page",),
     ),
     Case(
+        "claim",
+        lambda w: (reverse("reporting:claim"), {"point": w["point"].pk, "month": "2026-10"}),
+        method="get",
+    ),
+    Case(
         "audit_list", page("servicedesk:audit_list", {"action": "auth.", "page": "1"}), method="get"
     ),
     Case("loaner_create", posted("loaners:create")),

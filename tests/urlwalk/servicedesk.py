@@ -20,6 +20,7 @@ PLAIN_URLS = {
     "reporting:export_list",
     "reporting:dashboard",
     "reporting:staff_stats",
+    "reporting:claim",
 }
 
 OBJECT_URLS = {
@@ -75,6 +76,7 @@ GET_ONLY = {
     "servicedesk:audit_list",
     "reporting:dashboard",
     "reporting:staff_stats",
+    "reporting:claim",
     "servicedesk:point_detail",
     "reporting:staff_detail",
     "reporting:export_status",

@@ -25,7 +25,7 @@ from devtools.national.network import build_network, point_codes
 from devtools.national.simulate import Context, PointSim, Texts
 from devtools.national.sizes import Sizes
 from followups.models import Question
-from repairs.models import RepairTicket
+from repairs.models import PaymentMethod, RepairTicket
 from servicedesk.models import Region, ServicePoint
 
 #: Tables written through the ORM before the load (analyzed afterwards like the others).
@@ -41,7 +41,8 @@ NETWORK_TABLES = [
 ]
 
 HELP = """Generate a national data set: service points in regions with their staff, customers,
-devices, 24 months of repair tickets ending now (parts, quotes, payments, satisfaction cards,
+devices, 24 months of repair tickets ending now (parts, quotes, payments with their counter
+money entries and daily cash-ups, satisfaction cards,
 timelines, repeat repairs), follow-up callbacks, hotline calls, walk-ins, message slips and
 complaints, with a few busy points carrying much of the volume and seasonal peaks (after the
 Spring Festival, Singles' Day, 618, September launches). --scale 1.0 is 1,000 points in 30
@@ -182,6 +183,12 @@ class Command(BaseCommand):
             "difficult_types": list(
                 DifficultType.objects.order_by("pk").values_list("pk", flat=True)
             ),
+            "payment_methods": {
+                code: (pk, name, is_cash)
+                for code, pk, name, is_cash in PaymentMethod.objects.values_list(
+                    "code", "pk", "name", "is_cash"
+                )
+            },
         }
 
         def produce(out: Loader) -> None:

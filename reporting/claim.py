@@ -1,0 +1,234 @@
+"""The monthly warranty claim (保内维修结算, rules#warranty-claim) and the month's counter money.
+
+Each month a point claims from the brand the labor (per repair type) and the parts of its
+in-warranty repairs, returns and exchanges. A ticket belongs to the claim of the month in which
+it was handed back (``handed_over_at``, in the point's time), in any state of ``CLAIMABLE``, with
+any warranty decision but out of warranty. The claim file is written by the same export jobs as
+the monthly repair records (``reporting.exports``, kind ``claim``), through the same Excel-safe
+writer; the manager's page shows the same figures from ``claim_lines``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TextIO
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from repairs.models import (
+    CashUp,
+    CashUpStatus,
+    MoneyEntry,
+    MoneyKind,
+    PartLine,
+    RepairTicket,
+    TicketStatus,
+    WarrantyStatus,
+)
+from reporting.monthly_export import _bounds
+from servicedesk.csvfiles import csv_safe
+from servicedesk.models import ServicePoint
+
+ZERO = Decimal("0.00")
+
+#: The states of a ticket the brand pays for: handed over after a repair, and the 三包 returns and
+#: exchanges (named as strings: their states are added by the return-and-exchange work, and the
+#: claim picks them up as soon as tickets reach them).
+CLAIMABLE: frozenset[str] = frozenset({TicketStatus.HANDED_OVER.value, "returned", "exchanged"})
+
+#: The claim file's documented, stable columns (docs/monthly-export.md): key and Chinese header.
+COLUMNS: list[tuple[str, str]] = [
+    ("point_code", "网点编码"),
+    ("month", "结算月份"),
+    ("repair_type_code", "维修类型编码"),
+    ("repair_type", "维修类型"),
+    ("tickets", "单数"),
+    ("labor_fee", "工时费合计"),
+    ("parts_fee", "配件费合计"),
+    ("total", "合计"),
+]
+
+
+@dataclass
+class ClaimLine:
+    """One repair type of the month's claim: how many tickets, their labor and their parts."""
+
+    code: str
+    name: str
+    tickets: int = 0
+    labor: Decimal = ZERO
+    parts: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.labor + self.parts
+
+
+def month_range(month: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of ``month``'s month."""
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def tickets_for(*, point: ServicePoint, date_from: dt.date, date_to: dt.date) -> QuerySet:
+    """The point's claimable tickets handed back on ``date_from``..``date_to`` (local dates)."""
+    _tz, start, end = _bounds(point, date_from, date_to)
+    return (
+        RepairTicket.objects.filter(
+            point=point,
+            status__in=CLAIMABLE,
+            handed_over_at__gte=start,
+            handed_over_at__lt=end,
+        )
+        .exclude(warranty_status=WarrantyStatus.OUT_OF_WARRANTY)
+        .order_by()
+    )
+
+
+def claim_lines(*, point: ServicePoint, date_from: dt.date, date_to: dt.date) -> list[ClaimLine]:
+    """rules#warranty-claim: per repair type, the count, labor and parts of the claimable
+    tickets; summed in SQL (two queries whatever the month's size), ordered by repair type code,
+    tickets without a repair type last."""
+    tickets = tickets_for(point=point, date_from=date_from, date_to=date_to)
+    lines: dict[int | None, ClaimLine] = {}
+    labor = (
+        tickets.values("repair_type", "repair_type__code", "repair_type__name")
+        .annotate(n=Count("pk"), labor=Sum("labor_fee"))
+        .order_by()
+    )
+    for row in labor:
+        lines[row["repair_type"]] = ClaimLine(
+            code=row["repair_type__code"] or "",
+            name=row["repair_type__name"] or "",
+            tickets=row["n"],
+            labor=row["labor"] or ZERO,
+        )
+    parts = (
+        PartLine.objects.filter(ticket__in=tickets.values("pk"))
+        .values("ticket__repair_type")
+        .annotate(parts=Sum(F("unit_price") * F("quantity")))
+        .order_by()
+    )
+    for row in parts:
+        lines[row["ticket__repair_type"]].parts = row["parts"] or ZERO
+    return sorted(lines.values(), key=lambda line: (not line.code, line.code, line.name))
+
+
+def claim_total(lines: list[ClaimLine]) -> ClaimLine:
+    total = ClaimLine(code="", name="")
+    for line in lines:
+        total.tickets += line.tickets
+        total.labor += line.labor
+        total.parts += line.parts
+    return total
+
+
+def header() -> list[str]:
+    return [title for _key, title in COLUMNS]
+
+
+def write_rows(handle: TextIO, *, point: ServicePoint, date_from: dt.date, date_to: dt.date) -> int:
+    """Append the claim's rows (no header) to an open text file; returns the number written.
+    Text cells are neutralised (``csv_safe``), money stays plain numbers with 2 places."""
+    writer = csv.writer(handle, lineterminator="\n")
+    month = f"{date_from:%Y-%m}"
+    written = 0
+    for line in claim_lines(point=point, date_from=date_from, date_to=date_to):
+        writer.writerow(
+            [
+                csv_safe(point.code),
+                month,
+                csv_safe(line.code),
+                csv_safe(line.name),
+                line.tickets,
+                f"{line.labor:.2f}",
+                f"{line.parts:.2f}",
+                f"{line.total:.2f}",
+            ]
+        )
+        written += 1
+    return written
+
+
+@dataclass
+class MethodTotal:
+    """The month's counter money of one payment method (rules#payment)."""
+
+    name: str
+    payments: Decimal = ZERO  # payments and deposits, net of the change given
+    refunds: Decimal = ZERO
+
+    @property
+    def net(self) -> Decimal:
+        return self.payments - self.refunds
+
+
+@dataclass
+class CashUpSummary:
+    confirmed: int = 0
+    waiting: int = 0
+    with_difference: int = 0
+    difference: Decimal = ZERO
+    differing: list[CashUp] = field(default_factory=list)
+
+
+def money_by_method(
+    *, point: ServicePoint, date_from: dt.date, date_to: dt.date
+) -> list[MethodTotal]:
+    """The month's totals per method: what was taken (net of change) less what was refunded;
+    one query."""
+    _tz, start, end = _bounds(point, date_from, date_to)
+    totals: dict[str, MethodTotal] = {}
+    rows = (
+        MoneyEntry.objects.filter(ticket__point=point, at__gte=start, at__lt=end)
+        .values("method__position", "method__code", "method__name", "kind")
+        .annotate(amount=Sum("amount"), change=Sum("change"))
+        .order_by("method__position", "method__code", "kind")
+    )
+    for row in rows:
+        total = totals.setdefault(row["method__code"], MethodTotal(name=row["method__name"]))
+        if row["kind"] == MoneyKind.REFUND:
+            total.refunds += row["amount"]
+        else:
+            total.payments += row["amount"] - row["change"]
+    return list(totals.values())
+
+
+def money_total(methods: list[MethodTotal]) -> MethodTotal:
+    total = MethodTotal(name="")
+    for method in methods:
+        total.payments += method.payments
+        total.refunds += method.refunds
+    return total
+
+
+def cash_ups_of_month(
+    *, point: ServicePoint, date_from: dt.date, date_to: dt.date, shown: int = 20
+) -> CashUpSummary:
+    """The month's daily cash-ups: confirmed, waiting for the supervisor, and those whose counted
+    cash differs from what the entries say (the first ``shown`` of them listed); two queries."""
+    cash_ups = CashUp.objects.filter(point=point, day__gte=date_from, day__lte=date_to)
+    differs = ~Q(counted_cash=F("expected_cash"))
+    figures = cash_ups.aggregate(
+        confirmed=Count("pk", filter=Q(status=CashUpStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=CashUpStatus.SUBMITTED)),
+        with_difference=Count("pk", filter=differs),
+        difference=Sum(F("counted_cash") - F("expected_cash")),
+    )
+    summary = CashUpSummary(
+        confirmed=figures["confirmed"],
+        waiting=figures["waiting"],
+        with_difference=figures["with_difference"],
+        difference=figures["difference"] or ZERO,
+    )
+    if summary.with_difference:
+        summary.differing = list(
+            cash_ups.filter(differs)
+            .select_related("user__staff_profile")
+            .order_by("day", "pk")[:shown]
+        )
+    return summary

@@ -1,0 +1,271 @@
+"""The monthly warranty claim (保内维修结算) and the month's counter money on the manager's page."""
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from collections import defaultdict
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from repairs.models import (
+    CashUp,
+    CashUpStatus,
+    MoneyEntry,
+    MoneyKind,
+    Part,
+    PartLine,
+    PaymentMethod,
+    RepairTicket,
+    RepairType,
+    WarrantyStatus,
+)
+from repairs.services import PartLineInput
+from reporting import claim
+from reporting.exports import export_run, job_path, monthly_exports_due
+from reporting.models import ExportJob, ExportKind
+from servicedesk.models import AuditLog, Role
+from tests.factories import ServicePointFactory, make_staff
+from tests.followups.conftest import handed_over_ticket
+from tests.opening import open_ticket
+from tests.repairs.test_transitions import FULL
+from tests.tickets import walk_to_handover
+
+pytestmark = pytest.mark.django_db
+TZ = ZoneInfo("Asia/Shanghai")
+OCTOBER = dt.datetime(2026, 10, 12, 10, 0, tzinfo=TZ)
+NOVEMBER_1ST = dt.datetime(2026, 11, 1, 2, 0, tzinfo=TZ)
+
+
+@pytest.fixture(autouse=True)
+def exports_root(settings, tmp_path):
+    settings.EXPORTS_ROOT = tmp_path / "exports"
+    return settings.EXPORTS_ROOT
+
+
+@pytest.fixture
+def price_list(point):
+    return {
+        "screen": RepairType.objects.create(
+            point=point, code="SCR", name="更换屏幕", labor_fee=Decimal("80.00")
+        ),
+        "battery": RepairType.objects.create(
+            point=point, code="BAT", name="更换电池", labor_fee=Decimal("50.00")
+        ),
+        "display": Part.objects.create(
+            point=point, code="P-SCR", name="X100 屏幕总成", price=Decimal("620.50")
+        ),
+        "cell": Part.objects.create(
+            point=point, code="P-BAT", name="X100 电池", price=Decimal("99.90")
+        ),
+    }
+
+
+def repaired(point, staff_of, repair_type, parts, *, now=OCTOBER, purchase_days_ago=100):
+    """An in-warranty ticket taken through the real transitions and handed over at ``now``."""
+    desk, tech = staff_of(Role.FRONT_DESK).user, staff_of(Role.TECHNICIAN).user
+    ticket = open_ticket(
+        point,
+        desk,
+        imei="",
+        serial=f"CLM{RepairTicket.objects.count():05d}",
+        purchase_days_ago=purchase_days_ago,
+        now=now - dt.timedelta(hours=3),
+    )
+    payload = dataclasses.replace(
+        FULL,
+        repair_type_id=repair_type.pk,
+        parts=[PartLineInput(part_id=part.pk, quantity=quantity) for part, quantity in parts],
+    )
+    return walk_to_handover(ticket, desk=desk, tech=tech, payload=payload, now=now)
+
+
+def claim_file(point):
+    monthly_exports_due(now=NOVEMBER_1ST)
+    job = ExportJob.objects.get(point=point, kind=ExportKind.CLAIM)
+    assert (job.date_from, job.date_to) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    export_run(job_id=job.pk)
+    job.refresh_from_db()
+    raw = job_path(job).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM so Excel reads Chinese correctly"
+    return job, list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_the_claim_sums_labor_and_parts_per_repair_type_and_matches_the_tickets(
+    point, staff_of, price_list
+):
+    screen, battery = price_list["screen"], price_list["battery"]
+    display, cell = price_list["display"], price_list["cell"]
+    claimed = [
+        repaired(point, staff_of, screen, [(display, 1)]),
+        repaired(point, staff_of, screen, [(display, 1), (cell, 2)]),
+        repaired(point, staff_of, battery, [(cell, 1)]),
+        repaired(point, staff_of, battery, []),
+    ]
+    # Not claimed: handed over in another month, and a paid (out-of-warranty) repair.
+    repaired(point, staff_of, screen, [(display, 1)], now=OCTOBER + dt.timedelta(days=25))
+    paid = repaired(point, staff_of, screen, [(display, 1)])
+    RepairTicket.objects.filter(pk=paid.pk).update(warranty_status=WarrantyStatus.OUT_OF_WARRANTY)
+
+    expected: dict[str, list] = defaultdict(lambda: [0, Decimal("0"), Decimal("0")])
+    for ticket in RepairTicket.objects.filter(pk__in=[t.pk for t in claimed]):
+        line = expected[ticket.repair_type.code]
+        line[0] += 1
+        line[1] += ticket.labor_fee
+        line[2] += sum((p.unit_price * p.quantity for p in ticket.part_lines.all()), Decimal(0))
+    assert expected["SCR"] == [2, Decimal("160.00"), Decimal("1440.80")]
+
+    _job, rows = claim_file(point)
+    assert rows[0] == [title for _key, title in claim.COLUMNS]
+    found = {
+        row[2]: [int(row[4]), Decimal(row[5]), Decimal(row[6]), Decimal(row[7])] for row in rows[1:]
+    }
+    assert set(found) == {"BAT", "SCR"}
+    for code, (count, labor, parts) in expected.items():
+        assert found[code] == [count, labor, parts, labor + parts]
+    assert all(row[:2] == ["BJ01", "2026-10"] for row in rows[1:])
+    assert AuditLog.objects.filter(action="export.written").count() == 1
+
+
+def test_returns_and_exchanges_are_claimed_once_their_states_exist(point, price_list):
+    for state in ("returned", "exchanged", "returned_unrepaired"):
+        ticket = handed_over_ticket(point, handed_over_at=OCTOBER)
+        RepairTicket.objects.filter(pk=ticket.pk).update(
+            status=state, repair_type=price_list["battery"], labor_fee=Decimal("50.00")
+        )
+    (line,) = claim.claim_lines(
+        point=point, date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 10, 31)
+    )
+    assert (line.code, line.tickets, line.labor) == ("BAT", 2, Decimal("100.00"))
+
+
+@pytest.mark.reliability(
+    "CSV formula injection",
+    "a repair type named =cmd in the monthly warranty claim",
+)
+def test_a_repair_type_that_looks_like_a_formula_is_neutralised_in_the_claim(point):
+    hostile = RepairType.objects.create(
+        point=point, code="@X", name="=cmd|' /C calc'!A0", labor_fee=Decimal("10")
+    )
+    ticket = handed_over_ticket(point, handed_over_at=OCTOBER)
+    RepairTicket.objects.filter(pk=ticket.pk).update(repair_type=hostile, labor_fee=10)
+    PartLine.objects.create(ticket=ticket, name="-螺丝", quantity=3, unit_price=Decimal("0.50"))
+    _job, rows = claim_file(point)
+    (row,) = rows[1:]
+    assert row[2:4] == ["'@X", "'=cmd|' /C calc'!A0"]
+    assert row[4:] == ["1", "10.00", "1.50", "11.50"], "numbers stay plain numbers"
+
+
+def test_regional_center_sees_its_regions_claims_and_nothing_else(
+    client, point, other_point, price_list
+):
+    sibling = ServicePointFactory(region=point.region, code="BJ02")
+    for where in (point, sibling, other_point):
+        ticket = handed_over_ticket(where, handed_over_at=OCTOBER)
+        RepairTicket.objects.filter(pk=ticket.pk).update(labor_fee=Decimal("33.00"))
+    for job_id in monthly_exports_due(now=NOVEMBER_1ST):
+        export_run(job_id=job_id)
+    regional = make_staff(Role.REGIONAL_CENTER, region=point.region)
+    client.force_login(regional.user)
+    url = reverse("reporting:claim")
+    response = client.get(url, {"point": sibling.pk, "month": "2026-10"})
+    assert response.status_code == 200
+    assert response.context["point"] == sibling
+    assert response.context["total"].labor == Decimal("33.00")
+    job = response.context["job"]
+    assert job.kind == ExportKind.CLAIM and job.point == sibling
+    assert client.get(reverse("reporting:export_download", args=[job.pk])).status_code == 200
+    # Another region's point is not a choice: the page shows one of the region's own points.
+    response = client.get(url, {"point": other_point.pk, "month": "2026-10"})
+    assert response.context["point"] in (point, sibling)
+    assert response.context["form"].errors
+    theirs = ExportJob.objects.get(point=other_point, kind=ExportKind.CLAIM)
+    assert client.get(reverse("reporting:export_download", args=[theirs.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.TECHNICIAN, Role.HOTLINE])
+def test_desk_roles_do_not_see_the_claim(role, client, staff_of):
+    client.force_login(staff_of(role).user)
+    assert client.get(reverse("reporting:claim")).status_code == 403
+
+
+def money(ticket, method, kind, amount, change="0", *, by, at=OCTOBER, cash_up=None):
+    return MoneyEntry.objects.create(
+        ticket=ticket,
+        method=PaymentMethod.objects.get(code=method),
+        kind=kind,
+        amount=Decimal(amount),
+        change=Decimal(change),
+        by=by,
+        at=at,
+        cash_up=cash_up,
+    )
+
+
+def test_the_months_money_is_net_of_change_and_refunds_per_method(point, staff_of):
+    desk = staff_of(Role.FRONT_DESK).user
+    ticket = handed_over_ticket(point, handed_over_at=OCTOBER)
+    money(ticket, "cash", MoneyKind.PAYMENT, "200.00", "19.50", by=desk)
+    money(ticket, "cash", MoneyKind.DEPOSIT, "50.00", by=desk)
+    money(ticket, "cash", MoneyKind.REFUND, "30.00", by=desk)
+    money(ticket, "wechat", MoneyKind.PAYMENT, "99.90", by=desk)
+    money(ticket, "alipay", MoneyKind.PAYMENT, "10.00", by=desk, at=NOVEMBER_1ST)  # next month
+    methods = {
+        m.name: (m.payments, m.refunds, m.net)
+        for m in claim.money_by_method(
+            point=point, date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 10, 31)
+        )
+    }
+    cash = PaymentMethod.objects.get(code="cash").name
+    wechat = PaymentMethod.objects.get(code="wechat").name
+    assert methods == {
+        cash: (Decimal("230.50"), Decimal("30.00"), Decimal("200.50")),
+        wechat: (Decimal("99.90"), Decimal("0"), Decimal("99.90")),
+    }
+
+
+def test_the_page_shows_the_claim_money_and_cash_ups_in_few_queries(
+    client, point, staff_of, price_list, django_assert_max_num_queries
+):
+    desk = staff_of(Role.FRONT_DESK)
+    manager = staff_of(Role.SERVICE_MANAGER)
+    for _ in range(3):
+        ticket = repaired(point, staff_of, price_list["screen"], [(price_list["display"], 1)])
+        money(ticket, "card", MoneyKind.PAYMENT, "10.00", by=desk.user)
+    for day, status, counted in (
+        (dt.date(2026, 10, 12), CashUpStatus.CONFIRMED, "100.00"),
+        (dt.date(2026, 10, 13), CashUpStatus.CONFIRMED, "95.00"),
+        (dt.date(2026, 10, 14), CashUpStatus.SUBMITTED, "100.00"),
+    ):
+        CashUp.objects.create(
+            point=point,
+            user=desk.user,
+            day=day,
+            status=status,
+            expected_cash=Decimal("100.00"),
+            counted_cash=Decimal(counted),
+            note="少了五元" if counted != "100.00" else "",
+        )
+    client.force_login(manager.user)
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("reporting:claim"), {"month": "2026-10"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert response.context["total"].tickets == 3
+    assert response.context["total"].labor == Decimal("240.00")
+    assert response.context["total"].parts == Decimal("1861.50")
+    assert response.context["money_total"].net == Decimal("30.00")
+    cash_ups = response.context["cash_ups"]
+    assert (cash_ups.confirmed, cash_ups.waiting, cash_ups.with_difference) == (2, 1, 1)
+    assert cash_ups.difference == Decimal("-5.00")
+    assert "少了五元" in page and "¥2101.50" in page
+
+
+def test_a_month_that_is_not_a_month_is_refused_and_the_default_shown(client, staff_of):
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    response = client.get(reverse("reporting:claim"), {"month": "2026-13"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["month"]
