@@ -25,6 +25,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def sign(page, action):
     pad = page.locator(f"form.js-action-form[data-action={action}] canvas.signature-pad")
+    # The quote above the pad can push it below the fold: the mouse draws only on screen.
+    pad.scroll_into_view_if_needed()
     box = pad.bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + 40)
     page.mouse.down()
