@@ -22,7 +22,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):
+    """Chromium for the session. It asks for the live server so that, at the session's end, the
+    browser and its open connections close before the server stops (never the other way round,
+    which left request threads failing on closed sockets)."""
     if not Path(CHROMIUM).exists():
         if REQUIRE_SERVICES:
             pytest.fail(f"REQUIRE_SERVICES=1 but no Chromium at {CHROMIUM}")
