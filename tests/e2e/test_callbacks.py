@@ -20,12 +20,17 @@ from tests.followups.conftest import handed_over_ticket
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+#: Calling time whenever the test runs, the day's last minute included: a call is recorded only
+#: inside calling hours, and "23:59" as the end would refuse one at 23:59:30.
+ALL_DAY = [["00:00", "23:59:59.999999"]]
+
+
 def test_clerk_records_a_satisfied_callback(page, point, staff_of):
     # The questionnaire comes from a data migration, which the flush after an earlier browser
     # test on the same worker has emptied.
     importlib.import_module("followups.migrations.0002_default_questions").create(apps, None)
     point.callback_sample_rate = Decimal("1")
-    point.calling_hours = [["00:00", "23:59"]]  # calling time whenever the test runs
+    point.calling_hours = ALL_DAY
     point.save()
     ticket = handed_over_ticket(point, handed_over_at=timezone.now() - dt.timedelta(days=3))
     callbacks_schedule_for_handover(ticket=ticket)
@@ -61,7 +66,7 @@ def test_the_call_timer_keeps_counting_after_a_refused_submit(page, point, staff
     it was (the page clock is driven by the test, never by sleeping)."""
     importlib.import_module("followups.migrations.0002_default_questions").create(apps, None)
     point.callback_sample_rate = Decimal("1")
-    point.calling_hours = [["00:00", "23:59"]]
+    point.calling_hours = ALL_DAY
     point.save()
     ticket = handed_over_ticket(point, handed_over_at=timezone.now() - dt.timedelta(days=3))
     callbacks_schedule_for_handover(ticket=ticket)
@@ -115,7 +120,7 @@ def test_a_department_member_sees_the_complaint_notice_at_home_and_marks_it_read
 
     importlib.import_module("followups.migrations.0002_default_questions").create(apps, None)
     point.callback_sample_rate = Decimal("1")
-    point.calling_hours = [["00:00", "23:59"]]
+    point.calling_hours = ALL_DAY
     point.complaint_department = Department.objects.create(point=point, name="客户服务部")
     point.save()
     ticket = handed_over_ticket(point, handed_over_at=timezone.now() - dt.timedelta(days=3))
