@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from followups.models import Outcome, QuestionKind
+from followups.models import Outcome, OutsideHoursReason, QuestionKind
 from followups.services import callback_outcome_errors
 from servicedesk import inputs
 from servicedesk.people import person_with_role
@@ -51,6 +51,14 @@ class OutcomeForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    outside_hours_reason = forms.ChoiceField(
+        label=_("Outside the calling hours?"),
+        choices=[("", _("No: I am calling within the calling hours")), *OutsideHoursReason.choices],
+        required=False,
+        help_text=_(
+            "Outside the calling hours a call is recorded only when the customer called us."
+        ),
+    )
 
     def __init__(
         self,
@@ -75,7 +83,16 @@ class OutcomeForm(forms.Form):
             self.fields[name] = field
         # The questionnaire first, in its fixed order; the outcome last.
         order = [f"q_{q.pk}" for q in questions]
-        self.order_fields([*order, "outcome", "dissatisfaction_reason", "call_back_at", "note"])
+        self.order_fields(
+            [
+                *order,
+                "outcome",
+                "dissatisfaction_reason",
+                "call_back_at",
+                "note",
+                "outside_hours_reason",
+            ]
+        )
 
     def clean(self) -> dict[str, Any]:
         """The outcome's own requirements (a reason, a time to call back) are checked here as
@@ -88,6 +105,7 @@ class OutcomeForm(forms.Form):
                 dissatisfaction_reason=data.get("dissatisfaction_reason") or "",
                 call_back_at=data.get("call_back_at"),
                 now=timezone.now(),
+                outside_hours_reason=data.get("outside_hours_reason") or "",
             )
             for name, messages in errors.items():
                 if name not in self.errors:

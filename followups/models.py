@@ -41,6 +41,13 @@ class Outcome(models.TextChoices):
     UNREACHABLE = "unreachable", _("Unreachable")
 
 
+class OutsideHoursReason(models.TextChoices):
+    """rules#callbacks: why a call was recorded outside the point's calling hours. Only the
+    customer's own call may be answered at rest time; the clerk never calls out then."""
+
+    CUSTOMER_CALLED = "customer_called", _("The customer called us back")
+
+
 #: Outcomes that end the callback as made (the customer was reached).
 REACHED_OUTCOMES = frozenset({Outcome.SATISFIED, Outcome.DISSATISFIED})
 
@@ -184,6 +191,14 @@ class CallbackAttempt(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     duration_seconds = models.PositiveIntegerField(
         _("call length (seconds)"), null=True, blank=True
+    )
+    outside_hours_reason = models.CharField(
+        _("outside calling hours because"),
+        max_length=16,
+        choices=OutsideHoursReason.choices,
+        blank=True,
+        default="",
+        db_default="",  # bulk loads (the national data set) leave it out
     )
 
     tenant_field = "callback__point"

@@ -32,6 +32,7 @@ from followups.models import (
     CallbackKind,
     CallbackStatus,
     Outcome,
+    OutsideHoursReason,
     Question,
     QuestionKind,
     SelectionReason,
@@ -247,11 +248,28 @@ def callback_outcome_errors(
     dissatisfaction_reason: str,
     call_back_at: dt.datetime | None,
     now: dt.datetime,
+    outside_hours_reason: str = "",
 ) -> dict[str, list[str]]:
     """What an outcome still lacks (rules#callbacks outcomes): a dissatisfied customer's reason,
     a busy customer's time to call back (future, inside calling hours). The callback screen's form
-    asks this too, so that these errors come together with the form's own."""
+    asks this too, so that these errors come together with the form's own.
+
+    rules#callbacks "when not to call": a call is recorded only within the point's calling hours
+    (its own time zone), unless the customer called us back; the clerk says so on the form."""
     errors: dict[str, list[str]] = {}
+    if outside_hours_reason not in ("", *OutsideHoursReason.values):
+        errors["outside_hours_reason"] = [_("Choose a reason from the list.")]
+    elif not outside_hours_reason and not schedule.within_calling_hours(
+        now, point.calling_windows, _tz(point)
+    ):
+        hours = ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in point.calling_windows)
+        errors["outside_hours_reason"] = [
+            _(
+                "It is outside the calling hours (%(hours)s): call within them, or say that"
+                " the customer called us back."
+            )
+            % {"hours": hours}
+        ]
     if outcome == Outcome.DISSATISFIED and not dissatisfaction_reason.strip():
         errors["dissatisfaction_reason"] = [
             _("Ask the customer why and write the reason down: it is required.")
@@ -281,6 +299,7 @@ def callback_record_outcome(
     call_back_at: dt.datetime | None = None,
     duration_seconds: int | None = None,
     note: str = "",
+    outside_hours_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Callback:
     """Record one call's result (rules#callbacks outcomes):
@@ -291,6 +310,9 @@ def callback_record_outcome(
     - in a meeting / eating / unwell: retried after the point's retry delay;
     - wrong number: closed;
     - unreachable: retried on another day, closed after ``point.callback_max_attempts`` tries.
+
+    Refused outside the point's calling hours unless ``outside_hours_reason`` says the customer
+    called us back (stored on the attempt).
     """
     now = now or timezone.now()
     _check_clerk(actor, callback)
@@ -308,6 +330,7 @@ def callback_record_outcome(
         dissatisfaction_reason=dissatisfaction_reason,
         call_back_at=call_back_at,
         now=now,
+        outside_hours_reason=outside_hours_reason,
     )
     if errors:
         raise ValidationError(errors)
@@ -322,6 +345,7 @@ def callback_record_outcome(
         outcome=outcome,
         note=note[:500],
         duration_seconds=duration_seconds,
+        outside_hours_reason=outside_hours_reason,
     )
     if outcome in (Outcome.SATISFIED, Outcome.DISSATISFIED):
         _save_answers(locked, answers or {})

@@ -19,10 +19,10 @@ from followups.reports import missing_reports
 from intake.services.slips import slip_take
 from servicedesk.audit import audit_callback_report_downloaded
 from servicedesk.csvfiles import csv_text
-from servicedesk.forms import apply_errors
+from servicedesk.forms import DownloadForm, apply_errors
 from servicedesk.hooks import Opened
 from servicedesk.models import Role
-from servicedesk.permissions import check_role, role_required
+from servicedesk.permissions import allow_read_only_roles, check_role, role_required
 from servicedesk.selectors import point_list
 from servicedesk.tenancy import get_scoped_or_404, scoped
 
@@ -100,6 +100,7 @@ def callback_detail(request, pk: int):
                     call_back_at=data["call_back_at"],
                     duration_seconds=data["duration_seconds"],
                     note=data["note"],
+                    outside_hours_reason=data["outside_hours_reason"],
                 )
             except services.ConflictError as exc:
                 messages.error(request, str(exc))
@@ -246,10 +247,15 @@ def report_detail(request, pk: int):
     )
 
 
+@require_POST
+@allow_read_only_roles  # the regional center downloads its region's reports; only audit is written
 @login_required
 def report_csv(request, pk: int):
+    """The month's figures as CSV. POST only (CSRF-checked): every download is audited."""
     report = get_scoped_or_404(CallbackReport.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, REPORT_VIEWERS)
+    if not DownloadForm(request.POST).is_valid():
+        return redirect("followups:report_detail", pk=report.pk)
     data = report.data
     rows = [[_("figure"), _("value")]]
     for key, value in data.get("totals", {}).items():

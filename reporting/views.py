@@ -28,6 +28,7 @@ from reporting.selectors import export_list as export_job_list
 from reporting.staff_stats import Figures, staff_figures
 from reporting.worklists import next_calling_window, worklist
 from servicedesk import selectors
+from servicedesk.forms import DownloadForm
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint, StaffProfile
 from servicedesk.permissions import allow_read_only_roles, check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, user_role
@@ -119,10 +120,15 @@ def export_status(request, pk: int):
     return render(request, "reporting/_export_row.html", {"job": job})
 
 
+@require_POST
+@allow_read_only_roles  # the regional center downloads its region's files; only audit is written
 @login_required
 def export_download(request, pk: int):
+    """The finished file. POST only (CSRF-checked): every download writes an audit row."""
     job = get_scoped_or_404(ExportJob.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, EXPORT_VIEWERS)
+    if not DownloadForm(request.POST).is_valid():
+        return redirect("reporting:export_list")
     try:
         handle = exports.export_open_for_download(actor=request.user, job=job)
     except ValidationError as exc:

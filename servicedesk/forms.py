@@ -163,6 +163,12 @@ class NoticeReadForm(forms.Form):
     """Marking a department notice read: nothing to type, the notice is in the URL."""
 
 
+class DownloadForm(forms.Form):
+    """An audited download (an export, a report's CSV): nothing to type, the file is in the URL.
+    A POST through this form, never a GET, so that a link or a prefetch on another page cannot
+    write an audit row in the user's name."""
+
+
 class StaffChoiceField(forms.ModelChoiceField):
     """Staff accounts by name and staff number."""
 

@@ -13,7 +13,7 @@ from servicedesk.models import Role
 from tests.factories import RegionFactory, ServicePointFactory, make_staff
 
 # The reliability table: tests marked @pytest.mark.reliability(fault, how) and their outcomes.
-pytest_plugins = ["tests.reliability_table"]
+pytest_plugins = ["tests.reliability_table", "tests.quiet_threads"]
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,6 +58,14 @@ def ticket_refund(request, pk: int):
     return render(request, "repairs/ticket_detail.html", context)
 
 
+def _own_point(request):
+    """The desk's point: a cash-up belongs to one point's counter, so staff without a point of
+    their own (an administrator) have none to count (403, not a 500)."""
+    if request.staff.point is None:
+        raise PermissionDenied
+    return request.staff.point
+
+
 def _day(request) -> dt.date:
     return inputs.date_param(request.GET.get("day")) or timezone.localdate()
 
@@ -66,7 +74,7 @@ def _day(request) -> dt.date:
 def cash_up(request):
     """The day's money of a desk user: open entries by method, refunds, deposits held, expected
     cash; the count and its note; a supervisor sees every desk user of the point and confirms."""
-    point = request.staff.point
+    point = _own_point(request)
     day = _day(request)
     supervising = request.staff.role in SUPERVISING_ROLES
     sheets = selectors.cash_up_sheets(
@@ -84,7 +92,7 @@ def cash_up(request):
 @role_required(*MONEY)
 def cash_up_submit(request):
     """The desk user's own count of the day (a recount until the supervisor confirms)."""
-    point = request.staff.point
+    point = _own_point(request)
     form = CashUpForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

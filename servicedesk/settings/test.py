@@ -1,5 +1,8 @@
 """Tests: SQLite and an in-memory broker by default; PostgreSQL and Redis when URLs are set."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *
 from .base import env
 
@@ -21,3 +24,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Export files of a test run in a folder of their own, never in the checkout's var/.
+EXPORTS_ROOT = Path(tempfile.mkdtemp(prefix="servicedesk-test-exports-"))

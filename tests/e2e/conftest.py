@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.conftest import REQUIRE_SERVICES
 
@@ -16,13 +19,43 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("CI_ARTIFACTS", ROOT / "var" / "ci-artifacts"))
 
+
+class JoiningWSGIServer(ThreadedWSGIServer):
+    """The live server waits, when it stops, for its request threads (a bounded wait): each one
+    closes its database connection as it ends, so the test database can be dropped afterwards,
+    and none is cut off mid-answer. The browser closes first (see ``browser``), so their
+    keep-alive connections are already gone. The threads stay daemons: one stuck past the wait
+    never holds the test process open."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request_threads: list[threading.Thread] = []
+
+    def process_request(self, request, client_address) -> None:
+        thread = threading.Thread(
+            target=self.process_request_thread, args=(request, client_address), daemon=True
+        )
+        self.request_threads = [t for t in self.request_threads if t.is_alive()] + [thread]
+        thread.start()
+
+    def server_close(self) -> None:
+        super().server_close()
+        for thread in self.request_threads:
+            thread.join(timeout=10)
+
+
+LiveServerThread.server_class = JoiningWSGIServer
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
 # are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):
+    """Chromium for the session. It asks for the live server so that, at the session's end, the
+    browser and its open connections close before the server stops (never the other way round,
+    which left request threads failing on closed sockets)."""
     if not Path(CHROMIUM).exists():
         if REQUIRE_SERVICES:
             pytest.fail(f"REQUIRE_SERVICES=1 but no Chromium at {CHROMIUM}")

@@ -20,12 +20,17 @@ from tests.followups.conftest import handed_over_ticket
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+#: Calling time whenever the test runs, the day's last minute included: a call is recorded only
+#: inside calling hours, and "23:59" as the end would refuse one at 23:59:30.
+ALL_DAY = [["00:00", "23:59:59.999999"]]
+
+
 def test_clerk_records_a_satisfied_callback(page, point, staff_of):
     # The questionnaire comes from a data migration, which the flush after an earlier browser
     # test on the same worker has emptied.
     importlib.import_module("followups.migrations.0002_default_questions").create(apps, None)
     point.callback_sample_rate = Decimal("1")
-    point.calling_hours = [["00:00", "23:59"]]  # calling time whenever the test runs
+    point.calling_hours = ALL_DAY
     point.save()
     ticket = handed_over_ticket(point, handed_over_at=timezone.now() - dt.timedelta(days=3))
     callbacks_schedule_for_handover(ticket=ticket)
@@ -61,7 +66,7 @@ def test_the_call_timer_keeps_counting_after_a_refused_submit(page, point, staff
     it was (the page clock is driven by the test, never by sleeping)."""
     importlib.import_module("followups.migrations.0002_default_questions").create(apps, None)
     point.callback_sample_rate = Decimal("1")
-    point.calling_hours = [["00:00", "23:59"]]
+    point.calling_hours = ALL_DAY
     point.save()
     ticket = handed_over_ticket(point, handed_over_at=timezone.now() - dt.timedelta(days=3))
     callbacks_schedule_for_handover(ticket=ticket)
@@ -115,7 +120,7 @@ def test_a_department_member_sees_the_complaint_notice_at_home_and_marks_it_read
 
     importlib.import_module("followups.migrations.0002_default_questions").create(apps, None)
     point.callback_sample_rate = Decimal("1")
-    point.calling_hours = [["00:00", "23:59"]]
+    point.calling_hours = ALL_DAY
     point.complaint_department = Department.objects.create(point=point, name="客户服务部")
     point.save()
     ticket = handed_over_ticket(point, handed_over_at=timezone.now() - dt.timedelta(days=3))
@@ -140,3 +145,48 @@ def test_a_department_member_sees_the_complaint_notice_at_home_and_marks_it_read
     card.locator("button:has-text('标为已读')").click()
     expect(page.locator(".alert-success")).to_contain_text("通知已标为已读")
     expect(page.locator("[data-testid=count-notices]")).to_have_text("0")
+
+
+def test_a_call_at_rest_time_is_refused_until_the_clerk_says_the_customer_called_us(
+    page, point, staff_of
+):
+    """rules#callbacks: outside the calling hours an outcome is refused beside the reason field,
+    everything picked and typed kept; "the customer called us back" records it."""
+    importlib.import_module("followups.migrations.0002_default_questions").create(apps, None)
+    point.callback_sample_rate = Decimal("1")
+    point.calling_hours = ALL_DAY
+    point.save()
+    ticket = handed_over_ticket(point, handed_over_at=timezone.now() - dt.timedelta(days=3))
+    callbacks_schedule_for_handover(ticket=ticket)
+    Callback.objects.filter(kind=CallbackKind.FIRST).update(
+        due_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    callbacks_dispatch()
+    callback = Callback.objects.get(kind=CallbackKind.FIRST)
+    # Now rest time, whenever the test runs: one short window twelve hours away.
+    away = "01:00" if timezone.localtime().hour >= 12 else "13:00"
+    point.calling_hours = [[away, away.replace(":00", ":30")]]
+    point.save()
+    clerk = staff_of(Role.CALLBACK_CLERK)
+
+    log_in(page, clerk.user.username, PASSWORD)
+    page.goto(page.base_url + f"/callbacks/{callback.pk}/")
+    page.check("input[name=outcome][value=satisfied]")
+    page.fill("input[name=note]", "顾客自己打来")
+    page.click("text=记录本次回访")
+    reason = page.locator("#id_outside_hours_reason")
+    expect(reason).to_have_class(re.compile("is-invalid"))
+    expect(page.locator("form.js-callback-form")).to_contain_text("不在回访时段")
+    expect(page.locator("input[name=note]")).to_have_value("顾客自己打来")
+    expect(page.locator("input[name=outcome][value=satisfied]")).to_be_checked()
+    reason.scroll_into_view_if_needed()
+    screenshot(page, "callback-rest-time-refused")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    screenshot(page, "callback-rest-time-refused-1024")
+
+    reason.select_option("customer_called")
+    page.click("text=记录本次回访")
+    page.wait_for_url(page.base_url + "/callbacks/")
+    callback.refresh_from_db()
+    assert callback.status == CallbackStatus.DONE
+    assert callback.attempt_log.get().outside_hours_reason == "customer_called"

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from complaints.models import Complaint, Stage
 from servicedesk.models import Role
@@ -44,8 +45,10 @@ def test_a_proposal_typed_after_clarifying_is_kept_and_refused_beside_the_missin
     assert "李先生" not in page.locator("#customer-picks").inner_text()
     page.fill("textarea[name=summary]", "修好后屏幕又闪烁")
     page.click("button:has-text('受理投诉')")
-    # Refused: no promised reply; the error beside it, the rest as picked and typed.
-    assert page.locator("#id_promised_reply_at.is-invalid").count() == 1
+    # Refused: no promised reply; the error beside it, the rest as picked and typed. The click
+    # returns once the answer starts loading: wait for the refused form itself, not a count of
+    # whatever the page holds at that instant.
+    expect(page.locator("#id_promised_reply_at.is-invalid")).to_have_count(1)
     assert page.locator("textarea[name=summary]").input_value() == "修好后屏幕又闪烁"
     assert page.locator(f"#pick-ticket-{ticket.pk}").is_checked()
     screenshot(page, "complaint-new-refused")

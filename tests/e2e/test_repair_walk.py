@@ -101,3 +101,6 @@ def test_out_of_warranty_repair_walk(browser, live_server, point, staff_of):
     counter.goto(f"{live_server.url}/repairs/{ticket.pk}/print/pickup-slip/")
     assert ticket.number in counter.content()
     screenshot(counter, "pickup-slip")
+    # Each session's pages closed with the test, not left holding the live server's threads.
+    workshop.context.close()
+    counter.context.close()

@@ -93,7 +93,7 @@ def test_supervisor_downloads_the_report_as_excel_safe_csv(client, staff_of, oct
     with time_machine.travel(local(11, 5, 10), tick=False):
         page = client.get(reverse("followups:report_detail", args=[report.pk]))
         assert page.status_code == 200
-        response = client.get(reverse("followups:report_csv", args=[report.pk]))
+        response = client.post(reverse("followups:report_csv", args=[report.pk]))
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))

@@ -218,6 +218,35 @@ def test_wrong_number_closes_the_callback(due_callback, clerk):
     assert result.status == CallbackStatus.CLOSED
 
 
+def test_no_outcome_is_recorded_at_rest_time_unless_the_customer_called_us(due_callback, clerk):
+    """rules#callbacks "when not to call": at 12:30 the clerk does not call out; a customer who
+    calls us back at that time is recorded, with that reason on the attempt."""
+    with pytest.raises(ValidationError) as refused:
+        record(due_callback, clerk, Outcome.SATISFIED, local(2026, 11, 13, 12, 30))
+    assert list(refused.value.message_dict) == ["outside_hours_reason"]
+    assert due_callback.attempt_log.count() == 0
+    result = record(
+        due_callback,
+        clerk,
+        Outcome.SATISFIED,
+        local(2026, 11, 13, 12, 30),
+        outside_hours_reason="customer_called",
+    )
+    assert result.status == CallbackStatus.DONE
+    assert result.attempt_log.get().outside_hours_reason == "customer_called"
+
+
+def test_calling_hours_are_the_points_own_local_hours(due_callback, clerk, point):
+    """12:30 in Beijing is 10:30 in Urumqi: inside a western point's morning window; 10:00 in
+    Beijing is 08:00 there, before it opens."""
+    point.time_zone = "Asia/Urumqi"
+    point.save()
+    with pytest.raises(ValidationError):
+        record(due_callback, clerk, Outcome.NOT_NOW, local(2026, 11, 13, 10))
+    result = record(due_callback, clerk, Outcome.SATISFIED, local(2026, 11, 13, 12, 30))
+    assert result.status == CallbackStatus.DONE
+
+
 def test_a_stale_form_is_refused(due_callback, clerk):
     stale = due_callback.version
     record(due_callback, clerk, Outcome.NOT_NOW, local(2026, 11, 13, 10))

@@ -241,3 +241,67 @@ def test_a_dissatisfied_callback_says_which_complaint_it_opened_with_a_link(
     page = response.content.decode()
     assert f'href="{complaint.get_absolute_url()}"' in page
     assert f"投诉 #{complaint.pk}" in page and "已登记" in page
+
+
+def test_recording_a_call_at_rest_time_is_refused_beside_the_reason_field(client, staff_of, queued):
+    """rules#callbacks "when not to call": 12:30 is between the point's windows (09:00–12:00,
+    14:00–20:00): the outcome is refused with a field error and everything typed comes back."""
+    callback = queued[0]
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    with time_machine.travel(local(13, 12, 30), tick=False):
+        response = client.post(
+            reverse("followups:callback", args=[callback.pk]),
+            {"version": callback.version, "outcome": "satisfied", "note": "顾客很满意"},
+        )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["outside_hours_reason"]
+    assert "09:00–12:00, 14:00–20:00" in errors["outside_hours_reason"][0]
+    assert "顾客很满意" in response.content.decode()
+    callback.refresh_from_db()
+    assert callback.status == CallbackStatus.DUE and callback.attempts == 0
+
+
+def test_a_customer_who_called_us_back_is_recorded_at_rest_time_with_that_reason(
+    client, staff_of, queued
+):
+    callback = queued[0]
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    with time_machine.travel(local(13, 12, 30), tick=False):
+        response = client.post(
+            reverse("followups:callback", args=[callback.pk]),
+            {
+                "version": callback.version,
+                "outcome": "satisfied",
+                "outside_hours_reason": "customer_called",
+            },
+        )
+    assert response.status_code == 302
+    callback.refresh_from_db()
+    assert callback.status == CallbackStatus.DONE
+    assert callback.attempt_log.get().outside_hours_reason == "customer_called"
+
+
+def test_a_call_within_the_calling_hours_needs_no_reason(client, staff_of, queued):
+    callback = queued[0]
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    with time_machine.travel(local(13, 10), tick=False):
+        response = client.post(
+            reverse("followups:callback", args=[callback.pk]),
+            {"version": callback.version, "outcome": "satisfied"},
+        )
+    assert response.status_code == 302
+    callback.refresh_from_db()
+    assert callback.attempt_log.get().outside_hours_reason == ""
+
+
+def test_an_unknown_outside_hours_reason_is_a_field_error(client, staff_of, queued):
+    callback = queued[0]
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    with time_machine.travel(local(13, 10), tick=False):
+        response = client.post(
+            reverse("followups:callback", args=[callback.pk]),
+            {"version": callback.version, "outcome": "satisfied", "outside_hours_reason": "x"},
+        )
+    assert response.status_code == 200
+    assert response.context["form"].errors["outside_hours_reason"]

@@ -290,3 +290,17 @@ def _method(code):
     from repairs.models import PaymentMethod
 
     return PaymentMethod.objects.get(code=code).pk
+
+
+def test_staff_without_a_point_of_their_own_have_no_cash_up_page(client, point):
+    """A cash-up is one point's counter: an administrator (of no point) is refused (403), not
+    given a server error."""
+    from tests.factories import make_staff
+
+    admin = make_staff(Role.ADMIN)
+    client.force_login(admin.user)
+    assert client.get(reverse("repairs:cash_up")).status_code == 403
+    day = timezone.localdate().isoformat()
+    response = client.post(reverse("repairs:cash_up_submit"), {"day": day, "counted_cash": "0"})
+    assert response.status_code == 403
+    assert not CashUp.objects.exists()

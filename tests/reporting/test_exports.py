@@ -212,11 +212,11 @@ def test_regional_center_gets_every_point_of_its_region_and_nothing_else(client,
     listed = {job.point for job in client.get(reverse("reporting:export_list")).context["page"]}
     assert listed == {point, sibling}
     mine = ExportJob.objects.get(point=sibling, kind=ExportKind.MONTHLY)
-    response = client.get(reverse("reporting:export_download", args=[mine.pk]))
+    response = client.post(reverse("reporting:export_download", args=[mine.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
     b"".join(response.streaming_content)
     theirs = ExportJob.objects.get(point=stranger, kind=ExportKind.MONTHLY)
-    assert client.get(reverse("reporting:export_download", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("reporting:export_download", args=[theirs.pk])).status_code == 404
     assert AuditLog.objects.filter(action="export.downloaded", actor=regional.user).count() == 1
 
 

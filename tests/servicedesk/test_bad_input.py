@@ -102,6 +102,7 @@ def callback_case(w):
         "call_back_at": "",
         "duration_seconds": "95",
         "note": "",
+        "outside_hours_reason": "customer_called",  # examples run at any hour
     } | questions
 
 

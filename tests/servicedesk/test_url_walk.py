@@ -114,3 +114,26 @@ def test_regional_center_is_refused_every_post_and_nothing_changes(point, mine, 
         if changed := urlwalk.changed_tables(before, urlwalk.db_state()):
             failures.append(f"POST {url} ({name}) changed {changed}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.reliability(
+    "A link or prefetch acting in a colleague's name (an audited action by GET)",
+    "every URL of the URLconf requested with GET by every role and by each URL's own actor,"
+    " for its own point: no audit row is written (reveals and downloads are POSTs)",
+)
+def test_no_get_writes_an_audit_row(point, mine, client):
+    from servicedesk.models import AuditLog
+
+    actors = urlwalk.actors()
+    people = [make_staff(role, point=point, region=point.region).user for role in Role]
+    failures = []
+    for _route, name, _pattern in urlwalk.walk():
+        url = urlwalk.url_for(name, mine)
+        for user in [*people, actors.get(name, lambda f: f["supervisor"])(mine)]:
+            client.force_login(user)  # a login is audited: count from here
+            before = AuditLog.objects.count()
+            client.get(url)
+            if (written := AuditLog.objects.count() - before) > 0:
+                failures.append(f"GET {url} ({name}) as {user.username}: {written} audit rows")
+    assert not failures, "\n".join(failures)

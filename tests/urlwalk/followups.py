@@ -19,12 +19,18 @@ OBJECT_URLS = {
 }
 
 POSTS = {
-    "followups:callback": lambda f: {"version": f["callback"].version, "outcome": "wrong_number"},
+    "followups:callback": lambda f: {
+        "version": f["callback"].version,
+        "outcome": "wrong_number",
+        # The walk runs at any hour: a call the customer made is recorded at rest time too.
+        "outside_hours_reason": "customer_called",
+    },
     "followups:callback_move": lambda f: {
         "version": f["callback"].version,
         "due_at": local_input(days=2),
         "reason": "顾客要求改期",
     },
+    "followups:report_csv": lambda f: {},
     "followups:callback_slip": lambda f: {
         "token": str(uuid.uuid4()),
         "message": "顾客问延保价格",
@@ -38,8 +44,10 @@ GET_ONLY = {
     "followups:queue",
     "followups:report_list",
     "followups:report_detail",
-    "followups:report_csv",
 }
+
+#: Every download of a report is audited, however often it happens.
+AUDITED_EACH_TIME = {"followups:report_csv"}
 
 
 def make_foreign(point, foreign):

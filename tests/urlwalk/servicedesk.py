@@ -1,7 +1,9 @@
 import datetime as dt
+import uuid
 
 from django.utils import timezone
 
+from reporting.exports import job_path
 from reporting.models import ExportJob, ExportKind, ExportStatus
 from servicedesk.forms import PointSettingsForm
 from servicedesk.models import Department, Role
@@ -28,7 +30,7 @@ OBJECT_URLS = {
     "servicedesk:point_settings": lambda f: {"pk": f["point"].pk},
     "reporting:staff_detail": lambda f: {"pk": f["staff"].pk},
     "reporting:export_status": lambda f: {"pk": f["export"].pk},
-    "reporting:export_download": lambda f: {"pk": f["export"].pk},
+    "reporting:export_download": lambda f: {"pk": f["done_export"].pk},
     "reporting:export_rerun": lambda f: {"pk": f["export"].pk},
     "servicedesk:notice_read": lambda f: {"pk": f["notice"].pk},
 }
@@ -62,8 +64,12 @@ POSTS = {
         "date_to": timezone.localdate().isoformat(),
     },
     "reporting:export_rerun": lambda f: {},
+    "reporting:export_download": lambda f: {},
     "servicedesk:notice_read": lambda f: {},
 }
+
+#: Every download of an export is audited, however often it happens.
+AUDITED_EACH_TIME = {"reporting:export_download"}
 
 #: Only a member of the notice's department marks it read.
 ACTORS = {"servicedesk:notice_read": lambda f: f["notice_reader"].user}
@@ -80,7 +86,6 @@ GET_ONLY = {
     "servicedesk:point_detail",
     "reporting:staff_detail",
     "reporting:export_status",
-    "reporting:export_download",
 }
 
 
@@ -95,6 +100,17 @@ def make_foreign(point, foreign):
         status=ExportStatus.FAILED,
         error="disk full",
     )
+    foreign["done_export"] = done = ExportJob.objects.create(
+        point=point,
+        kind=ExportKind.MONTHLY,
+        date_from=dt.date(2026, 9, 1),
+        date_to=dt.date(2026, 9, 30),
+        status=ExportStatus.DONE,
+        file_name=f"walk/{point.code}-{uuid.uuid4().hex}.csv",
+        rows_total=0,
+    )
+    job_path(done).parent.mkdir(parents=True, exist_ok=True)
+    job_path(done).write_text("\ufeffnumber\n", encoding="utf-8")
     department = Department.objects.create(point=point, name="质量部")
     foreign["notice_reader"] = make_staff(Role.SUPERVISOR, point=point, department=department)
     foreign["notice"] = department_notify(
