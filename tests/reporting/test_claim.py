@@ -177,13 +177,13 @@ def test_regional_center_sees_its_regions_claims_and_nothing_else(
     assert response.context["total"].labor == Decimal("33.00")
     job = response.context["job"]
     assert job.kind == ExportKind.CLAIM and job.point == sibling
-    assert client.get(reverse("reporting:export_download", args=[job.pk])).status_code == 200
+    assert client.post(reverse("reporting:export_download", args=[job.pk])).status_code == 200
     # Another region's point is not a choice: the page shows one of the region's own points.
     response = client.get(url, {"point": other_point.pk, "month": "2026-10"})
     assert response.context["point"] in (point, sibling)
     assert response.context["form"].errors
     theirs = ExportJob.objects.get(point=other_point, kind=ExportKind.CLAIM)
-    assert client.get(reverse("reporting:export_download", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("reporting:export_download", args=[theirs.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.TECHNICIAN, Role.HOTLINE])
