@@ -118,6 +118,7 @@ def load_demo_data(*, point, staff, today):
                 handed_over_at=opened_at + dt.timedelta(days=1, hours=3),
             )
     _exchanged_ticket(point=point, staff=staff, customers=customers, today=today, now=now)
+    _paid_ticket(point=point, staff=staff, customers=customers, today=today, now=now)
 
 
 #: One 三包 exchange (rules#sanbao): bought 20 days ago, the fault confirmed, a new device given.
@@ -183,3 +184,102 @@ def _exchanged_ticket(*, point, staff, customers, today, now) -> None:
             payload=payload,
             now=opened_at + after,
         )
+
+
+#: One paid repair of today (rules#payment): out of warranty, a screen for ¥80 + ¥620, a ¥100
+#: deposit by WeChat Pay at the approval, the rest in cash with change at the handover, so the
+#: desk's cash-up and the receipt have something to show.
+PAID = {"model": "X100", "imei": "358240051111110", "fault": "屏幕摔碎，触摸失灵"}
+
+
+def _paid_ticket(*, point, staff, customers, today, now) -> None:
+    from repairs.models import PaymentMethod
+    from repairs.services import PartLineInput
+    from repairs.services.money import PaymentInput
+
+    desk, tech = staff.get(Role.FRONT_DESK), staff.get(Role.TECHNICIAN)
+    token = uuid.uuid5(uuid.NAMESPACE_URL, f"demo-ticket/{point.code}/paid")
+    if tech is None or not customers or RepairTicket.objects.filter(intake_token=token).exists():
+        return
+    methods = {m.code: m.pk for m in PaymentMethod.objects.all()}
+    screen = Part.objects.filter(point=point, code="P-SCR-X100").first()
+    labor = RepairType.objects.filter(point=point, code="SCREEN").first()
+    if not {"cash", "wechat"} <= set(methods) or screen is None or labor is None:
+        return
+    customer = customers[0]
+    opened_at = now - dt.timedelta(hours=5)
+    ticket = ticket_open(
+        point=point,
+        actor=desk,
+        customer=customer,
+        device=DeviceFacts(
+            model_name=PAID["model"],
+            imei=PAID["imei"],
+            purchase_date=today - dt.timedelta(days=500),
+            purchase_place="官方旗舰店",
+        ),
+        fault_description=PAID["fault"],
+        proof_of_purchase="invoice",
+        contact_phone=customer.phone,
+        backup_warning_given=True,
+        token=token,
+        accessories="无",
+        condition="屏幕碎裂",
+        drop_damage=True,
+        now=opened_at,
+    )
+    signature = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
+    steps = [
+        (tech, "start_diagnosis", Payload(), 1),
+        (
+            tech,
+            "diagnose",
+            Payload(
+                fault_confirmed="屏幕总成破裂",
+                repair_type_id=labor.pk,
+                parts=[PartLineInput(screen.pk, 1)],
+            ),
+            2,
+        ),
+        (
+            desk,
+            "approve_quote",
+            Payload(
+                consent_kind="signature",
+                signature_data_url=signature,
+                damage_acknowledged=True,
+                deposit=PaymentInput(methods["wechat"], Decimal("100.00"), "4200000123456789"),
+            ),
+            3,
+        ),
+        (tech, "complete_repair", Payload(repair_method="更换屏幕总成，测试显示与触摸正常"), 4),
+        (desk, "pass_qa", Payload(), 4),
+    ]
+    for actor, action, payload, hours in steps:
+        ticket.refresh_from_db()
+        ticket = ticket_transition(
+            ticket=ticket,
+            actor=actor,
+            action=action,
+            version=ticket.version,
+            payload=payload,
+            now=opened_at + dt.timedelta(hours=hours),
+        )
+    due = ticket.labor_fee + screen.price - Decimal("100.00")
+    handover = Payload(
+        tested_with_customer=True,
+        explanation_given=True,
+        signature_data_url=signature,
+        payments=[PaymentInput(methods["cash"], (due / 100).quantize(Decimal("1")) * 100 + 50)],
+        invoice_not_requested=True,
+        satisfaction_rating=5,
+    )
+    ticket.refresh_from_db()
+    ticket_transition(
+        ticket=ticket,
+        actor=desk,
+        action="hand_over",
+        version=ticket.version,
+        payload=handover,
+        now=opened_at + dt.timedelta(hours=4, minutes=30),
+    )

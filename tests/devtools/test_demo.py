@@ -38,3 +38,18 @@ def test_every_demo_point_has_one_exchanged_ticket_with_its_decision():
         exchanged = RepairTicket.objects.get(point=point, status=TicketStatus.EXCHANGED)
         assert SanbaoDecision.objects.get(ticket=exchanged).replacement_imei
         assert DefectiveDevice.objects.filter(point=point, ticket=exchanged).exists()
+
+
+def test_every_demo_point_has_a_paid_repair_of_today_for_the_cash_up():
+    from repairs.models import MoneyEntry, MoneyKind
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    for point in ServicePoint.objects.all():
+        entries = MoneyEntry.objects.filter(ticket__point=point)
+        assert set(entries.values_list("kind", flat=True)) == {
+            MoneyKind.DEPOSIT,
+            MoneyKind.PAYMENT,
+        }
+        cash = entries.get(method__code="cash")
+        assert cash.change > 0 and cash.amount - cash.change == 600
