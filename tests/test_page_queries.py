@@ -16,7 +16,7 @@ from followups.models import Callback, CallbackAttempt, CallbackKind
 from followups.services import callbacks_dispatch, callbacks_schedule_for_handover
 from repairs.models import Part, PartLine, RepairTicket, TicketEvent
 from servicedesk.models import Role
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, in_stock
 from tests.followups.conftest import handed_over_ticket
 from tests.intake.test_desk_views import intake_form
 from tests.opening import VALID_IMEI, open_ticket
@@ -56,7 +56,7 @@ def test_the_ticket_page_keeps_its_query_count(
     for _ in range(rows):  # earlier repairs of the same device
         open_ticket(point, desk, customer)
     ticket = open_ticket(point, desk, customer)
-    part = Part.objects.create(point=point, code="P1", name="屏幕", price=Decimal("100"))
+    part = in_stock(Part.objects.create(point=point, code="P1", name="屏幕", price=Decimal("100")))
     PartLine.objects.bulk_create(
         PartLine(ticket=ticket, part=part, name=part.name, quantity=1, unit_price=part.price)
         for _ in range(rows)

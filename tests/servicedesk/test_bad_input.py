@@ -23,7 +23,7 @@ from repairs.models import Part, RepairType
 from repairs.services import Payload
 from servicedesk.models import Role
 from tests import strategies, tickets, urlwalk
-from tests.factories import CustomerFactory, make_staff
+from tests.factories import CustomerFactory, in_stock, make_staff
 from tests.urlwalk.servicedesk import settings_body
 
 pytestmark = pytest.mark.django_db
@@ -303,7 +303,9 @@ def world(point):
     w["manager"] = make_staff(Role.SERVICE_MANAGER, point=point).user
     w["customer"] = CustomerFactory(point=point)
     w["repair_type"] = RepairType.objects.create(point=point, code="SCR", name="换屏", labor_fee=80)
-    w["part"] = Part.objects.create(point=point, code="P1", name="屏幕", price=Decimal("100"))
+    w["part"] = in_stock(
+        Part.objects.create(point=point, code="P1", name="屏幕", price=Decimal("100"))
+    )
     from servicedesk.models import Department
 
     w["department"] = Department.objects.create(point=point, name="技术部")
