@@ -164,3 +164,35 @@ def test_the_loaner_pages_keep_their_query_count(
         _warm(client, desk, url)
         with django_assert_max_num_queries(ceiling):
             assert client.get(url).status_code == 200
+
+
+#: The parts stock: the session's user, the parts with their stock and what waiting tickets miss
+#: (one query), their count for the pages, the latest movements.
+STOCK_LIST = 5
+#: What to order: the session's user, the rows, their count.
+REORDER_LIST = 4
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_the_parts_pages_keep_their_query_count(
+    rows, client, point, desk, django_assert_max_num_queries
+):
+    from repairs.services.stock import stock_receive
+    from tests.factories import in_stock
+
+    for n in range(rows):
+        part = in_stock(
+            Part.objects.create(point=point, code=f"P{n:03d}", name="屏幕", price=Decimal("9")),
+            on_hand=1,
+            reorder_level=3,
+        )
+        stock_receive(point=point, actor=desk, part=part, quantity=1)
+    pages = {
+        reverse("repairs:stock_list"): STOCK_LIST,
+        reverse("repairs:reorder_list"): REORDER_LIST,
+        reverse("repairs:reorder_csv"): REORDER_LIST,
+    }
+    for url, ceiling in pages.items():
+        _warm(client, desk, url)
+        with django_assert_max_num_queries(ceiling):
+            assert client.get(url).status_code == 200

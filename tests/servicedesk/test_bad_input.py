@@ -291,6 +291,11 @@ CASES = [
     ),
     Case("loan_return", posted("loaners:return"), extra=("next",)),
     Case("loaner_retire", posted("loaners:retire")),
+    Case("stock_receive", posted("repairs:stock_receive")),
+    Case("stock_adjust", posted("repairs:stock_adjust")),
+    Case("stock_list", page("repairs:stock_list", {"page": "1"}), method="get"),
+    Case("stock_receive_page", page("repairs:stock_receive", {"part": "WALK-1"}), method="get"),
+    Case("reorder_list", page("repairs:reorder_list", {"page": "1"}), method="get"),
     Case("set_language", posted("set_language", next="/desk/")),
     Case("login", posted("login"), actor=lambda w: None, extra=("next",)),
 ]

@@ -293,7 +293,7 @@ def test_another_points_ids_inside_a_form_are_refused_and_change_nothing(
     department, part or point: refused, nothing stored, nothing of theirs shown."""
     mine, theirs = urlwalk.make_objects(point), urlwalk.make_objects(other_point)
     theirs_seed = seed(other_point, "外点")
-    part = Part.objects.get(point=other_point)
+    part = Part.objects.get(point=other_point, code="P1")
     ticket = mine["ticket"]
     ticket_transition(
         ticket=ticket, actor=mine["supervisor"], action="start_diagnosis", version=ticket.version
