@@ -93,6 +93,7 @@ class Part(TenantModel):
     must_return = models.BooleanField(
         _("old part returned"),
         default=False,
+        db_default=False,
         help_text=_("The replaced part goes back to the maker when replaced under warranty."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -320,7 +321,9 @@ class RepairTicket(TenantModel):
     # rules#parts: waiting for parts (待料) is counted apart from the repair's own time.
     parts_expected_on = models.DateField(_("parts expected on"), null=True, blank=True)
     waiting_parts_since = models.DateTimeField(_("waiting for parts since"), null=True, blank=True)
-    parts_wait = models.DurationField(_("time waiting for parts"), default=dt.timedelta)
+    parts_wait = models.DurationField(
+        _("time waiting for parts"), default=dt.timedelta, db_default=dt.timedelta()
+    )
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()  # type: ignore[misc]
@@ -434,8 +437,8 @@ class PartLine(models.Model):
     )
     # rules#parts: how many of ``quantity`` are reserved from the point's stock; the rest is
     # short (the ticket waits for parts). Zero again once consumed or released.
-    reserved = models.PositiveSmallIntegerField(_("reserved"), default=0)
-    consumed = models.PositiveSmallIntegerField(_("taken from stock"), default=0)
+    reserved = models.PositiveSmallIntegerField(_("reserved"), default=0, db_default=0)
+    consumed = models.PositiveSmallIntegerField(_("taken from stock"), default=0, db_default=0)
 
     tenant_field = "ticket__point"
 
@@ -450,6 +453,12 @@ class PartLine(models.Model):
             models.CheckConstraint(
                 name="part_line_reserved_within_quantity",
                 condition=models.Q(reserved__lte=models.F("quantity")),
+            ),
+        ]
+        indexes = [
+            # rules#parts: what waiting tickets miss, per part (few lines: most are consumed).
+            models.Index(
+                fields=["part"], name="part_line_open_part", condition=models.Q(consumed=0)
             ),
         ]
 
