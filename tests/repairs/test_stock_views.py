@@ -159,3 +159,24 @@ def test_reorder_csv_neutralises_formula_cells(client, point, staff_of, parts):
         )
     )
     assert [row[1] for row in rows[1:] if "BAT" in row[1]] == ["'=BAT"]
+
+
+def test_ticket_list_filters_the_tickets_waiting_for_parts(client, point, staff_of, parts):
+    waiting = waiting_ticket(point, staff_of, parts["screen"])
+    other = open_ticket(point, staff_of(Role.FRONT_DESK).user)
+    client.force_login(staff_of(Role.TECHNICIAN).user)
+    text = client.get(reverse("repairs:ticket_list") + "?status=waiting_parts").content.decode()
+    assert waiting.number in text and other.number not in text
+
+
+def test_waiting_sms_is_in_the_points_language_when_the_screen_is_english(point, staff_of, parts):
+    from django.utils import translation
+
+    from repairs.models import Notification
+
+    with translation.override("en"):
+        ticket = waiting_ticket(point, staff_of, parts["screen"])
+    sms = Notification.objects.get(ticket=ticket)
+    assert sms.text.startswith(f"【{point.name}】"), sms.text
+    assert "待" in sms.text or "配件" in sms.text
+    assert "waits for a spare part" not in sms.text
