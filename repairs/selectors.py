@@ -82,7 +82,19 @@ class PartChoices:
 def parts_for_device(*, point: ServicePoint, model_name: str) -> PartChoices:
     """The diagnosis form's parts (rules#quote): the ones that fit the device's model (or every
     model) first, then the rest of the point's price list, each once."""
-    parts = list(Part.objects.filter(point=point, is_active=True).order_by("name", "code"))
+    from django.db.models import F, IntegerField
+    from django.db.models.functions import Coalesce
+
+    # rules#parts: what is free in stock beside each part, so the technician sees a shortage.
+    parts = list(
+        Part.objects.filter(point=point, is_active=True)
+        .annotate(
+            free=Coalesce(
+                F("stock__on_hand") - F("stock__reserved"), 0, output_field=IntegerField()
+            )
+        )
+        .order_by("name", "code")
+    )
     return PartChoices(
         fitting=[p for p in parts if p.fits(model_name)],
         others=[p for p in parts if not p.fits(model_name)],
