@@ -180,3 +180,29 @@ def test_waiting_sms_is_in_the_points_language_when_the_screen_is_english(point,
     assert sms.text.startswith(f"【{point.name}】"), sms.text
     assert "待" in sms.text or "配件" in sms.text
     assert "waits for a spare part" not in sms.text
+
+
+def test_waiting_ticket_page_shows_the_wait_and_refuses_parts_arrived_while_short(
+    client, point, staff_of, parts
+):
+    ticket = waiting_ticket(point, staff_of, parts["screen"])
+    client.force_login(staff_of(Role.TECHNICIAN).user)
+    url = reverse("repairs:ticket_detail", args=[ticket.pk])
+    page = client.get(url).content.decode()
+    assert "data-parts-wait" in page and 'data-action="parts_arrived"' in page
+    response = client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        {"action": "parts_arrived", "version": ticket.version},
+        follow=True,
+    )
+    assert response.status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.WAITING_PARTS
+    PartStock.objects.filter(part=parts["screen"]).update(on_hand=5)
+    client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        {"action": "parts_arrived", "version": ticket.version},
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.REPAIRING
+    assert ticket.parts_wait > dt.timedelta(0) or ticket.waiting_parts_since is None
