@@ -156,7 +156,7 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
     everything that was posted and each error beside its field."""
     role = user_role(request.user)
     read_only = request.staff is not None and request.staff.is_read_only
-    part_lines = list(ticket.part_lines.all())
+    part_lines = list(ticket.part_lines.select_related("part"))
     actions = [] if read_only else transitions.available(ticket.status, role)
     failed = refused.data.get("action") if refused is not None else None
     money_entries = list(ticket.money_entries.select_related("method", "by__staff_profile"))
@@ -401,7 +401,7 @@ def ticket_print(request, pk: int, kind: str):
     if kind not in PRINT_KINDS:
         raise Http404
     qr = mark_safe(segno.make(ticket.number, error="m").svg_inline(scale=3))  # noqa: S308 - generated SVG
-    part_lines = list(ticket.part_lines.all())
+    part_lines = list(ticket.part_lines.select_related("part"))
     # The customer's copy is in the point's language, whatever the desk's screen uses (UX 4).
     with translation.override(ticket.point.language or None):
         return render(

@@ -190,6 +190,7 @@ def test_waiting_ticket_page_shows_the_wait_and_refuses_parts_arrived_while_shor
     url = reverse("repairs:ticket_detail", args=[ticket.pk])
     page = client.get(url).content.decode()
     assert "data-parts-wait" in page and 'data-action="parts_arrived"' in page
+    assert "data-part-short" in page
     response = client.post(
         reverse("repairs:ticket_action", args=[ticket.pk]),
         {"action": "parts_arrived", "version": ticket.version},
