@@ -258,6 +258,8 @@ class Runner:
             Scenario("callback_queue", "Callback queue", queue, self._callbacks),
             Scenario("dashboard", "Dashboard", queue, self._dashboard),
             Scenario("cash_up", "Cash-up, every desk user's day", queue, self._cash_up),
+            Scenario("parts_stock", "Parts stock", queue, self._parts_stock),
+            Scenario("parts_reorder", "Parts to order", queue, self._parts_reorder),
             Scenario(
                 "device_history",
                 "Device history across points (lookup)",
@@ -442,6 +444,12 @@ class Runner:
 
     def _cash_up(self, rng):
         return Call(Role.SUPERVISOR, self.pick(rng), "get", reverse("repairs:cash_up"))
+
+    def _parts_stock(self, rng):
+        return Call(Role.TECHNICIAN, self.pick(rng), "get", reverse("repairs:stock_list"))
+
+    def _parts_reorder(self, rng):
+        return Call(Role.SUPERVISOR, self.pick(rng), "get", reverse("repairs:reorder_list"))
 
     def _device_history(self, rng):
         """The cross-point lookup of a device that travelled between points, as the ticket page

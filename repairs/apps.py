@@ -44,4 +44,18 @@ class RepairsConfig(AppConfig):
             order=27,
             menu=[],
         )
+        # Under "More": the technician's home lists the tickets waiting for parts.
+        navigation.register(
+            "repairs:stock_list",
+            _("Parts stock"),
+            [
+                Role.FRONT_DESK,
+                Role.TECHNICIAN,
+                Role.SUPERVISOR,
+                Role.SERVICE_MANAGER,
+                Role.REGIONAL_CENTER,
+            ],
+            order=28,
+            menu=[],
+        )
         hooks.register()

@@ -17,8 +17,15 @@ from django.utils import timezone
 
 from intake.models import Customer
 from intake.services.desk import DeviceFacts
-from repairs.models import Part, RepairTicket, RepairType, TicketStatus, WarrantyPolicy
-from repairs.services import Payload, ticket_open, ticket_transition
+from repairs.models import (
+    Part,
+    PartStock,
+    RepairTicket,
+    RepairType,
+    TicketStatus,
+    WarrantyPolicy,
+)
+from repairs.services import PartLineInput, Payload, ticket_open, ticket_transition
 from repairs.signatures import make_png
 from servicedesk.models import Role
 
@@ -46,6 +53,21 @@ PARTS = [
     ("P-BACK-X200", "X200 后盖", "X200", "", "90.00"),
     ("P-SIM-ALL", "SIM 卡托（通用）", "", "", "15.00"),
 ]
+# (code, on hand, reorder level, must the old part go back to the maker): a few in stock, the
+# rear camera below its level, the X200 screen out of stock (the demo's waiting ticket needs it).
+STOCK = [
+    ("P-SCR-X100", 4, 2, True),
+    ("P-SCR-X200", 0, 2, True),
+    ("P-BAT-X100", 8, 3, False),
+    ("P-BAT-X200", 6, 3, False),
+    ("P-PORT-X100", 10, 4, False),
+    ("P-CAM-X200", 1, 3, True),
+    ("P-SPK-X100", 5, 2, False),
+    ("P-BACK-X200", 3, 1, False),
+    ("P-SIM-ALL", 30, 10, False),
+]
+#: The demo ticket that waits for parts (index in ``TICKETS``) and the part it waits for.
+WAITING_TICKET, WAITING_PART = 3, "P-SCR-X200"
 # (customer index, model, IMEI, days since purchase, fault, days ago opened, handed over?)
 TICKETS = [
     (0, "X100 Pro", "490154203237518", 200, "屏幕有一条竖线，触摸偶尔失灵", 20, True),
@@ -75,6 +97,15 @@ def load_demo_data(*, point, staff, today):
                 "also_fits": also_fits,
                 "price": Decimal(price),
             },
+        )
+    for code, on_hand, level, must_return in STOCK:
+        part = Part.objects.get(point=point, code=code)
+        if part.must_return != must_return:
+            part.must_return = must_return
+            part.save(update_fields=["must_return"])
+        # Demo stock, set once: a second load keeps what the demo's users did since.
+        PartStock.objects.get_or_create(
+            point=point, part=part, defaults={"on_hand": on_hand, "reorder_level": level}
         )
     desk = staff.get(Role.FRONT_DESK)
     if desk is None:
@@ -117,6 +148,8 @@ def load_demo_data(*, point, staff, today):
                 ready_at=opened_at + dt.timedelta(days=1),
                 handed_over_at=opened_at + dt.timedelta(days=1, hours=3),
             )
+        elif index == WAITING_TICKET and staff.get(Role.TECHNICIAN) is not None:
+            _wait_for_parts(ticket, staff[Role.TECHNICIAN], point=point, today=today)
     _exchanged_ticket(point=point, staff=staff, customers=customers, today=today, now=now)
     _paid_ticket(point=point, staff=staff, customers=customers, today=today, now=now)
 
@@ -194,7 +227,6 @@ PAID = {"model": "X100", "imei": "358240051111110", "fault": "屏幕摔碎，触
 
 def _paid_ticket(*, point, staff, customers, today, now) -> None:
     from repairs.models import PaymentMethod
-    from repairs.services import PartLineInput
     from repairs.services.money import PaymentInput
 
     desk, tech = staff.get(Role.FRONT_DESK), staff.get(Role.TECHNICIAN)
@@ -282,4 +314,24 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
         version=ticket.version,
         payload=handover,
         now=opened_at + dt.timedelta(hours=4, minutes=30),
+    )
+
+
+def _wait_for_parts(ticket: RepairTicket, technician, *, point, today: dt.date) -> None:
+    """The demo's waiting ticket, moved by the real services: diagnosed with a screen that is
+    out of stock, so it waits for parts (待料) until a delivery is received."""
+    part = Part.objects.get(point=point, code=WAITING_PART)
+    ticket = ticket_transition(
+        ticket=ticket, actor=technician, action="start_diagnosis", version=ticket.version
+    )
+    ticket_transition(
+        ticket=ticket,
+        actor=technician,
+        action="diagnose",
+        version=ticket.version,
+        payload=Payload(
+            fault_confirmed="听筒排线与屏幕总成一体，需更换屏幕总成",
+            parts=[PartLineInput(part.pk, 1)],
+            parts_expected_on=today + dt.timedelta(days=3),
+        ),
     )

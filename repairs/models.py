@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -89,6 +90,12 @@ class Part(TenantModel):
     price = models.DecimalField(
         _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    must_return = models.BooleanField(
+        _("old part returned"),
+        default=False,
+        db_default=False,
+        help_text=_("The replaced part goes back to the maker when replaced under warranty."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -120,6 +127,7 @@ class TicketStatus(models.TextChoices):
     DIAGNOSING = "diagnosing", _("Diagnosing")
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting quote approval")
     REPAIRING = "repairing", _("Repairing")
+    WAITING_PARTS = "waiting_parts", _("Waiting for parts")
     QUALITY_CHECK = "quality_check", _("Quality check")
     READY = "ready", _("Ready for pickup")
     HANDED_OVER = "handed_over", _("Handed over")
@@ -137,6 +145,7 @@ OPEN_STATUSES = frozenset(
         TicketStatus.DIAGNOSING,
         TicketStatus.AWAITING_APPROVAL,
         TicketStatus.REPAIRING,
+        TicketStatus.WAITING_PARTS,
         TicketStatus.QUALITY_CHECK,
         TicketStatus.READY,
         TicketStatus.QUOTE_REFUSED,
@@ -312,6 +321,12 @@ class RepairTicket(TenantModel):
     created_at = models.DateTimeField(_("intake at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    # rules#parts: waiting for parts (待料) is counted apart from the repair's own time.
+    parts_expected_on = models.DateField(_("parts expected on"), null=True, blank=True)
+    waiting_parts_since = models.DateTimeField(_("waiting for parts since"), null=True, blank=True)
+    parts_wait = models.DurationField(
+        _("time waiting for parts"), default=dt.timedelta, db_default=dt.timedelta()
+    )
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()  # type: ignore[misc]
@@ -423,6 +438,10 @@ class PartLine(models.Model):
     unit_price = models.DecimalField(
         _("unit price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    # rules#parts: how many of ``quantity`` are reserved from the point's stock; the rest is
+    # short (the ticket waits for parts). Zero again once consumed or released.
+    reserved = models.PositiveSmallIntegerField(_("reserved"), default=0, db_default=0)
+    consumed = models.PositiveSmallIntegerField(_("taken from stock"), default=0, db_default=0)
 
     tenant_field = "ticket__point"
 
@@ -434,6 +453,16 @@ class PartLine(models.Model):
             models.CheckConstraint(
                 name="part_line_quantity_positive", condition=models.Q(quantity__gte=1)
             ),
+            models.CheckConstraint(
+                name="part_line_reserved_within_quantity",
+                condition=models.Q(reserved__lte=models.F("quantity")),
+            ),
+        ]
+        indexes = [
+            # rules#parts: what waiting tickets miss, per part (few lines: most are consumed).
+            models.Index(
+                fields=["part"], name="part_line_open_part", condition=models.Q(consumed=0)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -442,6 +471,13 @@ class PartLine(models.Model):
     @property
     def total(self) -> Decimal:
         return self.unit_price * self.quantity
+
+    @property
+    def short(self) -> int:
+        """How many are still missing from stock (0 once reserved, consumed or released)."""
+        if self.consumed:
+            return 0
+        return self.quantity - self.reserved
 
 
 class ConsentKind(models.TextChoices):
@@ -771,6 +807,99 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.to}"
+
+
+class PartStock(TenantModel):
+    """rules#parts: one part's stock at the point: on hand (reserved included), reserved for
+    diagnosed tickets, and defective (set aside, not usable). Changed only by
+    ``repairs.services.stock`` under a row lock; the constraints keep every count from going
+    below zero, whatever two technicians do at once."""
+
+    part = models.OneToOneField(
+        Part, on_delete=models.CASCADE, related_name="stock", verbose_name=_("part")
+    )
+    on_hand = models.PositiveIntegerField(_("on hand"), default=0)
+    reserved = models.PositiveIntegerField(_("reserved"), default=0)
+    defective = models.PositiveIntegerField(_("defective"), default=0)
+    reorder_level = models.PositiveIntegerField(
+        _("reorder level"),
+        default=0,
+        help_text=_("Order more when what is free falls below this."),
+    )
+
+    class Meta:
+        verbose_name = _("part stock")
+        verbose_name_plural = _("part stock")
+        constraints = [
+            models.CheckConstraint(
+                name="part_stock_counts_not_negative",
+                condition=models.Q(on_hand__gte=0, reserved__gte=0, defective__gte=0),
+            ),
+            models.CheckConstraint(
+                name="part_stock_reserved_within_on_hand",
+                condition=models.Q(reserved__lte=models.F("on_hand")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id}: {self.on_hand}/{self.reserved}"
+
+    @property
+    def free(self) -> int:
+        """What the next diagnosis can still reserve."""
+        return self.on_hand - self.reserved
+
+    @property
+    def below_level(self) -> bool:
+        return self.free < self.reorder_level
+
+
+class MovementKind(models.TextChoices):
+    RECEIVE = "receive", _("Delivery received")
+    RESERVE = "reserve", _("Reserved for a repair")
+    RELEASE = "release", _("Reservation released")
+    CONSUME = "consume", _("Used in a repair")
+    ADJUST = "adjust", _("Count adjusted")
+    DEFECTIVE = "defective", _("Set aside as defective")
+
+
+class StockMovement(TenantModel):
+    """Every change of a part's stock, with who, when, why and for which ticket (append-only)."""
+
+    part = models.ForeignKey(
+        Part, on_delete=models.CASCADE, related_name="movements", verbose_name=_("part")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=MovementKind.choices)
+    quantity = models.IntegerField(_("quantity"))
+    ticket = models.ForeignKey(
+        RepairTicket,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stock_movements",
+        verbose_name=_("repair record"),
+    )
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    #: The delivery or count form's one-time token: sent twice, it changes the stock once.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["point", "-at"], name="stock_movement_point_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quantity}"
 
 
 class SanbaoChoice(models.TextChoices):

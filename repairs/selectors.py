@@ -55,7 +55,12 @@ def technician_queue(*, user: AnyUser) -> QuerySet[RepairTicket]:
     return (
         scoped(RepairTicket, user)
         .filter(
-            status__in=[TicketStatus.REGISTERED, TicketStatus.DIAGNOSING, TicketStatus.REPAIRING]
+            status__in=[
+                TicketStatus.REGISTERED,
+                TicketStatus.DIAGNOSING,
+                TicketStatus.REPAIRING,
+                TicketStatus.WAITING_PARTS,
+            ]
         )
         .select_related("customer", "device", "technician__staff_profile")
         .order_by("created_at", "id")
@@ -77,7 +82,19 @@ class PartChoices:
 def parts_for_device(*, point: ServicePoint, model_name: str) -> PartChoices:
     """The diagnosis form's parts (rules#quote): the ones that fit the device's model (or every
     model) first, then the rest of the point's price list, each once."""
-    parts = list(Part.objects.filter(point=point, is_active=True).order_by("name", "code"))
+    from django.db.models import F, IntegerField
+    from django.db.models.functions import Coalesce
+
+    # rules#parts: what is free in stock beside each part, so the technician sees a shortage.
+    parts = list(
+        Part.objects.filter(point=point, is_active=True)
+        .annotate(
+            free=Coalesce(
+                F("stock__on_hand") - F("stock__reserved"), 0, output_field=IntegerField()
+            )
+        )
+        .order_by("name", "code")
+    )
     return PartChoices(
         fitting=[p for p in parts if p.fits(model_name)],
         others=[p for p in parts if not p.fits(model_name)],
@@ -538,3 +555,56 @@ def cash_up_sheets(
             )
         )
     return sheets
+
+
+def part_stock_list(*, user: AnyUser) -> QuerySet[Part]:
+    """rules#parts: the active parts of the user's points with their stock (zero where the point
+    never held any) and what the tickets waiting for them still miss; one query."""
+    from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
+    from django.db.models.functions import Coalesce
+
+    missing = (
+        PartLine.objects.filter(
+            part=OuterRef("pk"), consumed=0, ticket__status=TicketStatus.WAITING_PARTS
+        )
+        .values("part")
+        .annotate(missing=Sum(F("quantity") - F("reserved")))
+        .values("missing")
+    )
+    return (
+        scoped(Part, user)
+        .filter(is_active=True)
+        .select_related("point")
+        .annotate(
+            on_hand=Coalesce("stock__on_hand", 0),
+            held=Coalesce("stock__reserved", 0),
+            defective=Coalesce("stock__defective", 0),
+            level=Coalesce("stock__reorder_level", 0),
+            waiting_short=Coalesce(Subquery(missing, output_field=IntegerField()), 0),
+        )
+        .annotate(free=F("on_hand") - F("held"))
+        .order_by("point__code", "code")
+    )
+
+
+def reorder_list(*, user: AnyUser) -> QuerySet[Part]:
+    """rules#parts: what to order: up to the reorder level, plus what waiting tickets miss."""
+    from django.db.models import F
+    from django.db.models.functions import Greatest
+
+    return (
+        part_stock_list(user=user)
+        .annotate(to_order=Greatest(F("level") - F("free"), 0) + F("waiting_short"))
+        .filter(to_order__gt=0)
+    )
+
+
+def stock_movements(*, user: AnyUser) -> QuerySet[Any]:
+    """The latest stock movements of the user's points (who, what, why, which ticket)."""
+    from repairs.models import StockMovement
+
+    return (
+        scoped(StockMovement, user)
+        .select_related("part", "ticket", "by__staff_profile", "point")
+        .order_by("-at", "-id")
+    )

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from repairs import events
-from repairs.models import NotificationStatus, RepairTicket, WarrantyStatus
+from repairs.models import NotificationStatus, PartLine, RepairTicket, WarrantyStatus
 from repairs.models import TicketStatus as S
 from servicedesk.models import Role
 from servicedesk.statemachine import SYSTEM, Guard, StateMachine, Transition
@@ -24,26 +24,45 @@ DESK = frozenset({Role.FRONT_DESK, Role.SUPERVISOR, Role.SERVICE_MANAGER})
 TECH = frozenset({Role.TECHNICIAN, Role.SUPERVISOR, Role.SERVICE_MANAGER})
 
 
+def parts_short(ticket: RepairTicket) -> bool:
+    """rules#parts: a part the diagnosis listed is not (yet) reserved from the stock."""
+    return PartLine.objects.filter(
+        ticket=ticket, part__isnull=False, consumed=0, reserved__lt=models.F("quantity")
+    ).exists()
+
+
 def _after_diagnosis(ticket: RepairTicket, **context: Any) -> str:
-    """No repair state out of warranty without an approved quote (rules#repair)."""
+    """No repair state out of warranty without an approved quote (rules#repair); no repair
+    without the parts it needs (rules#parts: waiting for parts)."""
     if ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY:
         return S.AWAITING_APPROVAL
-    return S.REPAIRING
+    return S.WAITING_PARTS if parts_short(ticket) else S.REPAIRING
 
 
-BY_WARRANTY = Guard("by_warranty", (S.REPAIRING, S.AWAITING_APPROVAL), _after_diagnosis)
+def _after_approval(ticket: RepairTicket, **context: Any) -> str:
+    return S.WAITING_PARTS if parts_short(ticket) else S.REPAIRING
+
+
+BY_WARRANTY = Guard(
+    "by_warranty", (S.REPAIRING, S.AWAITING_APPROVAL, S.WAITING_PARTS), _after_diagnosis
+)
+BY_PARTS = Guard("by_parts", (S.REPAIRING, S.WAITING_PARTS), _after_approval)
 
 TRANSITIONS: list[Transition] = [
     Transition("start_diagnosis", _("Start diagnosis"), S.REGISTERED, S.DIAGNOSING, TECH),
     Transition("diagnose", _("Record diagnosis"), S.DIAGNOSING, BY_WARRANTY, TECH),
     Transition(
-        "approve_quote", _("Customer approves the quote"), S.AWAITING_APPROVAL, S.REPAIRING, DESK
+        "approve_quote", _("Customer approves the quote"), S.AWAITING_APPROVAL, BY_PARTS, DESK
     ),
     Transition(
         "refuse_quote", _("Customer refuses the quote"), S.AWAITING_APPROVAL, S.QUOTE_REFUSED, DESK
     ),
     Transition(
         "complete_repair", _("Repair done: to quality check"), S.REPAIRING, S.QUALITY_CHECK, TECH
+    ),
+    # rules#parts: made by hand, or by the delivery that brings the missing parts.
+    Transition(
+        "parts_arrived", _("Parts arrived"), S.WAITING_PARTS, S.REPAIRING, TECH | DESK | {SYSTEM}
     ),
     Transition("pass_qa", _("Retest passed"), S.QUALITY_CHECK, S.READY, DESK),
     Transition("fail_qa", _("Retest failed: back to repair"), S.QUALITY_CHECK, S.REPAIRING, DESK),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repairs.views import intake, money, ticket
+from repairs.views import intake, money, stock, ticket
 
 app_name = "repairs"
 urlpatterns = [
@@ -20,4 +20,9 @@ urlpatterns = [
     path("workbench/", ticket.technician_queue, name="technician_queue"),
     path("pickup/", ticket.pickup, name="pickup"),
     path("status/", ticket.status_lookup, name="status_lookup"),
+    path("parts/", stock.stock_list, name="stock_list"),
+    path("parts/receive/", stock.stock_receive, name="stock_receive"),
+    path("parts/adjust/", stock.stock_adjust, name="stock_adjust"),
+    path("parts/reorder/", stock.reorder_list, name="reorder_list"),
+    path("parts/reorder.csv", stock.reorder_csv, name="reorder_csv"),
 ]

@@ -237,10 +237,14 @@ def quality_trends(
         weeks,
     )
     turnaround = ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField())
+    # rules#parts: the time waiting for parts shown apart from the repair's own time.
+    own_time = ExpressionWrapper(
+        F("ready_at") - F("created_at") - F("parts_wait"), output_field=DurationField()
+    )
     ready = _weekly(
         scoped(RepairTicket, user).filter(ready_at__isnull=False),
         "ready_at",
-        {"turnaround": Avg(turnaround)},
+        {"turnaround": Avg(turnaround), "own_time": Avg(own_time)},
         weeks,
     )
     opened = _weekly(
@@ -351,6 +355,12 @@ def quality_trends(
             "turnaround",
             _("Turnaround from intake to ready"),
             series("turnaround", ready, lambda r: hours(r, "turnaround")),
+            _(" h"),
+        ),
+        Trend(
+            "turnaround_own",
+            _("Turnaround without waiting for parts"),
+            series("own_time", ready, lambda r: hours(r, "own_time")),
             _(" h"),
         ),
         Trend(

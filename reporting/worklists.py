@@ -173,6 +173,34 @@ def _quotes(user: AnyUser, now: dt.datetime) -> Card:
     )
 
 
+def _waiting_parts(user: AnyUser, now: dt.datetime) -> Card:
+    """rules#parts: tickets waiting for parts, the longest waiting first, with the expected
+    date (late ones flagged)."""
+    queryset = (
+        tickets.ticket_list(user=user)
+        .filter(status=TicketStatus.WAITING_PARTS)
+        .order_by("waiting_parts_since", "id")
+    )
+    today = timezone.localdate(now)
+
+    def item(t: RepairTicket) -> Item:
+        entry = _ticket_item(now)(t)
+        expected = t.parts_expected_on
+        if expected is not None:
+            entry.flag = _("parts expected %(date)s") % {"date": f"{expected:%Y-%m-%d}"}
+            entry.urgent = entry.urgent or expected < today
+        return entry
+
+    return _card(
+        "waiting_parts",
+        _("Waiting for parts"),
+        _list_url(status=TicketStatus.WAITING_PARTS, sort="oldest"),
+        _("No repair waits for parts. Repairs whose parts are out of stock appear here."),
+        queryset,
+        item,
+    )
+
+
 def _retests(user: AnyUser, now: dt.datetime) -> Card:
     return _card(
         "retests",
@@ -567,6 +595,7 @@ def _role_cards(
         return [
             _arrivals(user, now),
             _quotes(user, now),
+            _waiting_parts(user, now),
             _retests(user, now),
             _ready(user, now, points),
             _my_slips(user, _("Message slips for me")),
@@ -575,6 +604,7 @@ def _role_cards(
         return [
             _my_queue(user, now),
             _to_diagnose(user, now),
+            _waiting_parts(user, now),
             _my_slips(user, _("Message slips for me")),
         ]
     if role == Role.HOTLINE:

@@ -33,6 +33,8 @@ ACTION_LABELS = {
     "complaint.compensation_decided": _("Compensation decided"),
     "complaint.reassigned": _("Complaint transferred"),
     "money.refunded": _("Money refunded"),
+    "stock.received": _("Parts delivery received"),
+    "stock.adjusted": _("Parts stock counted or adjusted"),
 }
 
 
@@ -377,4 +379,36 @@ def audit_money_refunded(*, actor, ticket, entry) -> AuditLog:
         obj=ticket,
         summary=f"{ticket.number}: ¥{entry.amount} {entry.method.name}",
         detail={"amount": str(entry.amount), "method": entry.method.code, "reason": entry.reason},
+    )
+
+
+def audit_stock_received(*, actor, point: ServicePoint, part, quantity: int) -> AuditLog:
+    """rules#parts: every delivery into a point's stock."""
+    return _write(
+        actor=actor,
+        action="stock.received",
+        point=point,
+        obj=part,
+        summary=f"{part.code} +{quantity}",
+        detail={"part": part.code, "quantity": quantity},
+    )
+
+
+def audit_stock_adjusted(
+    *, actor, point: ServicePoint, part, kind: str, before: dict, after: dict, reason: str
+) -> AuditLog:
+    """rules#parts: a count, a defective part set aside or sent back, a new reorder level."""
+    return _write(
+        actor=actor,
+        action="stock.adjusted",
+        point=point,
+        obj=part,
+        summary=f"{part.code}: {kind}",
+        detail={
+            "part": part.code,
+            "kind": kind,
+            "before": before,
+            "after": after,
+            "reason": reason,
+        },
     )

@@ -81,3 +81,14 @@ def make_staff(role: str, point: ServicePoint | None = None, region: Region | No
     if role == Role.ADMIN:
         return StaffFactory(role=role, point=None, region=None, **kw)
     return StaffFactory(role=role, point=point or ServicePointFactory(), **kw)
+
+
+def in_stock(part, on_hand=50, **fields):
+    """``part`` with ``on_hand`` of it in its point's stock (a diagnosis listing it then repairs
+    at once instead of waiting for parts)."""
+    from repairs.models import PartStock
+
+    PartStock.objects.update_or_create(
+        part=part, defaults={"point_id": part.point_id, "on_hand": on_hand, **fields}
+    )
+    return part

@@ -16,7 +16,7 @@ from followups.models import Callback, CallbackAttempt, CallbackKind
 from followups.services import callbacks_dispatch, callbacks_schedule_for_handover
 from repairs.models import Part, PartLine, RepairTicket, TicketEvent
 from servicedesk.models import Role
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, in_stock
 from tests.followups.conftest import handed_over_ticket
 from tests.intake.test_desk_views import intake_form
 from tests.opening import VALID_IMEI, open_ticket
@@ -57,7 +57,7 @@ def test_the_ticket_page_keeps_its_query_count(
     for _ in range(rows):  # earlier repairs of the same device
         open_ticket(point, desk, customer)
     ticket = open_ticket(point, desk, customer)
-    part = Part.objects.create(point=point, code="P1", name="屏幕", price=Decimal("100"))
+    part = in_stock(Part.objects.create(point=point, code="P1", name="屏幕", price=Decimal("100")))
     PartLine.objects.bulk_create(
         PartLine(ticket=ticket, part=part, name=part.name, quantity=1, unit_price=part.price)
         for _ in range(rows)
@@ -184,3 +184,35 @@ def test_the_complaint_queue_keeps_its_query_count_however_many_colleagues(
     with django_assert_max_num_queries(COMPLAINT_QUEUE):
         response = client.get(url)
     assert response.status_code == 200
+
+
+#: The parts stock: the session's user, the parts with their stock and what waiting tickets miss
+#: (one query), their count for the pages, the latest movements.
+STOCK_LIST = 5
+#: What to order: the session's user, the rows, their count.
+REORDER_LIST = 4
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_the_parts_pages_keep_their_query_count(
+    rows, client, point, desk, django_assert_max_num_queries
+):
+    from repairs.services.stock import stock_receive
+    from tests.factories import in_stock
+
+    for n in range(rows):
+        part = in_stock(
+            Part.objects.create(point=point, code=f"P{n:03d}", name="屏幕", price=Decimal("9")),
+            on_hand=1,
+            reorder_level=3,
+        )
+        stock_receive(point=point, actor=desk, part=part, quantity=1)
+    pages = {
+        reverse("repairs:stock_list"): STOCK_LIST,
+        reverse("repairs:reorder_list"): REORDER_LIST,
+        reverse("repairs:reorder_csv"): REORDER_LIST,
+    }
+    for url, ceiling in pages.items():
+        _warm(client, desk, url)
+        with django_assert_max_num_queries(ceiling):
+            assert client.get(url).status_code == 200

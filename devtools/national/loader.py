@@ -73,7 +73,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         """
     ),
     "repairs_ticketevent": _columns("id at action from_status to_status note actor_id ticket_id"),
-    "repairs_partline": _columns("id name quantity unit_price part_id ticket_id"),
+    "repairs_partline": _columns("id name quantity unit_price part_id ticket_id reserved consumed"),
+    "repairs_stockmovement": _columns(
+        "id kind quantity reason at by_id part_id point_id ticket_id"
+    ),
     "repairs_quote": _columns(
         """
         id labor_fee labor_change_reason decision decided_at consent_kind signature_png

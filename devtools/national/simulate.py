@@ -660,10 +660,34 @@ class PointSim:
 
         if diagnosed:
             part_lines = out["repairs_partline"]
+            # rules#parts: "repair done" consumed the part; a ticket before it holds it reserved
+            # (a refused quote released it).
+            used = next((s for s in done if s[0] == "complete_repair"), None)
+            held = used is None and status_now in (S.AWAITING_APPROVAL, S.REPAIRING)
+            movements = out["repairs_stockmovement"]
             for part_id, name, price in lines:
                 part_lines.add(
-                    str(part_lines.next_id()), name, "1", money(price), str(part_id), str(ticket_id)
+                    str(part_lines.next_id()),
+                    name,
+                    "1",
+                    money(price),
+                    str(part_id),
+                    str(ticket_id),
+                    "1" if held else "0",
+                    "1" if used else "0",
                 )
+                if used is not None:
+                    movements.add(
+                        str(movements.next_id()),
+                        "consume",
+                        "-1",
+                        "",
+                        ts(used[1]),
+                        str(used[4]),
+                        str(part_id),
+                        str(plan.id),
+                        str(ticket_id),
+                    )
             if oow:
                 decided = next((s for s in done if s[0] in ("approve_quote", "refuse_quote")), None)
                 diagnose_at = next(s[1] for s in done if s[0] == "diagnose")

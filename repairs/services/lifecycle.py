@@ -32,11 +32,11 @@ from repairs.models import (
     TicketStatus,
     WarrantyStatus,
 )
-from repairs.services import money, sanbao
+from repairs.services import money, sanbao, stock
 from servicedesk import hooks
 from servicedesk.customer_messages import render_for_customer
 from servicedesk.models import CERTIFIED_ROLES
-from servicedesk.statemachine import TransitionRefused
+from servicedesk.statemachine import SYSTEM, TransitionRefused
 from servicedesk.tenancy import get_profile, scope_for, user_role
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ class Payload:
     replacement_model: str = ""
     replacement_imei: str = ""
     refund_reference: str = ""
+    parts_expected_on: dt.date | None = None
 
 
 def parts_total(ticket: RepairTicket, *, lines: list[PartLine] | None = None) -> Decimal:
@@ -172,9 +173,11 @@ def ticket_transition(
     transitions.MACHINE.require(locked, action, role=user_role(actor))
     _check_certificate(actor, action)
     note = HANDLERS[action](locked, actor, payload, now)
+    before = locked.status
     transitions.MACHINE.move(
         locked, action, actor=actor, role=user_role(actor), note=note or "", now=now
     )
+    _after_move(locked, actor, before, now)
     locked.version += 1
     locked.save()
     if locked.status in HANDED_BACK:
@@ -218,6 +221,7 @@ def _diagnose(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) 
     ticket.repair_type = repair_type
     ticket.labor_fee = labor
     ticket.technician = actor
+    stock.ticket_release_parts(ticket=ticket, actor=actor, now=now)
     ticket.part_lines.all().delete()
     PartLine.objects.bulk_create(
         [
@@ -231,6 +235,7 @@ def _diagnose(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) 
             for x in p.parts
         ]
     )
+    _reserve_or_wait(ticket, actor, p, now)
     if ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY:
         # The quote the customer approves or refuses (the transition's guard sends the ticket
         # to awaiting approval).
@@ -247,6 +252,108 @@ def _diagnose(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) 
             "total": (labor + parts_total(ticket)).quantize(Decimal("0.01"))
         }
     return ""
+
+
+def _reserve_or_wait(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> None:
+    """rules#parts: the diagnosis reserves the parts it lists; what the stock cannot give puts
+    the ticket into waiting for parts, with the date the parts are expected."""
+    if not stock.ticket_reserve_parts(ticket=ticket, actor=actor, now=now):
+        ticket.parts_expected_on = None
+        return
+    today = timezone.localdate(now)
+    if p.parts_expected_on is None or p.parts_expected_on < today:
+        missing = ", ".join(
+            f"{line.name} × {line.short}" for line in ticket.part_lines.all() if line.short
+        )
+        raise ValidationError(
+            {
+                "parts_expected_on": [
+                    _(
+                        "Not enough in stock (%(missing)s): give the date the parts are "
+                        "expected, and the repair waits for them."
+                    )
+                    % {"missing": missing}
+                ]
+            }
+        )
+    ticket.parts_expected_on = p.parts_expected_on
+
+
+def _parts_arrived(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
+    """rules#parts: the missing parts are reserved now, or the ticket keeps waiting."""
+    if stock.ticket_reserve_parts(ticket=ticket, actor=actor, now=now):
+        raise TransitionError(_("The parts are still not in stock: receive the delivery first."))
+    return ""
+
+
+def _after_move(ticket: RepairTicket, actor: Actor | None, before: str, now: dt.datetime) -> None:
+    """What follows a move, whichever action made it (rules#parts): the time waiting for parts
+    is recorded apart; the customer is told the repair waits; a ticket that leaves the point
+    unrepaired gives its reserved parts back."""
+    if before == TicketStatus.WAITING_PARTS and ticket.waiting_parts_since is not None:
+        ticket.parts_wait += now - ticket.waiting_parts_since
+        ticket.waiting_parts_since = None
+    if ticket.status == TicketStatus.WAITING_PARTS and before != TicketStatus.WAITING_PARTS:
+        ticket.waiting_parts_since = now
+        _notify(ticket, "repairs/messages/waiting_parts.txt", now)
+    if not ticket.is_open:
+        stock.ticket_release_parts(ticket=ticket, actor=actor, now=now)
+
+
+def _notify(ticket: RepairTicket, template: str, now: dt.datetime) -> None:
+    """A message to the customer in the outbox, in the point's language."""
+    Notification.objects.create(
+        ticket=ticket,
+        channel="sms",
+        to=ticket.contact_phone,
+        text=render_for_customer(ticket.point, template, {"ticket": ticket}),
+        created_at=now,
+    )
+    from repairs.tasks import queue_notifications
+
+    queue_notifications()
+
+
+def waiting_tickets_lock(*, point_id: int, part_id: int) -> list[RepairTicket]:
+    """The point's tickets waiting for ``part_id``, locked, the longest waiting first (locked
+    before the stock row, in the same order as ``ticket_transition`` takes them)."""
+    ids = PartLine.objects.filter(
+        part_id=part_id,
+        consumed=0,
+        reserved__lt=F("quantity"),
+        ticket__point_id=point_id,
+        ticket__status=TicketStatus.WAITING_PARTS,
+    ).values("ticket_id")
+    locked = list(
+        RepairTicket.objects.select_for_update()
+        .select_related("point")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(locked, key=lambda t: (t.waiting_parts_since or oldest, t.pk))
+
+
+def ticket_resume_if_covered(
+    *, ticket: RepairTicket, actor: Actor | None, now: dt.datetime
+) -> bool:
+    """rules#parts: a delivery that covers what a waiting ticket misses moves it on to
+    repairing (the "parts arrived" step, made by the system for whoever received it)."""
+    if stock.ticket_reserve_parts(ticket=ticket, actor=actor, now=now):
+        return False
+    before = ticket.status
+    transitions.MACHINE.move(
+        ticket,
+        "parts_arrived",
+        actor=actor,
+        role=SYSTEM,
+        note=_("Delivery received"),
+        now=now,
+    )
+    _after_move(ticket, actor, before, now)
+    ticket.version += 1
+    ticket.save()
+    return True
 
 
 def _start(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
@@ -279,6 +386,11 @@ def _decide_quote(
         errors.update(money.deposit_errors(p.deposit))
     if errors:
         raise ValidationError(errors)
+    if approve:
+        # Parts delivered since the diagnosis are taken now (the guard then skips the wait).
+        stock.ticket_reserve_parts(ticket=ticket, actor=actor, now=now)
+    else:
+        stock.ticket_release_parts(ticket=ticket, actor=actor, now=now, reason=_("Quote refused"))
     if approve and p.deposit is not None:
         money.take_deposit(ticket=ticket, actor=actor, payment=p.deposit, now=now)
     quote.decision = QuoteDecision.APPROVED if approve else QuoteDecision.REFUSED
@@ -296,6 +408,7 @@ def _complete(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) 
     if not p.repair_method.strip():
         raise ValidationError({"repair_method": [_("Record the repair method.")]})
     ticket.repair_method = p.repair_method.strip()[:2000]
+    stock.ticket_consume_parts(ticket=ticket, actor=actor, now=now)
     return ""
 
 
@@ -309,16 +422,7 @@ def _fail_qa(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -
 
 def _pass_qa(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
     ticket.ready_at = now
-    Notification.objects.create(
-        ticket=ticket,
-        channel="sms",
-        to=ticket.contact_phone,
-        text=render_for_customer(ticket.point, "repairs/messages/ready.txt", {"ticket": ticket}),
-        created_at=now,
-    )
-    from repairs.tasks import queue_notifications
-
-    queue_notifications()
+    _notify(ticket, "repairs/messages/ready.txt", now)
     return ""
 
 
@@ -454,4 +558,5 @@ HANDLERS = {
     "return_unrepaired": _return_unrepaired,
     "return_device": sanbao.return_device,
     "exchange_device": sanbao.exchange_device,
+    "parts_arrived": _parts_arrived,
 }

@@ -158,7 +158,7 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
     everything that was posted and each error beside its field."""
     role = user_role(request.user)
     read_only = request.staff is not None and request.staff.is_read_only
-    part_lines = list(ticket.part_lines.all())
+    part_lines = list(ticket.part_lines.select_related("part"))
     actions = [] if read_only else transitions.available(ticket.status, role)
     # 三包: only the choices the period (or the repeat rule) allows, once the fault is confirmed.
     sanbao_options = sanbao.sanbao_options(ticket)
@@ -427,7 +427,7 @@ def ticket_print(request, pk: int, kind: str):
         if decision is None:
             raise Http404
     qr = mark_safe(segno.make(ticket.number, error="m").svg_inline(scale=3))  # noqa: S308 - generated SVG
-    part_lines = list(ticket.part_lines.all())
+    part_lines = list(ticket.part_lines.select_related("part"))
     # The customer's copy is in the point's language, whatever the desk's screen uses (UX 4).
     with translation.override(ticket.point.language or None):
         return render(

@@ -54,6 +54,8 @@ def test_benchmark_measures_every_page_on_the_demo_data_and_writes_json(tmp_path
         "callback_queue",
         "dashboard",
         "cash_up",
+        "parts_stock",
+        "parts_reorder",
         "device_history",
     ]
     for row in size["pages"]:

@@ -53,3 +53,17 @@ def test_every_demo_point_has_a_paid_repair_of_today_for_the_cash_up():
         }
         cash = entries.get(method__code="cash")
         assert cash.change > 0 and cash.amount - cash.change == 600
+
+
+def test_demo_points_have_stock_one_part_below_level_and_one_ticket_waiting_for_parts():
+    from repairs.models import PartStock, RepairTicket, TicketStatus
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    for point in ServicePoint.objects.all():
+        stock = list(PartStock.objects.filter(point=point))
+        assert sum(row.on_hand for row in stock) > 0
+        assert any(row.below_level for row in stock)
+        waiting = RepairTicket.objects.filter(point=point, status=TicketStatus.WAITING_PARTS)
+        assert waiting.count() == 1
+        assert waiting.get().parts_expected_on is not None

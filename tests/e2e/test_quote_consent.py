@@ -12,7 +12,7 @@ from servicedesk.models import Role
 from tests.e2e.conftest import log_in, screenshot
 from tests.e2e.test_refused_handover import BLANK_CANVAS
 from tests.e2e.test_repair_walk import sign
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, in_stock
 from tests.opening import open_ticket
 from tests.tickets import move
 
@@ -26,8 +26,10 @@ def quoted(point, staff_of):
     labor = RepairType.objects.create(
         point=point, code="SCR", name="更换屏幕总成", labor_fee=Decimal("80.00")
     )
-    glass = Part.objects.create(
-        point=point, code="P1", name="X100 屏幕总成", model_name="X100", price=Decimal("620.00")
+    glass = in_stock(
+        Part.objects.create(
+            point=point, code="P1", name="X100 屏幕总成", model_name="X100", price=Decimal("620.00")
+        )
     )
     ticket = open_ticket(point, desk.user, purchase_days_ago=500, water_damage=True)
     move(ticket, tech.user, "start_diagnosis")

@@ -17,7 +17,7 @@ from repairs.models import (
 )
 from servicedesk.models import Role
 from tests.e2e.conftest import log_in, screenshot
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, in_stock
 from tests.opening import open_ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -43,8 +43,10 @@ def test_out_of_warranty_repair_walk(browser, live_server, point, staff_of):
     RepairType.objects.create(
         point=point, code="SCREEN", name="更换屏幕总成", labor_fee=Decimal("80.00")
     )
-    glass = Part.objects.create(
-        point=point, code="P1", name="X100 屏幕总成", model_name="X100", price=Decimal("620.00")
+    glass = in_stock(
+        Part.objects.create(
+            point=point, code="P1", name="X100 屏幕总成", model_name="X100", price=Decimal("620.00")
+        )
     )
     desk, tech = staff_of(Role.FRONT_DESK), staff_of(Role.TECHNICIAN)
     ticket = open_ticket(point, desk.user, purchase_days_ago=500)  # out of warranty

@@ -94,6 +94,22 @@ def test_sizes_are_proportional_and_every_point_has_its_staff():
     assert "repairs_repairticket" in output and "Done in" in output
 
 
+def test_stock_and_consumption_are_generated_in_proportion():
+    from django.db.models import F, Sum
+
+    from repairs.models import MovementKind, Part, PartLine, PartStock, StockMovement
+
+    generate()
+    # One stock row per part, holding what open tickets reserved; every part used once is one
+    # consumption movement, with its ticket.
+    assert PartStock.objects.count() == Part.objects.count()
+    assert not PartStock.objects.filter(reserved__gt=F("on_hand")).exists()
+    reserved = PartLine.objects.filter(consumed=0).aggregate(s=Sum("reserved"))["s"] or 0
+    assert PartStock.objects.aggregate(s=Sum("reserved"))["s"] == reserved
+    used = PartLine.objects.aggregate(s=Sum("consumed"))["s"]
+    assert used and StockMovement.objects.filter(kind=MovementKind.CONSUME).count() == used
+
+
 def test_the_same_seed_gives_the_same_rows():
     saved = transaction.savepoint()
     generate(seed=7)

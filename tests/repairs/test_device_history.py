@@ -18,7 +18,13 @@ from repairs.models import Part, RepairTicket, RepairType, TicketStatus
 from servicedesk.models import AuditLog, Role
 from servicedesk.tenancy import CrossPointRefused, cross_point_lookup, device_key
 from tests import urlwalk
-from tests.factories import CustomerFactory, RegionFactory, ServicePointFactory, make_staff
+from tests.factories import (
+    CustomerFactory,
+    RegionFactory,
+    ServicePointFactory,
+    in_stock,
+    make_staff,
+)
 from tests.opening import VALID_IMEI, open_ticket
 from tests.tickets import PNG, move
 
@@ -79,7 +85,9 @@ def repair_at(point, *, tag: str, days_ago: int, paid: bool = False) -> RepairTi
     repair_type = RepairType.objects.create(
         point=point, code=f"SCR{tag[-1]}", name="换屏", labor_fee=80
     )
-    part = Part.objects.create(point=point, code=f"LCD-{tag[-1]}01", name="屏幕", price=100)
+    part = in_stock(
+        Part.objects.create(point=point, code=f"LCD-{tag[-1]}01", name="屏幕", price=100)
+    )
     now = timezone.now() - dt.timedelta(days=days_ago)
     ticket = open_ticket(
         point,

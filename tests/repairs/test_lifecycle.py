@@ -29,6 +29,7 @@ from repairs.services import (
 from repairs.signatures import make_png
 from repairs.tasks import notifications_send
 from servicedesk.models import Role
+from tests.factories import in_stock
 from tests.opening import open_ticket
 from tests.tickets import move
 
@@ -50,10 +51,12 @@ def price_list(point):
         "screen": RepairType.objects.create(
             point=point, code="SCREEN", name="换屏", labor_fee=Decimal("80.00")
         ),
-        "glass": Part.objects.create(
-            point=point, code="P1", name="屏幕总成", price=Decimal("620.50")
+        "glass": in_stock(
+            Part.objects.create(point=point, code="P1", name="屏幕总成", price=Decimal("620.50"))
         ),
-        "screw": Part.objects.create(point=point, code="P2", name="螺丝", price=Decimal("0.35")),
+        "screw": in_stock(
+            Part.objects.create(point=point, code="P2", name="螺丝", price=Decimal("0.35"))
+        ),
     }
 
 

@@ -12,6 +12,7 @@ from repairs.models import ConsentKind, Part, Quote, RepairType, TicketStatus
 from repairs.selectors import parts_for_device
 from repairs.services import PartLineInput, amount_due, warranty_covers
 from servicedesk.models import Role
+from tests.factories import in_stock
 from tests.opening import open_ticket
 from tests.tickets import PNG, move
 
@@ -47,8 +48,10 @@ def _diagnosed(point, people, *, out_of_warranty=True, parts=()):
 
 @pytest.fixture
 def glass(point):
-    return Part.objects.create(
-        point=point, code="P1", name="X100 屏幕总成", model_name="X100", price=Decimal("620.00")
+    return in_stock(
+        Part.objects.create(
+            point=point, code="P1", name="X100 屏幕总成", model_name="X100", price=Decimal("620.00")
+        )
     )
 
 
@@ -141,15 +144,19 @@ def test_out_of_warranty_there_is_no_warranty_line(client, point, people, glass)
 
 def test_the_diagnosis_offers_the_parts_that_fit_the_phones_model_first(point, other_point):
     def part(code, name, model="", also=""):
-        return Part.objects.create(
-            point=point, code=code, name=name, model_name=model, also_fits=also, price=10
+        return in_stock(
+            Part.objects.create(
+                point=point, code=code, name=name, model_name=model, also_fits=also, price=10
+            )
         )
 
     pro = part("P1", "X100 电池", "X100", "X100 Pro, X100 Lite")
     plain = part("P2", "X200 电池", "X200")
     tray = part("P3", "SIM 卡托（通用）")
-    Part.objects.create(
-        point=other_point, code="P1", name="X100 电池", model_name="X100 Pro", price=1
+    in_stock(
+        Part.objects.create(
+            point=other_point, code="P1", name="X100 电池", model_name="X100 Pro", price=1
+        )
     )
     choices = parts_for_device(point=point, model_name="x100  pro")
     assert choices.fitting == [tray, pro]
@@ -157,10 +164,17 @@ def test_the_diagnosis_offers_the_parts_that_fit_the_phones_model_first(point, o
 
 
 def test_the_diagnosis_form_lists_each_part_once_with_its_price(client, point, people):
-    Part.objects.create(
-        point=point, code="P1", name="X100 电池", model_name="X100", also_fits="X100 Pro", price=129
+    in_stock(
+        Part.objects.create(
+            point=point,
+            code="P1",
+            name="X100 电池",
+            model_name="X100",
+            also_fits="X100 Pro",
+            price=129,
+        )
     )
-    Part.objects.create(point=point, code="P2", name="背板", model_name="X200", price=90)
+    in_stock(Part.objects.create(point=point, code="P2", name="背板", model_name="X200", price=90))
     ticket = open_ticket(point, people["desk"].user)  # an X100 Pro
     move(ticket, people["tech"].user, "start_diagnosis")
     client.force_login(people["tech"].user)

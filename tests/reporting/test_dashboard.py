@@ -166,3 +166,18 @@ def test_this_weeks_wait_counts_who_is_waiting_today_like_the_card(point, staff_
     wait = next(trend for trend in trends if trend.key == "wait")
     assert wait.series.points[-1] == 20.0
     assert today_figures(user=user, now=now)["average_wait_minutes"] == 20.0
+
+
+def test_turnaround_shows_the_time_waiting_for_parts_apart(point, staff_of):
+    """rules#parts: the weekly turnaround, and the same without the time waiting for parts."""
+    from repairs.models import RepairTicket
+    from tests.opening import open_ticket
+
+    now = timezone.now()
+    ticket = open_ticket(point, staff_of(Role.FRONT_DESK).user, now=now - dt.timedelta(hours=30))
+    RepairTicket.objects.filter(pk=ticket.pk).update(
+        ready_at=now, parts_wait=dt.timedelta(hours=24)
+    )
+    trends, _labels = quality_trends(user=staff_of(Role.SUPERVISOR).user)
+    assert next(t for t in trends if t.key == "turnaround").last == 30.0
+    assert next(t for t in trends if t.key == "turnaround_own").last == 6.0

@@ -23,7 +23,7 @@ from repairs.models import Part, RepairType
 from repairs.services import Payload
 from servicedesk.models import Role
 from tests import strategies, tickets, urlwalk
-from tests.factories import CustomerFactory, make_staff
+from tests.factories import CustomerFactory, in_stock, make_staff
 from tests.urlwalk.servicedesk import settings_body
 
 pytestmark = pytest.mark.django_db
@@ -297,6 +297,11 @@ CASES = [
     ),
     Case("loan_return", posted("loaners:return"), extra=("next",)),
     Case("loaner_retire", posted("loaners:retire")),
+    Case("stock_receive", posted("repairs:stock_receive")),
+    Case("stock_adjust", posted("repairs:stock_adjust")),
+    Case("stock_list", page("repairs:stock_list", {"page": "1"}), method="get"),
+    Case("stock_receive_page", page("repairs:stock_receive", {"part": "WALK-1"}), method="get"),
+    Case("reorder_list", page("repairs:reorder_list", {"page": "1"}), method="get"),
     Case("set_language", posted("set_language", next="/desk/")),
     Case("login", posted("login"), actor=lambda w: None, extra=("next",)),
 ]
@@ -309,7 +314,9 @@ def world(point):
     w["manager"] = make_staff(Role.SERVICE_MANAGER, point=point).user
     w["customer"] = CustomerFactory(point=point)
     w["repair_type"] = RepairType.objects.create(point=point, code="SCR", name="换屏", labor_fee=80)
-    w["part"] = Part.objects.create(point=point, code="P1", name="屏幕", price=Decimal("100"))
+    w["part"] = in_stock(
+        Part.objects.create(point=point, code="P1", name="屏幕", price=Decimal("100"))
+    )
     from servicedesk.models import Department
 
     w["department"] = Department.objects.create(point=point, name="技术部")

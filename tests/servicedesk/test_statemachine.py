@@ -39,9 +39,15 @@ def test_every_table_names_only_real_states(machine, choices):
     assert machine.states() <= set(choices.values)
 
 
-def test_the_diagnosis_guard_advertises_both_of_its_targets():
+def test_the_diagnosis_guard_advertises_all_of_its_targets():
     diagnose = ticket_transitions.find(TicketStatus.DIAGNOSING, "diagnose")
-    assert set(diagnose.targets) == {TicketStatus.REPAIRING, TicketStatus.AWAITING_APPROVAL}
+    assert set(diagnose.targets) == {
+        TicketStatus.REPAIRING,
+        TicketStatus.AWAITING_APPROVAL,
+        TicketStatus.WAITING_PARTS,
+    }
+    approve = ticket_transitions.find(TicketStatus.AWAITING_APPROVAL, "approve_quote")
+    assert set(approve.targets) == {TicketStatus.REPAIRING, TicketStatus.WAITING_PARTS}
 
 
 def test_background_moves_are_refused_to_people_and_people_moves_to_background_work():

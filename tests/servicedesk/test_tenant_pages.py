@@ -27,7 +27,13 @@ from reporting import exports as exporting
 from reporting.models import ExportJob
 from servicedesk.models import Department, Role
 from tests import urlwalk
-from tests.factories import CustomerFactory, RegionFactory, ServicePointFactory, make_staff
+from tests.factories import (
+    CustomerFactory,
+    RegionFactory,
+    ServicePointFactory,
+    in_stock,
+    make_staff,
+)
 from tests.opening import VALID_IMEI, open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +54,9 @@ def seed(point, marker: str) -> dict:
         point=point, name=SAME_NAME, phone=SAME_PHONE, company=f"{marker}公司"
     )
     RepairType.objects.create(point=point, code="SCREEN", name=f"{marker}换屏", labor_fee=80)
-    Part.objects.create(point=point, code="P1", name=f"{marker}屏幕", price=Decimal("100"))
+    in_stock(
+        Part.objects.create(point=point, code="P1", name=f"{marker}屏幕", price=Decimal("100"))
+    )
     waiting = open_ticket(point, desk, customer, fault_description=f"{marker}不开机")
     diagnosing = open_ticket(
         point, desk, customer, imei="", serial="SN-LOOKALIKE-1", fault_description=f"{marker}进水"
@@ -284,7 +292,7 @@ def test_another_points_ids_inside_a_form_are_refused_and_change_nothing(
     department, part or point: refused, nothing stored, nothing of theirs shown."""
     mine, theirs = urlwalk.make_objects(point), urlwalk.make_objects(other_point)
     theirs_seed = seed(other_point, "外点")
-    part = Part.objects.get(point=other_point)
+    part = Part.objects.get(point=other_point, code="P1")
     ticket = mine["ticket"]
     ticket_transition(
         ticket=ticket, actor=mine["supervisor"], action="start_diagnosis", version=ticket.version

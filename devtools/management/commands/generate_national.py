@@ -24,6 +24,7 @@ from devtools.national.loader import COLUMNS, SECOND_LANE, Loader, check_foreign
 from devtools.national.network import build_network, point_codes
 from devtools.national.simulate import Context, PointSim, Texts
 from devtools.national.sizes import Sizes
+from devtools.national.stock import stock_from_consumption
 from followups.models import Question
 from repairs.models import PaymentMethod, RepairTicket
 from servicedesk.models import Region, ServicePoint
@@ -38,6 +39,7 @@ NETWORK_TABLES = [
     "repairs_repairtype",
     "repairs_part",
     "repairs_ticketsequence",
+    "repairs_partstock",
 ]
 
 HELP = """Generate a national data set: service points in regions with their staff, customers,
@@ -130,6 +132,7 @@ class Command(BaseCommand):
                 loader.finish(commit=False)
                 raise
             loader.finish(commit=True)  # the second connection commits just before this one
+            stock_from_consumption(now=moment)
             if not parallel:
                 self._check_keys_and_analyze(parallel=False, check=check_keys and superuser)
             if superuser:
