@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0012_customer_unique_point_phone'),
-        ('repairs', '0011_merge_duplicate_customers'),
+        ('intake', '0010_device_history'),
+        ('repairs', '0010_notification_claimed_at'),
         ('servicedesk', '0015_refund_authority'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

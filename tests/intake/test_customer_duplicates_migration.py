@@ -24,7 +24,7 @@ from tests.intake.test_privacy import hand_over
 #: Before the constraint: intake's step 1 and every app's re-pointing step not yet applied.
 BEFORE = [
     ("intake", "0010_device_history"),
-    ("repairs", "0010_notification_claimed_at"),
+    ("repairs", "0014_ticket_states_returned_exchanged_waiting"),
     ("followups", "0004_dashboard_indexes"),
     ("complaints", "0005_category_department"),
 ]

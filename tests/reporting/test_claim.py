@@ -28,7 +28,7 @@ from reporting import claim
 from reporting.exports import export_run, job_path, monthly_exports_due
 from reporting.models import ExportJob, ExportKind
 from servicedesk.models import AuditLog, Role
-from tests.factories import ServicePointFactory, make_staff
+from tests.factories import ServicePointFactory, in_stock, make_staff
 from tests.followups.conftest import handed_over_ticket
 from tests.opening import open_ticket
 from tests.repairs.test_transitions import FULL
@@ -55,11 +55,13 @@ def price_list(point):
         "battery": RepairType.objects.create(
             point=point, code="BAT", name="更换电池", labor_fee=Decimal("50.00")
         ),
-        "display": Part.objects.create(
-            point=point, code="P-SCR", name="X100 屏幕总成", price=Decimal("620.50")
+        "display": in_stock(
+            Part.objects.create(
+                point=point, code="P-SCR", name="X100 屏幕总成", price=Decimal("620.50")
+            )
         ),
-        "cell": Part.objects.create(
-            point=point, code="P-BAT", name="X100 电池", price=Decimal("99.90")
+        "cell": in_stock(
+            Part.objects.create(point=point, code="P-BAT", name="X100 电池", price=Decimal("99.90"))
         ),
     }
 

@@ -13,7 +13,10 @@ def merge_rows(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("repairs", "0010_notification_claimed_at"), ("intake", "0011_merge_duplicate_customers")]
+    dependencies = [
+        ("repairs", "0014_ticket_states_returned_exchanged_waiting"),
+        ("intake", "0011_merge_duplicate_customers"),
+    ]
     run_before = [("intake", "0012_customer_unique_point_phone")]
 
     operations = [migrations.RunPython(merge_rows, migrations.RunPython.noop)]
