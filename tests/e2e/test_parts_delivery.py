@@ -61,8 +61,8 @@ def test_a_refused_delivery_keeps_its_input_and_the_corrected_one_moves_the_tick
     page.fill("input[name=part]", "SCR-X10")
     page.fill("input[name=quantity]", "4")
     page.fill("input[name=reference]", "DN-2026-118")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the refused form's page, not the one it came from
+        page.keyboard.press("Enter")
     assert page.locator("input[name=part]").input_value() == "SCR-X10"
     assert page.locator("input[name=quantity]").input_value() == "4"
     assert page.locator("input[name=reference]").input_value() == "DN-2026-118"
@@ -71,8 +71,8 @@ def test_a_refused_delivery_keeps_its_input_and_the_corrected_one_moves_the_tick
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 
     page.fill("input[name=part]", "scr-x100")
-    page.locator("form.card button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form.card button[type=submit]").click()
     assert ticket.number in page.locator(".alert").first.inner_text()
     screenshot(page, f"parts-stock-{width}")
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
