@@ -2,7 +2,8 @@
 
 Each month a point claims from the brand the labor (per repair type) and the parts of its
 in-warranty repairs, returns and exchanges. A ticket belongs to the claim of the month in which
-it was handed back (``handed_over_at``, in the point's time), in any state of ``CLAIMABLE``, with
+it was handed back (``handed_over_at``, in the point's time; a return, whose device stays at the
+point, in the month of its 三包 decision), in any state of ``CLAIMABLE``, with
 any warranty decision but out of warranty. The claim file is written by the same export jobs as
 the monthly repair records (``reporting.exports``, kind ``claim``), through the same Excel-safe
 writer; the manager's page shows the same figures from ``claim_lines``.
@@ -77,13 +78,17 @@ def month_range(month: dt.date) -> tuple[dt.date, dt.date]:
 def tickets_for(*, point: ServicePoint, date_from: dt.date, date_to: dt.date) -> QuerySet:
     """The point's claimable tickets handed back on ``date_from``..``date_to`` (local dates)."""
     _tz, start, end = _bounds(point, date_from, date_to)
+    handed_back = Q(status__in=CLAIMABLE, handed_over_at__gte=start, handed_over_at__lt=end)
+    # A returned device stays at the point (the customer is refunded): it is claimed in the
+    # month of the 三包 decision.
+    returned = Q(
+        status=TicketStatus.RETURNED,
+        handed_over_at__isnull=True,
+        sanbao__decided_at__gte=start,
+        sanbao__decided_at__lt=end,
+    )
     return (
-        RepairTicket.objects.filter(
-            point=point,
-            status__in=CLAIMABLE,
-            handed_over_at__gte=start,
-            handed_over_at__lt=end,
-        )
+        RepairTicket.objects.filter(handed_back | returned, point=point)
         .exclude(warranty_status=WarrantyStatus.OUT_OF_WARRANTY)
         .order_by()
     )

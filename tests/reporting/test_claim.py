@@ -144,6 +144,30 @@ def test_returns_and_exchanges_are_claimed_once_their_states_exist(point, price_
     assert (line.code, line.tickets, line.labor) == ("BAT", 2, Decimal("100.00"))
 
 
+def test_a_return_is_claimed_in_the_month_of_its_decision(point, price_list, staff_of):
+    """A returned device stays at the point: no handover time, the 三包 decision's month."""
+    from repairs.models import SanbaoChoice, SanbaoDecision
+
+    desk = staff_of(Role.FRONT_DESK).user
+    for decided in (OCTOBER, OCTOBER + dt.timedelta(days=30)):
+        ticket = open_ticket(point, desk, purchase_days_ago=5)
+        RepairTicket.objects.filter(pk=ticket.pk).update(  # status-write-ok: claim fixture
+            status="returned", repair_type=price_list["screen"], labor_fee=Decimal("80.00")
+        )
+        SanbaoDecision.objects.create(
+            ticket=ticket,
+            choice=SanbaoChoice.RETURN,
+            reason="7 天内性能故障",
+            refund_reference="TK-001",
+            decided_by=desk,
+            decided_at=decided,
+        )
+    (line,) = claim.claim_lines(
+        point=point, date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 10, 31)
+    )
+    assert (line.code, line.tickets, line.labor) == ("SCR", 1, Decimal("80.00"))
+
+
 @pytest.mark.reliability(
     "CSV formula injection",
     "a repair type named =cmd in the monthly warranty claim",
