@@ -154,6 +154,29 @@ def load_demo_data(*, point, staff, today):
     _paid_ticket(point=point, staff=staff, customers=customers, today=today, now=now)
 
 
+def _open_demo_ticket(*, point, desk, customer, token, facts: dict, bought, opened_at, **extra):
+    """A demo repair record opened at the desk like any other (the real ``ticket_open``)."""
+    return ticket_open(
+        point=point,
+        actor=desk,
+        customer=customer,
+        device=DeviceFacts(
+            model_name=facts["model"],
+            imei=facts["imei"],
+            purchase_date=bought,
+            purchase_place="官方旗舰店",
+        ),
+        fault_description=facts["fault"],
+        proof_of_purchase="invoice",
+        contact_phone=customer.phone,
+        backup_warning_given=True,
+        token=token,
+        accessories="无",
+        now=opened_at,
+        **extra,
+    )
+
+
 #: One 三包 exchange (rules#sanbao): bought 20 days ago, the fault confirmed, a new device given.
 EXCHANGE = {
     "model": "X200",
@@ -173,24 +196,15 @@ def _exchanged_ticket(*, point, staff, customers, today, now) -> None:
         return
     customer = customers[-1]
     opened_at = now - dt.timedelta(days=2, hours=3)
-    ticket = ticket_open(
+    ticket = _open_demo_ticket(
         point=point,
-        actor=desk,
+        desk=desk,
         customer=customer,
-        device=DeviceFacts(
-            model_name=EXCHANGE["model"],
-            imei=EXCHANGE["imei"],
-            purchase_date=today - dt.timedelta(days=20),
-            purchase_place="官方旗舰店",
-        ),
-        fault_description=EXCHANGE["fault"],
-        proof_of_purchase="invoice",
-        contact_phone=customer.phone,
-        backup_warning_given=True,
         token=token,
-        accessories="无",
+        facts=EXCHANGE,
+        bought=today - dt.timedelta(days=20),
+        opened_at=opened_at,
         condition="外观良好",
-        now=opened_at,
     )
     signature = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
     steps = [
@@ -240,25 +254,16 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
         return
     customer = customers[0]
     opened_at = now - dt.timedelta(hours=5)
-    ticket = ticket_open(
+    ticket = _open_demo_ticket(
         point=point,
-        actor=desk,
+        desk=desk,
         customer=customer,
-        device=DeviceFacts(
-            model_name=PAID["model"],
-            imei=PAID["imei"],
-            purchase_date=today - dt.timedelta(days=500),
-            purchase_place="官方旗舰店",
-        ),
-        fault_description=PAID["fault"],
-        proof_of_purchase="invoice",
-        contact_phone=customer.phone,
-        backup_warning_given=True,
         token=token,
-        accessories="无",
+        facts=PAID,
+        bought=today - dt.timedelta(days=500),
+        opened_at=opened_at,
         condition="屏幕碎裂",
         drop_damage=True,
-        now=opened_at,
     )
     signature = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
     steps = [
@@ -302,7 +307,7 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
         tested_with_customer=True,
         explanation_given=True,
         signature_data_url=signature,
-        payments=[PaymentInput(methods["cash"], (due / 100).quantize(Decimal("1")) * 100 + 50)],
+        payments=[PaymentInput(methods["cash"], due + Decimal("50.00"))],  # ¥50 change
         invoice_not_requested=True,
         satisfaction_rating=5,
     )

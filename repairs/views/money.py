@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from repairs import selectors
 from repairs.forms import CashUpConfirmForm, CashUpForm, RefundForm
 from repairs.models import CashUp, RepairTicket
 from repairs.services import money
-from repairs.views.ticket import VIEW, _detail_context
+from repairs.views.ticket import _detail_context
 from servicedesk import inputs
 from servicedesk.forms import apply_errors
 from servicedesk.models import SUPERVISING_ROLES, Role
@@ -108,7 +109,7 @@ def cash_up_submit(request):
             apply_errors(form, exc)
         else:
             messages.success(request, _("Cash-up handed to the supervisor."))
-            return redirect(f"{_cash_up_url()}?day={data['day']:%Y-%m-%d}")
+            return redirect(f"{reverse('repairs:cash_up')}?day={data['day']:%Y-%m-%d}")
     day = form.cleaned_data.get("day") or timezone.localdate()
     messages.error(request, _("Please correct the marked fields."))
     sheets = selectors.cash_up_sheets(user=request.user, point=point, day=day, all_users=False)
@@ -131,13 +132,4 @@ def cash_up_confirm(request, pk: int):
     else:
         money.cash_up_confirm(cash_up=cash_up, actor=request.user)
         messages.success(request, _("Cash-up confirmed."))
-    return redirect(f"{_cash_up_url()}?day={cash_up.day:%Y-%m-%d}")
-
-
-def _cash_up_url() -> str:
-    from django.urls import reverse
-
-    return reverse("repairs:cash_up")
-
-
-__all__ = ["VIEW", "cash_up", "cash_up_confirm", "cash_up_submit", "ticket_refund"]
+    return redirect(f"{reverse('repairs:cash_up')}?day={cash_up.day:%Y-%m-%d}")
