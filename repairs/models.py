@@ -730,6 +730,12 @@ class CashUp(TenantModel):
     def difference(self) -> Decimal:
         return self.counted_cash - self.expected_cash
 
+    @property
+    def difference_shown(self) -> str:
+        """ "−¥5.00" or "+¥5.00": the sign before the currency, as staff write it."""
+        sign = "−" if self.difference < 0 else "+"
+        return f"{sign}¥{abs(self.difference):.2f}"
+
 
 class SatisfactionCard(models.Model):
     """天使服务跟踪卡: offered at pickup; a rating 1–5 and a comment, or declined."""

@@ -551,7 +551,8 @@ def cash_up_sheets(
                 cash_up=cash_up,
                 entries=mine,
                 open=still_open,
-                figures=money.figures(mine if recount else still_open),
+                # A recount, or a counted day with nothing new: the figures of the whole day.
+                figures=money.figures(mine if recount or not still_open else still_open),
             )
         )
     return sheets

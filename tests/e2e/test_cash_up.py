@@ -74,9 +74,12 @@ def test_the_desk_takes_wechat_and_cash_and_counts_the_day(browser, live_server,
     boss.goto(f"{live_server.url}/repairs/cash-up/")
     sheet = boss.locator("[data-testid=cash-up-sheet]")
     assert "找零多找了五元" in sheet.inner_text()
+    assert "−¥5.00" in sheet.inner_text()
     sheet.get_by_role("button", name="确认日结").click()
     boss.wait_for_load_state()
     screenshot(boss, "cash-up-confirmed-1024")
     cash_up.refresh_from_db()
     assert cash_up.status == CashUpStatus.CONFIRMED
+    # The confirmed day still shows what it counted, not an empty till.
+    assert "¥30.00" in boss.locator("[data-testid=expected-cash]").inner_text()
     boss.context.close()
