@@ -186,7 +186,7 @@ RETURN_BATCH_MACHINE = StateMachine(
     transitions=[
         Transition("pack", _("Packed"), B.COLLECTED, B.PACKED, STOCK_KEEPERS),
         Transition("ship", _("Shipped"), B.PACKED, B.SHIPPED, STOCK_KEEPERS),
-        Transition("receive", _("Received"), B.SHIPPED, B.RECEIVED, REGIONAL),
+        Transition("receive", _("Receipt confirmed"), B.SHIPPED, B.RECEIVED, REGIONAL),
     ],
     record=_record_batch,
 )

@@ -1,7 +1,8 @@
-"""rules#parts (旧件返还): a part the brand wants back, replaced under warranty, goes into the
-defective stock with its repair record; a return batch collects what waits, is packed, shipped
-(carrier and tracking number) and received by the regional center of the point's region. Each
-move checks role and state, is audited, and a second submit changes nothing."""
+"""rules#parts (旧件返还), services and pages: a part the brand wants back, replaced under
+warranty, goes into the defective stock with its repair record; a return batch collects what
+waits, is packed, shipped (carrier and tracking number) and received by the regional center of
+the point's region. Each move checks role and state, is audited, and a second submit changes
+nothing; a refused form keeps what was typed."""
 
 import datetime as dt
 import uuid
@@ -10,6 +11,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from repairs.models import (
     DefectiveDevice,
@@ -17,6 +19,7 @@ from repairs.models import (
     DefectiveStatus,
     Part,
     PartStock,
+    ReturnBatch,
     ReturnBatchStatus,
 )
 from repairs.services import PartLineInput
@@ -97,7 +100,7 @@ def test_a_paid_repairs_part_and_a_part_not_returned_stay_out_of_the_defective_s
 
 
 def test_an_empty_return_batch_is_refused_with_a_message(point, people):
-    with pytest.raises(ValidationError, match="Nothing waits to be returned"):
+    with pytest.raises(ValidationError, match="没有等待返还的旧件"):
         return_batch_create(point=point, actor=people["boss"])
 
 
@@ -215,7 +218,7 @@ def test_faulty_devices_of_exchanges_go_back_in_the_batch_too(point, people):
 
 def test_pieces_for_the_brand_cannot_be_written_off_by_hand(point, people, battery):
     repaired(point, people, battery)
-    with pytest.raises(ValidationError, match="go back to the brand in a batch"):
+    with pytest.raises(ValidationError, match="须随批次返还厂家"):
         stock_adjust(
             point=point,
             actor=people["boss"],
@@ -224,3 +227,144 @@ def test_pieces_for_the_brand_cannot_be_written_off_by_hand(point, people, batte
             quantity=1,
             reason="报废",
         )
+
+
+# --- the pages, logged in per role ----------------------------------------------------------
+
+
+def make_batch(client, user):
+    client.force_login(user)
+    response = client.post(reverse("repairs:return_batch_create"), {})
+    assert response.status_code == 302
+    return ReturnBatch.objects.latest("pk")
+
+
+def test_the_defective_stock_shows_pieces_with_their_ticket_and_makes_a_batch(
+    client, point, people, battery
+):
+    ticket = repaired(point, people, battery)
+    client.force_login(people["tech"])
+    page = client.get(reverse("repairs:defective_stock")).content.decode()
+    assert ticket.number in page and "BAT-1" in page and 'data-testid="make-batch"' in page
+    batch = make_batch(client, people["tech"])
+    assert batch.pieces.count() == 1
+    page = client.get(reverse("repairs:return_batch_detail", args=[batch.pk])).content.decode()
+    assert batch.number in page and ticket.number in page
+
+
+def test_an_empty_batch_is_refused_with_a_message_on_the_page(client, point, people):
+    client.force_login(people["boss"])
+    response = client.post(reverse("repairs:return_batch_create"), {})
+    assert response.status_code == 200
+    assert "没有等待返还的旧件" in response.content.decode()
+    assert not ReturnBatch.objects.exists()
+
+
+def test_the_desk_sees_the_defective_stock_but_makes_no_batch(client, point, people, battery):
+    repaired(point, people, battery)
+    client.force_login(people["desk"])
+    page = client.get(reverse("repairs:defective_stock")).content.decode()
+    assert 'data-testid="make-batch"' not in page
+    assert client.post(reverse("repairs:return_batch_create"), {}).status_code == 403
+    assert not ReturnBatch.objects.exists()
+
+
+def test_a_refused_shipment_keeps_what_was_typed_and_says_why_beside_the_field(
+    client, point, people, battery
+):
+    repaired(point, people, battery)
+    batch = make_batch(client, people["boss"])
+    client.post(reverse("repairs:return_batch_pack", args=[batch.pk]), {})
+    response = client.post(
+        reverse("repairs:return_batch_ship", args=[batch.pk]),
+        {"carrier": "顺" * 65, "tracking_number": "SF777888999"},
+    )
+    assert response.status_code == 200
+    form = response.context["ship_form"]
+    assert set(form.errors) == {"carrier"}
+    page = response.content.decode()
+    assert 'value="SF777888999"' in page and "顺" * 65 in page
+    batch.refresh_from_db()
+    assert batch.status == ReturnBatchStatus.PACKED
+
+
+def test_the_packing_list_prints_ticket_and_part_numbers_counts_and_signatures(
+    client, point, people, battery
+):
+    ticket = repaired(point, people, battery, quantity=2)
+    batch = make_batch(client, people["boss"])
+    page = client.get(reverse("repairs:return_batch_print", args=[batch.pk])).content.decode()
+    for text in (point.name, batch.number, ticket.number, "BAT-1", "电池", "装箱单", "签字"):
+        assert text in page
+    assert '<td class="num">2</td>' in page
+
+
+def test_the_regional_center_receives_a_shipped_batch_of_its_region(client, point, people, battery):
+    repaired(point, people, battery)
+    batch = make_batch(client, people["boss"])
+    client.post(reverse("repairs:return_batch_pack", args=[batch.pk]), {})
+    client.post(
+        reverse("repairs:return_batch_ship", args=[batch.pk]),
+        {"carrier": "顺丰速运", "tracking_number": "SF1"},
+    )
+    url = reverse("repairs:return_batch_receive", args=[batch.pk])
+    # The point cannot receive its own batch; another region's center does not see it.
+    assert client.post(url, {}).status_code == 403
+    client.force_login(make_staff(Role.REGIONAL_CENTER).user)
+    assert client.post(url, {}).status_code == 404
+    assert client.get(reverse("repairs:return_batch_detail", args=[batch.pk])).status_code == 404
+    client.force_login(people["region"])
+    page = client.get(reverse("repairs:return_batch_detail", args=[batch.pk])).content.decode()
+    assert url in page
+    assert client.post(url, {}).status_code == 302
+    batch.refresh_from_db()
+    assert (batch.status, batch.received_by) == (ReturnBatchStatus.RECEIVED, people["region"])
+    # Sent again: refused on the page, nothing changes.
+    again = client.post(url, {})
+    assert again.status_code == 200 and again.context["move_errors"]
+
+
+def test_the_batch_list_filters_by_status(client, point, people, battery):
+    repaired(point, people, battery)
+    first = make_batch(client, people["boss"])
+    client.post(reverse("repairs:return_batch_pack", args=[first.pk]), {})
+    repaired(point, people, battery)
+    second = make_batch(client, people["boss"])
+    url = reverse("repairs:return_batch_list")
+    links = [reverse("repairs:return_batch_detail", args=[b.pk]) for b in (first, second)]
+    page = client.get(url, {"status": "packed"}).content.decode()
+    assert links[0] in page and links[1] not in page
+    page = client.get(url, {"status": "nonsense"}).content.decode()
+    assert links[0] in page and links[1] in page
+
+
+#: The session's user, the rows (one query each: pieces with ticket and part; batches with
+#: their counts in subqueries), the pagination's count, and the devices for the defective page.
+DEFECTIVE_STOCK_PAGE = 5
+BATCH_LIST_PAGE = 4
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_the_return_pages_keep_their_query_count(
+    rows, client, point, people, battery, django_assert_max_num_queries
+):
+    ticket = open_ticket(point, people["desk"])
+    for _ in range(rows):
+        DefectivePart.objects.create(point=point, part=battery, ticket=ticket)
+        ReturnBatch.objects.create(
+            point=point,
+            number=f"BJ01-R{ReturnBatch.objects.count() + 1:04d}",
+            sequence=ReturnBatch.objects.count() + 1,
+            created_by=people["boss"],
+        )
+    DefectivePart.objects.filter(pk__in=DefectivePart.objects.values("pk")[:1]).update(
+        batch=ReturnBatch.objects.first()
+    )
+    client.force_login(people["tech"])
+    for url, ceiling in {
+        reverse("repairs:defective_stock"): DEFECTIVE_STOCK_PAGE,
+        reverse("repairs:return_batch_list"): BATCH_LIST_PAGE,
+    }.items():
+        assert client.get(url).status_code == 200
+        with django_assert_max_num_queries(ceiling):
+            assert client.get(url).status_code == 200

@@ -41,7 +41,10 @@ POSTS = {
     },
     "repairs:return_batch_create": lambda f: {"token": str(uuid.uuid4())},
     "repairs:return_batch_pack": lambda f: {},
-    "repairs:return_batch_ship": lambda f: {"carrier": "顺丰速运", "tracking_number": "SF100200300"},
+    "repairs:return_batch_ship": lambda f: {
+        "carrier": "顺丰速运",
+        "tracking_number": "SF100200300",
+    },
     "repairs:return_batch_receive": lambda f: {},
 }
 
