@@ -326,9 +326,9 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
 #: 旧件返还 (rules#parts): two warranty repairs whose X100 screen the brand wants back; the
 #: first one's screen (with the exchange's faulty device) went back in a shipped batch, the
 #: second one's waits at the point for the next batch.
-RETURNED_REPAIRS = [
-    {"model": "X100 Pro", "imei": "353918059472999", "fault": "屏幕闪烁，偶尔黑屏", "days": 9},
-    {"model": "X100", "imei": "358240051111888", "fault": "屏幕触摸无反应", "days": 3},
+RETURNED_REPAIRS: list[tuple[int, dict[str, str]]] = [
+    (9, {"model": "X100 Pro", "imei": "353918059472999", "fault": "屏幕闪烁，偶尔黑屏"}),
+    (3, {"model": "X100", "imei": "358240051111888", "fault": "屏幕触摸无反应"}),
 ]
 
 
@@ -339,11 +339,11 @@ def _return_batch(*, point, staff, customers, today, now) -> None:
     screen = Part.objects.filter(point=point, code="P-SCR-X100", must_return=True).first()
     if tech is None or desk is None or not customers or screen is None:
         return
-    for index, facts in enumerate(RETURNED_REPAIRS):
+    for index, (days_ago, facts) in enumerate(RETURNED_REPAIRS):
         token = uuid.uuid5(uuid.NAMESPACE_URL, f"demo-ticket/{point.code}/returned-{index}")
         if RepairTicket.objects.filter(intake_token=token).exists():
             continue
-        opened_at = now - dt.timedelta(days=facts["days"], hours=4)
+        opened_at = now - dt.timedelta(days=days_ago, hours=4)
         ticket = _open_demo_ticket(
             point=point,
             desk=desk,
