@@ -260,6 +260,8 @@ class Runner:
             Scenario("cash_up", "Cash-up, every desk user's day", queue, self._cash_up),
             Scenario("parts_stock", "Parts stock", queue, self._parts_stock),
             Scenario("parts_reorder", "Parts to order", queue, self._parts_reorder),
+            Scenario("defective_stock", "Defective parts waiting", queue, self._defective_stock),
+            Scenario("return_batches", "Return batches", queue, self._return_batches),
             Scenario(
                 "device_history",
                 "Device history across points (lookup)",
@@ -450,6 +452,12 @@ class Runner:
 
     def _parts_reorder(self, rng):
         return Call(Role.SUPERVISOR, self.pick(rng), "get", reverse("repairs:reorder_list"))
+
+    def _defective_stock(self, rng):
+        return Call(Role.TECHNICIAN, self.pick(rng), "get", reverse("repairs:defective_stock"))
+
+    def _return_batches(self, rng):
+        return Call(Role.SUPERVISOR, self.pick(rng), "get", reverse("repairs:return_batch_list"))
 
     def _device_history(self, rng):
         """The cross-point lookup of a device that travelled between points, as the ticket page

@@ -152,6 +152,7 @@ def load_demo_data(*, point, staff, today):
             _wait_for_parts(ticket, staff[Role.TECHNICIAN], point=point, today=today)
     _exchanged_ticket(point=point, staff=staff, customers=customers, today=today, now=now)
     _paid_ticket(point=point, staff=staff, customers=customers, today=today, now=now)
+    _return_batch(point=point, staff=staff, customers=customers, today=today, now=now)
 
 
 def _open_demo_ticket(*, point, desk, customer, token, facts: dict, bought, opened_at, **extra):
@@ -320,6 +321,69 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
         payload=handover,
         now=opened_at + dt.timedelta(hours=4, minutes=30),
     )
+
+
+#: 旧件返还 (rules#parts): two warranty repairs whose X100 screen the brand wants back; the
+#: first one's screen (with the exchange's faulty device) went back in a shipped batch, the
+#: second one's waits at the point for the next batch.
+RETURNED_REPAIRS: list[tuple[int, dict[str, str]]] = [
+    (9, {"model": "X100 Pro", "imei": "353918059472999", "fault": "屏幕闪烁，偶尔黑屏"}),
+    (3, {"model": "X100", "imei": "358240051111888", "fault": "屏幕触摸无反应"}),
+]
+
+
+def _return_batch(*, point, staff, customers, today, now) -> None:
+    from repairs.services.returns import return_batch_create, return_batch_transition
+
+    desk, tech = staff.get(Role.FRONT_DESK), staff.get(Role.TECHNICIAN)
+    screen = Part.objects.filter(point=point, code="P-SCR-X100", must_return=True).first()
+    if tech is None or desk is None or not customers or screen is None:
+        return
+    for index, (days_ago, facts) in enumerate(RETURNED_REPAIRS):
+        token = uuid.uuid5(uuid.NAMESPACE_URL, f"demo-ticket/{point.code}/returned-{index}")
+        if RepairTicket.objects.filter(intake_token=token).exists():
+            continue
+        opened_at = now - dt.timedelta(days=days_ago, hours=4)
+        ticket = _open_demo_ticket(
+            point=point,
+            desk=desk,
+            customer=customers[(index + 1) % len(customers)],
+            token=token,
+            facts=facts,
+            bought=today - dt.timedelta(days=120),
+            opened_at=opened_at,
+            condition="外观良好",
+        )
+        steps = [
+            ("start_diagnosis", Payload()),
+            (
+                "diagnose",
+                Payload(fault_confirmed="屏幕排线故障", parts=[PartLineInput(screen.pk, 1)]),
+            ),
+            ("complete_repair", Payload(repair_method="更换屏幕总成，显示与触摸测试正常")),
+        ]
+        for hours, (action, payload) in enumerate(steps, 1):
+            ticket.refresh_from_db()
+            ticket = ticket_transition(
+                ticket=ticket,
+                actor=tech,
+                action=action,
+                version=ticket.version,
+                payload=payload,
+                now=opened_at + dt.timedelta(hours=hours),
+            )
+        if index == 0:
+            made = opened_at + dt.timedelta(days=1)
+            batch = return_batch_create(point=point, actor=tech, now=made)
+            batch = return_batch_transition(batch=batch, actor=tech, action="pack", now=made)
+            return_batch_transition(
+                batch=batch,
+                actor=tech,
+                action="ship",
+                carrier="顺丰速运",
+                tracking_number=f"SF{point.pk:04d}20261201",
+                now=made + dt.timedelta(hours=2),
+            )
 
 
 def _wait_for_parts(ticket: RepairTicket, technician, *, point, today: dt.date) -> None:

@@ -23,6 +23,7 @@ from repairs.models import (
     ProofOfPurchase,
     Quote,
     RepairTicket,
+    ReturnBatch,
     SanbaoDecision,
     SatisfactionCard,
     TicketEvent,
@@ -503,3 +504,33 @@ class StockAdjustForm(inputs.OneTimeTokenMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_token()
+
+
+# --- defective parts back to the brand (旧件返还, rules#parts) --------------------------------
+
+
+class ReturnBatchCreateForm(inputs.OneTimeTokenMixin, forms.Form):
+    """Make a return batch of everything waiting; the token makes a double click one batch."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_token()
+
+
+class ReturnBatchMoveForm(forms.Form):
+    """Pack or receive a return batch: nothing to type, the batch's state is the check."""
+
+
+class ReturnBatchShipForm(forms.Form):
+    """Ship a packed return batch: the carrier and its tracking number."""
+
+    carrier = forms.CharField(
+        label=_("Carrier"),
+        max_length=inputs.column_max_length(ReturnBatch, "carrier"),
+        error_messages={"required": _("Enter the carrier.")},
+    )
+    tracking_number = forms.CharField(
+        label=_("Tracking number"),
+        max_length=inputs.column_max_length(ReturnBatch, "tracking_number"),
+        error_messages={"required": _("Enter the tracking number.")},
+    )

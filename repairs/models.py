@@ -998,6 +998,16 @@ class DefectiveDevice(TenantModel):
         choices=DefectiveStatus.choices,
         default=DefectiveStatus.IN_STOCK,
     )
+    #: rules#parts (旧件返还): the return batch it goes back to the brand in; empty while it
+    #: waits at the point for the next batch.
+    batch = models.ForeignKey(
+        "ReturnBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("return batch"),
+    )
 
     objects = TenantQuerySet.as_manager()  # type: ignore[misc]
 
@@ -1011,3 +1021,125 @@ class DefectiveDevice(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.status}"
+
+
+class ReturnBatchStatus(models.TextChoices):
+    """rules#parts (旧件返还): a return batch from its making to the regional center."""
+
+    COLLECTED = "collected", _("Collected, to pack")
+    PACKED = "packed", _("Packed")
+    SHIPPED = "shipped", _("Shipped")
+    RECEIVED = "received", _("Received by the regional center")
+
+
+class ReturnBatch(TenantModel):
+    """A return batch (旧件返还批次): the defective parts (and faulty devices) a point sends back
+    to the brand, packed → shipped (carrier and tracking number) → received by the regional
+    center. ``status`` moves only through ``repairs.transitions.RETURN_BATCH_MACHINE``."""
+
+    number = models.CharField(_("batch number"), max_length=32, unique=True)
+    sequence = models.PositiveIntegerField(_("sequence"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ReturnBatchStatus.choices,
+        default=ReturnBatchStatus.COLLECTED,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    created_at = models.DateTimeField(_("made at"), default=timezone.now)
+    packed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("packed by"),
+    )
+    packed_at = models.DateTimeField(_("packed at"), null=True, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=64, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    shipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shipped by"),
+    )
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    #: The "make a batch" form's one-time token: sent twice, it makes one batch.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("return batch")
+        verbose_name_plural = _("return batches")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "sequence"], name="return_batch_sequence"),
+            models.CheckConstraint(
+                name="return_batch_shipped_has_tracking",
+                condition=models.Q(status__in=["collected", "packed"])
+                | (~models.Q(carrier="") & ~models.Q(tracking_number="")),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["point", "status", "-created_at"], name="return_batch_point")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DefectivePart(TenantModel):
+    """One defective part a warranty repair took out (旧件), kept for the brand (rules#parts):
+    written when "repair done" consumes a part that must be returned, one row per piece, with
+    its repair record; it waits at the point until a return batch takes it."""
+
+    part = models.ForeignKey(
+        Part, on_delete=models.PROTECT, related_name="+", verbose_name=_("part")
+    )
+    ticket = models.ForeignKey(
+        RepairTicket,
+        on_delete=models.PROTECT,
+        related_name="defective_parts",
+        verbose_name=_("repair record"),
+    )
+    at = models.DateTimeField(_("replaced at"), default=timezone.now)
+    batch = models.ForeignKey(
+        ReturnBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pieces",
+        verbose_name=_("return batch"),
+    )
+
+    class Meta:
+        verbose_name = _("defective part")
+        verbose_name_plural = _("defective parts")
+        ordering = ["at", "id"]
+        indexes = [
+            # The pieces waiting for the next batch: few per point, read on every batch.
+            models.Index(
+                fields=["point", "at"],
+                name="defective_part_pending",
+                condition=models.Q(batch__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id} {self.ticket_id}"

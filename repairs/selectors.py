@@ -21,6 +21,7 @@ from repairs.models import (
     Part,
     PartLine,
     RepairTicket,
+    ReturnBatch,
     TicketEvent,
     TicketStatus,
     WarrantyStatus,
@@ -608,4 +609,82 @@ def stock_movements(*, user: AnyUser) -> QuerySet[Any]:
         scoped(StockMovement, user)
         .select_related("part", "ticket", "by__staff_profile", "point")
         .order_by("-at", "-id")
+    )
+
+
+# --- defective parts back to the brand (旧件返还, rules#parts) --------------------------------
+
+
+def defective_pieces_pending(*, user: AnyUser) -> QuerySet[Any]:
+    """The defective parts of the user's points waiting for the next return batch, oldest
+    first, with their repair record and part (one query)."""
+    from repairs.models import DefectivePart
+
+    return (
+        scoped(DefectivePart, user)
+        .filter(batch__isnull=True)
+        .select_related("part", "ticket", "point")
+        .order_by("point__code", "at", "id")
+    )
+
+
+def defective_devices_pending(*, user: AnyUser) -> QuerySet[Any]:
+    """The faulty devices of 三包 returns and exchanges of the user's points not yet in a batch."""
+    from repairs.models import DefectiveDevice, DefectiveStatus
+
+    return (
+        scoped(DefectiveDevice, user)
+        .filter(batch__isnull=True, status=DefectiveStatus.IN_STOCK)
+        .select_related("device", "ticket", "point")
+        .order_by("point__code", "received_at", "id")
+    )
+
+
+def return_batch_list(*, user: AnyUser, status: str = "") -> QuerySet[Any]:
+    """The return batches of the user's points, newest first, with how many parts and devices
+    each holds (counted in subqueries: one query whatever the page shows)."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from repairs.models import DefectiveDevice, DefectivePart
+
+    def count_of(model: type[Model]) -> Coalesce:
+        counted = (
+            model._default_manager.filter(batch=OuterRef("pk"))
+            .values("batch")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    batches = scoped(ReturnBatch, user)
+    if status:
+        batches = batches.filter(status=status)
+    return (
+        batches.select_related("point", "created_by__staff_profile")
+        .annotate(piece_count=count_of(DefectivePart), device_count=count_of(DefectiveDevice))
+        .order_by("-created_at", "-id")
+    )
+
+
+def return_batch_lines(*, batch: ReturnBatch) -> list[dict[str, Any]]:
+    """The packing list's lines: per repair record and part, how many pieces (one query)."""
+    from repairs.models import DefectivePart
+
+    lines: Any = (
+        DefectivePart.objects.filter(batch=batch)
+        .values("ticket_id", "ticket__number", "part__code", "part__name")
+        .annotate(count=Count("id"))
+        .order_by("ticket__number", "part__code")
+    )
+    return list(lines)
+
+
+def return_batch_devices(*, batch: ReturnBatch) -> QuerySet[Any]:
+    from repairs.models import DefectiveDevice
+
+    return (
+        DefectiveDevice.objects.filter(batch=batch)
+        .select_related("device", "ticket")
+        .order_by("ticket__number")
     )

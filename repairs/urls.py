@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repairs.views import intake, money, stock, ticket
+from repairs.views import intake, money, returns, stock, ticket
 
 app_name = "repairs"
 urlpatterns = [
@@ -25,4 +25,14 @@ urlpatterns = [
     path("parts/adjust/", stock.stock_adjust, name="stock_adjust"),
     path("parts/reorder/", stock.reorder_list, name="reorder_list"),
     path("parts/reorder.csv", stock.reorder_csv, name="reorder_csv"),
+    path("parts/defective/", returns.defective_stock, name="defective_stock"),
+    path("parts/returns/", returns.return_batch_list, name="return_batch_list"),
+    path("parts/returns/new/", returns.return_batch_create, name="return_batch_create"),
+    path("parts/returns/<int:pk>/", returns.return_batch_detail, name="return_batch_detail"),
+    path("parts/returns/<int:pk>/print/", returns.return_batch_print, name="return_batch_print"),
+    path("parts/returns/<int:pk>/pack/", returns.return_batch_pack, name="return_batch_pack"),
+    path("parts/returns/<int:pk>/ship/", returns.return_batch_ship, name="return_batch_ship"),
+    path(
+        "parts/returns/<int:pk>/receive/", returns.return_batch_receive, name="return_batch_receive"
+    ),
 ]

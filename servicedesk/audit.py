@@ -35,6 +35,8 @@ ACTION_LABELS = {
     "money.refunded": _("Money refunded"),
     "stock.received": _("Parts delivery received"),
     "stock.adjusted": _("Parts stock counted or adjusted"),
+    "returns.batch_created": _("Return batch made"),
+    "returns.batch_moved": _("Return batch packed, shipped or received"),
 }
 
 
@@ -391,6 +393,36 @@ def audit_stock_received(*, actor, point: ServicePoint, part, quantity: int) -> 
         obj=part,
         summary=f"{part.code} +{quantity}",
         detail={"part": part.code, "quantity": quantity},
+    )
+
+
+def audit_return_batch_created(*, actor, batch, pieces: int, devices: int) -> AuditLog:
+    """rules#parts (旧件返还): a return batch made from the pieces waiting at the point."""
+    return _write(
+        actor=actor,
+        action="returns.batch_created",
+        point=batch.point,
+        obj=batch,
+        summary=f"{batch.number}: {pieces} + {devices}",
+        detail={"batch": batch.number, "pieces": pieces, "devices": devices},
+    )
+
+
+def audit_return_batch_moved(*, actor, batch, action: str, before: str, note: str) -> AuditLog:
+    """rules#parts (旧件返还): a return batch packed, shipped (carrier and tracking) or received."""
+    return _write(
+        actor=actor,
+        action="returns.batch_moved",
+        point=batch.point,
+        obj=batch,
+        summary=f"{batch.number}: {before} → {batch.status}",
+        detail={
+            "batch": batch.number,
+            "action": action,
+            "from": before,
+            "to": batch.status,
+            "note": note,
+        },
     )
 
 

@@ -15,15 +15,29 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from repairs.models import MovementKind, Part, PartLine, PartStock, RepairTicket, StockMovement
+from repairs.models import (
+    DefectivePart,
+    MovementKind,
+    Part,
+    PartLine,
+    PartStock,
+    RepairTicket,
+    StockMovement,
+    WarrantyStatus,
+)
 from servicedesk import audit
 from servicedesk.models import ServicePoint
 
 if TYPE_CHECKING:
     from servicedesk.types import Actor
+
+
+#: Return batches whose pieces are still at the point (counted in the defective stock).
+UNSHIPPED = ("collected", "packed")
 
 
 class AdjustKind:
@@ -144,6 +158,18 @@ def ticket_consume_parts(*, ticket: RepairTicket, actor: Actor | None, now: dt.d
     stock = lock_stock(
         point=ticket.point, part_ids=[line.part_id for line in lines if line.part_id]
     )
+    # rules#parts (旧件返还): a part the brand wants back, replaced under warranty, goes into
+    # the defective stock with its repair record, one row per piece, for the next return batch.
+    returned = (
+        set(
+            Part.objects.filter(
+                pk__in=[line.part_id for line in lines], must_return=True
+            ).values_list("pk", flat=True)
+        )
+        if lines and ticket.warranty_status != WarrantyStatus.OUT_OF_WARRANTY
+        else set()
+    )
+    pieces: list[DefectivePart] = []
     used = 0
     for line in lines:
         if line.reserved < line.quantity:
@@ -154,7 +180,13 @@ def ticket_consume_parts(*, ticket: RepairTicket, actor: Actor | None, now: dt.d
         row = stock[line.part_id or 0]
         row.reserved -= line.reserved
         row.on_hand -= line.reserved
-        row.save(update_fields=["reserved", "on_hand"])
+        if line.part_id in returned:
+            row.defective += line.reserved
+            pieces += [
+                DefectivePart(point_id=row.point_id, part_id=line.part_id, ticket=ticket, at=now)
+                for _piece in range(line.reserved)
+            ]
+        row.save(update_fields=["reserved", "on_hand", "defective"])
         _movement(
             stock=row,
             kind=MovementKind.CONSUME,
@@ -166,6 +198,7 @@ def ticket_consume_parts(*, ticket: RepairTicket, actor: Actor | None, now: dt.d
         used += line.reserved
         line.consumed, line.reserved = line.reserved, 0
         line.save(update_fields=["consumed", "reserved"])
+    DefectivePart.objects.bulk_create(pieces)
     return used
 
 
@@ -273,12 +306,21 @@ def stock_adjust(
         row.defective += quantity
         change, movement_kind = -quantity, MovementKind.DEFECTIVE
     elif kind == AdjustKind.DEFECTIVE_OUT:
-        if quantity < 1 or quantity > row.defective:
+        # The pieces the brand wants back leave only in a return batch (rules#parts).
+        kept = (
+            DefectivePart.objects.filter(point=point, part=part)
+            .filter(Q(batch__isnull=True) | Q(batch__status__in=UNSHIPPED))
+            .count()
+        )
+        if quantity < 1 or quantity > row.defective - kept:
             raise ValidationError(
                 {
                     "quantity": [
-                        _("Only %(defective)s defective parts are held.")
-                        % {"defective": row.defective}
+                        _(
+                            "Only %(defective)s defective parts are held outside return "
+                            "batches (%(kept)s go back to the brand in a batch)."
+                        )
+                        % {"defective": row.defective - kept, "kept": kept}
                     ]
                 }
             )

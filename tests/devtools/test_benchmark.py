@@ -56,6 +56,8 @@ def test_benchmark_measures_every_page_on_the_demo_data_and_writes_json(tmp_path
         "cash_up",
         "parts_stock",
         "parts_reorder",
+        "defective_stock",
+        "return_batches",
         "device_history",
     ]
     for row in size["pages"]:

@@ -67,3 +67,15 @@ def test_demo_points_have_stock_one_part_below_level_and_one_ticket_waiting_for_
         waiting = RepairTicket.objects.filter(point=point, status=TicketStatus.WAITING_PARTS)
         assert waiting.count() == 1
         assert waiting.get().parts_expected_on is not None
+
+
+def test_every_demo_point_has_a_shipped_return_batch_and_a_part_waiting_for_the_next():
+    from repairs.models import DefectivePart, ReturnBatch, ReturnBatchStatus
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    for point in ServicePoint.objects.all():
+        batch = ReturnBatch.objects.get(point=point)
+        assert batch.status == ReturnBatchStatus.SHIPPED and batch.tracking_number
+        assert batch.pieces.count() == 1
+        assert DefectivePart.objects.filter(point=point, batch__isnull=True).count() == 1

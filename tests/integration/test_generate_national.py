@@ -110,6 +110,26 @@ def test_stock_and_consumption_are_generated_in_proportion():
     assert used and StockMovement.objects.filter(kind=MovementKind.CONSUME).count() == used
 
 
+def test_defective_parts_and_return_batches_are_generated_in_proportion():
+    from repairs.models import DefectivePart, PartLine, ReturnBatch, ReturnBatchStatus
+
+    generate()
+    # One piece per part the brand wants back, consumed by a warranty repair.
+    returned = (
+        PartLine.objects.filter(part__must_return=True, consumed__gt=0)
+        .exclude(ticket__warranty_status="out_of_warranty")
+        .aggregate(s=Sum("consumed"))["s"]
+    )
+    assert returned and DefectivePart.objects.count() == returned
+    # Earlier months go back in batches (one per point and month); this month's pieces wait.
+    assert ReturnBatch.objects.filter(status=ReturnBatchStatus.RECEIVED).exists()
+    assert ReturnBatch.objects.filter(status=ReturnBatchStatus.SHIPPED).exists()
+    month = NOW.replace(day=1, hour=0, minute=0)
+    assert not DefectivePart.objects.filter(batch__isnull=True, at__lt=month - dt.timedelta(days=1))
+    assert DefectivePart.objects.filter(batch__isnull=False).exists()
+    assert not ReturnBatch.objects.filter(pieces__isnull=True).exists()
+
+
 def test_the_same_seed_gives_the_same_rows():
     saved = transaction.savepoint()
     generate(seed=7)

@@ -367,3 +367,66 @@ def test_an_exchange_refuses_an_imei_of_another_customers_device(point, people):
     with pytest.raises(ValidationError) as exc:
         move(ticket, people["desk"], "exchange_device", **EXCHANGE)
     assert list(exc.value.message_dict) == ["replacement_imei"]
+
+
+# --- from which states the choice belongs (rules#sanbao) -----------------------------------
+
+
+def test_the_choice_is_offered_while_waiting_for_parts_and_ends_the_wait(client, point, people):
+    from decimal import Decimal
+
+    from repairs.models import Part, PartStock
+    from repairs.services import PartLineInput
+
+    screen = Part.objects.create(point=point, code="SCR-9", name="屏幕", price=Decimal("500"))
+    ticket = open_ticket(point, people["desk"], purchase_days_ago=20)
+    move(ticket, people["tech"], "start_diagnosis")
+    move(
+        ticket,
+        people["tech"],
+        "diagnose",
+        fault_confirmed="屏幕无显示",
+        parts=[PartLineInput(screen.pk, 1)],
+        parts_expected_on=timezone.localdate() + dt.timedelta(days=3),
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.WAITING_PARTS
+    client.force_login(people["desk"])
+    page = client.get(reverse("repairs:ticket_detail", args=[ticket.pk])).content.decode()
+    assert 'value="exchange_device"' in page
+    done = move(ticket, people["desk"], "exchange_device", **EXCHANGE)
+    assert done.status == TicketStatus.EXCHANGED
+    assert done.waiting_parts_since is None
+    assert PartStock.objects.get(part=screen).reserved == 0
+
+
+def test_the_choice_is_not_offered_while_a_quote_waits_for_the_customer(client, point, people):
+    # Entitled by the repeat rule, but out of warranty: the paid quote waits for consent.
+    ticket = diagnosed(point, people, day=500)
+    RepairTicket.objects.filter(pk=ticket.pk).update(exchange_entitled=True)
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.AWAITING_APPROVAL
+    client.force_login(people["desk"])
+    page = client.get(reverse("repairs:ticket_detail", args=[ticket.pk])).content.decode()
+    assert "exchange_device" not in page and "return_device" not in page
+    with pytest.raises(TransitionError):
+        move(ticket, people["desk"], "exchange_device", **EXCHANGE)
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        TicketStatus.REGISTERED,
+        TicketStatus.DIAGNOSING,
+        TicketStatus.AWAITING_APPROVAL,
+        TicketStatus.QUALITY_CHECK,
+        TicketStatus.READY,
+    ],
+)
+def test_the_choice_belongs_between_the_confirmed_fault_and_the_repair_done(status):
+    from repairs import transitions
+
+    for action in transitions.SANBAO_ACTIONS:
+        assert transitions.find(status, action) is None
+    for source in (TicketStatus.REPAIRING, TicketStatus.WAITING_PARTS):
+        assert all(transitions.find(source, a) for a in transitions.SANBAO_ACTIONS)

@@ -302,6 +302,14 @@ CASES = [
     Case("stock_list", page("repairs:stock_list", {"page": "1"}), method="get"),
     Case("stock_receive_page", page("repairs:stock_receive", {"part": "WALK-1"}), method="get"),
     Case("reorder_list", page("repairs:reorder_list", {"page": "1"}), method="get"),
+    Case("return_batch_create", posted("repairs:return_batch_create")),
+    Case("return_batch_ship", posted("repairs:return_batch_ship")),
+    Case(
+        "return_batch_list",
+        page("repairs:return_batch_list", {"status": "shipped", "page": "1"}),
+        method="get",
+    ),
+    Case("defective_stock", page("repairs:defective_stock", {"page": "1"}), method="get"),
     Case("set_language", posted("set_language", next="/desk/")),
     Case("login", posted("login"), actor=lambda w: None, extra=("next",)),
 ]

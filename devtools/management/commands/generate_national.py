@@ -24,7 +24,7 @@ from devtools.national.loader import COLUMNS, SECOND_LANE, Loader, check_foreign
 from devtools.national.network import build_network, point_codes
 from devtools.national.simulate import Context, PointSim, Texts
 from devtools.national.sizes import Sizes
-from devtools.national.stock import stock_from_consumption
+from devtools.national.stock import returns_from_consumption, stock_from_consumption
 from followups.models import Question
 from repairs.models import PaymentMethod, RepairTicket
 from servicedesk.models import Region, ServicePoint
@@ -133,6 +133,7 @@ class Command(BaseCommand):
                 raise
             loader.finish(commit=True)  # the second connection commits just before this one
             stock_from_consumption(now=moment)
+            returns_from_consumption(now=moment)
             if not parallel:
                 self._check_keys_and_analyze(parallel=False, check=check_keys and superuser)
             if superuser:
