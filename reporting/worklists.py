@@ -23,7 +23,7 @@ from intake.models import Channel, MessageSlip, SlipStatus, Visit, VisitStatus
 from intake.selectors import calls_on
 from loaners.selectors import loans_overdue
 from repairs import selectors as tickets
-from repairs.models import RepairTicket, TicketStatus
+from repairs.models import RepairTicket, ReturnBatchStatus, TicketStatus
 from reporting.selectors import export_list
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.people import person_label
@@ -545,6 +545,32 @@ def _exports(user: AnyUser, now: dt.datetime) -> Card:
     )
 
 
+def _batches_to_receive(user: AnyUser, now: dt.datetime) -> Card:
+    """rules#R-parts-7: the return batches the region's points shipped, oldest first: the
+    regional center marks each received when the parcel arrives."""
+
+    def item(batch: Any) -> Item:
+        return Item(
+            label=f"{batch.number} · {batch.point.name}",
+            url=reverse("repairs:return_batch_detail", args=[batch.pk]),
+            detail=f"{batch.carrier} {batch.tracking_number}".strip(),
+            at=f"{timezone.localtime(batch.shipped_at):%Y-%m-%d}" if batch.shipped_at else "",
+            flag=_waited(batch.shipped_at, now) if batch.shipped_at else "",
+            urgent=batch.shipped_at is not None and (now - batch.shipped_at).days >= 14,
+        )
+
+    return _card(
+        "batches_to_receive",
+        _("Return batches on their way"),
+        reverse("repairs:return_batch_list") + f"?status={ReturnBatchStatus.SHIPPED}",
+        _("No return batch is on its way. Batches your points ship appear here until received."),
+        tickets.return_batch_list(user=user, status=ReturnBatchStatus.SHIPPED).order_by(
+            "shipped_at", "id"
+        ),
+        item,
+    )
+
+
 def _notices(user: AnyUser, now: dt.datetime) -> Card:
     """rules#callbacks: what the user's department was told (a dissatisfied callback's
     complaint), unread, each a link to its record and marked read in place."""
@@ -625,7 +651,11 @@ def _role_cards(
             _missing_reports(user, now, points),
         ]
     if role == Role.REGIONAL_CENTER:
-        return [_exports(user, now), _missing_reports(user, now, points)]
+        return [
+            _exports(user, now),
+            _batches_to_receive(user, now),
+            _missing_reports(user, now, points),
+        ]
     return []
 
 

@@ -368,3 +368,28 @@ def test_the_return_pages_keep_their_query_count(
         assert client.get(url).status_code == 200
         with django_assert_max_num_queries(ceiling):
             assert client.get(url).status_code == 200
+
+
+def test_the_regional_center_home_lists_shipped_batches_until_received(
+    client, point, people, battery
+):
+    repaired(point, people, battery)
+    batch = return_batch_create(point=point, actor=people["boss"])
+    batch = return_batch_transition(batch=batch, actor=people["tech"], action="pack")
+
+    def card_for(user):
+        client.force_login(user)
+        cards = {c.key: c for c in client.get(reverse("home")).context["cards"]}
+        return cards["batches_to_receive"]
+
+    assert card_for(people["region"]).count == 0  # packed, not yet on its way
+    batch = return_batch_transition(
+        batch=batch, actor=people["boss"], action="ship", carrier="顺丰速运", tracking_number="SF9"
+    )
+    card = card_for(people["region"])
+    assert [i.label for i in card.items] == [f"{batch.number} · {point.name}"]
+    assert "SF9" in card.items[0].detail
+    # Another region's center sees nothing of it.
+    assert card_for(make_staff(Role.REGIONAL_CENTER).user).count == 0
+    return_batch_transition(batch=batch, actor=people["region"], action="receive")
+    assert card_for(people["region"]).count == 0
