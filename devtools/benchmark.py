@@ -264,7 +264,7 @@ class Runner:
             Scenario("return_batches", "Return batches", queue, self._return_batches),
             Scenario(
                 "device_history",
-                "Device history across points (lookup)",
+                "Device history across points (reveal, POST)",
                 DEVICE_HISTORY_TARGET_MS,
                 self._device_history,
             ),
@@ -460,10 +460,12 @@ class Runner:
         return Call(Role.SUPERVISOR, self.pick(rng), "get", reverse("repairs:return_batch_list"))
 
     def _device_history(self, rng):
-        """The cross-point lookup of a device that travelled between points, as the ticket page
-        makes it (audited, rolled back so the data set stays as it was)."""
+        """The reveal of a travelled device's repairs at other points: the device page's POST
+        (its audit row is written, as at a desk), measured through the view when the device is
+        at a sampled point; else the same lookup in-process (audited, rolled back)."""
         from django.db import transaction
 
+        from intake.models import Device
         from repairs.selectors import device_facts_across_points
 
         if self.travellers is None:
@@ -471,11 +473,26 @@ class Runner:
         if not self.travellers:
             raise LookupError("no device with repairs at two points")
         user, point, imei = rng.choice(self.travellers)
+        sampled = next((p for p in self.inputs if p.point_id == point.pk), None)
+        device_id = (
+            Device.objects.filter(point=point, imei=imei).values_list("id", flat=True).first()
+        )
+        if sampled is not None and device_id is not None:
+            return Call(
+                Role.FRONT_DESK,
+                sampled,
+                "post",
+                reverse("repairs:device_history", args=[device_id]),
+                after=lambda response: (
+                    b"data-point=" in response.content
+                    and b"data-history-refused" not in response.content
+                ),
+            )
 
         def lookup() -> bool:
             with transaction.atomic():
                 history = device_facts_across_points(
-                    user=user, imei=imei, serial="", point=point, purpose="ticket_page"
+                    user=user, imei=imei, serial="", point=point, purpose="device_page"
                 )
                 transaction.set_rollback(True)
             return bool(history.elsewhere) and not history.refused

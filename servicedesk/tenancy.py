@@ -188,7 +188,9 @@ def get_scoped_or_404(
 
 #: Where a cross-point lookup may be made, and whether it counts against the user's hourly
 #: limit. Saving the intake form does not: it opens a ticket, itself a record of who did what,
-#: and the rules it applies must never be cut short by the limit.
+#: and the rules it applies must never be cut short by the limit. Each is a POST (CSRF-checked):
+#: the intake preview, the device page's and the ticket page's reveal, the intake itself; a GET
+#: never opens a lookup, so a link never looks (nor writes an audit row) in a user's name.
 CROSS_POINT_PURPOSES: dict[str, bool] = {
     "intake_preview": True,
     "device_page": True,

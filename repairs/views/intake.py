@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from intake.forms.desk import VisitRefForm
 from intake.models import Customer, Device, Visit
@@ -18,7 +20,7 @@ from repairs.forms import TicketOpenForm
 from repairs.models import Part, RepairType
 from servicedesk.forms import apply_errors
 from servicedesk.models import Role
-from servicedesk.permissions import check_role, role_required
+from servicedesk.permissions import allow_read_only_roles, check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, scoped
 
 VIEW = (*DESK_ROLES, Role.TECHNICIAN, Role.CALLBACK_CLERK, Role.REGIONAL_CENTER)
@@ -31,6 +33,28 @@ def device_detail(request, pk: int):
     )
     check_role(request.user, VIEW)
     tickets = selectors.device_history(user=request.user, device=device)
+    # The repairs at other points are not looked up here: a GET never crosses the point scope
+    # nor writes an audit row; the page offers the reveal (a POST) instead.
+    return render(
+        request,
+        "repairs/intake/device_detail.html",
+        {
+            "device": device,
+            "tickets": tickets,
+            "reveal_url": reverse("repairs:device_history", args=[device.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+@allow_read_only_roles  # the regional center may look for its region; only the audit row is written
+def device_history(request, pk: int):
+    """rules#R-intake-10: the device's repairs at other points, shown on purpose. POST only
+    (CSRF-checked), so that a link or a prefetch never looks across points in a colleague's
+    name; each reveal that shows another point's record writes one audit row."""
+    device = get_scoped_or_404(Device.objects.select_related("point"), request.user, pk=pk)
+    check_role(request.user, VIEW)
     history = selectors.device_facts_across_points(
         user=request.user,
         imei=device.imei,
@@ -39,11 +63,24 @@ def device_detail(request, pk: int):
         purpose="device_page",
         audit_obj=device,
     )
-    return render(
-        request,
-        "repairs/intake/device_detail.html",
-        {"device": device, "tickets": tickets, "elsewhere": history.elsewhere, "history": history},
+    back = reverse("repairs:device_detail", args=[device.pk])
+    return nationwide_history_response(
+        request, history=history, device=device, back_url=back, back_label=device.model_name
     )
+
+
+def nationwide_history_response(request, *, history, device, back_url: str, back_label: str):
+    """The revealed panel: swapped into the page by htmx, or a page of its own without script."""
+    context = {
+        "history": history,
+        "device": device,
+        "reveal_url": request.path,
+        "back_url": back_url,
+        "back_label": back_label,
+    }
+    if request.htmx:
+        return render(request, "repairs/_nationwide_history.html", context)
+    return render(request, "repairs/nationwide_history.html", context)
 
 
 @login_required
@@ -105,14 +142,18 @@ def ticket_open(request, customer_pk: int):
 
 
 @login_required
+@require_POST
 def ticket_preview(request, customer_pk: int):
     """Beside the intake form, updated as it is filled: the warranty decision and a device back
-    within the repeat-repair window, with links to every earlier ticket, before saving."""
+    within the repeat-repair window at any point, with links to this point's earlier tickets,
+    before saving. It looks across points, so it is a POST (CSRF-checked, sent by the form's
+    own script with the form's fields): every preview that shows another point's record writes
+    one audit row, and no GET ever does."""
     customer = get_scoped_or_404(
         Customer.objects.select_related("point"), request.user, pk=customer_pk
     )
     check_role(request.user, services.INTAKE_ROLES)
-    form = TicketOpenForm(request.GET)
+    form = TicketOpenForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
     preview = services.intake_preview(

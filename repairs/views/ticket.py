@@ -36,10 +36,11 @@ from repairs.models import (
     WarrantyStatus,
 )
 from repairs.services import money, sanbao
+from repairs.views.intake import nationwide_history_response
 from servicedesk import hooks, inputs
 from servicedesk.errors import ConflictError
 from servicedesk.models import SUPERVISING_ROLES, Role
-from servicedesk.permissions import check_role, has_role, role_required
+from servicedesk.permissions import allow_read_only_roles, check_role, has_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, scope_for, user_role
 
 VIEW = (
@@ -153,6 +154,37 @@ def ticket_detail(request, pk: int):
     )
 
 
+@login_required
+@require_POST
+@allow_read_only_roles  # the regional center may look for its region; only the audit row is written
+def ticket_history(request, pk: int):
+    """rules#R-intake-10: the repairs of the ticket's device at other points before this
+    ticket, shown on purpose. POST only (CSRF-checked): a link or a prefetch never looks across
+    points in a colleague's name; each reveal that shows another point's record writes one
+    audit row."""
+    ticket = get_scoped_or_404(
+        RepairTicket.objects.select_related("device", "point"), request.user, pk=pk
+    )
+    check_role(request.user, VIEW)
+    history = selectors.device_facts_across_points(
+        user=request.user,
+        imei=ticket.device.imei,
+        serial=ticket.device.serial_number,
+        point=ticket.point,
+        purpose="ticket_page",
+        before=ticket.created_at,
+        exclude_ticket_id=ticket.pk,
+        audit_obj=ticket,
+    )
+    return nationwide_history_response(
+        request,
+        history=history,
+        device=ticket.device,
+        back_url=reverse("repairs:ticket_detail", args=[ticket.pk]),
+        back_label=ticket.number,
+    )
+
+
 def _detail_context(request, ticket, refused: TicketActionForm | None = None) -> dict:
     """What the ticket page shows; after a refused action, that action's form again with
     everything that was posted and each error beside its field."""
@@ -174,16 +206,6 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
     needs_money = any(
         t.action in {"approve_quote", "hand_over", "return_unrepaired"} for t in actions
     )
-    history = selectors.device_facts_across_points(
-        user=request.user,
-        imei=ticket.device.imei,
-        serial=ticket.device.serial_number,
-        point=ticket.point,
-        purpose="ticket_page",
-        before=ticket.created_at,
-        exclude_ticket_id=ticket.pk,
-        audit_obj=ticket,
-    )
     handing_over = any(
         t.action in ("hand_over", "return_unrepaired", *transitions.SANBAO_ACTIONS) for t in actions
     )
@@ -200,8 +222,12 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
             if handing_over
             else []
         ),
-        "history": history,
-        "elsewhere": history.elsewhere,
+        # The repairs at other points are revealed by a POST (``ticket_history``), never here.
+        "reveal_url": (
+            reverse("repairs:ticket_history", args=[ticket.pk])
+            if ticket.device.imei or ticket.device.serial_number
+            else ""
+        ),
         "earlier": selectors.ticket_earlier_repairs(user=request.user, ticket=ticket),
         "out_of_warranty": ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY,
         "actions": actions,

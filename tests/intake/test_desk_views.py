@@ -195,7 +195,7 @@ def test_intake_screen_warns_of_a_repeat_repair_with_links_before_saving(
     screen = desk_client.get(reverse("repairs:ticket_open", args=[customer.pk]))
     preview_url = reverse("repairs:ticket_preview", args=[customer.pk])
     assert preview_url in screen.content.decode()
-    response = desk_client.get(
+    response = desk_client.post(
         preview_url,
         {"imei": VALID_IMEI, "purchase_date": "2026-01-05", "proof_of_purchase": "none"},
     )
@@ -209,7 +209,7 @@ def test_intake_screen_warns_of_a_repeat_repair_with_links_before_saving(
 
 def test_intake_preview_with_nothing_typed_yet_asks_for_the_proof(desk_client, point):
     customer = CustomerFactory(point=point)
-    response = desk_client.get(reverse("repairs:ticket_preview", args=[customer.pk]))
+    response = desk_client.post(reverse("repairs:ticket_preview", args=[customer.pk]))
     assert response.status_code == 200
     assert "data-repeat" not in response.content.decode()
     assert "data-warranty" not in response.content.decode()
@@ -218,5 +218,5 @@ def test_intake_preview_with_nothing_typed_yet_asks_for_the_proof(desk_client, p
 def test_a_technician_cannot_use_the_intake_preview(client, point, staff_of):
     customer = CustomerFactory(point=point)
     client.force_login(staff_of(Role.TECHNICIAN).user)
-    response = client.get(reverse("repairs:ticket_preview", args=[customer.pk]))
+    response = client.post(reverse("repairs:ticket_preview", args=[customer.pk]))
     assert response.status_code == 403

@@ -173,9 +173,16 @@ def history_audits():
     return AuditLog.objects.filter(action="device.history_shown").order_by("id")
 
 
-def preview_url(network, imei=VALID_IMEI):
-    url = reverse("repairs:ticket_preview", args=[network["customer"].pk])
-    return f"{url}?imei={imei}&proof_of_purchase=invoice&purchase_date=2026-06-01"
+def preview_url(network):
+    return reverse("repairs:ticket_preview", args=[network["customer"].pk])
+
+
+def post_preview(client, network, imei=VALID_IMEI) -> str:
+    """The intake screen's preview as its script sends it: a POST of the form's fields."""
+    body = {"imei": imei, "proof_of_purchase": "invoice", "purchase_date": "2026-06-01"}
+    response = client.post(preview_url(network), body, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def test_repairs_at_two_other_points_make_a_repeat_with_an_exchange_at_the_third(network, client):
@@ -196,7 +203,7 @@ def test_repairs_at_two_other_points_make_a_repeat_with_an_exchange_at_the_third
         assert ticket.point.code in reason and ticket.point.name in reason and day in reason
 
     client.force_login(network["desk"])
-    page = client.get(preview_url(network)).content.decode()
+    page = post_preview(client, network)
     assert "data-exchange-reason" in page
     for ticket in (network["bj_ticket"], network["sh_ticket"]):
         assert f'data-earlier="{ticket.point.code}"' in page
@@ -265,7 +272,6 @@ def test_no_customer_data_of_another_point_on_any_page_of_the_third(network, cli
     ]
     search = reverse("intake:search")
     urls += [
-        preview_url(network),
         reverse("repairs:ticket_detail", args=[tj_ticket.pk]),
         reverse("repairs:device_detail", args=[tj_ticket.device_id]),
         f"{search}?q={VALID_IMEI}",
@@ -277,14 +283,21 @@ def test_no_customer_data_of_another_point_on_any_page_of_the_third(network, cli
         for role in Role
         if role != Role.ADMIN
     ]
+    # The reveals (POST): the preview, the device's and the ticket's repairs at other points.
+    reveals = [
+        (preview_url(network), {"imei": VALID_IMEI, "proof_of_purchase": "invoice"}),
+        (reverse("repairs:device_history", args=[tj_ticket.device_id]), {}),
+        (reverse("repairs:ticket_history", args=[tj_ticket.pk]), {}),
+    ]
     failures, shown = [], 0
     for user in viewers:
         # The regional center of the north sees BJ01 (its region) anyway, SH01 never.
         hidden = ["SH01"] if user.staff_profile.role == Role.REGIONAL_CENTER else ["BJ01", "SH01"]
         forbidden = [PNG[22:80], *(m for code in hidden for m in network["markers_of"][code])]
         client.force_login(user)
-        for url in urls:
-            response = client.get(url)
+        requests = [(url, None) for url in urls] + reveals
+        for url, data in requests:
+            response = client.get(url) if data is None else client.post(url, data)
             body = (b"".join(response) if response.streaming else response.content).decode(
                 "utf-8", "replace"
             )
@@ -302,7 +315,7 @@ def test_technician_notes_show_only_where_their_point_shares_them(network, clien
     network["bj01"].share_technician_notes = True
     network["bj01"].save()
     client.force_login(network["desk"])
-    page = client.get(preview_url(network)).content.decode()
+    page = post_preview(client, network)
     assert "北京1技师确认" in page and "北京1技师方法" in page
     assert "上海2技师确认" not in page
     assert not [m for m in network["markers"] if m in page]
@@ -312,9 +325,9 @@ def test_every_lookup_that_shows_another_point_is_audited(network, client):
     tj_ticket = open_ticket(network["tj01"], network["desk"], network["customer"])
     before = history_audits().count()
     client.force_login(network["desk"])
-    client.get(preview_url(network))
-    client.get(reverse("repairs:device_detail", args=[tj_ticket.device_id]))
-    client.get(reverse("repairs:ticket_detail", args=[tj_ticket.pk]))
+    post_preview(client, network)
+    client.post(reverse("repairs:device_history", args=[tj_ticket.device_id]))
+    client.post(reverse("repairs:ticket_history", args=[tj_ticket.pk]))
     entries = list(history_audits()[before:])
     assert [e.detail["purpose"] for e in entries] == [
         "intake_preview",
@@ -349,24 +362,22 @@ def test_a_lookup_that_shows_only_the_points_own_records_writes_no_audit(point, 
 def test_lookups_are_rate_limited_per_user_by_different_devices(network, settings, client):
     settings.CROSS_POINT_LOOKUPS_PER_HOUR = 2
     client.force_login(network["desk"])
-    assert 'data-point="BJ01"' in client.get(preview_url(network)).content.decode()
-    client.get(preview_url(network))  # the same device again: not counted
-    client.get(preview_url(network, OTHER_IMEIS[0]))
-    refused = client.get(preview_url(network, OTHER_IMEIS[1])).content.decode()
-    assert "data-history-refused" in refused
+    assert 'data-point="BJ01"' in post_preview(client, network)
+    post_preview(client, network)  # the same device again: not counted
+    post_preview(client, network, OTHER_IMEIS[0])
+    assert "data-history-refused" in post_preview(client, network, OTHER_IMEIS[1])
     # Still refused for a new device; the device already looked up this hour still shows.
-    assert (
-        "data-history-refused" in client.get(preview_url(network, OTHER_IMEIS[2])).content.decode()
-    )
-    assert 'data-point="BJ01"' in client.get(preview_url(network)).content.decode()
-    # Saving a ticket is never cut short by the limit; another user has their own allowance.
+    assert "data-history-refused" in post_preview(client, network, OTHER_IMEIS[2])
+    assert 'data-point="BJ01"' in post_preview(client, network)
+    # Saving a ticket is never cut short by the limit, and the ticket page's reveal of a
+    # device already looked up this hour still shows it.
     ticket = open_ticket(network["tj01"], network["desk"], network["customer"])
     assert ticket.exchange_entitled
+    reveal = client.post(reverse("repairs:ticket_history", args=[ticket.pk])).content.decode()
+    assert 'data-point="BJ01"' in reveal and "data-history-refused" not in reveal
+    # Another user has their own allowance.
     client.force_login(make_staff(Role.FRONT_DESK, point=network["tj01"]).user)
-    assert (
-        "data-history-refused"
-        not in client.get(preview_url(network, OTHER_IMEIS[1])).content.decode()
-    )
+    assert "data-history-refused" not in post_preview(client, network, OTHER_IMEIS[1])
 
 
 def test_a_regional_center_sees_the_history_of_its_regions_devices_only(network, client):
@@ -374,7 +385,7 @@ def test_a_regional_center_sees_the_history_of_its_regions_devices_only(network,
     north = make_staff(Role.REGIONAL_CENTER, region=network["tj01"].region).user
     east = make_staff(Role.REGIONAL_CENTER, region=network["sh01"].region).user
     client.force_login(north)
-    page = client.get(reverse("repairs:device_detail", args=[tj_ticket.device_id])).content
+    page = client.post(reverse("repairs:device_history", args=[tj_ticket.device_id])).content
     # Both other points' repairs, its own region's (BJ01) linked, the other region's not.
     assert b'data-point="SH01"' in page and b'data-point="BJ01"' in page
     assert network["bj_ticket"].number.encode() in page
@@ -382,6 +393,10 @@ def test_a_regional_center_sees_the_history_of_its_regions_devices_only(network,
     client.force_login(east)
     assert (
         client.get(reverse("repairs:device_detail", args=[tj_ticket.device_id])).status_code == 404
+    )
+    assert (
+        client.post(reverse("repairs:device_history", args=[tj_ticket.device_id])).status_code
+        == 404
     )
     with pytest.raises(CrossPointRefused):
         cross_point_lookup(user=east, point=network["tj01"], purpose="device_page", identity="x")
@@ -404,3 +419,134 @@ def test_a_lookup_is_refused_for_a_point_the_user_does_not_hold(network):
         cross_point_lookup(
             user=network["desk"], point=network["tj01"], purpose="search", identity="x"
         )
+
+
+# --- Revealed by a POST only (rules#R-intake-10): a GET never looks across points ------------
+
+
+@pytest.fixture
+def at_tianjin(network):
+    """TJ01's ticket of the travelling device (opening it is itself audited: ticket_open)."""
+    return open_ticket(network["tj01"], network["desk"], network["customer"])
+
+
+def page_urls(ticket) -> list[str]:
+    return [
+        reverse("repairs:ticket_detail", args=[ticket.pk]),
+        reverse("repairs:device_detail", args=[ticket.device_id]),
+    ]
+
+
+def reveal_urls(ticket) -> list[str]:
+    return [
+        reverse("repairs:ticket_history", args=[ticket.pk]),
+        reverse("repairs:device_history", args=[ticket.device_id]),
+    ]
+
+
+def test_the_ticket_and_device_pages_offer_the_reveal_and_show_nothing_of_other_points(
+    network, at_tianjin, client
+):
+    """The pages show the point's own history and a button; not even whether other points have
+    records (that the device travelled is itself another point's fact)."""
+    for role in (Role.FRONT_DESK, Role.TECHNICIAN, Role.SUPERVISOR):
+        client.force_login(make_staff(role, point=network["tj01"]).user)  # a login is audited
+        for url, reveal in zip(page_urls(at_tianjin), reveal_urls(at_tianjin), strict=True):
+            before = AuditLog.objects.count()
+            response = client.get(url)
+            assert AuditLog.objects.count() == before
+            page = response.content.decode()
+            assert response.status_code == 200
+            assert "data-reveal-history" in page and f'hx-post="{reveal}"' in page
+            assert 'method="post"' in page and "csrfmiddlewaretoken" in page
+            # No fact of another point's record (the part numbers, the repair type). The
+            # ticket keeps what its opening decided (audited then): the entitlement's reason.
+            assert "data-point=" not in page and "LCD-101" not in page and "SCR1" not in page
+            if "devices" in url:
+                assert "BJ01" not in page and "SH01" not in page
+
+
+def test_get_on_the_reveal_urls_and_the_preview_is_405_and_writes_nothing(
+    network, at_tianjin, client
+):
+    client.force_login(network["desk"])
+    before = AuditLog.objects.count()
+    for url in [*reveal_urls(at_tianjin), preview_url(network)]:
+        assert client.get(url).status_code == 405, url
+        assert client.get(f"{url}?imei={VALID_IMEI}&proof_of_purchase=invoice").status_code == 405
+    assert AuditLog.objects.count() == before
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "no-script"])
+def test_each_reveal_writes_one_audit_row_and_shows_the_facts_never_the_customer(
+    htmx, network, at_tianjin, client
+):
+    client.force_login(network["desk"])
+    headers = {"HX-Request": "true"} if htmx else {}
+    reveals = zip(
+        reveal_urls(at_tianjin), ["ticket_page", "device_page"], page_urls(at_tianjin), strict=True
+    )
+    for url, purpose, back in reveals:
+        before = history_audits().count()
+        last = history_audits().values_list("id", flat=True).last() or 0
+        response = client.post(url, headers=headers)
+        page = response.content.decode()
+        assert response.status_code == 200
+        entry = history_audits().get(id__gt=last)
+        assert entry.detail["purpose"] == purpose and entry.detail["points"] == ["BJ01", "SH01"]
+        assert entry.actor == network["desk"] and entry.point == network["tj01"]
+        assert 'data-point="BJ01"' in page and 'data-point="SH01"' in page
+        assert "LCD-101" in page and "SCR1 换屏" in page
+        assert not [m for m in network["markers"] + network["technician_notes"] if m in page]
+        assert "data-reveal-history" not in page
+        # htmx swaps the panel in; without script a page of its own, with the way back.
+        assert ("<html" in page) is not htmx
+        assert (f'href="{back}"' in page) is not htmx
+        # Sent again, a second reveal: a second row (each look is one row).
+        client.post(url, headers=headers)
+        assert history_audits().count() == before + 2
+
+
+def test_a_reveal_with_only_the_points_own_records_says_so_and_writes_nothing(
+    point, desk_user, client
+):
+    repair_at(point, tag="北京1", days_ago=10)
+    ticket = open_ticket(point, desk_user)
+    client.force_login(desk_user)
+    for url in reveal_urls(ticket):
+        page = client.post(url, headers={"HX-Request": "true"}).content.decode()
+        assert "data-no-history" in page
+    assert not history_audits().exists()
+
+
+def test_the_reveal_is_csrf_checked(network, at_tianjin):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(network["desk"])
+    before = history_audits().count()
+    for url in [*reveal_urls(at_tianjin), preview_url(network)]:
+        assert csrf_client.post(url, {"imei": VALID_IMEI}).status_code == 403, url
+    assert history_audits().count() == before
+
+
+@pytest.mark.parametrize("others", [1, 6])
+def test_the_reveal_keeps_its_query_count(
+    others, network, at_tianjin, client, django_assert_max_num_queries
+):
+    """However many points repaired the device: the ticket, the facts, their part numbers and
+    the audit row (with the session and the user)."""
+    for n in range(others - 1):
+        point = ServicePointFactory(region=network["sh01"].region, code=f"Q{n:03d}")
+        repair_at(point, tag=f"其他{n}", days_ago=50 + n)
+    client.force_login(network["desk"])
+    url = reveal_urls(at_tianjin)[0]
+    client.post(url)  # warm: the session is written once
+    with django_assert_max_num_queries(REVEAL_QUERIES):
+        page = client.post(url, headers={"HX-Request": "true"}).content.decode()
+    assert page.count("data-point=") == others + 1
+
+
+#: Session, user and profile (3), the ticket with its device and point, the facts, their part
+#: numbers, the audit row.
+REVEAL_QUERIES = 8

@@ -141,15 +141,12 @@ CASES = [
         "ticket_preview",
         page(
             "repairs:ticket_preview",
-            {
-                "imei": "490154203237518",
-                "purchase_date": "2026-01-01",
-                "proof_of_purchase": "invoice",
-            },
+            # Without the walk's IMEI: a valid one looks across points and writes its audit row
+            # (a reveal, not a refusal); the hostile values go into the identifiers too.
+            {"purchase_date": "2026-01-01", "proof_of_purchase": "invoice"},
             customer_pk=lambda w: w["customer"].pk,
         ),
-        method="get",
-        extra=("serial_number", "water_damage"),
+        extra=("imei", "serial_number", "water_damage"),
     ),
     Case(
         "visit_slip",

@@ -186,7 +186,6 @@ def pages(mine: dict) -> list[str]:
         f"{reverse('complaints:customer_search')}?q={SAME_PHONE[-4:]}",
         f"{reverse('complaints:customer_search')}?q={SAME_NAME}",
         f"{reverse('complaints:new')}?ticket={ticket.pk}",
-        f"{reverse('repairs:ticket_preview', args=[mine['customer'].pk])}?imei={VALID_IMEI}",
         f"{reverse('intake:slip_queue')}?mine=0",
         f"{reverse('intake:call_log')}?day={NOW.date().isoformat()}",
         f"{reverse('intake:answering')}?start=2026-11-01&end=2026-11-30",
@@ -226,6 +225,28 @@ def render_all(viewers: dict, urls: list[str], client) -> dict:
     return seen
 
 
+def reveal_all(viewers: dict, mine: dict, client) -> dict:
+    """Every role's reveal of my device's nationwide history: the ticket's, the device's and
+    the intake preview's (the roles that may not get a refusal, never a 500)."""
+    ticket = mine["tickets"][0]
+    posts = [
+        (reverse("repairs:ticket_history", args=[ticket.pk]), {}),
+        (reverse("repairs:device_history", args=[ticket.device_id]), {}),
+        (
+            reverse("repairs:ticket_preview", args=[mine["customer"].pk]),
+            {"imei": VALID_IMEI, "proof_of_purchase": "invoice"},
+        ),
+    ]
+    seen = {}
+    for role, user in viewers.items():
+        client.force_login(user)
+        for url, data in posts:
+            response = client.post(url, data)
+            assert response.status_code < 500, (role, url)
+            seen[role, url] = response.content.decode("utf-8", "replace")
+    return seen
+
+
 @pytest.mark.reliability(
     "Another point's look-alike rows in lists, searches and figures",
     "same names, phones, IMEI, similar ticket numbers; every page before and after, every role",
@@ -242,6 +263,9 @@ def test_another_points_look_alike_data_changes_no_page_of_mine(point, client):
         theirs = [seed(far, "外点甲"), seed(ServicePointFactory(region=far.region), "外点乙")]
         urlwalk.make_objects(far)
         after = render_all(viewers, urls, client)
+        # The reveals of the device's repairs at other points (POST): another point's records
+        # show as facts (that is their purpose), never a marker of its own data.
+        revealed = reveal_all(viewers, mine, client)
 
     # The audit log grows with my own page views in between (logins, report downloads).
     audit_pages = {reverse("servicedesk:audit_list")}
@@ -253,8 +277,12 @@ def test_another_points_look_alike_data_changes_no_page_of_mine(point, client):
             failures.append(f"{key}: shows {leaked}")
         elif (status, body) != before[key] and key[1] not in audit_pages:
             failures.append(f"{key}: changed when another point's data was added")
+    for key, text in revealed.items():
+        if leaked := [m for seeded in theirs for m in seeded["markers"] if m in text]:
+            failures.append(f"{key}: reveals {leaked}")
     assert not failures, "\n".join(failures)
     assert any("本点" in body.decode() for _s, body in after.values())  # my own rows do show
+    assert any("data-point=" in text for text in revealed.values())  # the facts do show
 
 
 @pytest.mark.reliability(

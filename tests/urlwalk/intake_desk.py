@@ -4,9 +4,9 @@ import uuid
 from django.utils import timezone
 
 from intake.models import Device, MessageSlip, Purpose, Visit
-from repairs.models import CashUp, MoneyEntry, MoneyKind, PaymentMethod
+from repairs.models import CashUp, MoneyEntry, MoneyKind, PaymentMethod, RepairTicket, TicketStatus
 from servicedesk.models import Role
-from tests.factories import CustomerFactory, make_staff
+from tests.factories import CustomerFactory, ServicePointFactory, make_staff
 from tests.opening import VALID_IMEI, open_ticket
 from tests.urlwalk import local_input
 
@@ -37,9 +37,11 @@ OBJECT_URLS = {
     "repairs:ticket_open": lambda f: {"customer_pk": f["customer"].pk},
     "repairs:ticket_preview": lambda f: {"customer_pk": f["customer"].pk},
     "repairs:device_detail": lambda f: {"pk": f["device"].pk},
+    "repairs:device_history": lambda f: {"pk": f["device"].pk},
     "intake:slip_callback": lambda f: {"pk": f["slip"].pk},
     "intake:slip_phone": lambda f: {"pk": f["slip"].pk},
     "repairs:ticket_detail": lambda f: {"pk": f["ticket"].pk},
+    "repairs:ticket_history": lambda f: {"pk": f["ticket"].pk},
     "repairs:ticket_override": lambda f: {"pk": f["ticket"].pk},
     "repairs:ticket_action": lambda f: {"pk": f["ticket"].pk},
     "repairs:ticket_print": lambda f: {"pk": f["ticket"].pk, "kind": "pickup-slip"},
@@ -87,6 +89,15 @@ POSTS = {
     "intake:customer_data_export": lambda f: {},
     "intake:customer_phone": lambda f: {},
     "intake:slip_phone": lambda f: {},
+    # The device's repairs at other points: the walk's device was repaired at another point
+    # before (``make_foreign``), so each reveal writes its audit row.
+    "repairs:device_history": lambda f: {},
+    "repairs:ticket_history": lambda f: {},
+    "repairs:ticket_preview": lambda f: {
+        "imei": VALID_IMEI,
+        "purchase_date": (timezone.localdate() - dt.timedelta(days=100)).isoformat(),
+        "proof_of_purchase": "invoice",
+    },
     "intake:customer_erase": lambda f: {"reason": "顾客书面申请删除个人信息", "confirm": "on"},
     "intake:customer_merge": lambda f: {"duplicate": f["duplicate"].pk, "confirm": "on"},
     "repairs:ticket_action": lambda f: {
@@ -117,7 +128,6 @@ GET_ONLY = {
     "repairs:policy",
     "intake:slip_queue",
     "intake:customer_detail",
-    "repairs:ticket_preview",
     "repairs:device_detail",
     "repairs:technician_queue",
     "repairs:pickup",
@@ -135,7 +145,15 @@ ACTORS = {
 
 #: Sent twice, these write a second audit row on purpose: every export of personal data and
 #: every full view of a number is logged (DOMAIN 1), however often it happens.
-AUDITED_EACH_TIME = {"intake:customer_data_export", "intake:customer_phone", "intake:slip_phone"}
+AUDITED_EACH_TIME = {
+    "intake:customer_data_export",
+    "intake:customer_phone",
+    "intake:slip_phone",
+    # Every look at another point's records of a device (rules#R-intake-10).
+    "repairs:device_history",
+    "repairs:ticket_history",
+    "repairs:ticket_preview",
+}
 
 
 def make_foreign(point, foreign):
@@ -159,6 +177,7 @@ def make_foreign(point, foreign):
     foreign["cash_up"] = CashUp.objects.create(
         point=point, user=desk, day=timezone.localdate(), expected_cash=0, counted_cash=0
     )
+    foreign["traveller"] = repaired_elsewhere(days_ago=30)
     staff = make_staff(Role.SUPERVISOR, point=point).user
     foreign["slip"] = MessageSlip.objects.create(
         point=point,
@@ -169,3 +188,16 @@ def make_foreign(point, foreign):
         addressee=staff,
         taken_by=staff,
     )
+
+
+def repaired_elsewhere(*, days_ago: int, imei: str = VALID_IMEI):
+    """The walk's device (same IMEI) repaired and handed over at a point of another region
+    before the walk's ticket was opened: the nationwide history has another point's record, so
+    a page that looked across points on GET would write an audit row."""
+    elsewhere = ServicePointFactory()
+    when = timezone.now() - dt.timedelta(days=days_ago)
+    ticket = open_ticket(elsewhere, make_staff(Role.FRONT_DESK, point=elsewhere).user, now=when)
+    RepairTicket.objects.filter(pk=ticket.pk).update(
+        status=TicketStatus.HANDED_OVER, handed_over_at=when + dt.timedelta(hours=2)
+    )
+    return ticket
