@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from repairs import events
-from repairs.models import NotificationStatus, PartLine, RepairTicket, WarrantyStatus
+from repairs.models import PartLine, RepairTicket, WarrantyStatus
 from repairs.models import TicketStatus as S
 from servicedesk.models import Role
 from servicedesk.statemachine import SYSTEM, Guard, StateMachine, Transition
@@ -116,26 +116,3 @@ label = MACHINE.label
 
 def available(status: str, role: str | None) -> list[Transition]:
     return MACHINE.available(status, role)
-
-
-#: A message to the customer in the outbox: sent, or failed after the last attempt.
-NOTIFICATION_MACHINE = StateMachine(
-    name="notification",
-    field="status",
-    transitions=[
-        Transition(
-            "sent",
-            _("Sent"),
-            NotificationStatus.PENDING,
-            NotificationStatus.SENT,
-            frozenset({SYSTEM}),
-        ),
-        Transition(
-            "give_up",
-            _("Failed"),
-            NotificationStatus.PENDING,
-            NotificationStatus.FAILED,
-            frozenset({SYSTEM}),
-        ),
-    ],
-)
