@@ -36,8 +36,9 @@ class ServicePointAdmin(admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "point", "contact", "is_active"]
+    list_display = ["name", "point", "contact", "message_phone", "is_active"]
     list_filter = ["point", "is_active"]
+    fields = ["name", "point", "contact", "message_phone", "is_active"]
 
 
 @admin.register(DepartmentNotice)

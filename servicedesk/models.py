@@ -335,6 +335,16 @@ class Department(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     contact = models.CharField(_("contact"), max_length=100, blank=True)
+    #: rules#callbacks: the department's notices also go out by SMS to this number, through the
+    #: outbox, when it is set.
+    message_phone = models.CharField(
+        _("mobile for messages"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "When set, each notice for this department is also sent to this mobile number by SMS."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     tenant_field = "point"
@@ -346,6 +356,16 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.message_phone:
+            from servicedesk.phones import normalize_phone
+
+            try:
+                self.message_phone = normalize_phone(self.message_phone)
+            except ValidationError as exc:
+                raise ValidationError({"message_phone": exc.messages}) from exc
 
 
 class StaffProfile(models.Model):

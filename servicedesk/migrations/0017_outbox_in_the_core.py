@@ -6,7 +6,8 @@ repairs app drops its state in its next migration, and the table is renamed in p
 columns are added to the same table: ``point`` (the tenant) filled from each message's ticket by
 one UPDATE, ``kind`` (every existing row is a customer message about a repair), ``notice``; the
 link to the repair record becomes optional. A pending message stays pending and is sent by the
-same task, now ``servicedesk.tasks.notifications_send_task``."""
+same task, now ``servicedesk.tasks.notifications_send_task``. A department gets a mobile number
+its notices are also sent to."""
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -81,4 +82,9 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='servicedesk.servicepoint', verbose_name='service point'),
         ),
         migrations.AlterModelTable(name='notification', table=None),
+        migrations.AddField(
+            model_name='department',
+            name='message_phone',
+            field=models.CharField(blank=True, help_text='When set, each notice for this department is also sent to this mobile number by SMS.', max_length=20, verbose_name='mobile for messages'),
+        ),
     ]
