@@ -170,7 +170,7 @@ def slip_queue(*, user: Actor, mine_only: bool) -> QuerySet[MessageSlip]:
     slips = (
         scoped(MessageSlip, user)
         .filter(status=SlipStatus.OPEN)
-        .select_related("addressee__staff_profile", "taken_by__staff_profile", "customer")
+        .select_related("addressee__staff_profile", "taken_by__staff_profile", "customer", "point")
         .order_by("callback_due_at", "id")
     )
     return slips.filter(addressee=user) if mine_only else slips

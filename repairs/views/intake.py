@@ -17,6 +17,7 @@ from repairs import selectors, services
 from repairs.forms import TicketOpenForm
 from repairs.models import Part, RepairType
 from servicedesk.forms import apply_errors
+from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, scoped
@@ -30,6 +31,7 @@ def device_detail(request, pk: int):
         Device.objects.select_related("customer", "point"), request.user, pk=pk
     )
     check_role(request.user, VIEW)
+    point_zone_activate(device.point)
     tickets = selectors.device_history(user=request.user, device=device)
     history = selectors.device_facts_across_points(
         user=request.user,
