@@ -13,11 +13,22 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-FILL_POINT = """
-UPDATE repairs_notification AS n SET point_id = t.point_id
-FROM repairs_repairticket AS t WHERE t.id = n.ticket_id;
-SET CONSTRAINTS ALL IMMEDIATE;
-"""
+
+def fill_point(apps, schema_editor):
+    """Each message's point is its ticket's: one UPDATE, however many rows."""
+    with schema_editor.connection.cursor() as cursor:
+        if schema_editor.connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE repairs_notification AS n SET point_id = t.point_id"
+                " FROM repairs_repairticket AS t WHERE t.id = n.ticket_id"
+            )
+            # The new foreign key is checked now, not at commit, so the table can be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        else:
+            cursor.execute(
+                "UPDATE repairs_notification SET point_id = (SELECT t.point_id"
+                " FROM repairs_repairticket AS t WHERE t.id = repairs_notification.ticket_id)"
+            )
 
 
 class Migration(migrations.Migration):
@@ -75,7 +86,7 @@ class Migration(migrations.Migration):
             name='point',
             field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='servicedesk.servicepoint', verbose_name='service point'),
         ),
-        migrations.RunSQL(FILL_POINT, reverse_sql=migrations.RunSQL.noop, elidable=False),
+        migrations.RunPython(fill_point, migrations.RunPython.noop, elidable=False),
         migrations.AlterField(
             model_name='notification',
             name='point',

@@ -35,9 +35,9 @@ LISTS = [
     "followups:report_list",
     "loaners:list",
 ]
-#: Pages whose dates are not times of records: the home page's cards differ by role (the
-#: regional center's monthly files), the answering figures count days in the viewer's zone.
-NOT_COMPARED = {"home", "intake:answering"}
+#: The home page's cards differ by role (the regional center's monthly files): its dates are
+#: not the records' times.
+NOT_COMPARED = {"home"}
 STAMPS = re.compile(r"\b\d{4}-\d\d-\d\d(?: \d\d:\d\d)?\b|\b\d\d:\d\d\b")
 
 
@@ -124,3 +124,21 @@ def test_a_zone_per_row_costs_no_query(role, client, point, west, beijing):
     one_point = {name: queries(client, reverse(name)) for name in LISTS}
     objects_made_at(west, URUMQI_AT)  # as many rows again, of a point in another zone
     assert {name: queries(client, reverse(name)) for name in LISTS} == one_point
+
+
+def test_the_answering_figures_count_each_call_on_its_points_own_day(client, point, west):
+    from intake.models import Channel, Purpose, Visit
+
+    for at in (URUMQI_AT, BEIJING_AT):
+        Visit.objects.create(
+            point=west if at == URUMQI_AT else point,
+            channel=Channel.HOTLINE,
+            purpose=Purpose.INQUIRY,
+            arrived_at=at,
+            rings_to_answer=2,
+        )
+    client.force_login(make_staff(Role.REGIONAL_CENTER, region=point.region).user)
+    with time_machine.travel(LOOKED_AT, tick=False):
+        stats = client.get(reverse("intake:answering")).context["stats"]
+    assert [(row["day"], row["calls"]) for row in stats["by_day"]] == [(dt.date(2026, 11, 20), 2)]
+    assert stats["total"]["calls"] == 2
