@@ -39,7 +39,7 @@ from servicedesk import inputs
 from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, role_required
-from servicedesk.tenancy import get_profile, get_scoped_or_404, scoped
+from servicedesk.tenancy import get_profile, get_scoped_or_404, scope_for, scoped
 
 OPENERS = (
     Role.FRONT_DESK,
@@ -398,6 +398,7 @@ def complaint_queue(request):
             "pending": pending,
             "query_string": query.urlencode(),
             "transfer_form": TransferForm(users=_queue_users(request.user)),
+            "several_points": scope_for(request.user).several_points,
         },
     )
 

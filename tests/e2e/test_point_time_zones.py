@@ -65,6 +65,9 @@ def test_the_regional_center_reads_each_rows_time_in_its_points_zone(page, point
                 assert "2026-11-20 23:37" in text and "01:37" not in text, path
                 if who == "regional":
                     assert "2026-11-20 12:19" in text, path
+                    # Each row says which point it is at (by code or by name).
+                    assert "XJ01" in text or "乌鲁木齐网点" in text, path
+                    assert "BJ01" in text or "北京网点" in text, path
                 assert _no_horizontal_scroll(page), (path, width)
                 name = path.strip("/").replace("/", "-")
                 screenshot(page, f"zones-{who}-{name}-{width}")
