@@ -221,6 +221,8 @@ def complaint_notify_department(
         subject=subject,
         text=complaint.summary[:300],
         link=complaint.get_absolute_url(),
+        message_template="complaints/messages/dissatisfied_callback.txt",
+        message_context={"complaint": complaint},
         now=now,
     )
     return department

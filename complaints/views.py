@@ -36,9 +36,10 @@ from intake.forms.desk import VisitRefForm
 from intake.models import Customer, Visit
 from repairs.models import RepairTicket
 from servicedesk import inputs
+from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, role_required
-from servicedesk.tenancy import get_profile, get_scoped_or_404, scoped
+from servicedesk.tenancy import get_profile, get_scoped_or_404, scope_for, scoped
 
 OPENERS = (
     Role.FRONT_DESK,
@@ -193,6 +194,7 @@ PAGE_FORMS = {
 
 def _detail_page(request, complaint: Complaint, bound: dict[str, forms.Form] | None = None):
     """The complaint page; ``bound``: a refused form by its name, shown as it was posted."""
+    point_zone_activate(complaint.point)
     offers = list(
         complaint.offers.select_related("offered_by__staff_profile", "decided_by__staff_profile")
     )
@@ -276,8 +278,9 @@ def _stage_step(request, complaint: Complaint):
 def complaint_act(request, pk: int, what: str):
     """One POST endpoint per complaint action: parse, call one service, errors as messages
     (a step of the complaint comes back as a form, see ``_stage_step``)."""
-    complaint = get_scoped_or_404(Complaint, request.user, pk=pk)
+    complaint = get_scoped_or_404(Complaint.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, OPENERS)
+    point_zone_activate(complaint.point)  # what is typed reads in the complaint's point's zone
     form: forms.Form
     try:
         if what == "stage":
@@ -395,6 +398,7 @@ def complaint_queue(request):
             "pending": pending,
             "query_string": query.urlencode(),
             "transfer_form": TransferForm(users=_queue_users(request.user)),
+            "several_points": scope_for(request.user).several_points,
         },
     )
 

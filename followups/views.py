@@ -21,6 +21,7 @@ from servicedesk.audit import audit_callback_report_downloaded
 from servicedesk.csvfiles import csv_text
 from servicedesk.forms import DownloadForm, apply_errors
 from servicedesk.hooks import Opened
+from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import allow_read_only_roles, check_role, role_required
 from servicedesk.selectors import point_list
@@ -233,6 +234,7 @@ def report_list(request):
 def report_detail(request, pk: int):
     report = get_scoped_or_404(CallbackReport.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, REPORT_VIEWERS)
+    point_zone_activate(report.point)
     totals = report.data.get("totals", {})
     due = totals.get("due") or 0
 
@@ -254,6 +256,7 @@ def report_csv(request, pk: int):
     """The month's figures as CSV. POST only (CSRF-checked): every download is audited."""
     report = get_scoped_or_404(CallbackReport.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, REPORT_VIEWERS)
+    point_zone_activate(report.point)
     if not DownloadForm(request.POST).is_valid():
         return redirect("followups:report_detail", pk=report.pk)
     data = report.data

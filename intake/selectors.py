@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
@@ -14,6 +14,7 @@ from django.utils import timezone
 from intake.models import Channel, Customer, Device, MessageSlip, Purpose, Visit, VisitStatus
 from intake.phones import normalize_phone
 from servicedesk import hooks
+from servicedesk.models import ServicePoint
 from servicedesk.tenancy import scoped
 
 if TYPE_CHECKING:
@@ -170,7 +171,7 @@ def slip_queue(*, user: Actor, mine_only: bool) -> QuerySet[MessageSlip]:
     slips = (
         scoped(MessageSlip, user)
         .filter(status=SlipStatus.OPEN)
-        .select_related("addressee__staff_profile", "taken_by__staff_profile", "customer")
+        .select_related("addressee__staff_profile", "taken_by__staff_profile", "customer", "point")
         .order_by("callback_due_at", "id")
     )
     return slips.filter(addressee=user) if mine_only else slips
@@ -233,21 +234,42 @@ def _with_shares(row: dict) -> dict:
 
 def answering_stats(*, user: AnyUser, start: dt.date, end: dt.date) -> dict:
     """rules#hotline / 7: the share of calls answered within the point's ring limit (three rings)
-    and of holds checked back every 30 s, per local day and per operator, computed in SQL."""
-    zone = timezone.get_current_timezone()
-    calls = scoped(Visit, user).filter(
-        channel=Channel.HOTLINE,
-        arrived_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=zone),
-        arrived_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
-    )
+    and of holds checked back every 30 s, per local day and per operator, computed in SQL.
+
+    A day is the local day of the call's point: a regional center's points may lie in different
+    time zones, so each zone's calls are bounded and counted by day in that zone (one query per
+    zone, merged here), never in the viewer's zone."""
+    by_zone: dict[dt.tzinfo, list[int]] = {}
+    for point in scoped(ServicePoint, user).only("pk", "time_zone"):
+        by_zone.setdefault(point.zone, []).append(point.pk)
+    # One zone (the usual case): the scope already names the points; no list of ids needed.
+    single = len(by_zone) == 1
+    within_days = Q(pk__in=[])
+    for zone, ids in by_zone.items():
+        within_days |= Q(
+            Q() if single else Q(point_id__in=ids),
+            arrived_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=zone),
+            arrived_at__lt=dt.datetime.combine(
+                end + dt.timedelta(days=1), dt.time.min, tzinfo=zone
+            ),
+        )
+    calls = scoped(Visit, user).filter(within_days, channel=Channel.HOTLINE)
     aggregates = _answering(calls)
-    by_day = [
-        _with_shares(dict(row))
-        for row in calls.annotate(day=TruncDate("arrived_at", tzinfo=zone))
-        .values("day")
-        .annotate(**aggregates)
-        .order_by("-day")
-    ]
+    days: dict[dt.date, dict] = {}
+    for zone, ids in by_zone.items():
+        rows = (
+            (calls if single else calls.filter(point_id__in=ids))
+            .annotate(day=TruncDate("arrived_at", tzinfo=zone))
+            .values("day")
+            .annotate(**aggregates)
+        )
+        for row in rows:
+            counts: dict[str, Any] = dict(row)
+            merged = days.setdefault(counts["day"], dict.fromkeys(aggregates, 0) | {"day": None})
+            merged["day"] = counts["day"]
+            for key in aggregates:
+                merged[key] += counts[key] or 0
+    by_day = [_with_shares(days[day]) for day in sorted(days, reverse=True)]
     by_operator = [
         _with_shares(dict(row))
         for row in calls.values(

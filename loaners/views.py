@@ -22,6 +22,7 @@ from repairs.models import RepairTicket
 from servicedesk import inputs
 from servicedesk.errors import ActionRefused
 from servicedesk.forms import apply_errors
+from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, has_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, scope_for, scoped
@@ -88,6 +89,7 @@ def loaner_detail(request, pk: int, retire_form: RetireForm | None = None):
     """A loaner and its history: every lend and every return."""
     loaner = get_scoped_or_404(Loaner.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, VIEWERS)
+    point_zone_activate(loaner.point)
     loans = list(selectors.loan_history(user=request.user, loaner=loaner))
     today = timezone.localdate()
     open_loan = next((loan for loan in loans if loan.is_open), None)
@@ -218,9 +220,10 @@ def _customer(request, raw) -> Customer | None:
 def loan_return(request, pk: int):
     """Take a loaner back: its condition and a note; one click from the ticket page's warning."""
     loan = get_scoped_or_404(
-        Loan.objects.select_related("loaner", "customer", "ticket"), request.user, pk=pk
+        Loan.objects.select_related("loaner", "customer", "ticket", "point"), request.user, pk=pk
     )
     check_role(request.user, VIEWERS)
+    point_zone_activate(loan.point)
     if not loan.is_open:
         messages.info(request, _("This loaner was already taken back."))
         return redirect("loaners:detail", pk=loan.loaner_id)

@@ -12,7 +12,6 @@ from intake.models import Customer
 from intake.services.privacy import signature_reference, when
 from repairs.models import (
     OPEN_STATUSES,
-    Notification,
     Quote,
     RepairTicket,
     SanbaoDecision,
@@ -20,6 +19,7 @@ from repairs.models import (
     WarrantyStatus,
 )
 from servicedesk import hooks
+from servicedesk.models import Notification
 from servicedesk.tenancy import scoped
 
 #: What a ticket number typed into the desk search looks like (BJ01-000123).

@@ -768,53 +768,6 @@ class SatisfactionCard(models.Model):
         return f"{self.ticket_id} {self.rating}"
 
 
-class NotificationStatus(models.TextChoices):
-    PENDING = "pending", _("To send")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
-class Notification(models.Model):
-    """Outbox (rules#repair: the customer is told when the device is ready). Written in the
-    transaction of the change that causes it; sent by Celery with retries; never lost."""
-
-    ticket = models.ForeignKey(
-        RepairTicket,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("repair record"),
-    )
-    channel = models.CharField(_("channel"), max_length=16, default="sms")
-    to = models.CharField(_("to"), max_length=20)
-    text = models.CharField(_("text"), max_length=500)
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=NotificationStatus.choices,
-        default=NotificationStatus.PENDING,
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    #: When a sender claimed the message (a lease of ``NOTIFICATION_LEASE_SECONDS``); cleared when
-    #: its result is recorded. A claim older than the lease belongs to a sender that died.
-    claimed_at = models.DateTimeField(_("claimed for sending at"), null=True, blank=True)
-
-    tenant_field = "ticket__point"
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["created_at", "id"]
-        indexes = [
-            models.Index(fields=["status", "created_at"], name="notification_status_created")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.channel} {self.to}"
-
-
 class PartStock(TenantModel):
     """rules#parts: one part's stock at the point: on hand (reserved included), reserved for
     diagnosed tickets, and defective (set aside, not usable). Changed only by

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from repairs import events
 from repairs.models import (
     DefectiveStatus,
-    NotificationStatus,
     PartLine,
     RepairTicket,
     ReturnBatch,
@@ -131,29 +130,6 @@ label = MACHINE.label
 
 def available(status: str, role: str | None) -> list[Transition]:
     return MACHINE.available(status, role)
-
-
-#: A message to the customer in the outbox: sent, or failed after the last attempt.
-NOTIFICATION_MACHINE = StateMachine(
-    name="notification",
-    field="status",
-    transitions=[
-        Transition(
-            "sent",
-            _("Sent"),
-            NotificationStatus.PENDING,
-            NotificationStatus.SENT,
-            frozenset({SYSTEM}),
-        ),
-        Transition(
-            "give_up",
-            _("Failed"),
-            NotificationStatus.PENDING,
-            NotificationStatus.FAILED,
-            frozenset({SYSTEM}),
-        ),
-    ],
-)
 
 
 #: rules#parts (旧件返还): who makes, packs and ships a return batch (those who keep the

@@ -8,6 +8,7 @@ from servicedesk.models import (
     Department,
     DepartmentNotice,
     Heartbeat,
+    Notification,
     Region,
     ServicePoint,
     StaffProfile,
@@ -36,8 +37,9 @@ class ServicePointAdmin(admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "point", "contact", "is_active"]
+    list_display = ["name", "point", "contact", "message_phone", "is_active"]
     list_filter = ["point", "is_active"]
+    fields = ["name", "point", "contact", "message_phone", "is_active"]
 
 
 @admin.register(DepartmentNotice)
@@ -109,3 +111,19 @@ class AuditLogAdmin(admin.ModelAdmin):
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "seen_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox, read only: written by the services, sent by the outbox task."""
+
+    list_display = ["created_at", "point", "kind", "to", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "point"]
+    list_select_related = ["point"]
+    readonly_fields = ["ticket", "notice"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

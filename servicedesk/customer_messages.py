@@ -1,5 +1,6 @@
-"""Messages to customers (SMS, prints) in the service point's language, whatever language the
-staff member's screen uses (UX 4): one template per event, rendered under the point's language."""
+"""Messages sent out (SMS and prints to customers, SMS to departments) in the service point's
+language, whatever language the staff member's screen uses (UX 4): one template per event,
+rendered under the point's language."""
 
 from __future__ import annotations
 

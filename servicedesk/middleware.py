@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +23,9 @@ from django.views.defaults import permission_denied
 
 from servicedesk.errors import ActionRefused
 from servicedesk.tenancy import get_profile
+
+if TYPE_CHECKING:
+    from servicedesk.models import ServicePoint
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOGIN_AT_KEY = "servicedesk_login_at"
@@ -63,6 +67,15 @@ class StaffProfileMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def point_zone_activate(point: ServicePoint) -> None:
+    """A page about one point's record shows (and reads typed) times in that point's zone,
+    whoever looks: a regional center, an administrator or a manager of several points has no
+    zone of their own that fits every record. Lasts until the end of the request (the middleware
+    above deactivates it). Lists of several points' rows switch per row in the template
+    (``{% timezone row.point.zone %}``)."""
+    timezone.activate(point.zone)
 
 
 def point_time_zone(request) -> zoneinfo.ZoneInfo | None:

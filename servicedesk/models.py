@@ -335,6 +335,16 @@ class Department(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     contact = models.CharField(_("contact"), max_length=100, blank=True)
+    #: rules#callbacks: the department's notices also go out by SMS to this number, through the
+    #: outbox, when it is set.
+    message_phone = models.CharField(
+        _("mobile for messages"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "When set, each notice for this department is also sent to this mobile number by SMS."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     tenant_field = "point"
@@ -346,6 +356,16 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.message_phone:
+            from servicedesk.phones import normalize_phone
+
+            try:
+                self.message_phone = normalize_phone(self.message_phone)
+            except ValidationError as exc:
+                raise ValidationError({"message_phone": exc.messages}) from exc
 
 
 class StaffProfile(models.Model):
@@ -578,3 +598,82 @@ class DepartmentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} · {self.subject}"
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("To send")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class NotificationKind(models.TextChoices):
+    """What an outbox message is about; each kind has its templates per event."""
+
+    CUSTOMER_REPAIR = "customer_repair", _("Message to the customer about a repair")
+    DEPARTMENT_NOTICE = "department_notice", _("Department notice")
+
+
+class Notification(models.Model):
+    """The outbox (rules#repair: the customer is told when the device is ready; rules#callbacks:
+    the relevant department is notified). A message is written in the transaction of the change
+    that causes it and sent by ``servicedesk.outbox`` (Celery, with retries and a lease): never
+    lost, sent once in the normal path.
+
+    ``ticket`` links a customer message to its repair record: a lazy reference (no import), the
+    one column of the core that names a domain app, kept so the table, its rows and the cascade
+    with the record stay as they were (docs/architecture.md, "The outbox")."""
+
+    point = models.ForeignKey(
+        ServicePoint, on_delete=models.PROTECT, related_name="+", verbose_name=_("service point")
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=32,
+        choices=NotificationKind.choices,
+        default=NotificationKind.CUSTOMER_REPAIR,
+    )
+    ticket = models.ForeignKey(
+        "repairs.RepairTicket",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("repair record"),
+    )
+    notice = models.OneToOneField(
+        DepartmentNotice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="message",
+        verbose_name=_("department notice"),
+    )
+    channel = models.CharField(_("channel"), max_length=16, default="sms")
+    to = models.CharField(_("to"), max_length=20)
+    text = models.CharField(_("text"), max_length=500)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    #: When a sender claimed the message (a lease of ``NOTIFICATION_LEASE_SECONDS``); cleared when
+    #: its result is recorded. A claim older than the lease belongs to a sender that died.
+    claimed_at = models.DateTimeField(_("claimed for sending at"), null=True, blank=True)
+
+    tenant_field = "point"
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="notification_status_created")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.to}"

@@ -11,15 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicedesk.audit import audit_point_settings_changed
+from servicedesk.customer_messages import render_for_customer
 from servicedesk.errors import ConflictError
 from servicedesk.models import (
     SUPERVISING_ROLES,
     AuditLog,
     Department,
     DepartmentNotice,
+    NotificationKind,
     Role,
     ServicePoint,
 )
+from servicedesk.outbox import outbox_write
 from servicedesk.tenancy import get_profile, scope_for, user_role
 
 if TYPE_CHECKING:
@@ -156,6 +159,11 @@ def point_update_settings(
     return locked
 
 
+#: The SMS of a notice whose event has no template of its own: the subject, in the point's name.
+DEFAULT_NOTICE_MESSAGE = "servicedesk/messages/department_notice.txt"
+
+
+@transaction.atomic
 def department_notify(
     *,
     department: Department,
@@ -163,19 +171,38 @@ def department_notify(
     subject: str,
     text: str = "",
     link: str = "",
+    message_template: str = DEFAULT_NOTICE_MESSAGE,
+    message_context: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
 ) -> DepartmentNotice:
     """Tell a department of something at a point (rules#callbacks: the relevant department is
     notified of a dissatisfied callback's complaint); its members see it on their home page until
-    one of them marks it read."""
-    return DepartmentNotice.objects.create(
+    one of them marks it read. A department with a mobile for messages is also sent an SMS
+    through the outbox, in the same transaction, from the event's template (``message_template``
+    with ``message_context``, the notice as ``notice``) rendered in the point's language."""
+    now = now or timezone.now()
+    notice = DepartmentNotice.objects.create(
         point=point,
         department=department,
         subject=subject[:255],
         text=text[:1000],
         link=link[:200],
-        created_at=now or timezone.now(),
+        created_at=now,
     )
+    if department.message_phone:
+        outbox_write(
+            point=point,
+            kind=NotificationKind.DEPARTMENT_NOTICE,
+            notice=notice,
+            to=department.message_phone,
+            text=render_for_customer(
+                point,
+                message_template,
+                {**(message_context or {}), "notice": notice, "department": department},
+            ),
+            now=now,
+        )
+    return notice
 
 
 @transaction.atomic

@@ -55,6 +55,11 @@ class Scope:
     def allows(self, point_id: int | None) -> bool:
         return self.all_points or (point_id is not None and point_id in self.point_ids)
 
+    @property
+    def several_points(self) -> bool:
+        """Lists then say which point each row is at (and show its times in that point's zone)."""
+        return self.all_points or len(self.point_ids) > 1
+
 
 NO_SCOPE = Scope(all_points=False, point_ids=frozenset(), read_only=True)
 

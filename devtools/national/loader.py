@@ -112,9 +112,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         condition_on_return return_note
         """
     ),
-    "repairs_notification": _columns(
+    "servicedesk_notification": _columns(
         """
-        id channel to text status attempts last_error created_at sent_at ticket_id
+        id channel to text status attempts last_error created_at sent_at ticket_id point_id
+        kind
         """
     ),
     "followups_callbackdecision": _columns(

@@ -733,7 +733,7 @@ class PointSim:
 
     def notification(self, ticket: Ticket, at: int) -> None:
         plan = self.plan
-        stream = self.out["repairs_notification"]
+        stream = self.out["servicedesk_notification"]
         text = self.ctx.texts.ready_sms % {
             "point": plan.name,
             "number": ticket.number,
@@ -752,6 +752,8 @@ class PointSim:
             ts(at),
             ts(sent) if sent <= self.now else NULL,
             str(ticket.id),
+            str(plan.id),
+            "customer_repair",
         )
 
     def payment(self, ticket: Ticket, due: int, at: int, sequence: int) -> None:

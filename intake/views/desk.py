@@ -31,6 +31,7 @@ from intake.services import desk, merge, privacy
 from intake.services.slips import slip_check, slip_take
 from servicedesk.audit import audit_customer_phone_revealed, audit_slip_phone_revealed
 from servicedesk.forms import apply_errors
+from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import allow_read_only_roles, check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, scoped
@@ -174,8 +175,9 @@ def customer_create(request):
 @login_required
 def customer_detail(request, pk: int):
     """A customer's history on one page: devices, tickets, visits and calls, message slips."""
-    customer = get_scoped_or_404(Customer, request.user, pk=pk)
+    customer = get_scoped_or_404(Customer.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, VIEW)
+    point_zone_activate(customer.point)
     history = selectors.customer_history(user=request.user, customer=customer)
     return render(
         request,
@@ -235,9 +237,10 @@ def customer_merge(request, pk: int):
     """A supervisor merges another record of the same customer into this one: pick it, confirm,
     and every repair record, visit, device, call, slip, complaint and callback moves here
     (audited). The record picked is removed."""
-    customer = get_scoped_or_404(Customer, request.user, pk=pk)
+    customer = get_scoped_or_404(Customer.objects.select_related("point"), request.user, pk=pk)
     if not privacy.may_handle_requests(request.user, customer):
         raise PermissionDenied
+    point_zone_activate(customer.point)
     candidates = selectors.customer_merge_candidates(user=request.user, customer=customer)
     form = CustomerMergeForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():

@@ -21,6 +21,7 @@ from intake.forms.hotline import CallerLookupForm, CallForm, read_opened
 from intake.models import Channel, Customer, Purpose, Visit
 from intake.services import hotline
 from servicedesk import inputs
+from servicedesk.middleware import point_zone_activate
 from servicedesk.models import SUPERVISING_ROLES, Department, Role
 from servicedesk.permissions import check_role, has_role, role_required
 from servicedesk.tenancy import get_profile, get_scoped_or_404, scoped
@@ -103,6 +104,7 @@ def call_detail(request, pk: int):
         pk=pk,
     )
     check_role(request.user, READERS)
+    point_zone_activate(call.point)
     slips = call.message_slips.select_related("addressee__staff_profile")
     complaints = call.complaints.select_related("category")
     open_tickets = (

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from repairs import signatures, transitions
 from repairs.models import (
     ConsentKind,
-    Notification,
     Part,
     PartLine,
     Payment,
@@ -35,7 +34,8 @@ from repairs.models import (
 from repairs.services import money, sanbao, stock
 from servicedesk import hooks
 from servicedesk.customer_messages import render_for_customer
-from servicedesk.models import CERTIFIED_ROLES
+from servicedesk.models import CERTIFIED_ROLES, NotificationKind
+from servicedesk.outbox import outbox_write
 from servicedesk.statemachine import SYSTEM, TransitionRefused
 from servicedesk.tenancy import get_profile, scope_for, user_role
 
@@ -302,16 +302,14 @@ def _after_move(ticket: RepairTicket, actor: Actor | None, before: str, now: dt.
 
 def _notify(ticket: RepairTicket, template: str, now: dt.datetime) -> None:
     """A message to the customer in the outbox, in the point's language."""
-    Notification.objects.create(
-        ticket=ticket,
-        channel="sms",
+    outbox_write(
+        point=ticket.point,
+        kind=NotificationKind.CUSTOMER_REPAIR,
+        ticket_id=ticket.pk,
         to=ticket.contact_phone,
         text=render_for_customer(ticket.point, template, {"ticket": ticket}),
-        created_at=now,
+        now=now,
     )
-    from repairs.tasks import queue_notifications
-
-    queue_notifications()
 
 
 def waiting_tickets_lock(*, point_id: int, part_id: int) -> list[RepairTicket]:

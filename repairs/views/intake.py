@@ -19,6 +19,7 @@ from repairs import selectors, services
 from repairs.forms import TicketOpenForm
 from repairs.models import Part, RepairType
 from servicedesk.forms import apply_errors
+from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import allow_read_only_roles, check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, scoped
@@ -32,6 +33,7 @@ def device_detail(request, pk: int):
         Device.objects.select_related("customer", "point"), request.user, pk=pk
     )
     check_role(request.user, VIEW)
+    point_zone_activate(device.point)
     tickets = selectors.device_history(user=request.user, device=device)
     # The repairs at other points are not looked up here: a GET never crosses the point scope
     # nor writes an audit row; the page offers the reveal (a POST) instead.

@@ -39,6 +39,7 @@ from repairs.services import money, sanbao
 from repairs.views.intake import nationwide_history_response
 from servicedesk import hooks, inputs
 from servicedesk.errors import ConflictError
+from servicedesk.middleware import point_zone_activate
 from servicedesk.models import SUPERVISING_ROLES, Role
 from servicedesk.permissions import allow_read_only_roles, check_role, has_role, role_required
 from servicedesk.tenancy import get_scoped_or_404, scope_for, user_role
@@ -188,6 +189,7 @@ def ticket_history(request, pk: int):
 def _detail_context(request, ticket, refused: TicketActionForm | None = None) -> dict:
     """What the ticket page shows; after a refused action, that action's form again with
     everything that was posted and each error beside its field."""
+    point_zone_activate(ticket.point)
     role = user_role(request.user)
     read_only = request.staff is not None and request.staff.is_read_only
     part_lines = list(ticket.part_lines.select_related("part"))
@@ -440,6 +442,7 @@ def ticket_print(request, pk: int, kind: str):
         pk=pk,
     )
     check_role(request.user, VIEW)
+    point_zone_activate(ticket.point)
     if kind not in PRINT_KINDS:
         raise Http404
     decision = None

@@ -273,7 +273,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("SLIP_REMINDERS_SECONDS", default=300.0),
     },
     "notifications-sweep": {
-        "task": "repairs.tasks.notifications_sweep_task",
+        "task": "servicedesk.tasks.notifications_sweep_task",
         "schedule": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=60.0),
     },
     "followups-monthly-report": {
@@ -301,7 +301,9 @@ EXPORTS_PENDING_GRACE_SECONDS = env.int("EXPORTS_PENDING_GRACE_SECONDS", default
 CROSS_POINT_LOOKUPS_PER_HOUR = env.int("CROSS_POINT_LOOKUPS_PER_HOUR", default=60)
 
 # Customer notifications (outbox): the sender class and its gateway.
-NOTIFICATION_SENDER = env.str("NOTIFICATION_SENDER", default="repairs.notifications.DatabaseSender")
+NOTIFICATION_SENDER = env.str(
+    "NOTIFICATION_SENDER", default="servicedesk.notifications.DatabaseSender"
+)
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 # A sender's claim on a batch of messages is a lease: a batch whose worker died is sent by

@@ -129,3 +129,85 @@ def test_the_notices_card_costs_the_same_queries_however_many_notices(client, st
     for n in range(2, 12):
         department_notify(department=quality, point=quality.point, subject=f"投诉 #{n}", link="/")
     assert home_queries() == once
+
+
+class RecordingSender:
+    """The gateway as the tests see it: every message handed to it."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, notification) -> None:
+        RecordingSender.sent.append((notification.to, notification.text))
+
+
+@pytest.fixture
+def recording_sender(settings):
+    settings.NOTIFICATION_SENDER = f"{__name__}.RecordingSender"
+    RecordingSender.sent = []
+    return RecordingSender
+
+
+def test_a_department_with_a_mobile_gets_the_notice_and_one_sms_in_the_points_language(
+    client, settings, staff_of, due_callback, quality, recording_sender
+):
+    from servicedesk.models import Notification, NotificationKind
+    from servicedesk.outbox import notifications_send
+
+    quality.message_phone = "+8613800001111"
+    quality.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the clerk's screen is in English
+    record_dissatisfied(client, staff_of(Role.CALLBACK_CLERK), due_callback)
+    complaint = Complaint.objects.get(callback=due_callback)
+    notice = DepartmentNotice.objects.get()
+
+    message = Notification.objects.get()
+    assert message.kind == NotificationKind.DEPARTMENT_NOTICE
+    assert message.notice == notice and message.ticket is None
+    assert message.point == due_callback.point and message.to == "+8613800001111"
+    assert f"投诉 #{complaint.pk}" in message.text
+    assert "屏幕又花了" not in message.text  # the customer's words stay in the service desk
+    assert message.text.startswith(f"[{due_callback.point.name}]致质量部")
+
+    assert notifications_send() == 1
+    assert notifications_send() == 0  # the task running twice sends it once
+    assert recording_sender.sent == [("+8613800001111", message.text)]
+
+
+def test_a_department_without_a_mobile_gets_the_notice_only(
+    client, staff_of, due_callback, quality
+):
+    from servicedesk.models import Notification
+
+    record_dissatisfied(client, staff_of(Role.CALLBACK_CLERK), due_callback)
+    assert DepartmentNotice.objects.count() == 1
+    assert not Notification.objects.exists()
+
+
+def test_the_notice_and_its_sms_are_written_together_or_not_at_all(point, quality):
+    from django.db import transaction
+
+    from servicedesk.models import Notification
+    from servicedesk.services import department_notify
+
+    quality.message_phone = "+8613800001111"
+    quality.save()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        department_notify(department=quality, point=point, subject="投诉 #1", link="/")
+        assert Notification.objects.count() == 1
+        raise RuntimeError("the callback's outcome failed after the notice")
+    assert not DepartmentNotice.objects.exists() and not Notification.objects.exists()
+
+
+def test_the_departments_mobile_is_edited_in_the_admin_and_a_bad_one_is_refused(
+    admin_client, quality
+):
+    change = reverse("admin:servicedesk_department_change", args=[quality.pk])
+    form = {"name": "质量部", "point": quality.point_id, "contact": "李经理", "is_active": "on"}
+    response = admin_client.post(change, {**form, "message_phone": "12345"})
+    assert response.status_code == 200
+    assert "这不是有效的电话号码。" in response.content.decode()
+    quality.refresh_from_db()
+    assert quality.message_phone == ""
+    assert admin_client.post(change, {**form, "message_phone": "138 0000 1111"}).status_code == 302
+    quality.refresh_from_db()
+    assert quality.message_phone == "+8613800001111"

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 from repairs.models import (
-    Notification,
     Part,
     Payment,
     Quote,
@@ -15,7 +14,7 @@ from repairs.models import (
     SatisfactionCard,
     TicketStatus,
 )
-from servicedesk.models import Role
+from servicedesk.models import Notification, Role
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import PASSWORD, in_stock
 from tests.opening import open_ticket

@@ -22,8 +22,7 @@ from followups.services import callbacks_schedule_for_handover
 from followups.tasks import callbacks_dispatch_task
 from intake.models import MessageSlip
 from intake.services.slips import slip_take
-from repairs.models import Notification, NotificationStatus
-from servicedesk.models import Heartbeat, Role
+from servicedesk.models import Heartbeat, Notification, NotificationStatus, Role
 from tests.factories import make_staff
 from tests.followups.conftest import handed_over_ticket
 from tests.integration.conftest import wait_for
@@ -50,7 +49,9 @@ def due_work(point):
     tickets = [handed_over_ticket(point, handed_over_at=handed) for _ in range(3)]
     for ticket in tickets:
         callbacks_schedule_for_handover(ticket=ticket)
-        Notification.objects.create(ticket=ticket, to=ticket.contact_phone, text="您的手机已修好")
+        Notification.objects.create(
+            point=ticket.point, ticket=ticket, to=ticket.contact_phone, text="您的手机已修好"
+        )
     Callback.objects.filter(kind=CallbackKind.FIRST).update(
         due_at=timezone.now() - dt.timedelta(minutes=1)
     )

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import F
 
-from repairs.models import Notification, NotificationStatus
-from repairs.tasks import notifications_send, notifications_send_task
-from servicedesk.models import Role
+from servicedesk.models import Notification, NotificationStatus, Role
+from servicedesk.outbox import notifications_send
+from servicedesk.tasks import notifications_send_task
 from tests.integration.conftest import wait_for
 from tests.opening import open_ticket
 from tests.repairs.test_notifications import serve_gateway
@@ -30,7 +30,9 @@ def gateway(settings):
 def six_messages(transactional_db, point, staff_of):
     ticket = open_ticket(point, staff_of(Role.FRONT_DESK).user)
     return [
-        Notification.objects.create(ticket=ticket, to=ticket.contact_phone, text=f"第{n}条消息")
+        Notification.objects.create(
+            point=ticket.point, ticket=ticket, to=ticket.contact_phone, text=f"第{n}条消息"
+        )
         for n in range(6)
     ]
 
@@ -52,14 +54,14 @@ def test_sender_killed_mid_batch_sends_every_message_once(
     markers = tmp_path / "fault-markers"
     worker = celery_processes(
         "worker",
-        FAULT_PAUSE_AT="repairs.outbox.send@3",
+        FAULT_PAUSE_AT="outbox.send@3",
         FAULT_MARKER_DIR=markers,
         NOTIFICATION_SENDER=settings.NOTIFICATION_SENDER,
         SMS_GATEWAY_URL=settings.SMS_GATEWAY_URL,
         SMS_GATEWAY_TOKEN=settings.SMS_GATEWAY_TOKEN,
     )
     notifications_send_task.apply_async(queue=celery_queue)
-    assert wait_for(lambda: (markers / "repairs.outbox.send").exists(), timeout=60)
+    assert wait_for(lambda: (markers / "outbox.send").exists(), timeout=60)
     worker.kill()
     # Two were sent and recorded, each in its own transaction; the other four stay claimed.
     assert texts(gateway) == ["第0条消息", "第1条消息"]

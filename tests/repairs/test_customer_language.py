@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from repairs.models import Notification
-from servicedesk.models import Role
+from servicedesk.models import Notification, Role
 from tests import tickets
 
 pytestmark = pytest.mark.django_db

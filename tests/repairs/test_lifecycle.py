@@ -8,8 +8,6 @@ from django.core.exceptions import ValidationError
 
 from followups.models import Callback, CallbackDecision
 from repairs.models import (
-    Notification,
-    NotificationStatus,
     Part,
     Payment,
     Quote,
@@ -27,8 +25,8 @@ from repairs.services import (
     ticket_transition,
 )
 from repairs.signatures import make_png
-from repairs.tasks import notifications_send
-from servicedesk.models import Role
+from servicedesk.models import Notification, NotificationStatus, Role
+from servicedesk.outbox import notifications_send
 from tests.factories import in_stock
 from tests.opening import open_ticket
 from tests.tickets import move

@@ -9,9 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from repairs.models import Notification, NotificationStatus
-from repairs.tasks import MAX_ATTEMPTS, notifications_send
-from servicedesk.models import Role
+from servicedesk.models import Notification, NotificationStatus, Role
+from servicedesk.outbox import MAX_ATTEMPTS, notifications_send
 from tests.opening import open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +43,7 @@ def serve_gateway(settings):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     Gateway.received, Gateway.status = [], 200
-    settings.NOTIFICATION_SENDER = "repairs.notifications.HttpSmsSender"
+    settings.NOTIFICATION_SENDER = "servicedesk.notifications.HttpSmsSender"
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/sms"
     settings.SMS_GATEWAY_TOKEN = "secret-token"
     Gateway.server = server
@@ -56,7 +55,7 @@ def serve_gateway(settings):
 def message(point, staff_of):
     ticket = open_ticket(point, staff_of(Role.FRONT_DESK).user)
     return Notification.objects.create(
-        ticket=ticket, to=ticket.contact_phone, text="您的手机已修好"
+        point=ticket.point, ticket=ticket, to=ticket.contact_phone, text="您的手机已修好"
     )
 
 
@@ -104,7 +103,7 @@ def test_a_broker_outage_at_commit_loses_nothing_and_raises_nothing(
     from kombu.exceptions import OperationalError as BrokerError
 
     from repairs.models import TicketStatus
-    from repairs.tasks import notifications_send_task, notifications_sweep_task
+    from servicedesk.tasks import notifications_send_task, notifications_sweep_task
     from tests.repairs.test_lifecycle import move
 
     def broker_down(*args, **kwargs):
@@ -140,7 +139,9 @@ def test_a_broker_outage_at_commit_loses_nothing_and_raises_nothing(
 def three_messages(point, staff_of):
     ticket = open_ticket(point, staff_of(Role.FRONT_DESK).user)
     return [
-        Notification.objects.create(ticket=ticket, to=ticket.contact_phone, text=f"第{n}条消息")
+        Notification.objects.create(
+            point=ticket.point, ticket=ticket, to=ticket.contact_phone, text=f"第{n}条消息"
+        )
         for n in range(3)
     ]
 
@@ -178,7 +179,7 @@ def test_the_gateway_is_called_outside_any_transaction_and_each_result_recorded_
 def test_a_claim_whose_sender_died_is_taken_again_after_its_lease(
     settings, gateway, three_messages, time_machine
 ):
-    from repairs.tasks import _claim
+    from servicedesk.outbox import _claim
 
     time_machine.move_to("2026-12-01 10:00:00+08:00", tick=False)
     lease = dt.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from repairs.models import (
     MovementKind,
-    Notification,
     Part,
     PartStock,
     StockMovement,
@@ -20,7 +19,7 @@ from repairs.models import (
 )
 from repairs.services import PartLineInput, TransitionError
 from repairs.services.stock import AdjustKind, stock_adjust, stock_receive
-from servicedesk.models import AuditLog, Role
+from servicedesk.models import AuditLog, Notification, Role
 from tests.opening import open_ticket
 from tests.tickets import move
 

@@ -172,7 +172,7 @@ def test_ticket_list_filters_the_tickets_waiting_for_parts(client, point, staff_
 def test_waiting_sms_is_in_the_points_language_when_the_screen_is_english(point, staff_of, parts):
     from django.utils import translation
 
-    from repairs.models import Notification
+    from servicedesk.models import Notification
 
     with translation.override("en"):
         ticket = waiting_ticket(point, staff_of, parts["screen"])

@@ -123,11 +123,11 @@ DATABASE_TASKS = [
     "followups.tasks.callback_reports_task",
     "complaints.tasks.escalate_missed_promises_task",
     "intake.tasks.slip_reminders_task",
-    "repairs.tasks.notifications_send_task",
-    "repairs.tasks.notifications_sweep_task",
     "reporting.tasks.export_run_task",
     "reporting.tasks.exports_monthly_task",
     "reporting.tasks.exports_sweep_task",
+    "servicedesk.tasks.notifications_send_task",
+    "servicedesk.tasks.notifications_sweep_task",
 ]
 
 

@@ -15,15 +15,17 @@ from intake.models import SlipStatus, VisitStatus
 from loaners import transitions as loaner_transitions
 from loaners.models import LoanerStatus
 from repairs import transitions as ticket_transitions
-from repairs.models import NotificationStatus, TicketStatus
+from repairs.models import TicketStatus
 from reporting import transitions as export_transitions
 from reporting.models import ExportStatus
+from servicedesk import outbox
+from servicedesk.models import NotificationStatus
 from servicedesk.statemachine import SYSTEM, TransitionRefused
 
 ROOT = Path(__file__).resolve().parents[2]
 MACHINES = [
     (ticket_transitions.MACHINE, TicketStatus),
-    (ticket_transitions.NOTIFICATION_MACHINE, NotificationStatus),
+    (outbox.NOTIFICATION_MACHINE, NotificationStatus),
     (complaint_transitions.MACHINE, Stage),
     (complaint_transitions.OFFER_MACHINE, OfferStatus),
     (callback_transitions.MACHINE, CallbackStatus),

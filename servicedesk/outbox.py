@@ -1,32 +1,92 @@
-"""Sending the notification outbox: thin, idempotent tasks over rows in the database."""
+"""The outbox: messages written in the transaction of the change that causes them (a customer
+told that the device is ready, a department told of a complaint), sent by Celery with retries and
+never lost (rules#repair, rules#callbacks). ``outbox_write`` is the one writer of new messages;
+``notifications_send`` sends them; ``NOTIFICATION_MACHINE`` is the only writer of their status."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from repairs.models import Notification, NotificationStatus
-from repairs.transitions import NOTIFICATION_MACHINE
 from servicedesk.faults import checkpoint
+from servicedesk.models import (
+    DepartmentNotice,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+    ServicePoint,
+)
 from servicedesk.queueing import send_after_commit
-from servicedesk.retry import DATABASE_RETRY
-from servicedesk.statemachine import SYSTEM
+from servicedesk.statemachine import SYSTEM, StateMachine, Transition
 
 MAX_ATTEMPTS = 5
+
+#: A message in the outbox: sent, or failed after the last attempt.
+NOTIFICATION_MACHINE = StateMachine(
+    name="notification",
+    field="status",
+    transitions=[
+        Transition(
+            "sent",
+            _("Sent"),
+            NotificationStatus.PENDING,
+            NotificationStatus.SENT,
+            frozenset({SYSTEM}),
+        ),
+        Transition(
+            "give_up",
+            _("Failed"),
+            NotificationStatus.PENDING,
+            NotificationStatus.FAILED,
+            frozenset({SYSTEM}),
+        ),
+    ],
+)
+
+
+def outbox_write(
+    *,
+    point: ServicePoint,
+    kind: str,
+    to: str,
+    text: str,
+    ticket_id: int | None = None,
+    notice: DepartmentNotice | None = None,
+    channel: str = "sms",
+    now: dt.datetime | None = None,
+) -> Notification:
+    """A message in the outbox, written in the caller's transaction; a worker is woken once that
+    commits (and beat's sweep sends it anyway if the broker is down)."""
+    if kind not in NotificationKind.values:
+        raise ValueError(f"unknown outbox kind {kind!r}")
+    message = Notification.objects.create(
+        point=point,
+        kind=kind,
+        ticket_id=ticket_id,
+        notice=notice,
+        channel=channel,
+        to=to,
+        text=text[:500],
+        created_at=now or timezone.now(),
+    )
+    queue_notifications()
+    return message
 
 
 def queue_notifications() -> None:
     """After commit, ask a worker to send what is pending (beat sweeps too, so nothing is lost)."""
+    from servicedesk.tasks import notifications_send_task
+
     send_after_commit(notifications_send_task)
 
 
 def notifications_send(*, batch: int = 100) -> int:
-    """Send what is pending: claim, send, record (rules#repair: the customer is told).
+    """Send what is pending: claim, send, record.
 
     The gateway is never called inside a transaction: a slow or hanging gateway would hold row
     locks (and a connection) for a whole batch. So a batch is *claimed* in one short transaction
@@ -35,7 +95,7 @@ def notifications_send(*, batch: int = 100) -> int:
     transaction. A claim is a lease: one whose sender died (worker killed) is taken again once
     ``NOTIFICATION_LEASE_SECONDS`` have passed; a sender stops sending its batch before its lease
     could run out, so in the normal path no message goes out twice."""
-    from repairs.notifications import SendError, get_sender
+    from servicedesk.notifications import SendError, get_sender
 
     sender = get_sender()
     lease = dt.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
@@ -47,7 +107,7 @@ def notifications_send(*, batch: int = 100) -> int:
         if timezone.now() >= deadline:
             _release(claimed[position:], claimed_at=claimed_at)
             break
-        checkpoint("repairs.outbox.send")  # a crash here leaves the claim to its lease
+        checkpoint("outbox.send")  # a crash here leaves the claim to its lease
         try:
             sender.send(notification)
         except SendError as exc:
@@ -102,14 +162,3 @@ def _release(rows: list[Notification], *, claimed_at: dt.datetime) -> None:
     Notification.objects.filter(
         pk__in=[row.pk for row in rows], claimed_at=claimed_at, status=NotificationStatus.PENDING
     ).update(claimed_at=None, attempts=F("attempts") - 1)
-
-
-@shared_task(name="repairs.tasks.notifications_send_task", ignore_result=True, **DATABASE_RETRY)
-def notifications_send_task() -> int:
-    return notifications_send()
-
-
-@shared_task(name="repairs.tasks.notifications_sweep_task", ignore_result=True, **DATABASE_RETRY)
-def notifications_sweep_task() -> int:
-    """Every minute: retries what is still pending (a lost message or a failed gateway)."""
-    return notifications_send()

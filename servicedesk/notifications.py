@@ -1,4 +1,4 @@
-"""The notification outbox's senders. ``NOTIFICATION_SENDER`` names the class (dotted path):
+"""The outbox's senders. ``NOTIFICATION_SENDER`` names the class (dotted path):
 ``DatabaseSender`` (default: logs and marks sent; for development and tests) or ``HttpSmsSender``
 (an SMS gateway reached over HTTP, configured by ``SMS_GATEWAY_URL`` and ``SMS_GATEWAY_TOKEN``)."""
 
@@ -50,5 +50,13 @@ class HttpSmsSender:
             raise SendError(str(exc)) from exc
 
 
+#: Where the senders lived before the outbox moved to the core: a deployment's setting naming the
+#: old path keeps working.
+_FORMER_MODULE = "repairs.notifications."
+
+
 def get_sender():
-    return import_string(settings.NOTIFICATION_SENDER)()
+    path = settings.NOTIFICATION_SENDER
+    if path.startswith(_FORMER_MODULE):
+        path = f"{__name__}.{path.removeprefix(_FORMER_MODULE)}"
+    return import_string(path)()
