@@ -179,23 +179,26 @@ class Command(BaseCommand):
             workers=o["workers"],
             env=stack_env(folder),
         )
+        since = timezone.now()
         try:
             stack.start()
-            since = timezone.now()
             made_due = 0
             if o["due_per_point"]:
                 made_due = loadcheck.make_callbacks_due(
                     point_ids=[p.point_id for p in points],
                     start=since,
-                    seconds=max(0.0, o["duration"] - 30),
+                    seconds=max(0.0, o["duration"] - 15),
                     per_point=o["due_per_point"],
                     seed=o["seed"],
                 )
             stack.note(f"load run started; {made_due} callbacks fall due during it")
 
             def faults(elapsed: float) -> None:
+                # In the middle; in a short run the pauses between the faults are shorter.
                 time.sleep(max(0.0, o["duration"] / 2 - elapsed))
-                stack.inject()
+                stack.inject(
+                    gap=min(5.0, o["duration"] / 20), worker_down=min(10.0, o["duration"] / 10)
+                )
 
             result = self.run_load(
                 o, base_url, users, quality_check, during=faults if o["faults"] else None
@@ -223,8 +226,9 @@ class Command(BaseCommand):
             }
         finally:
             stack.stop()
+        result["started_at"] = since.isoformat()
         result["faults"] = [{"at_s": at, "event": what} for at, what in stack.events]
-        result["logs"] = str(folder)
+        self.stderr.write(f"the stack's logs are in {folder}")
         return result
 
     def report(self, result: dict) -> None:
