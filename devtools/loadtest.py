@@ -155,8 +155,11 @@ class User(threading.Thread):
 
     role = FRONT_DESK
 
-    def __init__(self, *, base_url, staff: Staff, password, seed, stats, stop, budget, work):
+    def __init__(
+        self, *, base_url, staff: Staff, password, seed, stats, stop, budget, work, pace=1.0
+    ):
         super().__init__(daemon=True)
+        self.pace = pace
         parsed = urlparse(base_url)
         self.host, self.port = parsed.hostname, parsed.port or 80
         self.username, self.password = staff.username, password
@@ -241,7 +244,7 @@ class User(threading.Thread):
 
     def think(self):
         low, high = THINK_SECONDS[self.role]
-        self.stop.wait(self.rng.uniform(low, high))
+        self.stop.wait(self.rng.uniform(low, high) * self.pace)
 
     def login(self) -> bool:
         page = self.get("login page", "/accounts/login/")
@@ -580,12 +583,14 @@ def run(
     ramp_up: float = 25.0,
     quality_check: dict[int, list[int]] | None = None,
     during: Callable[[float], None] | None = None,
+    pace: float = 1.0,
 ) -> dict:
     """Run the staff for ``duration`` seconds in all (or ``max_requests``), starting them one by
     one over ``ramp_up`` seconds (each logs in first: password hashing is deliberately slow),
     and return the figures, overall, for the steady state after the last user started, per role
     and per kind of request. ``during(elapsed)`` is called in a thread of its own right after
-    the ramp-up (the fault injection), and the run lasts at least until it returns."""
+    the ramp-up (the fault injection), and the run lasts at least until it returns. ``pace``
+    multiplies every think time (2: half as many clicks a minute)."""
     stats, stop, budget = Stats(), threading.Event(), Budget(max_requests)
     work = {
         point_id: PointWork((quality_check or {}).get(point_id))
@@ -601,6 +606,7 @@ def run(
             stop=stop,
             budget=budget,
             work=work[staff.point.point_id],
+            pace=pace,
         )
         for index, staff in enumerate(users)
     ]
@@ -643,6 +649,10 @@ def run(
     return {
         "users": len(threads),
         "points": len(work),
+        "think_seconds": {
+            role: [round(low * pace, 1), round(high * pace, 1)]
+            for role, (low, high) in THINK_SECONDS.items()
+        },
         "seconds": round(elapsed, 1),
         "requests": stats.count,
         "errors": sum(stats.errors.values()),

@@ -118,6 +118,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--due-per-point", type=int, default=20, help="callbacks made due during the run"
         )
+        parser.add_argument(
+            "--pace", type=float, default=1.0, help="think times multiplied by this"
+        )
         parser.add_argument("--settle", type=float, default=300, help="drain limit, seconds")
 
     def handle(self, *args, **o):
@@ -166,6 +169,7 @@ class Command(BaseCommand):
             ramp_up=o["ramp_up"],
             quality_check=quality_check,
             during=during,
+            pace=o["pace"],
         )
 
     def run_with_stack(self, o, base_url, users, points, quality_check) -> dict:
