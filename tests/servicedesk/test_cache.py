@@ -2,6 +2,8 @@
 answer and logged-in staff stay logged in (their sessions are in the database too)."""
 
 import socket
+import threading
+import time
 
 import pytest
 from django.core.cache import cache
@@ -10,6 +12,7 @@ from django.urls import reverse
 
 from servicedesk.cache import ResilientRedisCache
 from servicedesk.models import Role
+from servicedesk.tenancy import _count_lookup
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +28,7 @@ def unreachable_redis():
 
 def test_an_unreachable_cache_misses_and_skips_writes(unreachable_redis, caplog):
     down = ResilientRedisCache(unreachable_redis, {})
+    began = time.monotonic()
     assert down.get("k", "default") == "default"
     assert down.get_many(["a", "b"]) == {}
     assert down.has_key("k") is False
@@ -35,6 +39,45 @@ def test_an_unreachable_cache_misses_and_skips_writes(unreachable_redis, caplog)
     with pytest.raises(ValueError):
         down.incr("k")
     assert "cache unreachable" in caplog.text
+    # No retries with backoff: a page waits for an unreachable cache a moment, never seconds.
+    assert time.monotonic() - began < 2
+
+
+@pytest.fixture
+def silent_port():
+    """A port that accepts connections and never answers (a Redis hanging, or half gone)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+    for connection in accepted:
+        connection.close()
+
+
+def test_a_hanging_cache_is_given_up_after_its_socket_timeout(silent_port):
+    hanging = ResilientRedisCache(f"redis://127.0.0.1:{silent_port}/0", {})
+    began = time.monotonic()
+    assert hanging.get("k", "default") == "default"
+    assert time.monotonic() - began < 5  # two tries of 1 s each, not the client's backoff
+
+
+def test_a_lost_lookup_counter_does_not_fail_the_page(staff_of, monkeypatch):
+    """Redis may restart between the lookup's two cache calls: not counted, no error."""
+
+    def gone(*args, **kwargs):
+        raise ValueError("no counter")
+
+    monkeypatch.setattr(cache, "incr", gone)
+    _count_lookup(staff_of(Role.FRONT_DESK).user, "imei:356938035643809")
 
 
 @pytest.mark.reliability(
