@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import random
 import secrets
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -120,6 +121,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--pace", type=float, default=1.0, help="think times multiplied by this"
+        )
+        parser.add_argument(
+            "--keep-logs", action="store_true", help="keep the stack's logs even after a clean run"
         )
         parser.add_argument("--settle", type=float, default=300, help="drain limit, seconds")
 
@@ -232,7 +236,14 @@ class Command(BaseCommand):
             stack.stop()
         result["started_at"] = since.isoformat()
         result["faults"] = [{"at_s": at, "event": what} for at, what in stack.events]
-        self.stderr.write(f"the stack's logs are in {folder}")
+        integrity = result.get("integrity", {})
+        clean = (
+            not result["errors"] and not integrity.get("lost") and not integrity.get("duplicated")
+        )
+        if clean and not o["keep_logs"]:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            self.stderr.write(f"the stack's logs are in {folder}")
         return result
 
     def report(self, result: dict) -> None:
