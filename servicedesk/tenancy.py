@@ -278,7 +278,13 @@ def _count_lookup(user: AnyUser, key: str) -> None:
     if not cache.add(seen, 1, 3700):
         return
     cache.add(counter, 0, 3700)
-    if cache.incr(counter) > settings.CROSS_POINT_LOOKUPS_PER_HOUR:
+    try:
+        count = cache.incr(counter)
+    except ValueError:
+        # The counter is gone (evicted, or Redis restarted between the two calls): this lookup
+        # is not counted, rather than the ticket page failing.
+        return
+    if count > settings.CROSS_POINT_LOOKUPS_PER_HOUR:
         cache.delete(seen)
         raise CrossPointRefused(
             _("Too many device histories looked up this hour: only this point's records are shown.")

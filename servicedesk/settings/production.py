@@ -25,6 +25,10 @@ CACHES = {
         "CACHE_URL", default=CELERY_BROKER_URL.replace("redis://", "rediscache://")
     )
 }
+# A Redis restart must not give error pages: while it is unreachable the cache misses and the
+# sessions come from the database (servicedesk/cache.py).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "servicedesk.cache.ResilientRedisCache"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
