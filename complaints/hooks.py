@@ -15,6 +15,7 @@ from complaints.models import CompensationOffer, Complaint, ComplaintContact
 from intake.models import Customer
 from intake.services.privacy import when
 from servicedesk import hooks
+from servicedesk.models import DepartmentNotice
 from servicedesk.permissions import has_role
 from servicedesk.tenancy import scope_for, scoped
 
@@ -123,6 +124,9 @@ def customer_data(*, customer: Customer) -> dict[str, list]:
 def customer_erased(*, customer: Customer) -> dict[str, int]:
     complaints = Complaint.objects.filter(customer=customer)
     count = complaints.count()
+    # A department notice quotes the complaint's summary: the customer's words go with them.
+    links = [complaint.get_absolute_url() for complaint in complaints.only("pk")]
+    DepartmentNotice.objects.filter(point=customer.point_id, link__in=links).update(text="")
     complaints.update(
         summary="",
         restatement="",

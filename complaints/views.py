@@ -38,7 +38,7 @@ from repairs.models import RepairTicket
 from servicedesk import inputs
 from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
-from servicedesk.permissions import check_role, role_required
+from servicedesk.permissions import check_role, has_role, role_required
 from servicedesk.tenancy import get_profile, get_scoped_or_404, scope_for, scoped
 
 OPENERS = (
@@ -397,7 +397,12 @@ def complaint_queue(request):
             "sort": sort,
             "pending": pending,
             "query_string": query.urlencode(),
-            "transfer_form": TransferForm(users=_queue_users(request.user)),
+            # Only those who may reassign in bulk get the checkboxes and the form.
+            "transfer_form": (
+                TransferForm(users=_queue_users(request.user))
+                if has_role(request.user, BULK_REASSIGNERS)
+                else None
+            ),
             "several_points": scope_for(request.user).several_points,
         },
     )
@@ -420,8 +425,11 @@ def _queue_users(user):
     )
 
 
+BULK_REASSIGNERS = (Role.SUPERVISOR, Role.SERVICE_MANAGER)
+
+
 @require_POST
-@role_required(Role.SUPERVISOR, Role.SERVICE_MANAGER)
+@role_required(*BULK_REASSIGNERS)
 def complaint_bulk_reassign(request):
     """Bulk reassignment: each selected complaint is fetched through the scope and transferred
     by the one transfer service (logged and audited)."""

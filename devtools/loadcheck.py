@@ -26,8 +26,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from followups.models import Callback, CallbackStatus
-from repairs.models import Notification, NotificationStatus
-from servicedesk.models import StateChange
+from servicedesk.models import Notification, NotificationStatus, StateChange
 
 
 def make_callbacks_due(

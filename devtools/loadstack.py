@@ -274,7 +274,7 @@ class Received:
 @dataclass
 class SmsGateway:
     """An SMS gateway that only keeps what it is sent (HTTP POST of ``{"to", "text"}``, as
-    ``repairs.notifications.HttpSmsSender`` sends it)."""
+    ``servicedesk.notifications.HttpSmsSender`` sends it)."""
 
     token: str
     received: list[Received] = field(default_factory=list)
@@ -345,7 +345,7 @@ class Stack:
                 "DATABASE_URL": self.database_url,
                 "CELERY_BROKER_URL": redis.url(0),
                 "CACHE_URL": redis.url(1).replace("redis:", "rediscache:"),
-                "NOTIFICATION_SENDER": "repairs.notifications.HttpSmsSender",
+                "NOTIFICATION_SENDER": "servicedesk.notifications.HttpSmsSender",
                 "SMS_GATEWAY_URL": gateway.url,
                 "SMS_GATEWAY_TOKEN": gateway.token,
             }

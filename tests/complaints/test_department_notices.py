@@ -211,3 +211,25 @@ def test_the_departments_mobile_is_edited_in_the_admin_and_a_bad_one_is_refused(
     assert admin_client.post(change, {**form, "message_phone": "138 0000 1111"}).status_code == 302
     quality.refresh_from_db()
     assert quality.message_phone == "+8613800001111"
+
+
+def test_erasing_the_customer_clears_the_customers_words_from_the_departments_notice(
+    client, staff_of, due_callback, quality
+):
+    from intake.services.privacy import customer_erase
+
+    record_dissatisfied(client, staff_of(Role.CALLBACK_CLERK), due_callback)
+    complaint = Complaint.objects.get(callback=due_callback)
+    complaint.summary = "张三说屏幕又花了"
+    complaint.save()
+    DepartmentNotice.objects.update(text=complaint.summary)
+    other = DepartmentNotice.objects.create(
+        point=due_callback.point, department=quality, subject="其他", text="另一位顾客的话"
+    )
+    customer_erase(
+        customer=complaint.customer, actor=staff_of(Role.SUPERVISOR).user, reason="顾客要求删除"
+    )
+    notice = DepartmentNotice.objects.exclude(pk=other.pk).get()
+    assert notice.text == "" and notice.link == complaint.get_absolute_url()
+    other.refresh_from_db()
+    assert other.text == "另一位顾客的话"

@@ -164,6 +164,21 @@ def test_bulk_reassignment_transfers_each_and_audits(client, point, staff_of):
     assert AuditLog.objects.filter(action="complaint.reassigned").count() == 2
 
 
+def test_only_who_may_reassign_in_bulk_sees_the_checkboxes_and_the_form(client, point, staff_of):
+    from tests.factories import make_staff
+
+    open_one(point, staff_of(Role.HOTLINE).user)
+    bulk = reverse("complaints:bulk_reassign")
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    page = client.get(reverse("complaints:queue")).content.decode()
+    assert bulk in page and 'name="ids"' in page
+    client.force_login(make_staff(Role.REGIONAL_CENTER, region=point.region).user)
+    response = client.get(reverse("complaints:queue"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert bulk not in page and 'name="ids"' not in page
+
+
 def test_front_desk_cannot_open_the_supervisor_queue(client, staff_of):
     client.force_login(staff_of(Role.FRONT_DESK).user)
     assert client.get(reverse("complaints:queue")).status_code == 403

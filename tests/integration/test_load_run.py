@@ -21,8 +21,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from devtools.loadstack import free_port
-from repairs.models import Notification, RepairTicket
-from servicedesk.models import ServicePoint
+from repairs.models import RepairTicket
+from servicedesk.models import Notification, NotificationKind, ServicePoint
 
 pytestmark = [pytest.mark.services, pytest.mark.worker, pytest.mark.xdist_group("worker")]
 
@@ -48,7 +48,13 @@ def small_network(transactional_db):
     get_user_model().objects.update(password=argon2.encode(PASSWORD, argon2.salt()))
     # Customer messages waiting in the outbox when the run starts (the desks add their own).
     for ticket in RepairTicket.objects.order_by("id")[:WAITING_MESSAGES]:
-        Notification.objects.create(ticket=ticket, to=ticket.contact_phone, text="您的手机已修好")
+        Notification.objects.create(
+            point_id=ticket.point_id,
+            kind=NotificationKind.CUSTOMER_REPAIR,
+            ticket=ticket,
+            to=ticket.contact_phone,
+            text="您的手机已修好",
+        )
 
 
 @pytest.mark.reliability(
