@@ -26,7 +26,8 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from reporting.charts import Series
-from servicedesk.tenancy import scoped
+from servicedesk.models import ServicePoint
+from servicedesk.tenancy import scope_for, scoped
 
 WEEKS = 12
 
@@ -52,6 +53,28 @@ def _tz() -> dt.tzinfo:
     return timezone.get_current_timezone()
 
 
+def _midnight(now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(now.astimezone(zone).date(), dt.time.min, tzinfo=zone)
+
+
+def _since_local_midnight(user, now: dt.datetime) -> Q:
+    """Arrivals of today, each counted in its own point's day: a regional center's points may lie
+    in different time zones (one query for their zones; none for a user of one point, whose
+    zone each request activates)."""
+    if not scope_for(user).several_points:
+        return Q(arrived_at__gte=_midnight(now, _tz()))
+    by_zone: dict[dt.tzinfo, list[int]] = {}
+    for point in scoped(ServicePoint, user).only("pk", "time_zone"):
+        by_zone.setdefault(point.zone, []).append(point.pk)
+    if len(by_zone) <= 1:
+        zone = next(iter(by_zone), _tz())
+        return Q(arrived_at__gte=_midnight(now, zone))
+    today = Q(pk__in=[])
+    for zone, ids in by_zone.items():
+        today |= Q(point_id__in=ids, arrived_at__gte=_midnight(now, zone))
+    return today
+
+
 def week_starts(today: dt.date, weeks: int = WEEKS) -> list[dt.date]:
     monday = today - dt.timedelta(days=today.weekday())
     return [monday - dt.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
@@ -64,15 +87,13 @@ def today_figures(*, user, now: dt.datetime | None = None) -> dict:
     from repairs.models import OPEN_STATUSES, RepairTicket, TicketStatus
 
     now = now or timezone.now()
-    tz = _tz()
-    day_start = dt.datetime.combine(now.astimezone(tz).date(), dt.time.min, tzinfo=tz)
     # Who is waiting now counts with the minutes waited so far, so the average agrees with the
     # board (three people waiting 10-18 minutes never read as "average 0.0 minutes").
     wait = ExpressionWrapper(
         Coalesce(F("served_at"), Value(now, output_field=DateTimeField())) - F("arrived_at"),
         output_field=DurationField(),
     )
-    visits = scoped(Visit, user).filter(channel=Channel.WALK_IN, arrived_at__gte=day_start)
+    visits = scoped(Visit, user).filter(_since_local_midnight(user, now), channel=Channel.WALK_IN)
     desk = visits.aggregate(
         arrivals=Count("id"),
         waiting=Count("id", filter=Q(status=VisitStatus.WAITING)),

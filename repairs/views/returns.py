@@ -22,6 +22,7 @@ from repairs.services import returns
 from repairs.views.stock import VIEWERS, _several_points
 from servicedesk.errors import ActionRefused
 from servicedesk.forms import apply_errors
+from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import allow_read_only_roles, check_role, role_required
 from servicedesk.tenancy import get_scoped_or_404
@@ -124,6 +125,7 @@ def _batch(request, pk: int, roles=VIEWERS) -> ReturnBatch:
         pk=pk,
     )
     check_role(request.user, roles)
+    point_zone_activate(batch.point)  # its times read in its point's zone, whoever looks
     return batch
 
 

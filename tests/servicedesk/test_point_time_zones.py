@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reporting.models import ExportJob
-from servicedesk.models import Role
+from servicedesk.models import Role, ServicePoint
 from tests import urlwalk
 from tests.factories import ServicePointFactory, make_staff
 
@@ -49,8 +49,15 @@ def west(point):
 
 
 def objects_made_at(point, at):
+    before = set(ServicePoint.objects.values_list("pk", flat=True))
     with time_machine.travel(at, tick=False):
         objects = urlwalk.make_objects(point)
+    # The walk's objects include another region's point that repaired the same device (its
+    # audit row of the lookup is shown in its own zone): it lies in the zone of ``point``, so
+    # that its staff would see the same times as the staff compared with.
+    ServicePoint.objects.exclude(pk__in=before).exclude(pk=point.pk).update(
+        time_zone=point.time_zone
+    )
     ExportJob.objects.filter(point=point, status="done").update(finished_at=at)
     return objects
 
@@ -142,3 +149,21 @@ def test_the_answering_figures_count_each_call_on_its_points_own_day(client, poi
         stats = client.get(reverse("intake:answering")).context["stats"]
     assert [(row["day"], row["calls"]) for row in stats["by_day"]] == [(dt.date(2026, 11, 20), 2)]
     assert stats["total"]["calls"] == 2
+
+
+def test_the_dashboards_today_is_each_points_own_day(point, west):
+    from intake.models import Channel, Purpose, Visit
+    from reporting.dashboard import today_figures
+
+    # 00:30 in Beijing on the 21st is 22:30 of the 20th in Urumqi.
+    now = dt.datetime(2026, 11, 20, 16, 30, tzinfo=dt.UTC)
+    for where, at in (
+        (west, dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)),  # 18:00 of the 20th there: today
+        (point, dt.datetime(2026, 11, 20, 15, 50, tzinfo=dt.UTC)),  # 23:50 of the 20th: yesterday
+        (point, dt.datetime(2026, 11, 20, 16, 10, tzinfo=dt.UTC)),  # 00:10 of the 21st: today
+    ):
+        Visit.objects.create(
+            point=where, channel=Channel.WALK_IN, purpose=Purpose.REPAIR, arrived_at=at
+        )
+    region = make_staff(Role.REGIONAL_CENTER, region=point.region).user
+    assert today_figures(user=region, now=now)["arrivals"] == 2
