@@ -188,6 +188,26 @@ EXCHANGE = {
 }
 
 
+def _demo_signature() -> str:
+    return "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
+
+
+def _move_demo_ticket(ticket: RepairTicket, steps, *, start: dt.datetime) -> RepairTicket:
+    """Move a demo ticket through the real lifecycle: each step is (actor, action, payload,
+    time after ``start``)."""
+    for actor, action, payload, after in steps:
+        ticket.refresh_from_db()
+        ticket = ticket_transition(
+            ticket=ticket,
+            actor=actor,
+            action=action,
+            version=ticket.version,
+            payload=payload,
+            now=start + after,
+        )
+    return ticket
+
+
 def _exchanged_ticket(*, point, staff, customers, today, now) -> None:
     """Moved through the real transitions (diagnosis, then the exchange at the desk), so its
     decision, defective-stock row, certificate and callbacks are the product's own."""
@@ -207,7 +227,7 @@ def _exchanged_ticket(*, point, staff, customers, today, now) -> None:
         opened_at=opened_at,
         condition="外观良好",
     )
-    signature = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
+    signature = _demo_signature()
     steps = [
         (tech, "start_diagnosis", Payload(), dt.timedelta(hours=1)),
         (tech, "diagnose", Payload(fault_confirmed=EXCHANGE["confirmed"]), dt.timedelta(hours=2)),
@@ -222,16 +242,7 @@ def _exchanged_ticket(*, point, staff, customers, today, now) -> None:
             dt.timedelta(hours=3),
         ),
     ]
-    for actor, action, payload, after in steps:
-        ticket.refresh_from_db()
-        ticket = ticket_transition(
-            ticket=ticket,
-            actor=actor,
-            action=action,
-            version=ticket.version,
-            payload=payload,
-            now=opened_at + after,
-        )
+    _move_demo_ticket(ticket, steps, start=opened_at)
 
 
 #: One paid repair of today (rules#payment): out of warranty, a screen for ¥80 + ¥620, a ¥100
@@ -266,9 +277,9 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
         condition="屏幕碎裂",
         drop_damage=True,
     )
-    signature = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
+    signature = _demo_signature()
     steps = [
-        (tech, "start_diagnosis", Payload(), 1),
+        (tech, "start_diagnosis", Payload(), dt.timedelta(hours=1)),
         (
             tech,
             "diagnose",
@@ -277,7 +288,7 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
                 repair_type_id=labor.pk,
                 parts=[PartLineInput(screen.pk, 1)],
             ),
-            2,
+            dt.timedelta(hours=2),
         ),
         (
             desk,
@@ -288,21 +299,17 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
                 damage_acknowledged=True,
                 deposit=PaymentInput(methods["wechat"], Decimal("100.00"), "4200000123456789"),
             ),
-            3,
+            dt.timedelta(hours=3),
         ),
-        (tech, "complete_repair", Payload(repair_method="更换屏幕总成，测试显示与触摸正常"), 4),
-        (desk, "pass_qa", Payload(), 4),
+        (
+            tech,
+            "complete_repair",
+            Payload(repair_method="更换屏幕总成，测试显示与触摸正常"),
+            dt.timedelta(hours=4),
+        ),
+        (desk, "pass_qa", Payload(), dt.timedelta(hours=4)),
     ]
-    for actor, action, payload, hours in steps:
-        ticket.refresh_from_db()
-        ticket = ticket_transition(
-            ticket=ticket,
-            actor=actor,
-            action=action,
-            version=ticket.version,
-            payload=payload,
-            now=opened_at + dt.timedelta(hours=hours),
-        )
+    ticket = _move_demo_ticket(ticket, steps, start=opened_at)
     due = ticket.labor_fee + screen.price - Decimal("100.00")
     handover = Payload(
         tested_with_customer=True,
@@ -312,14 +319,10 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
         invoice_not_requested=True,
         satisfaction_rating=5,
     )
-    ticket.refresh_from_db()
-    ticket_transition(
-        ticket=ticket,
-        actor=desk,
-        action="hand_over",
-        version=ticket.version,
-        payload=handover,
-        now=opened_at + dt.timedelta(hours=4, minutes=30),
+    _move_demo_ticket(
+        ticket,
+        [(desk, "hand_over", handover, dt.timedelta(hours=4, minutes=30))],
+        start=opened_at,
     )
 
 
@@ -362,16 +365,14 @@ def _return_batch(*, point, staff, customers, today, now) -> None:
             ),
             ("complete_repair", Payload(repair_method="更换屏幕总成，显示与触摸测试正常")),
         ]
-        for hours, (action, payload) in enumerate(steps, 1):
-            ticket.refresh_from_db()
-            ticket = ticket_transition(
-                ticket=ticket,
-                actor=tech,
-                action=action,
-                version=ticket.version,
-                payload=payload,
-                now=opened_at + dt.timedelta(hours=hours),
-            )
+        _move_demo_ticket(
+            ticket,
+            [
+                (tech, action, payload, dt.timedelta(hours=hours))
+                for hours, (action, payload) in enumerate(steps, 1)
+            ],
+            start=opened_at,
+        )
         if index == 0:
             made = opened_at + dt.timedelta(days=1)
             batch = return_batch_create(point=point, actor=tech, now=made)
