@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from followups.models import Outcome, OutsideHoursReason, QuestionKind
@@ -20,7 +21,17 @@ if TYPE_CHECKING:
     from followups.models import Question
     from servicedesk.models import ServicePoint
 
-RATING_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(5, 0, -1)]
+#: The answer's words beside its number, as the clerk reads them out to the customer.
+RATING_WORDS = {
+    5: _("very satisfied"),
+    4: _("satisfied"),
+    3: _("neutral"),
+    2: _("dissatisfied"),
+    1: _("very dissatisfied"),
+}
+RATING_CHOICES = [("", "—")] + [
+    (str(n), format_lazy("{} {}", n, word)) for n, word in RATING_WORDS.items()
+]
 YES_NO_CHOICES = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
 
 

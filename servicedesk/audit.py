@@ -9,7 +9,9 @@ import ast
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -248,6 +250,16 @@ LOOKUP_PLACES = {
     "device_page": _("on the device page"),
     "ticket_page": _("on the repair record page"),
 }
+#: A stock adjustment's kind in words (``stock.adjusted``; the parts stock form's choices).
+STOCK_ADJUST_WORDS = {
+    "count": _("stock counted"),
+    "defective": _("set aside as defective"),
+    "defective_out": _("defective parts sent back or scrapped"),
+    "level": _("reorder level set"),
+}
+#: Audit rows keep the model label they were written with; a model that moved to another app
+#: is still found under its old label.
+MOVED_MODELS: dict[str, str] = {}
 #: A compensation decision in words, with its amount: 批准 ¥30.00.
 OFFER_DECISION_WORDS = {
     "approved": _("Approved %(amount)s"),
@@ -266,7 +278,10 @@ def describe(
     account id and ``logins`` by login name (a failed login is shown by the person it tried)."""
     from django.urls import NoReverseMatch, reverse
 
-    label, url_name = OBJECT_PAGES.get(entry.object_type, (entry.object_type, ""))
+    label, url_name = OBJECT_PAGES.get(entry.object_type, (None, ""))
+    if label is None:
+        model = _model(entry.object_type)
+        label = model._meta.verbose_name if model else _("record")
     object_id = entry.object_id
     url = ""
     detail = entry.detail or {}
@@ -308,9 +323,33 @@ def _summary(entry: AuditLog, detail: dict, people: dict[int, str], logins: dict
         )
     if action == "device.history_shown" and detail.get("purpose") in LOOKUP_PLACES:
         return f"{LOOKUP_PLACES[detail['purpose']]} · {entry.summary}"
+    if action == "returns.batch_moved" and {"batch", "from", "to"} <= detail.keys():
+        words = _status_words(entry.object_type)
+        before, after = str(detail["from"]), str(detail["to"])
+        return f"{detail['batch']}: {words.get(before, before)} → {words.get(after, after)}"
+    if action == "stock.adjusted" and detail.get("kind") in STOCK_ADJUST_WORDS:
+        return f"{detail.get('part', '')}: {STOCK_ADJUST_WORDS[detail['kind']]}"
     for words in hooks.fire(hooks.AUDIT_WORDS, entry=entry):
         return str(words)
     return entry.summary
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    """The model an audit row names (``app_label.modelname``), if it still exists."""
+    try:
+        return apps.get_model(MOVED_MODELS.get(object_type, object_type))
+    except (LookupError, ValueError):
+        return None
+
+
+def _status_words(object_type: str) -> dict[str, str]:
+    """The words of the named model's ``status`` choices: ``shipped`` → 已发出."""
+    model = _model(object_type)
+    try:
+        field = model._meta.get_field("status") if model else None
+    except FieldDoesNotExist:
+        field = None
+    return {str(code): str(words) for code, words in field.flatchoices} if field else {}
 
 
 def _setting_change(name: str, change: list) -> str:

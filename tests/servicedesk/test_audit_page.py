@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from servicedesk import audit
 from servicedesk.models import AuditLog, Role
@@ -111,3 +111,42 @@ def test_nobody_can_change_the_log_through_the_page_or_the_admin(
     admin_client.post(change, {"summary": "rewritten"})
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert AuditLog.objects.get(pk=entry.pk).summary == entry.summary
+
+
+def _row(point, **fields):
+    return AuditLog.objects.create(point=point, **fields)
+
+
+def test_the_log_names_objects_and_states_in_words_not_codes(point):
+    """A return batch's move reads "旧件返还批次 #4 · BJ01-R0001: 已装箱 → 已发出", not
+    "repairs.returnbatch #4" and "packed → shipped"."""
+    moved = _row(
+        point,
+        action="returns.batch_moved",
+        object_type="repairs.returnbatch",
+        object_id="4",
+        summary="BJ01-R0001: packed → shipped",
+        detail={"batch": "BJ01-R0001", "action": "ship", "from": "packed", "to": "shipped"},
+    )
+    counted = _row(
+        point,
+        action="stock.adjusted",
+        object_type="repairs.part",
+        object_id="7",
+        summary="PORT: defective_out",
+        detail={"part": "PORT", "kind": "defective_out", "before": {}, "after": {}},
+    )
+    with translation.override("zh-hans"):
+        batch = audit.describe(moved)
+        stock = audit.describe(counted)
+    assert batch["object_label"] == "旧件返还批次 #4"
+    assert batch["summary"] == "BJ01-R0001: 已装箱 → 已发出"
+    assert "packed" not in str(stock["summary"]) and "defective_out" not in str(stock["summary"])
+    assert "repairs.part" not in str(stock["object_label"])
+
+
+def test_an_object_of_a_model_that_no_longer_exists_is_a_record_not_a_code(point):
+    gone = _row(point, action="auth.login", object_type="oldapp.thing", object_id="3")
+    with translation.override("zh-hans"):
+        shown = audit.describe(gone)
+    assert "oldapp" not in str(shown["object_label"])
