@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from followups import schedule
@@ -29,7 +29,8 @@ def callback_queue(*, user: AnyUser, kind: str = "") -> QuerySet[Callback]:
     queryset = _base(user).filter(status=CallbackStatus.DUE)
     if kind:
         queryset = queryset.filter(kind=kind)
-    return queryset.order_by("overdue_since", "due_at", "id")
+    # NULLS LAST on every database (SQLite sorts them first): the overdue ones lead.
+    return queryset.order_by(F("overdue_since").asc(nulls_last=True), "due_at", "id")
 
 
 def callback_upcoming(

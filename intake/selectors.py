@@ -232,13 +232,16 @@ def _with_shares(row: dict) -> dict:
     return row
 
 
-def answering_stats(*, user: AnyUser, start: dt.date, end: dt.date) -> dict:
+def answering_stats(
+    *, user: AnyUser, start: dt.date, end: dt.date, own_calls: bool = False
+) -> dict:
     """rules#hotline / 7: the share of calls answered within the point's ring limit (three rings)
     and of holds checked back every 30 s, per local day and per operator, computed in SQL.
 
     A day is the local day of the call's point: a regional center's points may lie in different
     time zones, so each zone's calls are bounded and counted by day in that zone (one query per
-    zone, merged here), never in the viewer's zone."""
+    zone, merged here), never in the viewer's zone. ``own_calls``: only the calls the user
+    answered (an operator's own figures)."""
     by_zone: dict[dt.tzinfo, list[int]] = {}
     for point in scoped(ServicePoint, user).only("pk", "time_zone"):
         by_zone.setdefault(point.zone, []).append(point.pk)
@@ -254,6 +257,8 @@ def answering_stats(*, user: AnyUser, start: dt.date, end: dt.date) -> dict:
             ),
         )
     calls = scoped(Visit, user).filter(within_days, channel=Channel.HOTLINE)
+    if own_calls:
+        calls = calls.filter(created_by_id=user.pk)
     aggregates = _answering(calls)
     days: dict[dt.date, dict] = {}
     for zone, ids in by_zone.items():

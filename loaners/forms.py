@@ -36,10 +36,33 @@ class CustomerPickForm(forms.Form):
     q = forms.CharField(label=_("Find the customer"), required=False, max_length=64)
 
 
+def loaner_label(loaner: Loaner) -> str:
+    """An option of the lend form: model, IMEI, condition and the deposit it asks."""
+    parts = [loaner.model_name, loaner.imei]
+    if loaner.condition:
+        parts.append(loaner.condition)
+    parts.append(str(_("deposit %(amount)s") % {"amount": f"¥{loaner.deposit_amount:,.2f}"}))
+    return " · ".join(parts)
+
+
+class LoanerSelect(forms.Select):
+    """Each loaner's option carries the deposit it asks, so the page fills the deposit field
+    when a loaner is picked (until the user types one)."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        loaner = getattr(value, "instance", None)
+        if isinstance(loaner, Loaner):
+            option["attrs"]["data-deposit"] = f"{loaner.deposit_amount:.2f}"
+        return option
+
+
 class LendForm(SignatureMixin, forms.Form):
     loaner = forms.ModelChoiceField(
         label=_("Loaner phone"),
         queryset=Loaner.objects.none(),
+        empty_label=_("Choose a loaner phone"),
+        widget=LoanerSelect(attrs={"data-loaner-select": ""}),
         error_messages={"required": _("Pick the loaner you hand over.")},
     )
     customer = forms.IntegerField(
@@ -62,7 +85,8 @@ class LendForm(SignatureMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = inputs.model_choices(self, "loaner")
         field.queryset = loaners
-        inputs.label_choices(self, "loaner", lambda loaner: f"{loaner.model_name} · {loaner.imei}")
+        inputs.label_choices(self, "loaner", loaner_label)
+        self.fields["deposit_taken"].widget.attrs["data-deposit-target"] = ""
 
 
 class ReturnForm(forms.Form):

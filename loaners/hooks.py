@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake.services.privacy import when
-from loaners import selectors
+from loaners import selectors, services
 from loaners.models import Loan
 from servicedesk import hooks
 from servicedesk.permissions import has_role
@@ -39,7 +39,7 @@ def ticket_panel(*, user, ticket) -> hooks.Panel:
         template="loaners/_ticket_panel.html",
         context={
             "loans": loans,
-            "can_lend": has_role(user, WRITERS) and ticket.handed_over_at is None,
+            "can_lend": has_role(user, WRITERS) and services.ticket_may_lend(ticket),
             "can_return": has_role(user, WRITERS),
         },
         order=10,

@@ -19,7 +19,7 @@ from intake.validators import clean_imei
 from loaners import transitions
 from loaners.models import Loan, Loaner
 from repairs import signatures
-from repairs.models import RepairTicket
+from repairs.models import OPEN_STATUSES, RepairTicket
 from servicedesk.models import Role, ServicePoint
 from servicedesk.statemachine import TransitionRefused
 from servicedesk.tenancy import scope_for, user_role
@@ -35,6 +35,24 @@ MAX_LOAN_DAYS = 60
 def local_today(point: ServicePoint, now: dt.datetime | None = None) -> dt.date:
     """The point's calendar day at ``now`` (expected-back dates are the point's days)."""
     return (now or timezone.now()).astimezone(ZoneInfo(point.time_zone)).date()
+
+
+def loan_expected_back(
+    *, ticket: RepairTicket | None, now: dt.datetime | None = None
+) -> dt.date | None:
+    """The lend form's expected day back: the day the repair record promises the phone ready
+    (in its point's calendar), kept within the days a loan may last; none without a promise."""
+    if ticket is None or ticket.estimated_ready_at is None:
+        return None
+    today = local_today(ticket.point, now)
+    promised = ticket.estimated_ready_at.astimezone(ZoneInfo(ticket.point.time_zone)).date()
+    return min(max(promised, today), today + dt.timedelta(days=MAX_LOAN_DAYS))
+
+
+def ticket_may_lend(ticket: RepairTicket) -> bool:
+    """rules#loaners: a loaner bridges an open repair; a record that is closed (handed over,
+    returned, exchanged, sent back unrepaired) takes none."""
+    return ticket.status in OPEN_STATUSES and ticket.handed_over_at is None
 
 
 def _check_writer(actor: Actor, point_id: int) -> None:
@@ -115,6 +133,8 @@ def loan_lend(
         errors["ticket"] = [_("This repair record is not the customer's.")]
     elif ticket is not None and ticket.handed_over_at is not None:
         errors["ticket"] = [_("This repaired phone has already been handed over.")]
+    elif ticket is not None and not ticket_may_lend(ticket):
+        errors["ticket"] = [_("This repair record is closed: a loaner goes with an open repair.")]
     today = local_today(locked.point, now)
     if expected_back < today:
         errors["expected_back"] = [_("The expected day back cannot be in the past.")]

@@ -177,10 +177,13 @@ def loan_lend(request):
             # An empty pad is marked with the rest of the errors, all at once.
             form.add_error("signature", _("Ask the customer to sign in the box."))
     else:
+        picked = loaners.filter(pk=inputs.integer(request.GET.get("loaner")) or 0).first()
         initial = {
             "customer": customer.pk if customer else None,
             "ticket": ticket.pk if ticket else None,
-            "loaner": inputs.integer(request.GET.get("loaner")),
+            "loaner": picked.pk if picked else None,
+            "expected_back": services.loan_expected_back(ticket=ticket),
+            "deposit_taken": picked.deposit_amount if picked else None,
         }
         form = LendForm(initial=initial, loaners=loaners)
     return render(
@@ -203,7 +206,7 @@ def _ticket(request, raw) -> RepairTicket | None:
         return None
     try:
         return get_scoped_or_404(
-            RepairTicket.objects.select_related("customer"), request.user, pk=pk
+            RepairTicket.objects.select_related("customer", "point"), request.user, pk=pk
         )
     except Http404:
         return None

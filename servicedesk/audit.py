@@ -324,9 +324,9 @@ def _summary(entry: AuditLog, detail: dict, people: dict[int, str], logins: dict
     if action == "device.history_shown" and detail.get("purpose") in LOOKUP_PLACES:
         return f"{LOOKUP_PLACES[detail['purpose']]} · {entry.summary}"
     if action == "returns.batch_moved" and {"batch", "from", "to"} <= detail.keys():
-        words = _status_words(entry.object_type)
+        states = _status_words(entry.object_type)
         before, after = str(detail["from"]), str(detail["to"])
-        return f"{detail['batch']}: {words.get(before, before)} → {words.get(after, after)}"
+        return f"{detail['batch']}: {states.get(before, before)} → {states.get(after, after)}"
     if action == "stock.adjusted" and detail.get("kind") in STOCK_ADJUST_WORDS:
         return f"{detail.get('part', '')}: {STOCK_ADJUST_WORDS[detail['kind']]}"
     for words in hooks.fire(hooks.AUDIT_WORDS, entry=entry):
@@ -349,7 +349,9 @@ def _status_words(object_type: str) -> dict[str, str]:
         field = model._meta.get_field("status") if model else None
     except FieldDoesNotExist:
         field = None
-    return {str(code): str(words) for code, words in field.flatchoices} if field else {}
+    if not isinstance(field, models.Field):
+        return {}
+    return {str(code): str(words) for code, words in field.flatchoices}
 
 
 def _setting_change(name: str, change: list) -> str:

@@ -142,25 +142,29 @@ def call_log(request):
             "day": day,
             "day_query": f"day={day.isoformat()}",
             "may_see_answering": has_role(request.user, SUPERVISORS),
+            "may_see_own_answering": has_role(request.user, OPERATORS),
             "previous": day - dt.timedelta(days=1),
             "next": day + dt.timedelta(days=1) if day < timezone.localdate() else None,
         },
     )
 
 
-@role_required(*SUPERVISORS)
+@role_required(*READERS)
 def answering(request):
-    """rules#hotline / 7 for the supervisor: calls answered within three rings and holds checked
-    back every 30 s, per day and per operator."""
+    """rules#hotline / 7: calls answered within three rings and holds checked back every 30 s,
+    per day and per operator; a hotline operator sees the figures of their own calls."""
     today = timezone.localdate()
     end = inputs.date_param(request.GET.get("end")) or today
     start = inputs.date_param(request.GET.get("start")) or end - dt.timedelta(days=13)
     if start > end:
         start, end = end, start
     start = max(start, end - dt.timedelta(days=366))
-    stats = selectors.answering_stats(user=request.user, start=start, end=end)
+    own_calls = not has_role(request.user, SUPERVISORS)
+    stats = selectors.answering_stats(user=request.user, start=start, end=end, own_calls=own_calls)
     return render(
-        request, "intake/hotline/answering.html", {"stats": stats, "start": start, "end": end}
+        request,
+        "intake/hotline/answering.html",
+        {"stats": stats, "start": start, "end": end, "own_calls": own_calls},
     )
 
 

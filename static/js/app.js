@@ -15,3 +15,22 @@ document.addEventListener("keydown", (event) => {
     el.dispatchEvent(new Event("search"));
   }
 });
+
+// The lend form: picking a loaner fills in the deposit it asks, until the user types their own.
+document.addEventListener("input", (event) => {
+  const el = event.target;
+  if (el instanceof HTMLInputElement && el.hasAttribute("data-deposit-target")) {
+    el.dataset.typed = "1";
+  }
+});
+document.addEventListener("change", (event) => {
+  const el = event.target;
+  if (!(el instanceof HTMLSelectElement) || !el.hasAttribute("data-loaner-select") || !el.form) {
+    return;
+  }
+  const target = el.form.querySelector("input[data-deposit-target]");
+  const deposit = el.selectedOptions[0]?.dataset.deposit;
+  if (target instanceof HTMLInputElement && deposit !== undefined && !target.dataset.typed) {
+    target.value = deposit;
+  }
+});

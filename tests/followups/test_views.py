@@ -305,3 +305,17 @@ def test_an_unknown_outside_hours_reason_is_a_field_error(client, staff_of, queu
         )
     assert response.status_code == 200
     assert response.context["form"].errors["outside_hours_reason"]
+
+
+def test_an_overdue_callback_leads_the_queue_on_every_database(client, staff_of, queued):
+    """SQLite sorts an empty "overdue since" first; the queue puts the overdue ones first
+    everywhere, the earliest overdue on top, then by due time."""
+    on_time, overdue, later = queued
+    Callback.objects.filter(pk=overdue.pk).update(overdue_since=local(13, 8))
+    Callback.objects.filter(pk=on_time.pk).update(due_at=local(12, 9))
+    client.force_login(staff_of(Role.CALLBACK_CLERK).user)
+    with time_machine.travel(local(13, 10), tick=False):
+        response = client.get(reverse("followups:queue"))
+    listed = [c.pk for c in response.context["page"].object_list]
+    assert listed[0] == overdue.pk
+    assert listed.index(on_time.pk) < listed.index(later.pk)

@@ -172,8 +172,34 @@ def test_supervisor_sees_the_three_ring_share_per_day_and_operator(
     assert "50.0%" in page
 
 
-def test_operators_do_not_see_the_answering_figures(hotline_client):
-    assert hotline_client.get(reverse("intake:answering")).status_code == 403
+def test_an_operator_sees_the_answering_figures_of_their_own_calls_only(
+    hotline_client, point, operator, staff_of
+):
+    colleague = staff_of(Role.HOTLINE)
+    now = timezone.now()
+    for rings, who in ((1, operator), (5, operator), (4, colleague), (5, colleague)):
+        Visit.objects.create(
+            point=point,
+            channel="hotline",
+            purpose="inquiry",
+            arrived_at=now,
+            rings_to_answer=rings,
+            created_by=who.user,
+        )
+    log = hotline_client.get(reverse("intake:call_log")).content.decode()
+    assert reverse("intake:answering") in log
+    response = hotline_client.get(reverse("intake:answering"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'data-operator="{operator.staff_number}"' in page
+    assert f'data-operator="{colleague.staff_number}"' not in page
+    assert response.context["stats"]["total"]["calls"] == 2
+    assert "50.0%" in page
+
+
+def test_a_technician_does_not_see_the_answering_figures(client, staff_of):
+    client.force_login(staff_of(Role.TECHNICIAN).user)
+    assert client.get(reverse("intake:answering")).status_code == 403
 
 
 def test_a_bad_date_range_on_the_answering_page_is_not_an_error(client, staff_of):

@@ -1,11 +1,15 @@
 """The loaner pages by role: the counter and its supervisors lend and take back, technicians
 read, the regional center reads only; a refused lend keeps what was typed and drawn."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from loaners.models import Loan, LoanerStatus
 from loaners.services import loan_lend
+from repairs.models import RepairTicket
 from servicedesk.models import Role
 from tests.factories import CustomerFactory, make_staff
 from tests.loaners.conftest import LOANER_IMEI, PNG, in_days
@@ -197,3 +201,39 @@ def test_the_regional_center_sees_which_point_each_loaner_is_at(region, client, 
     page = client.get(reverse("loaners:list"))
     assert page.context["several_points"]
     assert loaner.point.code in page.content.decode()
+
+
+@pytest.mark.parametrize("closed", ["exchanged", "returned", "returned_unrepaired"])
+def test_a_closed_repair_record_offers_no_loaner_and_the_lend_is_refused(
+    closed, point, desk, client, loaner
+):
+    ticket = open_ticket(point, desk)
+    RepairTicket.objects.filter(pk=ticket.pk).update(status=closed)
+    client.force_login(desk)
+    page = client.get(reverse("repairs:ticket_detail", args=[ticket.pk])).content.decode()
+    assert f"{reverse('loaners:lend')}?ticket={ticket.pk}" not in page
+    body = lend_body(loaner, ticket.customer, ticket=ticket.pk)
+    response = client.post(reverse("loaners:lend"), body)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    shown = errors.get("ticket", []) + errors.get("__all__", [])
+    assert any("已结束" in message for message in shown)
+    assert not Loan.objects.exists()
+
+
+def test_the_lend_form_names_each_loaners_condition_and_deposit_and_fills_in_the_promise(
+    point, desk, client, loaner
+):
+    ticket = open_ticket(point, desk)
+    promised = timezone.now() + dt.timedelta(days=4)
+    RepairTicket.objects.filter(pk=ticket.pk).update(estimated_ready_at=promised)
+    client.force_login(desk)
+    url = reverse("loaners:lend")
+    with translation.override("zh-hans"):
+        response = client.get(url, {"ticket": ticket.pk, "loaner": loaner.pk})
+    page = response.content.decode()
+    form = response.context["form"]
+    assert "外观良好" in page and "¥300.00" in page and 'data-deposit="300.00"' in page
+    assert "---------" not in page
+    assert form["expected_back"].value() == timezone.localtime(promised).date()
+    assert form["deposit_taken"].value() == loaner.deposit_amount

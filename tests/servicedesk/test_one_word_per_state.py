@@ -13,7 +13,9 @@ def test_the_quality_check_has_one_word_on_every_screen():
         words = [
             gettext("Retests to do"),
             gettext("No retest waits. Repaired devices appear here for the retest before pickup."),
-            gettext("Nothing is ready for pickup. Repaired devices that passed the retest appear here."),
+            gettext(
+                "Nothing is ready for pickup. Repaired devices that passed the retest appear here."
+            ),
             gettext("retest failed"),
             gettext("Retest passed"),
         ]
