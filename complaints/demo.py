@@ -74,21 +74,23 @@ def load_demo_data(*, point, staff, today):
             promised_reply_at=now + dt.timedelta(hours=4),
         )
         if stage in ("clarified", "proposed"):
-            services.transition(
+            services.complaint_clarify(
                 complaint=complaint,
                 actor=owner,
-                action="clarify",
-                restatement="您反映的问题是：" + summary.removeprefix("【演示】"),
-                customer_confirmed=True,
-                promised_reply_at=now + dt.timedelta(hours=6),
+                data=services.ClarifyInput(
+                    restatement="您反映的问题是：" + summary.removeprefix("【演示】"),
+                    customer_confirmed=True,
+                    promised_reply_at=now + dt.timedelta(hours=6),
+                ),
             )
         if stage == "proposed":
-            services.transition(
+            services.complaint_propose(
                 complaint=complaint,
                 actor=owner,
-                action="propose",
-                options=["退还差价", "赠送钢化膜"],
-                promised_reply_at=now + dt.timedelta(hours=8),
+                data=services.ProposeInput(
+                    options=("退还差价", "赠送钢化膜"),
+                    promised_reply_at=now + dt.timedelta(hours=8),
+                ),
             )
             services.offer_compensation(
                 complaint=complaint, actor=owner, amount=Decimal("30"), description="退还差价"

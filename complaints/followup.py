@@ -12,20 +12,18 @@ from complaints.models import Complaint
 
 
 def schedule_complaint_callback(*, complaint: Complaint) -> dt.date:
-    """Record by when the complaint callback is due: the point's ``complaint_callback_days``
-    after the resolution, counted in the point's local dates."""
-    from complaints.services import local_date
+    """Schedule the complaint callback and record by when it is due: the last day of its window
+    (the point's ``complaint_callback_days`` after the resolution, in the point's local dates,
+    as ``followups.services.callback_schedule_for_complaint`` counts them)."""
+    from followups.services import callback_schedule_for_complaint
 
     resolved_at = complaint.resolved_at
     if resolved_at is None:
         raise ValueError("only a resolved complaint gets its callback")
-    resolved = local_date(complaint.point, resolved_at)
-    due = resolved + dt.timedelta(days=complaint.point.complaint_callback_days)
-    Complaint.objects.filter(pk=complaint.pk).update(callback_due_on=due)
-    complaint.callback_due_on = due
-    from followups.services import callback_schedule_for_complaint
-
-    callback_schedule_for_complaint(
+    callback = callback_schedule_for_complaint(
         point=complaint.point, customer=complaint.customer, resolved_at=resolved_at
     )
+    due = callback.window_end
+    Complaint.objects.filter(pk=complaint.pk).update(callback_due_on=due)
+    complaint.callback_due_on = due
     return due

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from complaints.models import (
     Severity,
     Source,
 )
+from complaints.services.stages import ClarifyInput, NoteInput, ProposeInput, ResolveInput
 from servicedesk import inputs
 
 if TYPE_CHECKING:
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
     from intake.models import Customer
     from repairs.models import RepairTicket
+
+
+InputT = TypeVar("InputT")
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -152,12 +156,14 @@ def _promise_field() -> inputs.DateTimeField:
     )
 
 
-class StageForm(VersionedForm):
+class StageForm(VersionedForm, Generic[InputT]):
     """One step of the complaint (rules#complaints stages): only that step's fields. Which
-    fields each step needs is checked by ``complaints.services.transition``, so every error
-    comes back at once, beside its field."""
+    fields each step needs is checked by the step's service (``complaints.services.stages``),
+    so every error comes back at once, beside its field; ``to_input`` gives it what it takes."""
 
     note = _note_field()
+    #: The partial drawing the step: its card with this form, under its heading and button.
+    partial = "complaints/_stage_step.html"
 
     def __init__(self, *args: Any, action: str, complaint: Complaint, **kwargs: Any) -> None:
         # Two steps can be offered on one page: their ids differ, their field names do not.
@@ -181,11 +187,9 @@ class StageForm(VersionedForm):
             )
         return cleaned
 
-    def service_kwargs(self) -> dict[str, Any]:
-        """The cleaned fields as ``complaints.services.transition`` takes them."""
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        return data
+    def to_input(self) -> InputT:
+        """The cleaned fields as the step's service takes them."""
+        raise NotImplementedError
 
 
 STAGE_FIELD_LABELS = {
@@ -198,7 +202,7 @@ STAGE_FIELD_LABELS = {
 }
 
 
-class ClarifyForm(StageForm):
+class ClarifyForm(StageForm[ClarifyInput]):
     """解释澄清: the owner restates the complaint and the customer confirms."""
 
     restatement = forms.CharField(
@@ -213,8 +217,17 @@ class ClarifyForm(StageForm):
     promised_reply_at = _promise_field()
     field_order = ["restatement", "customer_confirmed", "promised_reply_at", "note"]
 
+    def to_input(self) -> ClarifyInput:
+        data = self.cleaned_data
+        return ClarifyInput(
+            restatement=data["restatement"],
+            customer_confirmed=data["customer_confirmed"],
+            promised_reply_at=data["promised_reply_at"],
+            note=data["note"],
+        )
 
-class ProposeForm(StageForm):
+
+class ProposeForm(StageForm[ProposeInput]):
     """提出解决方案: one or more options for the customer to choose from."""
 
     options = forms.CharField(
@@ -231,13 +244,16 @@ class ProposeForm(StageForm):
         if self.complaint.options and not self.is_bound:
             self.initial.setdefault("options", "\n".join(self.complaint.options))
 
-    def service_kwargs(self) -> dict[str, Any]:
-        data = super().service_kwargs()
-        data["options"] = data["options"].splitlines()
-        return data
+    def to_input(self) -> ProposeInput:
+        data = self.cleaned_data
+        return ProposeInput(
+            options=tuple(data["options"].splitlines()),
+            promised_reply_at=data["promised_reply_at"],
+            note=data["note"],
+        )
 
 
-class ResolveForm(StageForm):
+class ResolveForm(StageForm[ResolveInput]):
     """Resolved: the option the customer chose and the outcome."""
 
     chosen_option = forms.ChoiceField(
@@ -258,15 +274,18 @@ class ResolveForm(StageForm):
         if self.complaint.chosen_option and not self.is_bound:
             self.initial.setdefault("chosen_option", self.complaint.chosen_option)
 
+    def to_input(self) -> ResolveInput:
+        data = self.cleaned_data
+        return ResolveInput(
+            resolution=data["resolution"], chosen_option=data["chosen_option"], note=data["note"]
+        )
 
-#: The form of each step in complaints.transitions (follow-up and close take a note only).
-STAGE_FORMS: dict[str, type[StageForm]] = {
-    "clarify": ClarifyForm,
-    "propose": ProposeForm,
-    "resolve": ResolveForm,
-    "follow_up": StageForm,
-    "close": StageForm,
-}
+
+class NoteStageForm(StageForm[NoteInput]):
+    """A step with a note only (followed up, closed)."""
+
+    def to_input(self) -> NoteInput:
+        return NoteInput(note=self.cleaned_data["note"])
 
 
 class ContactForm(VersionedForm):

@@ -8,6 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from followups.models import Outcome, OutsideHoursReason, QuestionKind
+from followups.outcomes import OutcomeInput
 from followups.services import callback_outcome_errors
 from servicedesk import inputs
 from servicedesk.people import person_with_role
@@ -125,6 +126,19 @@ class OutcomeForm(forms.Form):
 
     def answers(self) -> dict[int, object]:
         return {q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}
+
+    def to_input(self) -> OutcomeInput:
+        """What ``followups.services.callback_record_outcome`` takes."""
+        data = self.cleaned_data
+        return OutcomeInput(
+            outcome=data["outcome"],
+            answers=self.answers(),
+            dissatisfaction_reason=data["dissatisfaction_reason"],
+            call_back_at=data["call_back_at"],
+            duration_seconds=data["duration_seconds"],
+            note=data["note"],
+            outside_hours_reason=data["outside_hours_reason"],
+        )
 
 
 class MoveForm(forms.Form):

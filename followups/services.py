@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from followups import schedule, transitions
+from followups import outcomes, schedule, transitions
 from followups.models import (
     Answer,
     Callback,
@@ -235,12 +235,6 @@ def _check_clerk(actor: Actor, callback: Callback) -> None:
         raise PermissionDenied(_("Only callback clerks and supervisors make callbacks."))
 
 
-def _next_day_calling_moment(point: ServicePoint, now: dt.datetime) -> dt.datetime:
-    tz = _tz(point)
-    tomorrow = now.astimezone(tz).date() + dt.timedelta(days=1)
-    return schedule.day_opens_at(tomorrow, point.calling_windows, tz)
-
-
 def callback_outcome_errors(
     *,
     point: ServicePoint,
@@ -291,15 +285,8 @@ def callback_record_outcome(
     *,
     callback: Callback,
     actor: Actor,
-    outcome: str,
+    data: outcomes.OutcomeInput,
     version: int,
-    answers: dict[int, object] | None = None,
-    dissatisfaction_reason: str = "",
-    suggestion: str = "",
-    call_back_at: dt.datetime | None = None,
-    duration_seconds: int | None = None,
-    note: str = "",
-    outside_hours_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Callback:
     """Record one call's result (rules#callbacks outcomes):
@@ -311,6 +298,8 @@ def callback_record_outcome(
     - wrong number: closed;
     - unreachable: retried on another day, closed after ``point.callback_max_attempts`` tries.
 
+    What each outcome does (target, when tried again, reached or not) is ``followups.outcomes``.
+
     Refused outside the point's calling hours unless ``outside_hours_reason`` says the customer
     called us back (stored on the attempt).
     """
@@ -321,56 +310,44 @@ def callback_record_outcome(
         raise ConflictError(_("Someone else recorded this callback meanwhile. Reload the page."))
     if locked.status not in (CallbackStatus.DUE, CallbackStatus.SCHEDULED):
         raise ValidationError(_("This callback is already finished."))
-    point = locked.point
+    outcome = data.outcome
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": [_("Choose how the call ended.")]})
     errors = callback_outcome_errors(
-        point=point,
+        point=locked.point,
         outcome=outcome,
-        dissatisfaction_reason=dissatisfaction_reason,
-        call_back_at=call_back_at,
+        dissatisfaction_reason=data.dissatisfaction_reason,
+        call_back_at=data.call_back_at,
         now=now,
-        outside_hours_reason=outside_hours_reason,
+        outside_hours_reason=data.outside_hours_reason,
     )
     if errors:
         raise ValidationError(errors)
-
-    locked.attempts += 1
-    locked.handled_by = actor
-    locked.version += 1
-    CallbackAttempt.objects.create(
-        callback=locked,
-        at=now,
-        by=actor,
+    rule = outcomes.OUTCOMES[outcome]
+    _record_attempt(
+        locked,
+        actor=actor,
         outcome=outcome,
-        note=note[:500],
-        duration_seconds=duration_seconds,
-        outside_hours_reason=outside_hours_reason,
+        note=data.note,
+        duration_seconds=data.duration_seconds,
+        outside_hours_reason=data.outside_hours_reason,
+        now=now,
     )
-    if outcome in (Outcome.SATISFIED, Outcome.DISSATISFIED):
-        _save_answers(locked, answers or {})
-        locked.outcome = outcome
-        locked.completed_at = now
-        locked.duration_seconds = duration_seconds
-        locked.dissatisfaction_reason = dissatisfaction_reason.strip()
-        locked.suggestion = suggestion.strip()
-    elif outcome == Outcome.BUSY:
-        locked.due_at = call_back_at  # type: ignore[assignment]  # required for BUSY above
-        locked.outcome = outcome
-    elif outcome == Outcome.NOT_NOW:
-        retry = now + dt.timedelta(minutes=point.callback_retry_minutes)
-        locked.due_at = schedule.next_calling_moment(retry, point.calling_windows, _tz(point))
-        locked.outcome = outcome
-    elif outcome == Outcome.WRONG_NUMBER:
-        locked.outcome = outcome
-        locked.completed_at = now
-    elif outcome == Outcome.UNREACHABLE:
+    if rule.reached:
+        _save_answers(locked, data.answers)
+        locked.duration_seconds = data.duration_seconds
+        locked.dissatisfaction_reason = data.dissatisfaction_reason.strip()
+        locked.suggestion = data.suggestion.strip()
+    if rule.counts_unreachable:
         locked.unreachable_attempts += 1
-        locked.outcome = outcome
-        if locked.unreachable_attempts >= point.callback_max_attempts:
-            locked.completed_at = now
-        else:
-            locked.due_at = _next_day_calling_moment(point, now)
+    locked.outcome = outcome
+    if (
+        rule.due is not None
+        and outcomes.outcome_target(locked, outcome) == CallbackStatus.SCHEDULED
+    ):
+        locked.due_at = rule.due(locked.point, now, data.call_back_at)
+    else:
+        locked.completed_at = now
     transitions.MACHINE.move(
         locked, "record_outcome", actor=actor, role=user_role(actor), now=now, outcome=outcome
     )
@@ -379,6 +356,31 @@ def callback_record_outcome(
     if outcome == Outcome.DISSATISFIED:
         locked.opened = on_dissatisfied(callback=locked, actor=actor, now=now)
     return locked
+
+
+def _record_attempt(
+    callback: Callback,
+    *,
+    actor: Actor,
+    outcome: str,
+    note: str,
+    duration_seconds: int | None,
+    outside_hours_reason: str,
+    now: dt.datetime,
+) -> CallbackAttempt:
+    """One call, whatever it ended with: counted on the callback and kept as an attempt."""
+    callback.attempts += 1
+    callback.handled_by = actor
+    callback.version += 1
+    return CallbackAttempt.objects.create(
+        callback=callback,
+        at=now,
+        by=actor,
+        outcome=outcome,
+        note=note[:500],
+        duration_seconds=duration_seconds,
+        outside_hours_reason=outside_hours_reason,
+    )
 
 
 def _save_answers(callback: Callback, answers: Mapping[int, Any]) -> None:

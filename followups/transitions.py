@@ -8,7 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from followups.models import Callback, CallbackStatus, Outcome
+from followups import outcomes
+from followups.models import Callback, CallbackStatus
 from servicedesk.models import Role
 from servicedesk.statemachine import SYSTEM, Guard, StateMachine, Transition
 
@@ -19,20 +20,11 @@ OPEN = (S.SCHEDULED, S.DUE)
 
 def _after_outcome(callback: Callback, *, outcome: str, **context: Any) -> str:
     """Reached: done. Wrong number, or unreachable for the last allowed time: closed. Otherwise
-    (busy, not now, unreachable again): scheduled for the next try."""
-    if outcome in (Outcome.SATISFIED, Outcome.DISSATISFIED):
-        return S.DONE
-    if outcome == Outcome.WRONG_NUMBER:
-        return S.CLOSED
-    if (
-        outcome == Outcome.UNREACHABLE
-        and callback.unreachable_attempts >= callback.point.callback_max_attempts
-    ):
-        return S.CLOSED
-    return S.SCHEDULED
+    (busy, not now, unreachable again): scheduled for the next try (``followups.outcomes``)."""
+    return outcomes.outcome_target(callback, outcome)
 
 
-BY_OUTCOME = Guard("by_outcome", (S.DONE, S.CLOSED, S.SCHEDULED), _after_outcome)
+BY_OUTCOME = Guard("by_outcome", outcomes.TARGETS, _after_outcome)
 
 TRANSITIONS = [
     Transition("queue", _("Into the callback queue"), S.SCHEDULED, S.DUE, frozenset({SYSTEM})),

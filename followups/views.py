@@ -1,11 +1,16 @@
+"""Callback pages (rules#callbacks): the clerks' queue, the callback screen and its outcome,
+moves and message slips, and the monthly callback reports."""
+
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -23,22 +28,32 @@ from servicedesk.forms import DownloadForm, apply_errors
 from servicedesk.hooks import Opened
 from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
-from servicedesk.permissions import allow_read_only_roles, check_role, role_required
+from servicedesk.permissions import (
+    allow_read_only_roles,
+    check_role,
+    request_actor,
+    role_required,
+)
 from servicedesk.selectors import point_list
-from servicedesk.tenancy import get_scoped_or_404, scoped
+from servicedesk.tenancy import get_profile, get_scoped_or_404, scoped
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
 
 CLERKS = services.CLERK_ROLES
 VIEWERS = (*CLERKS, Role.REGIONAL_CENTER)
 
 
 @role_required(*VIEWERS)
-def queue(request):
+def queue(request: HttpRequest) -> HttpResponse:
     """The clerks' queue: due callbacks, offered only inside the point's calling hours."""
     tab = request.GET.get("tab", "due")
     kind = request.GET.get("kind", "")
     if kind not in CallbackKind.values:
         kind = ""
-    point = request.staff.point if request.staff else None
+    profile = get_profile(request.user)
+    point = profile.point if profile else None
     calling, next_window = (True, None)
     if point is not None:
         calling, next_window = selectors.calling_now(point=point)
@@ -71,7 +86,7 @@ def queue(request):
 
 
 @login_required
-def callback_detail(request, pk: int):
+def callback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The callback screen: customer and ticket at a glance, questionnaire, timer, outcome."""
     callback = get_scoped_or_404(
         Callback.objects.select_related("customer", "ticket", "ticket__device", "point"),
@@ -89,19 +104,12 @@ def callback_detail(request, pk: int):
     if request.method == "POST":
         check_role(request.user, CLERKS)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 recorded = services.callback_record_outcome(
                     callback=callback,
-                    actor=request.user,
-                    outcome=data["outcome"],
-                    version=data["version"],
-                    answers=form.answers(),
-                    dissatisfaction_reason=data["dissatisfaction_reason"],
-                    call_back_at=data["call_back_at"],
-                    duration_seconds=data["duration_seconds"],
-                    note=data["note"],
-                    outside_hours_reason=data["outside_hours_reason"],
+                    actor=request_actor(request),
+                    data=form.to_input(),
+                    version=form.cleaned_data["version"],
                 )
             except services.ConflictError as exc:
                 messages.error(request, str(exc))
@@ -144,7 +152,7 @@ def _recorded_message(opened: list[Opened]) -> str:
     return format_html_join(" ", "{}", ((part,) for part in parts))
 
 
-def _addressees(callback):
+def _addressees(callback: Callback) -> QuerySet[User]:
     return (
         get_user_model()
         .objects.filter(is_active=True, staff_profile__point=callback.point)
@@ -156,7 +164,7 @@ def _addressees(callback):
 
 @require_POST
 @login_required
-def callback_move(request, pk: int):
+def callback_move(request: HttpRequest, pk: int) -> HttpResponse:
     callback = get_scoped_or_404(Callback.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, CLERKS)
     form = MoveForm(request.POST)
@@ -164,7 +172,7 @@ def callback_move(request, pk: int):
         try:
             services.callback_move(
                 callback=callback,
-                actor=request.user,
+                actor=request_actor(request),
                 due_at=form.cleaned_data["due_at"],
                 reason=form.cleaned_data["reason"],
                 version=form.cleaned_data["version"],
@@ -181,7 +189,7 @@ def callback_move(request, pk: int):
 
 @require_POST
 @login_required
-def callback_slip(request, pk: int):
+def callback_slip(request: HttpRequest, pk: int) -> HttpResponse:
     """rules#callbacks: a question the clerk cannot answer becomes a message slip, not an
     improvisation."""
     callback = get_scoped_or_404(
@@ -194,7 +202,7 @@ def callback_slip(request, pk: int):
         try:
             slip_take(
                 point=callback.point,
-                actor=request.user,
+                actor=request_actor(request),
                 caller_name=callback.customer.name,
                 phone=callback.customer.phone,
                 message=data["message"],
@@ -218,7 +226,7 @@ REPORT_VIEWERS = (Role.SUPERVISOR, Role.SERVICE_MANAGER, Role.REGIONAL_CENTER)
 
 
 @role_required(*REPORT_VIEWERS)
-def report_list(request):
+def report_list(request: HttpRequest) -> HttpResponse:
     reports = (
         scoped(CallbackReport, request.user)
         .select_related("point")
@@ -231,14 +239,14 @@ def report_list(request):
 
 
 @login_required
-def report_detail(request, pk: int):
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_scoped_or_404(CallbackReport.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, REPORT_VIEWERS)
     point_zone_activate(report.point)
     totals = report.data.get("totals", {})
     due = totals.get("due") or 0
 
-    def share(key):
+    def share(key: str) -> float | None:
         return round(100 * (totals.get(key) or 0) / due, 1) if due else None
 
     shares = {key: share(key) for key in ("made_on_time", "reached", "under_target", "satisfied")}
@@ -252,7 +260,7 @@ def report_detail(request, pk: int):
 @require_POST
 @allow_read_only_roles  # the regional center downloads its region's reports; only audit is written
 @login_required
-def report_csv(request, pk: int):
+def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The month's figures as CSV. POST only (CSRF-checked): every download is audited."""
     report = get_scoped_or_404(CallbackReport.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, REPORT_VIEWERS)
@@ -267,7 +275,7 @@ def report_csv(request, pk: int):
         rows.append([question["question"], question.get("average", question.get("yes", ""))])
     for reason in data.get("dissatisfaction_reasons", []):
         rows.append([reason.get("ticket_number") or "", reason["dissatisfaction_reason"]])
-    audit_callback_report_downloaded(actor=request.user, report=report)
+    audit_callback_report_downloaded(actor=request_actor(request), report=report)
     response = HttpResponse(csv_text(rows[0], rows[1:]), content_type="text/csv; charset=utf-8")
     filename = f"callback-report-{report.point.code}-{report.month:%Y-%m}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -25,7 +25,13 @@ from repairs.models import (
     TicketStatus,
     WarrantyPolicy,
 )
-from repairs.services import PartLineInput, Payload, ticket_open, ticket_transition
+from repairs.services import (
+    PartLineInput,
+    Payload,
+    TicketOpenInput,
+    ticket_open,
+    ticket_transition,
+)
 from repairs.signatures import make_png
 from servicedesk.models import Role
 
@@ -121,21 +127,23 @@ def load_demo_data(*, point, staff, today):
         ticket = ticket_open(
             point=point,
             actor=desk,
-            customer=customer,
-            device=DeviceFacts(
-                model_name=model,
-                imei=imei,
-                purchase_date=today - dt.timedelta(days=bought),
-                purchase_place="官方旗舰店",
+            data=TicketOpenInput(
+                customer=customer,
+                device=DeviceFacts(
+                    model_name=model,
+                    imei=imei,
+                    purchase_date=today - dt.timedelta(days=bought),
+                    purchase_place="官方旗舰店",
+                ),
+                fault_description=fault,
+                proof_of_purchase="invoice",
+                contact_phone=customer.phone,
+                backup_warning_given=True,
+                accessories="无",
+                condition="外观良好",
+                water_damage="进水" in fault,
             ),
-            fault_description=fault,
-            proof_of_purchase="invoice",
-            contact_phone=customer.phone,
-            backup_warning_given=True,
             token=token,
-            accessories="无",
-            condition="外观良好",
-            water_damage="进水" in fault,
             now=opened_at,
         )
         if handed:  # demo history only (see the module docstring)
@@ -160,21 +168,23 @@ def _open_demo_ticket(*, point, desk, customer, token, facts: dict, bought, open
     return ticket_open(
         point=point,
         actor=desk,
-        customer=customer,
-        device=DeviceFacts(
-            model_name=facts["model"],
-            imei=facts["imei"],
-            purchase_date=bought,
-            purchase_place="官方旗舰店",
+        data=TicketOpenInput(
+            customer=customer,
+            device=DeviceFacts(
+                model_name=facts["model"],
+                imei=facts["imei"],
+                purchase_date=bought,
+                purchase_place="官方旗舰店",
+            ),
+            fault_description=facts["fault"],
+            proof_of_purchase="invoice",
+            contact_phone=customer.phone,
+            backup_warning_given=True,
+            accessories="无",
+            **extra,
         ),
-        fault_description=facts["fault"],
-        proof_of_purchase="invoice",
-        contact_phone=customer.phone,
-        backup_warning_given=True,
         token=token,
-        accessories="无",
         now=opened_at,
-        **extra,
     )
 
 

@@ -6,7 +6,9 @@ Every figure is one aggregate query over the user's scope (constant in the numbe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Avg,
@@ -28,6 +30,9 @@ from django.utils import timezone
 from reporting.charts import Series
 from servicedesk.models import ServicePoint
 from servicedesk.tenancy import scope_for, scoped
+
+if TYPE_CHECKING:
+    from servicedesk.types import AnyUser
 
 WEEKS = 12
 
@@ -196,18 +201,36 @@ def _share(row, part: str, whole: str) -> float | None:
     return round(100 * row[part] / row[whole], 1)
 
 
+Weeks = dict[dt.date, dict[str, Any]]
+
+
 def quality_trends(
-    *, user, today: dt.date | None = None, now: dt.datetime | None = None
+    *, user: AnyUser, today: dt.date | None = None, now: dt.datetime | None = None
 ) -> tuple[list[Trend], list[str]]:
     """rules#dashboard quality standards, week by week over the last 12 weeks."""
-    from followups.models import REACHED_OUTCOMES, Callback, CallbackAttempt, Outcome
-    from intake.models import Channel, Visit, VisitStatus
-    from repairs.models import RepairTicket
-
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     weeks = week_starts(today)
     labels = [f"{w:%m-%d}" for w in weeks]
+    visits = _visit_weeks(user=user, weeks=weeks, today=today, now=now)
+    ready, opened = _ticket_weeks(user=user, weeks=weeks)
+    received, closed = _complaint_weeks(user=user, weeks=weeks)
+    trends = _trends(
+        weeks,
+        calls=visits,
+        desk=visits,
+        callbacks=_callback_weeks(user=user, weeks=weeks),
+        ready=ready,
+        opened=opened,
+        received=received,
+        closed=closed,
+    )
+    return trends, labels
+
+
+def _visit_weeks(*, user: AnyUser, weeks: list[dt.date], today: dt.date, now: dt.datetime) -> Weeks:
+    """The hotline's answering and holds, and the desk's waits, by week."""
+    from intake.models import Channel, Visit, VisitStatus
 
     # Hotline answering and desk waits come from the same table: one pass over both channels.
     timed_call = Q(channel=Channel.HOTLINE, rings_to_answer__isnull=False)
@@ -235,7 +258,13 @@ def quality_trends(
         },
         weeks,
     )
-    calls = desk = visits
+    return visits
+
+
+def _callback_weeks(*, user: AnyUser, weeks: list[dt.date]) -> Weeks:
+    """Callbacks made on time, reached, satisfied and within the target length, by week."""
+    from followups.models import REACHED_OUTCOMES, Callback, CallbackAttempt, Outcome
+
     on_time = CallbackAttempt.objects.filter(
         callback=OuterRef("pk"), at__lte=OuterRef("window_closes_at")
     )
@@ -257,6 +286,14 @@ def quality_trends(
         },
         weeks,
     )
+    return callbacks
+
+
+def _ticket_weeks(*, user: AnyUser, weeks: list[dt.date]) -> tuple[Weeks, Weeks]:
+    """Repairs' turnaround (with and without the parts wait) by the week they were ready, and
+    repeat repairs by the week they were opened."""
+    from repairs.models import RepairTicket
+
     turnaround = ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField())
     # rules#parts: the time waiting for parts shown apart from the repair's own time.
     own_time = ExpressionWrapper(
@@ -275,6 +312,12 @@ def quality_trends(
         weeks,
     )
 
+    return ready, opened
+
+
+def _complaint_weeks(*, user: AnyUser, weeks: list[dt.date]) -> tuple[Weeks, Weeks]:
+    """Complaints' first contact, promises kept and escalations by the week they were received,
+    and their time to close by the week they were closed."""
     from complaints.models import Complaint, ComplaintContact, ContactKind
 
     first_contact = Subquery(
@@ -311,19 +354,36 @@ def quality_trends(
         weeks,
     )
 
-    def series(label, source, fn):
-        return Series(label, [fn(source.get(week)) for week in weeks])
+    return received, closed
 
-    def minutes(row, key):
-        return round(row[key].total_seconds() / 60, 1) if row and row.get(key) else None
 
-    def hours(row, key):
-        return round(row[key].total_seconds() / 3600, 1) if row and row.get(key) else None
+def _minutes(row: dict[str, Any] | None, key: str) -> float | None:
+    return round(row[key].total_seconds() / 60, 1) if row and row.get(key) else None
 
+
+def _hours(row: dict[str, Any] | None, key: str) -> float | None:
+    return round(row[key].total_seconds() / 3600, 1) if row and row.get(key) else None
+
+
+def _trends(
+    weeks: list[dt.date],
+    *,
+    calls: Weeks,
+    desk: Weeks,
+    callbacks: Weeks,
+    ready: Weeks,
+    opened: Weeks,
+    received: Weeks,
+    closed: Weeks,
+) -> list[Trend]:
+    """The charts, each a standard's figure per week from the weekly rows."""
     from django.utils.translation import gettext as _
     from django.utils.translation import pgettext
 
-    trends = [
+    def series(label: str, source: Weeks, fn: Callable[[dict[str, Any] | None], Any]) -> Series:
+        return Series(label, [fn(source.get(week)) for week in weeks])
+
+    return [
         Trend(
             "answered",
             _("Calls answered within the ring limit"),
@@ -369,19 +429,19 @@ def quality_trends(
         Trend(
             "wait",
             _("Average wait at the desk"),
-            series("wait", desk, lambda r: minutes(r, "wait")),
+            series("wait", desk, lambda r: _minutes(r, "wait")),
             _(" min"),
         ),
         Trend(
             "turnaround",
             _("Turnaround from intake to ready"),
-            series("turnaround", ready, lambda r: hours(r, "turnaround")),
+            series("turnaround", ready, lambda r: _hours(r, "turnaround")),
             _(" h"),
         ),
         Trend(
             "turnaround_own",
             _("Turnaround without waiting for parts"),
-            series("own_time", ready, lambda r: hours(r, "own_time")),
+            series("own_time", ready, lambda r: _hours(r, "own_time")),
             _(" h"),
         ),
         Trend(
@@ -393,7 +453,7 @@ def quality_trends(
         Trend(
             "complaint_response",
             _("Complaints: time to first contact"),
-            series("response", received, lambda r: hours(r, "response")),
+            series("response", received, lambda r: _hours(r, "response")),
             _(" h"),
         ),
         Trend(
@@ -412,8 +472,7 @@ def quality_trends(
         Trend(
             "time_to_close",
             _("Complaints: time to close"),
-            series("to_close", closed, lambda r: hours(r, "to_close")),
+            series("to_close", closed, lambda r: _hours(r, "to_close")),
             _(" h"),
         ),
     ]
-    return trends, labels

@@ -6,7 +6,7 @@ import uuid
 from django.utils import timezone
 
 from intake.services.desk import DeviceFacts
-from repairs.services import ticket_open
+from repairs.services import TicketOpenInput, ticket_open
 from tests.factories import CustomerFactory
 
 VALID_IMEI = "490154203237518"
@@ -44,9 +44,7 @@ def open_ticket(
     return ticket_open(
         point=point,
         actor=actor,
-        customer=customer,
-        device=facts,
+        data=TicketOpenInput(customer=customer, device=facts, **fields),
         token=token or uuid.uuid4(),
         now=now,
-        **fields,
     )

@@ -15,7 +15,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intake.hotline import BadHoldLog, hold_summary, parse_hold_log, rings_from_seconds
+from intake.hotline import (
+    BadHoldLog,
+    HoldSummary,
+    hold_summary,
+    parse_hold_log,
+    rings_from_seconds,
+)
 from intake.models import CallerKind, Channel, Customer, Purpose, Visit, VisitStatus
 from intake.phones import normalize_phone
 from intake.services.desk import customer_create
@@ -110,6 +116,123 @@ def call_log(
     )
 
 
+class _Errors(dict[str, list[str]]):
+    """A logged call's errors by field, gathered so that the form shows them all at once."""
+
+    def add(self, field: str, text: str) -> None:
+        self.setdefault(field, []).append(text)
+
+    def check_call(
+        self,
+        *,
+        caller_kind: str,
+        purpose: str,
+        summary: str,
+        rings_to_answer: int | None,
+        answer_seconds: int | None,
+    ) -> None:
+        """rules#hotline: who called, about what, what they said, how fast it was answered."""
+        if caller_kind not in CallerKind.values:
+            self.add("caller_kind", _("Say who is calling: a customer, a dealer or a department."))
+        if purpose not in CALL_KINDS:
+            self.add("purpose", _("Say what the call is about."))
+        if not (summary or "").strip():
+            self.add("summary", _("Write down what the caller said, in a sentence or two."))
+        if rings_to_answer is None and answer_seconds is None:
+            self.add("rings_to_answer", _("Enter the rings (or the seconds) before you answered."))
+        if rings_to_answer is not None and not 1 <= rings_to_answer <= 30:
+            self.add("rings_to_answer", _("Enter between 1 and 30 rings."))
+        if answer_seconds is not None and not 0 <= answer_seconds <= 600:
+            self.add("answer_seconds", _("Enter between 0 and 600 seconds."))
+
+    def phone(self, contact_phone: str) -> str:
+        """The caller's number, normalized ("" if none was typed or it is not a number)."""
+        if not (contact_phone or "").strip():
+            return ""
+        try:
+            return normalize_phone(contact_phone)
+        except ValidationError as exc:
+            self.setdefault("contact_phone", []).extend(exc.messages)
+            return ""
+
+    def check_caller(
+        self,
+        *,
+        point: ServicePoint,
+        customer: Customer | None,
+        create_customer: bool,
+        contact_name: str,
+        phone: str,
+    ) -> None:
+        """The caller's record is the point's own, or is created from a name and a number."""
+        if customer is not None and customer.point_id != point.pk:
+            self.add("customer", _("This customer belongs to another service point."))
+        if create_customer and customer is None:
+            if not (contact_name or "").strip():
+                self.add("contact_name", _("Enter the caller's name to create the customer."))
+            if not phone and "contact_phone" not in self:
+                self.add("contact_phone", _("Enter the caller's number to create the customer."))
+
+    def forwarded(
+        self,
+        *,
+        point: ServicePoint,
+        purpose: str,
+        department: Department | None,
+        praised_staff: Actor | None,
+    ) -> tuple[Department | None, Actor | None]:
+        """rules#hotline: a suggestion goes to its department's list, a praise to the colleague
+        praised; for any other call neither is kept."""
+        if purpose == Purpose.SUGGESTION:
+            if department is None or not departments_for(point).filter(pk=department.pk).exists():
+                self.add("department", _("Choose the department responsible for this suggestion."))
+        else:
+            department = None
+        if purpose == Purpose.PRAISE:
+            if (
+                praised_staff is None
+                or not colleagues_of(point).filter(pk=praised_staff.pk).exists()
+            ):
+                self.add("praised_staff", _("Choose the colleague the caller praised."))
+        else:
+            praised_staff = None
+        return department, praised_staff
+
+    def holds(self, *, point: ServicePoint, hold_log: str) -> HoldSummary | None:
+        """The hold timer's record summed up (None, with an error, if it is damaged)."""
+        try:
+            return hold_summary(parse_hold_log(hold_log), point.hold_check_seconds)
+        except BadHoldLog:
+            self.add(
+                "__all__", _("The hold timer's record is damaged. Reload the page to start over.")
+            )
+            return None
+
+
+def _caller_create(
+    *, point: ServicePoint, actor: Actor, name: str, phone: str, company: str
+) -> Customer:
+    """The caller registered as a customer; their errors named as the call form's fields."""
+    try:
+        return customer_create(point=point, actor=actor, name=name, phone=phone, company=company)
+    except ValidationError as exc:
+        fields = {"name": "contact_name", "phone": "contact_phone"}
+        raise ValidationError(
+            {fields.get(field, field): texts for field, texts in exc.message_dict.items()}
+        ) from None
+
+
+def _answered_at(answered_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """When the call was answered as the form timed it; now if missing or implausible."""
+    if (
+        answered_at is None
+        or answered_at > now
+        or (now - answered_at).total_seconds() > MAX_CALL_SECONDS
+    ):
+        return now
+    return answered_at
+
+
 @transaction.atomic
 def _call_log(
     *,
@@ -136,75 +259,38 @@ def _call_log(
 ) -> Visit:
     require_point_role(actor, point, HOTLINE_ROLES)
     now = now or timezone.now()
-    errors: dict[str, list[str]] = {}
-
-    def error(field: str, text: str) -> None:
-        errors.setdefault(field, []).append(text)
-
-    if caller_kind not in CallerKind.values:
-        error("caller_kind", _("Say who is calling: a customer, a dealer or a department."))
-    if purpose not in CALL_KINDS:
-        error("purpose", _("Say what the call is about."))
-    if not (summary or "").strip():
-        error("summary", _("Write down what the caller said, in a sentence or two."))
-    if rings_to_answer is None and answer_seconds is None:
-        error("rings_to_answer", _("Enter the rings (or the seconds) before you answered."))
-    if rings_to_answer is not None and not 1 <= rings_to_answer <= 30:
-        error("rings_to_answer", _("Enter between 1 and 30 rings."))
-    if answer_seconds is not None and not 0 <= answer_seconds <= 600:
-        error("answer_seconds", _("Enter between 0 and 600 seconds."))
-    phone = ""
-    if (contact_phone or "").strip():
-        try:
-            phone = normalize_phone(contact_phone)
-        except ValidationError as exc:
-            errors.setdefault("contact_phone", []).extend(exc.messages)
-    if customer is not None and customer.point_id != point.pk:
-        error("customer", _("This customer belongs to another service point."))
-    if create_customer and customer is None:
-        if not (contact_name or "").strip():
-            error("contact_name", _("Enter the caller's name to create the customer."))
-        if not phone and "contact_phone" not in errors:
-            error("contact_phone", _("Enter the caller's number to create the customer."))
-    if purpose == Purpose.SUGGESTION:
-        if department is None or not departments_for(point).filter(pk=department.pk).exists():
-            error("department", _("Choose the department responsible for this suggestion."))
-    elif department is not None:
-        department = None  # only suggestions are forwarded to a department's list
-    if purpose == Purpose.PRAISE:
-        if praised_staff is None or not colleagues_of(point).filter(pk=praised_staff.pk).exists():
-            error("praised_staff", _("Choose the colleague the caller praised."))
-    else:
-        praised_staff = None
+    errors = _Errors()
+    errors.check_call(
+        caller_kind=caller_kind,
+        purpose=purpose,
+        summary=summary,
+        rings_to_answer=rings_to_answer,
+        answer_seconds=answer_seconds,
+    )
+    phone = errors.phone(contact_phone)
+    errors.check_caller(
+        point=point,
+        customer=customer,
+        create_customer=create_customer,
+        contact_name=contact_name,
+        phone=phone,
+    )
+    department, praised_staff = errors.forwarded(
+        point=point, purpose=purpose, department=department, praised_staff=praised_staff
+    )
     if purpose == Purpose.COMPLAINT and customer is None and not create_customer:
-        error(
+        errors.add(
             "customer",
             _("A complaint needs the customer: pick the caller's record or create it."),
         )
-    try:
-        holds = hold_summary(parse_hold_log(hold_log), point.hold_check_seconds)
-    except BadHoldLog:
-        error("__all__", _("The hold timer's record is damaged. Reload the page to start over."))
-        holds = None
+    holds = errors.holds(point=point, hold_log=hold_log)
     if errors or holds is None:
-        raise ValidationError(errors)
-
+        raise ValidationError(dict(errors))
     if create_customer and customer is None:
-        try:
-            customer = customer_create(
-                point=point, actor=actor, name=contact_name, phone=phone, company=company
-            )
-        except ValidationError as exc:
-            fields = {"name": "contact_name", "phone": "contact_phone"}
-            raise ValidationError(
-                {fields.get(field, field): texts for field, texts in exc.message_dict.items()}
-            ) from None
-    if (
-        answered_at is None
-        or answered_at > now
-        or (now - answered_at).total_seconds() > MAX_CALL_SECONDS
-    ):
-        answered_at = now
+        customer = _caller_create(
+            point=point, actor=actor, name=contact_name, phone=phone, company=company
+        )
+    answered_at = _answered_at(answered_at, now)
     rings = rings_to_answer if rings_to_answer is not None else rings_from_seconds(answer_seconds)
     return Visit.objects.create(
         point=point,

@@ -203,100 +203,67 @@ def default_policy() -> WarrantyPolicy | None:
     return WarrantyPolicy.objects.filter(is_default=True).first()
 
 
+@dataclass(frozen=True)
+class TicketOpenInput:
+    """What the intake screen records (rules#intake): the customer and their device, the fault
+    in their words, the proof of purchase, the damage seen at the counter and the backup warning
+    given; ``visit``: the visit the record is opened from."""
+
+    customer: Customer
+    device: DeviceFacts
+    fault_description: str
+    proof_of_purchase: str
+    contact_phone: str
+    backup_warning_given: bool
+    accessories: str = ""
+    condition: str = ""
+    water_damage: bool = False
+    drop_damage: bool = False
+    unauthorized_disassembly: bool = False
+    customer_waits: bool = False
+    estimated_ready_at: dt.datetime | None = None
+    visit: Visit | None = None
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """The intake's identifiers and phone as cleaned while checking it."""
+
+    imei: str
+    serial: str
+    contact_phone: str
+
+
 def ticket_open(
     *,
     point: ServicePoint,
     actor: Actor,
-    customer: Customer,
-    device: DeviceFacts,
-    fault_description: str,
-    proof_of_purchase: str,
-    contact_phone: str,
-    backup_warning_given: bool,
+    data: TicketOpenInput,
     token: uuid.UUID | None = None,
-    accessories: str = "",
-    condition: str = "",
-    water_damage: bool = False,
-    drop_damage: bool = False,
-    unauthorized_disassembly: bool = False,
-    customer_waits: bool = False,
-    estimated_ready_at: dt.datetime | None = None,
-    visit: Visit | None = None,
     now: dt.datetime | None = None,
 ) -> RepairTicket:
     """Open a repair record. Validates everything first and saves nothing partial; the form's
     one-time ``token`` makes a double submit return the ticket already opened."""
 
     def create() -> RepairTicket:
-        if Customer.objects.filter(pk=customer.pk, erased_at__isnull=False).exists():
+        if Customer.objects.filter(pk=data.customer.pk, erased_at__isnull=False).exists():
             raise ValidationError(
                 _(
                     "This customer's personal data was erased on request: "
                     "register the customer anew."
                 )
             )
-        return _ticket_open(
-            point=point,
-            actor=actor,
-            customer=customer,
-            device=device,
-            fault_description=fault_description,
-            proof_of_purchase=proof_of_purchase,
-            contact_phone=contact_phone,
-            backup_warning_given=backup_warning_given,
-            token=token,
-            accessories=accessories,
-            condition=condition,
-            water_damage=water_damage,
-            drop_damage=drop_damage,
-            unauthorized_disassembly=unauthorized_disassembly,
-            customer_waits=customer_waits,
-            estimated_ready_at=estimated_ready_at,
-            visit=visit,
-            now=now,
-        )
+        return _ticket_open(point=point, actor=actor, data=data, token=token, now=now)
 
     return create_once(
         model=RepairTicket, point=point, token=token, field="intake_token", create=create
     )
 
 
-@transaction.atomic
-def _ticket_open(
-    *,
-    point: ServicePoint,
-    actor: Actor,
-    customer: Customer,
-    device: DeviceFacts,
-    fault_description: str,
-    proof_of_purchase: str,
-    contact_phone: str,
-    backup_warning_given: bool,
-    token: uuid.UUID | None,
-    accessories: str,
-    condition: str,
-    water_damage: bool,
-    drop_damage: bool,
-    unauthorized_disassembly: bool,
-    customer_waits: bool,
-    estimated_ready_at: dt.datetime | None,
-    visit: Visit | None,
-    now: dt.datetime | None,
-) -> RepairTicket:
-    require_point_role(actor, point, INTAKE_ROLES)
-    require_valid_certificate(actor)
-    now = now or timezone.now()
-    today = timezone.localdate(now)
+def _intake_checked(data: TicketOpenInput, *, now: dt.datetime) -> _Checked:
+    """rules#intake: what a repair record cannot be opened without, every error at once."""
+    device = data.device
     errors: dict[str, list[str]] = {}
-    if customer.point_id != point.pk or (visit is not None and visit.point_id != point.pk):
-        raise PermissionDenied
-    if visit is not None:
-        # One visit, one repair record: the intake posted again for the same visit (another
-        # tab, a fresh form) gets the ticket already opened. The lock orders two at once.
-        visit = Visit.objects.select_for_update().get(pk=visit.pk)
-        opened = RepairTicket.objects.filter(visit_id=visit.pk).first()
-        if opened is not None:
-            return opened
     if not device.model_name.strip():
         errors["model_name"] = [_("Enter the device model.")]
     try:
@@ -311,24 +278,53 @@ def _ticket_open(
         serial = ""
     if not imei and not serial and "imei" not in errors and "serial_number" not in errors:
         errors["imei"] = [_("Enter the IMEI, or the serial number for a device without one.")]
-    if device.purchase_date and device.purchase_date > today:
+    if device.purchase_date and device.purchase_date > timezone.localdate(now):
         errors["purchase_date"] = [_("The purchase date cannot be in the future.")]
-    if proof_of_purchase not in ProofOfPurchase.values:
+    if data.proof_of_purchase not in ProofOfPurchase.values:
         errors["proof_of_purchase"] = [_("Say which proof of purchase was presented.")]
-    if not fault_description.strip():
+    if not data.fault_description.strip():
         errors["fault_description"] = [_("Write down the fault in the customer's own words.")]
+    contact_phone = data.contact_phone
     try:
-        contact_phone = normalize_phone(contact_phone or customer.phone)
+        contact_phone = normalize_phone(data.contact_phone or data.customer.phone)
     except ValidationError as exc:
         errors["contact_phone"] = exc.messages
-    if not backup_warning_given:
+    if not data.backup_warning_given:
         errors["backup_warning_given"] = [
             _("Warn the customer that the repair may erase data, then tick this box.")
         ]
-    if estimated_ready_at is not None and estimated_ready_at < now:
+    if data.estimated_ready_at is not None and data.estimated_ready_at < now:
         errors["estimated_ready_at"] = [_("The estimated time must be in the future.")]
     if errors:
         raise ValidationError(errors)
+    return _Checked(imei=imei, serial=serial, contact_phone=contact_phone)
+
+
+@transaction.atomic
+def _ticket_open(
+    *,
+    point: ServicePoint,
+    actor: Actor,
+    data: TicketOpenInput,
+    token: uuid.UUID | None,
+    now: dt.datetime | None,
+) -> RepairTicket:
+    require_point_role(actor, point, INTAKE_ROLES)
+    require_valid_certificate(actor)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    customer, visit, device = data.customer, data.visit, data.device
+    if customer.point_id != point.pk or (visit is not None and visit.point_id != point.pk):
+        raise PermissionDenied
+    if visit is not None:
+        # One visit, one repair record: the intake posted again for the same visit (another
+        # tab, a fresh form) gets the ticket already opened. The lock orders two at once.
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        opened = RepairTicket.objects.filter(visit_id=visit.pk).first()
+        if opened is not None:
+            return opened
+    checked = _intake_checked(data, now=now)
+    imei, serial = checked.imei, checked.serial
 
     device_row, _new_device = device_record(
         point=point,
@@ -346,11 +342,11 @@ def _ticket_open(
     decision = decide_warranty(
         policy=policy,
         purchase_date=device.purchase_date,
-        proof=proof_of_purchase,
+        proof=data.proof_of_purchase,
         today=today,
-        water_damage=water_damage,
-        drop_damage=drop_damage,
-        unauthorized_disassembly=unauthorized_disassembly,
+        water_damage=data.water_damage,
+        drop_damage=data.drop_damage,
+        unauthorized_disassembly=data.unauthorized_disassembly,
     )
     # Counted at every point, also for a device first seen here (全国联保).
     repeat = repeat_check(
@@ -378,19 +374,19 @@ def _ticket_open(
         customer=customer,
         device=device_row,
         visit=visit,
-        fault_description=fault_description.strip()[:2000],
-        accessories=accessories.strip()[:255],
-        condition=condition.strip()[:255],
-        proof_of_purchase=proof_of_purchase,
+        fault_description=data.fault_description.strip()[:2000],
+        accessories=data.accessories.strip()[:255],
+        condition=data.condition.strip()[:255],
+        proof_of_purchase=data.proof_of_purchase,
         purchase_date=device.purchase_date,
         purchase_place=device.purchase_place.strip()[:100],
-        water_damage=water_damage,
-        drop_damage=drop_damage,
-        unauthorized_disassembly=unauthorized_disassembly,
-        customer_waits=customer_waits,
-        contact_phone=contact_phone,
+        water_damage=data.water_damage,
+        drop_damage=data.drop_damage,
+        unauthorized_disassembly=data.unauthorized_disassembly,
+        customer_waits=data.customer_waits,
+        contact_phone=checked.contact_phone,
         backup_warning_given=True,
-        estimated_ready_at=estimated_ready_at,
+        estimated_ready_at=data.estimated_ready_at,
         warranty_status=decision.status,
         warranty_reason=decision.reason_code,
         warranty_reason_text=decision.reason_text[:255],

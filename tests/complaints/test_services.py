@@ -49,21 +49,23 @@ def complaint(point, owner):
 
 def walk_to_proposed(complaint, user):
     with time_machine.travel(T0, tick=False):
-        services.transition(
+        services.complaint_clarify(
             complaint=complaint,
             actor=user,
-            action="clarify",
-            restatement="您的意思是维修后两天又闪屏",
-            customer_confirmed=True,
-            promised_reply_at=later(4),
+            data=services.ClarifyInput(
+                restatement="您的意思是维修后两天又闪屏",
+                customer_confirmed=True,
+                promised_reply_at=later(4),
+            ),
         )
-        return services.transition(
+        return services.complaint_propose(
             complaint=complaint,
             actor=user,
-            action="propose",
-            options=["免费返修", "退还维修费"],
-            chosen_option="免费返修",
-            promised_reply_at=later(5),
+            data=services.ProposeInput(
+                options=("免费返修", "退还维修费"),
+                chosen_option="免费返修",
+                promised_reply_at=later(5),
+            ),
         )
 
 
@@ -96,13 +98,12 @@ def test_open_refuses_another_points_customer(point, other_point, owner):
 
 def test_clarification_needs_restatement_confirmed_by_customer(complaint, owner):
     with pytest.raises(ValidationError) as exc:
-        services.transition(
+        services.complaint_clarify(
             complaint=complaint,
             actor=owner.user,
-            action="clarify",
-            restatement="复述",
-            customer_confirmed=False,
-            promised_reply_at=later(100000),
+            data=services.ClarifyInput(
+                restatement="复述", customer_confirmed=False, promised_reply_at=later(100000)
+            ),
         )
     assert "customer_confirmed" in exc.value.message_dict
     complaint.refresh_from_db()
@@ -111,12 +112,10 @@ def test_clarification_needs_restatement_confirmed_by_customer(complaint, owner)
 
 def test_leaving_a_complaint_unresolved_needs_a_promised_reply_time(complaint, owner):
     with pytest.raises(ValidationError) as exc:
-        services.transition(
+        services.complaint_clarify(
             complaint=complaint,
             actor=owner.user,
-            action="clarify",
-            restatement="复述",
-            customer_confirmed=True,
+            data=services.ClarifyInput(restatement="复述", customer_confirmed=True),
         )
     assert "promised_reply_at" in exc.value.message_dict
     with pytest.raises(ValidationError):
@@ -130,13 +129,17 @@ def test_every_stage_in_order_then_closed(complaint, owner, supervisor):
     assert complaint.options == ["免费返修", "退还维修费"]
     assert complaint.chosen_option == "免费返修"
     with time_machine.travel(later(1), tick=False):
-        services.transition(
-            complaint=complaint, actor=owner.user, action="resolve", resolution="已免费返修"
+        services.complaint_resolve(
+            complaint=complaint,
+            actor=owner.user,
+            data=services.ResolveInput(resolution="已免费返修"),
         )
     complaint.refresh_from_db()
     assert complaint.stage == Stage.RESOLVED and complaint.promised_reply_at is None
-    services.transition(complaint=complaint, actor=supervisor.user, action="follow_up", note="满意")
-    services.transition(complaint=complaint, actor=supervisor.user, action="close")
+    services.complaint_follow_up(
+        complaint=complaint, actor=supervisor.user, data=services.NoteInput(note="满意")
+    )
+    services.complaint_close(complaint=complaint, actor=supervisor.user, data=services.NoteInput())
     complaint.refresh_from_db()
     assert complaint.stage == Stage.CLOSED and complaint.closed_at
     kinds = list(complaint.contacts.values_list("kind", flat=True))
@@ -145,44 +148,42 @@ def test_every_stage_in_order_then_closed(complaint, owner, supervisor):
 
 def test_stages_cannot_be_skipped(complaint, owner):
     with pytest.raises(ComplaintError):
-        services.transition(complaint=complaint, actor=owner.user, action="resolve", resolution="x")
+        services.complaint_resolve(
+            complaint=complaint, actor=owner.user, data=services.ResolveInput(resolution="x")
+        )
     with pytest.raises(ComplaintError):
-        services.transition(complaint=complaint, actor=owner.user, action="close")
+        services.complaint_close(complaint=complaint, actor=owner.user, data=services.NoteInput())
 
 
 def test_only_owner_or_supervisor_moves_a_complaint(complaint, staff_of):
     other = staff_of(Role.FRONT_DESK)
     with pytest.raises(ComplaintError):
-        services.transition(
+        services.complaint_clarify(
             complaint=complaint,
             actor=other.user,
-            action="clarify",
-            restatement="x",
-            customer_confirmed=True,
-            promised_reply_at=later(100000),
+            data=services.ClarifyInput(
+                restatement="x", customer_confirmed=True, promised_reply_at=later(100000)
+            ),
         )
 
 
 def test_resolving_needs_the_customers_choice(complaint, owner):
     with time_machine.travel(T0, tick=False):
-        services.transition(
+        services.complaint_clarify(
             complaint=complaint,
             actor=owner.user,
-            action="clarify",
-            restatement="复述",
-            customer_confirmed=True,
-            promised_reply_at=later(4),
+            data=services.ClarifyInput(
+                restatement="复述", customer_confirmed=True, promised_reply_at=later(4)
+            ),
         )
-        services.transition(
+        services.complaint_propose(
             complaint=complaint,
             actor=owner.user,
-            action="propose",
-            options=["A", "B"],
-            promised_reply_at=later(4),
+            data=services.ProposeInput(options=("A", "B"), promised_reply_at=later(4)),
         )
         with pytest.raises(ValidationError):
-            services.transition(
-                complaint=complaint, actor=owner.user, action="resolve", resolution="done"
+            services.complaint_resolve(
+                complaint=complaint, actor=owner.user, data=services.ResolveInput(resolution="done")
             )
 
 
@@ -190,8 +191,8 @@ def test_special_attention_starts_the_day_after_resolution_in_local_time(complai
     walk_to_proposed(complaint, owner.user)
     # 17:30 UTC on the 2nd is 01:30 on the 3rd in Shanghai: resolved the 3rd, marked from the 4th.
     with time_machine.travel(dt.datetime(2026, 3, 2, 17, 30, tzinfo=dt.UTC), tick=False):
-        services.transition(
-            complaint=complaint, actor=owner.user, action="resolve", resolution="ok"
+        services.complaint_resolve(
+            complaint=complaint, actor=owner.user, data=services.ResolveInput(resolution="ok")
         )
     customer = complaint.customer
     customer.refresh_from_db()
@@ -211,8 +212,8 @@ def test_complaint_callback_days_is_a_point_setting(complaint, owner, point):
     point.save()
     walk_to_proposed(complaint, owner.user)
     with time_machine.travel(later(2), tick=False):
-        services.transition(
-            complaint=complaint, actor=owner.user, action="resolve", resolution="ok"
+        services.complaint_resolve(
+            complaint=complaint, actor=owner.user, data=services.ResolveInput(resolution="ok")
         )
     complaint.refresh_from_db()
     assert complaint.callback_due_on == dt.date(2026, 3, 4)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints import services, transitions
-from complaints.forms import STAGE_FORMS
+from complaints.commands import STAGE_COMMANDS
 from complaints.models import Complaint, Stage
 from followups.services import callback_schedule_for_complaint
 from intake.models import Visit
@@ -239,20 +239,22 @@ def test_each_stage_offers_only_its_own_fields(client, point, hotline):
     assert fields == {
         "clarify": {"version", "note", "restatement", "customer_confirmed", "promised_reply_at"}
     }
-    services.transition(
+    services.complaint_clarify(
         complaint=complaint,
         actor=hotline,
-        action="clarify",
-        restatement="复述",
-        customer_confirmed=True,
-        promised_reply_at=timezone.now() + dt.timedelta(hours=4),
+        data=services.ClarifyInput(
+            restatement="复述",
+            customer_confirmed=True,
+            promised_reply_at=timezone.now() + dt.timedelta(hours=4),
+        ),
     )
-    services.transition(
+    services.complaint_propose(
         complaint=complaint,
         actor=hotline,
-        action="propose",
-        options=["免费更换屏幕", "退款"],
-        promised_reply_at=timezone.now() + dt.timedelta(hours=4),
+        data=services.ProposeInput(
+            options=("免费更换屏幕", "退款"),
+            promised_reply_at=timezone.now() + dt.timedelta(hours=4),
+        ),
     )
     fields = {
         move.action: set(form.fields)
@@ -264,8 +266,8 @@ def test_each_stage_offers_only_its_own_fields(client, point, hotline):
     }
 
 
-def test_every_step_of_the_transition_table_has_its_form():
-    assert {move.action for move in transitions.MACHINE.transitions} == set(STAGE_FORMS)
+def test_every_step_of_the_transition_table_has_its_command():
+    assert {move.action for move in transitions.MACHINE.transitions} == set(STAGE_COMMANDS)
 
 
 def test_a_colleague_who_may_not_move_the_complaint_is_offered_no_step(
@@ -341,13 +343,14 @@ def test_the_stage_bar_marks_the_current_stage_and_when_each_was_done(client, po
     with time_machine.travel(NOW, tick=False):
         complaint = open_one(point, hotline)
     with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
-        services.transition(
+        services.complaint_clarify(
             complaint=complaint,
             actor=hotline,
-            action="clarify",
-            restatement="复述",
-            customer_confirmed=True,
-            promised_reply_at=NOW + dt.timedelta(hours=5),
+            data=services.ClarifyInput(
+                restatement="复述",
+                customer_confirmed=True,
+                promised_reply_at=NOW + dt.timedelta(hours=5),
+            ),
         )
         client.force_login(hotline)
         response = client.get(complaint.get_absolute_url())

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from followups.models import Callback, CallbackKind, CallbackStatus
+from followups.outcomes import OutcomeInput
 from followups.services import callbacks_dispatch, callbacks_schedule_for_handover
 from servicedesk.models import Role
 from tests.e2e.conftest import log_in, screenshot
@@ -132,9 +133,8 @@ def test_a_department_member_sees_the_complaint_notice_at_home_and_marks_it_read
     callback_record_outcome(
         callback=callback,
         actor=staff_of(Role.CALLBACK_CLERK).user,
-        outcome="dissatisfied",
+        data=OutcomeInput(outcome="dissatisfied", dissatisfaction_reason="修好后又出现同样的问题"),
         version=callback.version,
-        dissatisfaction_reason="修好后又出现同样的问题",
     )
     complaint = Complaint.objects.get(callback=callback)
     member = staff_of(Role.SUPERVISOR, department=point.complaint_department)

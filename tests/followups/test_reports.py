@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from followups.models import Callback, CallbackKind, CallbackReport, Outcome, Question
+from followups.outcomes import OutcomeInput
 from followups.reports import callback_reports_generate_due, missing_reports
 from followups.services import (
     callback_record_outcome,
@@ -45,11 +46,13 @@ def october(point, ticket_at, staff_of):
         callback_record_outcome(
             callback=callback,
             actor=clerk,
-            outcome=outcome,
+            data=OutcomeInput(
+                outcome=outcome,
+                answers={rating.pk: "4" if outcome == Outcome.SATISFIED else "2"},
+                dissatisfaction_reason="等待时间太长" if outcome == Outcome.DISSATISFIED else "",
+                duration_seconds=seconds,
+            ),
             version=callback.version,
-            answers={rating.pk: "4" if outcome == Outcome.SATISFIED else "2"},
-            dissatisfaction_reason="等待时间太长" if outcome == Outcome.DISSATISFIED else "",
-            duration_seconds=seconds,
             now=local(10, 13, 10),
         )
     return point

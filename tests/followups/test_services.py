@@ -9,6 +9,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from followups.models import Callback, CallbackDecision, CallbackKind, CallbackStatus, Outcome
+from followups.outcomes import OutcomeInput
 from followups.services import (
     ConflictError,
     callback_move,
@@ -143,7 +144,11 @@ def clerk(staff_of):
 def record(callback, clerk, outcome, now, **kwargs):
     callback.refresh_from_db()
     return callback_record_outcome(
-        callback=callback, actor=clerk, outcome=outcome, version=callback.version, now=now, **kwargs
+        callback=callback,
+        actor=clerk,
+        data=OutcomeInput(outcome=outcome, **kwargs),
+        version=callback.version,
+        now=now,
     )
 
 
@@ -254,7 +259,7 @@ def test_a_stale_form_is_refused(due_callback, clerk):
         callback_record_outcome(
             callback=due_callback,
             actor=clerk,
-            outcome=Outcome.SATISFIED,
+            data=OutcomeInput(outcome=Outcome.SATISFIED),
             version=stale,
             now=local(2026, 11, 13, 10, 5),
         )
