@@ -208,7 +208,7 @@ def render_table(report: dict) -> str:
     header = ["page", "p95 target", "× floor target"]
     for size in sizes:
         name = f"{size['label']} ({size['tickets']:,} tickets)"
-        header += [f"{name} p50", "p95", "max", "CPU p95", "× floor", "queries"]
+        header += [f"{name} p50", "p95", "max", "CPU p95", "× floor", "CPU × floor", "queries"]
     header.append("ok")
     body = []
     keys = [row["key"] for row in sizes[0]["pages"]] if sizes else []
@@ -228,6 +228,7 @@ def render_table(report: dict) -> str:
                 _ms(row["max_ms"]),
                 _ms(row.get("cpu_p95_ms")),
                 _multiple(row.get("floor_multiple")),
+                _multiple(row.get("cpu_floor_multiple")),
                 _queries(row) + errors,
             ]
         cells.append("yes" if report["verdict"]["pages"][key]["ok"] else "NO")
