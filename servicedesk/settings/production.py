@@ -3,6 +3,8 @@
 Required: SECRET_KEY, DATABASE_URL (postgres://…), CELERY_BROKER_URL (redis://…), ALLOWED_HOSTS.
 """
 
+from typing import cast
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
@@ -22,12 +24,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 
 # Templates are read and compiled once per process (issue #36). Django does this by itself when
 # DEBUG is off; it is spelled out so that a DEBUG switched on by mistake cannot turn it off.
+_TEMPLATE_OPTIONS = cast("dict[str, object]", TEMPLATES[0]["OPTIONS"])
 TEMPLATES = [
     {
         **TEMPLATES[0],
         "APP_DIRS": False,
         "OPTIONS": {
-            **TEMPLATES[0]["OPTIONS"],
+            **_TEMPLATE_OPTIONS,
             "loaders": [
                 (
                     "django.template.loaders.cached.Loader",
