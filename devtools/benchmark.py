@@ -624,6 +624,21 @@ class Runner:
         return elapsed, cpu
 
 
+def _profiled(runner: Runner, scenario: Scenario, requests: int, warmup: int, out: str) -> dict:
+    from pathlib import Path
+
+    from pyinstrument import Profiler  # development only (the dev extras)
+
+    runner.run(scenario, requests=0, warmup=warmup)
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        figures = runner.run(scenario, requests=requests, warmup=0).as_dict()
+    Path(out).mkdir(parents=True, exist_ok=True)
+    text = profiler.output_text(unicode=True, color=False, show_all=True)
+    (Path(out) / f"{scenario.key}.txt").write_text(text)
+    return figures
+
+
 def _travellers(inputs: list[PointInputs], limit: int = 500) -> list:
     """(front-desk user, point, IMEI) of devices with finished repairs at two or more points:
     the sampled points' first, else any point's."""
@@ -684,9 +699,18 @@ def _logged_in_client(user) -> Client:
 
 
 def measure_pages(
-    *, requests: int = 200, warmup: int = 20, seed: int = 1, points: int = 50, only=None
+    *,
+    requests: int = 200,
+    warmup: int = 20,
+    seed: int = 1,
+    points: int = 50,
+    only=None,
+    profile: str = "",
 ) -> dict:
-    """Discover inputs, run every scenario, return the figures (JSON-ready)."""
+    """Discover inputs, run every scenario, return the figures (JSON-ready). With ``profile``
+    (a directory), each page's measured requests run under pyinstrument and its call tree is
+    written there as ``<page>.txt`` (the profiler slows the requests: figures of such a run are
+    for finding hot spots, not for the tables)."""
     from repairs.models import RepairTicket
 
     rng = random.Random(seed)  # noqa: S311 - reproducible inputs, not secrets
@@ -716,7 +740,10 @@ def measure_pages(
         for scenario in runner.scenarios():
             if only and scenario.key not in only:
                 continue
-            results.append(runner.run(scenario, requests=requests, warmup=warmup).as_dict())
+            if profile:
+                results.append(_profiled(runner, scenario, requests, warmup, profile))
+            else:
+                results.append(runner.run(scenario, requests=requests, warmup=warmup).as_dict())
     tickets = RepairTicket.objects.count()
     return {
         "database": settings.DATABASES["default"]["NAME"],

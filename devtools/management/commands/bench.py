@@ -51,6 +51,9 @@ class Command(BaseCommand):
         parser.add_argument("--dispatch-total", type=int, default=2_000_000)
         parser.add_argument("--export-rows", type=int, default=1_000_000)
         parser.add_argument("--note", default="", help="how busy the machine was, etc.")
+        parser.add_argument(
+            "--profile", default="", metavar="DIR", help="each page's pyinstrument profile"
+        )
         # Internal: one part of the run, in a child process with its own DATABASE_URL.
         parser.add_argument("--child", choices=["pages", "jobs"], help="(internal)")
         parser.add_argument("--child-out", default="", help="(internal)")
@@ -87,6 +90,7 @@ class Command(BaseCommand):
                 seed=o["seed"],
                 points=o["points"],
                 only=o["only"],
+                profile=o["profile"],
             )
             report["sizes"].append({"label": "current", **figures})
         if o["scratch_db"]:
@@ -115,6 +119,7 @@ class Command(BaseCommand):
                 seed=o["seed"],
                 points=o["points"],
                 only=o["only"],
+                profile=o["profile"],
             )
         from django.core.management import call_command
 
@@ -143,6 +148,8 @@ class Command(BaseCommand):
             ]
             if o["only"]:
                 command += ["--only", *o["only"]]
+            if o["profile"]:
+                command += ["--profile", o["profile"]]
             subprocess.run(command, check=True, env={**os.environ, "DATABASE_URL": url})  # noqa: S603
             figures = json.loads(Path(out.name).read_text())
         figures["database"] = urlparse(url).path.lstrip("/")
