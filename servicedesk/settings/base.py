@@ -90,7 +90,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "servicedesk.context_processors.navigation",
             ],
-            "builtins": ["servicedesk.templatetags.people", "intake.templatetags.phones"],
+            "builtins": [
+                "servicedesk.templatetags.people",
+                "servicedesk.templatetags.fields",
+                "intake.templatetags.phones",
+            ],
         },
     },
 ]

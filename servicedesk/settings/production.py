@@ -3,10 +3,12 @@
 Required: SECRET_KEY, DATABASE_URL (postgres://…), CELERY_BROKER_URL (redis://…), ALLOWED_HOSTS.
 """
 
+from typing import cast
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import CELERY_BROKER_URL, DATABASES, INSTALLED_APPS, SECRET_KEY, env
+from .base import CELERY_BROKER_URL, DATABASES, INSTALLED_APPS, SECRET_KEY, TEMPLATES, env
 
 DEBUG = False
 # The development-only tools stay out of production unless asked for (a load run's client).
@@ -19,6 +21,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured("Set DATABASE_URL to a PostgreSQL database for production.")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     raise ImproperlyConfigured("Set CELERY_BROKER_URL to a Redis URL for production.")
+
+# Templates are read and compiled once per process (issue #36). Django does this by itself when
+# DEBUG is off; it is spelled out so that a DEBUG switched on by mistake cannot turn it off.
+_TEMPLATE_OPTIONS = cast("dict[str, object]", TEMPLATES[0]["OPTIONS"])
+TEMPLATES = [
+    {
+        **TEMPLATES[0],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            **_TEMPLATE_OPTIONS,
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
+        },
+    }
+]
 
 CACHES = {
     "default": env.cache(

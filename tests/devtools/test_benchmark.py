@@ -35,6 +35,7 @@ def test_benchmark_measures_every_page_on_the_demo_data_and_writes_json(tmp_path
     (size,) = report["sizes"]
     keys = [row["key"] for row in size["pages"]]
     assert keys == [
+        "floor",
         "board",
         "arrival",
         "finish",
@@ -42,6 +43,8 @@ def test_benchmark_measures_every_page_on_the_demo_data_and_writes_json(tmp_path
         "search_imei",
         "search_ticket",
         "ticket",
+        "pickup",
+        "device_page",
         "intake",
         "transition",
         "technician_queue",
@@ -65,6 +68,13 @@ def test_benchmark_measures_every_page_on_the_demo_data_and_writes_json(tmp_path
         assert row["errors"] == 0, row
         assert row["p50_ms"] <= row["p95_ms"] <= row["max_ms"]
         assert row["queries_min"] >= 1
+        # Issue #36: every page against the floor measured between its own requests.
+        assert row["floor_p95_ms"] > 0, row
+        assert row["floor_multiple"] == pytest.approx(row["p95_ms"] / row["floor_p95_ms"], abs=0.02)
+    rows = {row["key"]: row for row in size["pages"]}
+    assert rows["board"]["target_floor_multiple"] == 2
+    assert rows["ticket"]["target_floor_multiple"] == 3
+    assert rows["dashboard"]["target_floor_multiple"] == 5
     assert "| Reception board" in out.getvalue()
 
 
@@ -82,6 +92,26 @@ def test_queries_must_be_the_same_at_every_size():
 
     assert verdict({"sizes": [size(5), size(5)]})["pages"]["board"]["ok"]
     assert not verdict({"sizes": [size(5), size(6)]})["pages"]["board"]["ok"]
+
+
+def test_a_page_above_its_floor_multiple_fails():
+    def size(multiple):
+        row = {
+            "key": "board",
+            "p95_ms": 10.0,
+            "target_p95_ms": 50,
+            "floor_multiple": multiple,
+            "target_floor_multiple": 2,
+            "queries_max": 5,
+            "target_queries": 15,
+            "errors": 0,
+        }
+        return {"pages": [row]}
+
+    assert verdict({"sizes": [size(1.9)]})["pages"]["board"]["ok"]
+    assert verdict({"sizes": [size(2.0)]})["pages"]["board"]["ok"]
+    assert not verdict({"sizes": [size(2.1)]})["pages"]["board"]["ok"]
+    assert not verdict({"sizes": [size(None)]})["pages"]["board"]["ok"]
 
 
 def test_luhn_completion_makes_a_valid_imei():

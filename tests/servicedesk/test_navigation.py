@@ -32,3 +32,20 @@ def test_the_front_desk_has_its_days_pages_on_the_bar(client, point):
     bar = {i["url"] for i in client.get(reverse("home")).context["nav_items"]}
     for name in ("intake:board", "repairs:ticket_list", "repairs:pickup", "intake:slip_queue"):
         assert reverse(name) in bar
+
+
+def test_the_bar_is_worked_out_once_per_page_and_not_for_a_fragment(client, point, monkeypatch):
+    """Issue #36: the badges are looked up once for a page that shows the bar, and not at all for
+    the board's HTMX refresh, which renders no bar."""
+    from servicedesk import context_processors
+
+    calls = []
+    real = context_processors._badges
+    monkeypatch.setattr(
+        context_processors, "_badges", lambda *args: calls.append(args) or real(*args)
+    )
+    client.force_login(make_staff(Role.FRONT_DESK, point=point).user)
+    assert client.get(reverse("intake:board"), headers={"HX-Request": "true"}).status_code == 200
+    assert calls == []
+    assert client.get(reverse("intake:board")).status_code == 200
+    assert len(calls) == 1

@@ -113,6 +113,37 @@ def test_production_cookies_are_secure_http_only_and_same_site():
     }
 
 
+def test_production_templates_are_compiled_once_per_process():
+    """Issue #36: the cached loader in production, whatever DEBUG says, with the same context
+    processors and builtins as everywhere else."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        **PRODUCTION_ENV,
+    }
+    code = (
+        "import json, django; django.setup(); from django.template import engines; "
+        "e = engines['django'].engine; "
+        "print(json.dumps([e.loaders, e.context_processors, 'servicedesk.templatetags.fields' "
+        "in e.builtins]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    loaders, processors, fields = json.loads(result.stdout.strip().splitlines()[-1])
+    assert loaders == [
+        [
+            "django.template.loaders.cached.Loader",
+            [
+                "django.template.loaders.filesystem.Loader",
+                "django.template.loaders.app_directories.Loader",
+            ],
+        ]
+    ]
+    assert "servicedesk.context_processors.navigation" in processors
+    assert fields
+
+
 @pytest.mark.django_db
 def test_the_login_sets_its_cookies_with_those_flags(client, settings):
     from django.urls import reverse
