@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from complaints import transitions
 from complaints.models import (
+    UNRESOLVED_STAGES,
     Channel,
     CompensationOffer,
     Complaint,
@@ -38,6 +38,7 @@ from servicedesk.faults import checkpoint
 from servicedesk.idempotency import create_once
 from servicedesk.models import Department, Role, ServicePoint, StaffProfile
 from servicedesk.people import person_label
+from servicedesk.selectors import colleague_list
 from servicedesk.services import department_notify
 from servicedesk.tenancy import user_role
 
@@ -138,7 +139,7 @@ def complaint_open(
     rules#complaints promised reply: a received complaint is not resolved yet, so whoever
     receives it from the customer records when the customer will hear back
     (``promised_reply_at``, in the future); one opened by the system from a dissatisfied
-    callback promises the point's first-reply time (``complaints.hooks``)."""
+    callback promises the point's first-reply time (``complaints.subscribers``)."""
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
@@ -390,14 +391,14 @@ def log_contact(
     errors: dict[str, list[str]] = {}
     if not (note or "").strip():
         errors["note"] = [_("Write what the customer was told.")]
-    if complaint.stage in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
+    if complaint.stage in UNRESOLVED_STAGES:
         try:
             _require_future_promise(promised_reply_at, now)
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    if complaint.stage in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
+    if complaint.stage in UNRESOLVED_STAGES:
         complaint.promised_reply_at = promised_reply_at
         complaint.overdue_since = None
     # Every logged contact is a change: a second submit of the same form is then stale.
@@ -436,7 +437,7 @@ def escalate(
     """rules#complaints 超出处理权限时及时上报: the owner hands the decision to the supervisor."""
     now = now or timezone.now()
     complaint = _lock(complaint, version)
-    if complaint.stage not in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
+    if complaint.stage not in UNRESOLVED_STAGES:
         raise ComplaintError(_("Only an unresolved complaint can be escalated."))
     if complaint.escalated_at is not None:
         raise ComplaintError(_("This complaint is already escalated."))
@@ -489,7 +490,7 @@ def escalate_overdue(*, complaint_id: int, now: dt.datetime | None = None) -> bo
         Complaint.objects.select_for_update(skip_locked=True)
         .filter(
             pk=complaint_id,
-            stage__in=[Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED],
+            stage__in=UNRESOLVED_STAGES,
             promised_reply_at__lte=now,
             overdue_since__isnull=True,
         )
@@ -575,7 +576,7 @@ def offer_compensation(
     """rules#complaints: compensation up to the actor's role limit may be promised at once; above it
     the offer waits for the next level's approval and cannot be promised before."""
     complaint = _lock(complaint, version)
-    if complaint.stage not in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
+    if complaint.stage not in UNRESOLVED_STAGES:
         raise ComplaintError(_("Compensation is offered while the complaint is open."))
     if not _may_act(complaint, actor, SUPERVISORS):
         raise ComplaintError(_("Only the complaint's owner or a supervisor may do this."))
@@ -658,10 +659,4 @@ def decide_compensation(
 
 def staff_choices(point: ServicePoint) -> QuerySet[User]:
     """Colleagues a complaint may be transferred to."""
-    return (
-        get_user_model()
-        .objects.filter(
-            staff_profile__point=point, staff_profile__role__in=OWNER_ROLES, is_active=True
-        )
-        .order_by("first_name", "username")
-    )
+    return colleague_list(points=point, roles=OWNER_ROLES).order_by("first_name", "username")

@@ -29,7 +29,7 @@ from complaints.forms import (
     StageActionForm,
     TransferForm,
 )
-from complaints.models import CompensationOffer, Complaint, OfferStatus, Stage
+from complaints.models import UNRESOLVED_STAGES, CompensationOffer, Complaint, OfferStatus
 from complaints.services import ComplaintError
 from followups.models import Callback
 from intake.forms.desk import VisitRefForm
@@ -39,6 +39,7 @@ from servicedesk import inputs
 from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, has_role, role_required
+from servicedesk.selectors import colleague_list
 from servicedesk.tenancy import get_profile, get_scoped_or_404, scope_for, scoped
 
 OPENERS = (
@@ -220,7 +221,7 @@ def _detail_page(request, complaint: Complaint, bound: dict[str, forms.Form] | N
         "principles": PRINCIPLES,
         "stage_bar": selectors.complaint_stage_bar(complaint=complaint),
         "steps": steps,
-        "is_open": complaint.stage in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED),
+        "is_open": complaint.stage in UNRESOLVED_STAGES,
         "contact_form": ContactForm(initial=shown),
         "offer_form": OfferForm(initial=shown),
         "escalate_form": EscalateForm(initial=shown),
@@ -409,19 +410,10 @@ def complaint_queue(request):
 
 
 def _queue_users(user):
-    from django.contrib.auth import get_user_model
-
     from servicedesk.models import ServicePoint
 
-    return (
-        get_user_model()
-        .objects.filter(
-            staff_profile__point__in=scoped(ServicePoint, user),
-            staff_profile__role__in=services.OWNER_ROLES,
-            is_active=True,
-        )
-        .select_related("staff_profile")  # each option shows the name and staff number
-        .order_by("first_name", "username")
+    return colleague_list(points=scoped(ServicePoint, user), roles=services.OWNER_ROLES).order_by(
+        "first_name", "username"
     )
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,12 +18,12 @@ from followups.reports import missing_reports
 from intake.services.slips import slip_take
 from servicedesk.audit import audit_callback_report_downloaded
 from servicedesk.csvfiles import csv_text
+from servicedesk.events import Opened
 from servicedesk.forms import DownloadForm, apply_errors
-from servicedesk.hooks import Opened
 from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import allow_read_only_roles, check_role, role_required
-from servicedesk.selectors import point_list
+from servicedesk.selectors import colleague_list, point_list
 from servicedesk.tenancy import get_scoped_or_404, scoped
 
 CLERKS = services.CLERK_ROLES
@@ -145,13 +144,7 @@ def _recorded_message(opened: list[Opened]) -> str:
 
 
 def _addressees(callback):
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, staff_profile__point=callback.point)
-        .exclude(staff_profile__role=Role.CALLBACK_CLERK)
-        .select_related("staff_profile")
-        .order_by("staff_profile__role", "staff_profile__staff_number")
-    )
+    return colleague_list(points=callback.point).exclude(staff_profile__role=Role.CALLBACK_CLERK)
 
 
 @require_POST

@@ -13,7 +13,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk import hooks
+from servicedesk import events
 from servicedesk.models import AuditLog, ServicePoint
 
 #: Every action written here, with the words the audit log page shows for it.
@@ -287,7 +287,7 @@ def describe(
 
 def _summary(entry: AuditLog, detail: dict, people: dict[int, str], logins: dict[str, str]) -> str:
     """The entry's summary in words: codes, field names and login names become what the staff
-    call them. The domain apps word their own actions (``hooks.AUDIT_WORDS``)."""
+    call them. The domain apps word their own actions (``events.audit_words``)."""
     action = entry.action
     if action == "complaint.compensation_decided" and "amount" in detail:
         status = detail.get("status", "")
@@ -308,9 +308,8 @@ def _summary(entry: AuditLog, detail: dict, people: dict[int, str], logins: dict
         )
     if action == "device.history_shown" and detail.get("purpose") in LOOKUP_PLACES:
         return f"{LOOKUP_PLACES[detail['purpose']]} · {entry.summary}"
-    for words in hooks.fire(hooks.AUDIT_WORDS, entry=entry):
-        return str(words)
-    return entry.summary
+    summary = events.audit_words(entry=entry)
+    return entry.summary if summary is None else summary
 
 
 def _setting_change(name: str, change: list) -> str:
