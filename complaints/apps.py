@@ -20,7 +20,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints import hooks
+        from complaints import subscribers
         from servicedesk import navigation
         from servicedesk.models import Role
 
@@ -37,4 +37,4 @@ class ComplaintsConfig(AppConfig):
             {Role.FRONT_DESK, Role.HOTLINE, Role.CALLBACK_CLERK},
             order=51,
         )
-        hooks.register()
+        subscribers.subscribe()

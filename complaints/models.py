@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from intake.models import Customer, Visit
 from repairs.models import RepairTicket
+from servicedesk.idempotency import FormTokenModel
 from servicedesk.tenancy import TenantModel
 
 
@@ -96,7 +97,7 @@ class Stage(models.TextChoices):
 UNRESOLVED_STAGES = (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED)
 
 
-class Complaint(TenantModel):
+class Complaint(FormTokenModel, TenantModel):
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("customer")
     )
@@ -185,15 +186,6 @@ class Complaint(TenantModel):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
-    form_token = models.UUIDField(
-        null=True,
-        blank=True,
-        unique=True,
-        editable=False,
-        help_text=_(
-            "One-time token of the complaint form: a double submit receives one complaint."
-        ),
-    )
 
     class Meta:
         verbose_name = _("complaint")

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Min, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from complaints import transitions
-from complaints.models import CompensationOffer, Complaint, OfferStatus, Stage
+from complaints.models import UNRESOLVED_STAGES, CompensationOffer, Complaint, OfferStatus, Stage
 from intake.models import Customer
 from intake.selectors import customer_search
 from repairs.models import RepairTicket
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from servicedesk.models import ServicePoint
     from servicedesk.types import AnyUser
 
-OPEN_STAGES = [Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED, Stage.RESOLVED, Stage.FOLLOWED_UP]
+OPEN_STAGES = [*UNRESOLVED_STAGES, Stage.RESOLVED, Stage.FOLLOWED_UP]
 
 
 def complaint_queue(*, user: AnyUser) -> QuerySet[Complaint]:

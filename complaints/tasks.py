@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from complaints.models import Complaint, Stage
+from complaints.models import UNRESOLVED_STAGES, Complaint
 from complaints.services import escalate_overdue
 from servicedesk.retry import DATABASE_RETRY
 
@@ -19,7 +19,7 @@ def escalate_missed_promises_task(batch: int = 500) -> int:
     now = timezone.now()
     ids = list(
         Complaint.objects.filter(
-            stage__in=[Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED],
+            stage__in=UNRESOLVED_STAGES,
             promised_reply_at__lte=now,
             overdue_since__isnull=True,
         )

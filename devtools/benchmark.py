@@ -482,11 +482,11 @@ class Runner:
         return call
 
     def _complaints(self, rng):
-        from complaints.models import Stage
+        from complaints.models import UNRESOLVED_STAGES
 
         filters = {}
         if rng.random() < 0.5:
-            filters["stage"] = rng.choice([Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED])
+            filters["stage"] = rng.choice(UNRESOLVED_STAGES)
         if rng.random() < 0.3:
             filters["overdue"] = "true"
         if rng.random() < 0.3:

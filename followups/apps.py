@@ -14,7 +14,7 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Follow-up callbacks")
 
     def ready(self):
-        from followups import hooks
+        from followups import subscribers
         from servicedesk import navigation
         from servicedesk.models import Role
 
@@ -32,4 +32,4 @@ class FollowupsConfig(AppConfig):
             order=70,
             menu=[],
         )
-        hooks.register()
+        subscribers.subscribe()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.models import Customer
 from repairs.models import RepairTicket
-from servicedesk.hooks import Opened
+from servicedesk.events import Opened
 from servicedesk.tenancy import TenantModel
 
 
@@ -159,7 +159,7 @@ class Callback(TenantModel):
             ),
         ]
 
-    #: What recording the outcome opened in other apps (the hooks' results: the complaint of a
+    #: What recording the outcome opened in other apps (the subscribers' results: the complaint of a
     #: dissatisfied call), for the screen's confirmation. Set by the service, never stored.
     opened: list[Opened]
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from followups import app_events
 from followups.models import (
     REACHED_OUTCOMES,
     Answer,
@@ -23,7 +24,6 @@ from followups.models import (
     Outcome,
     QuestionKind,
 )
-from servicedesk import hooks
 from servicedesk.models import ServicePoint
 
 READY_BY_DAY = 3
@@ -100,14 +100,8 @@ def report_figures(*, point: ServicePoint, month: dt.date) -> dict:
         "questions": questions,
         "dissatisfaction_reasons": reasons,
         "target_seconds": point.callback_target_seconds,
-        # The complaints' figures come from the complaints app (``hooks.CALLBACK_REPORT``).
-        **{
-            key: value
-            for part in hooks.fire(
-                hooks.CALLBACK_REPORT, point=point, month=month, month_end=_month_end(month)
-            )
-            for key, value in part.items()
-        },
+        # The complaints' figures come from the complaints app.
+        **app_events.callback_report(point=point, month=month, month_end=_month_end(month)),
     }
 
 

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from followups import outcomes, schedule, transitions
+from followups import app_events, outcomes, schedule, transitions
 from followups.models import (
     Answer,
     Callback,
@@ -39,7 +39,6 @@ from followups.models import (
 )
 from intake.models import Customer, CustomerType
 from repairs.models import RepairTicket
-from servicedesk import hooks
 from servicedesk.errors import ConflictError as BaseConflictError
 from servicedesk.faults import checkpoint
 from servicedesk.models import Role, ServicePoint
@@ -292,7 +291,7 @@ def callback_record_outcome(
     """Record one call's result (rules#callbacks outcomes):
 
     - satisfied: done; dissatisfied: done, the reason is mandatory and a complaint is opened the
-      same day (``on_dissatisfied``);
+      same day (``app_events.callback_dissatisfied``);
     - busy: rescheduled to the time the customer chose (inside calling hours);
     - in a meeting / eating / unwell: retried after the point's retry delay;
     - wrong number: closed;
@@ -354,7 +353,7 @@ def callback_record_outcome(
     locked.save()
     locked.opened = []
     if outcome == Outcome.DISSATISFIED:
-        locked.opened = on_dissatisfied(callback=locked, actor=actor, now=now)
+        locked.opened = app_events.callback_dissatisfied(callback=locked, actor=actor, now=now)
     return locked
 
 
@@ -400,19 +399,6 @@ def _save_answers(callback: Callback, answers: Mapping[int, Any]) -> None:
         else:
             fields["text"] = str(value)[:1000]
         Answer.objects.update_or_create(callback=callback, question=question, defaults=fields)
-
-
-def on_dissatisfied(*, callback: Callback, actor: Actor, now: dt.datetime) -> list[hooks.Opened]:
-    """rules#callbacks: dissatisfaction found in a callback becomes a complaint the same day and
-    the relevant department is notified (the complaints app reacts to
-    ``hooks.CALLBACK_DISSATISFIED``). Returns what was opened, for the clerk's confirmation."""
-    return [
-        result
-        for result in hooks.fire(
-            hooks.CALLBACK_DISSATISFIED, callback=callback, actor=actor, now=now
-        )
-        if isinstance(result, hooks.Opened)
-    ]
 
 
 @transaction.atomic

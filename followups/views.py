@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -24,8 +23,8 @@ from followups.reports import missing_reports
 from intake.services.slips import slip_take
 from servicedesk.audit import audit_callback_report_downloaded
 from servicedesk.csvfiles import csv_text
+from servicedesk.events import Opened
 from servicedesk.forms import DownloadForm, apply_errors
-from servicedesk.hooks import Opened
 from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import (
@@ -34,7 +33,7 @@ from servicedesk.permissions import (
     request_actor,
     role_required,
 )
-from servicedesk.selectors import point_list
+from servicedesk.selectors import colleague_list, point_list
 from servicedesk.tenancy import get_profile, get_scoped_or_404, scoped
 
 if TYPE_CHECKING:
@@ -153,13 +152,7 @@ def _recorded_message(opened: list[Opened]) -> str:
 
 
 def _addressees(callback: Callback) -> QuerySet[User]:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, staff_profile__point=callback.point)
-        .exclude(staff_profile__role=Role.CALLBACK_CLERK)
-        .select_related("staff_profile")
-        .order_by("staff_profile__role", "staff_profile__staff_number")
-    )
+    return colleague_list(points=callback.point).exclude(staff_profile__role=Role.CALLBACK_CLERK)
 
 
 @require_POST

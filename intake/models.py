@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from intake.phones import display_phone, mask_phone
+from servicedesk.idempotency import FormTokenModel
 from servicedesk.tenancy import TenantModel
 
 
@@ -19,7 +20,7 @@ class CustomerType(models.TextChoices):
     GOVERNMENT = "government", _("Government account")
 
 
-class Customer(TenantModel):
+class Customer(FormTokenModel, TenantModel):
     """A customer of one service point. Phones are stored in E.164 form."""
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
@@ -47,13 +48,6 @@ class Customer(TenantModel):
         _("personal data erased at"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    form_token = models.UUIDField(
-        null=True,
-        blank=True,
-        unique=True,
-        editable=False,
-        help_text=_("One-time token of the customer form: a double submit creates one customer."),
-    )
 
     class Meta:
         verbose_name = _("customer")
@@ -201,7 +195,7 @@ class VisitStatus(models.TextChoices):
     LEFT = "left", _("Left without service")
 
 
-class Visit(TenantModel):
+class Visit(FormTokenModel, TenantModel):
     """One contact with the point: a walk-in at the desk or a hotline call (rules#intake, 4)."""
 
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
@@ -279,15 +273,6 @@ class Visit(TenantModel):
         related_name="+",
         verbose_name=_("registered by"),
     )
-    form_token = models.UUIDField(
-        null=True,
-        blank=True,
-        unique=True,
-        editable=False,
-        help_text=_(
-            "One-time token of the arrival or call form: a double submit registers one visit."
-        ),
-    )
 
     class Meta:
         verbose_name = _("visit or call")
@@ -339,7 +324,7 @@ class SlipStatus(models.TextChoices):
     CALLED_BACK = "called_back", _("Called back")
 
 
-class MessageSlip(TenantModel):
+class MessageSlip(FormTokenModel, TenantModel):
     """留言条 (rules#slips): taken when the right person is not available; open until called
     back."""
 
@@ -385,13 +370,6 @@ class MessageSlip(TenantModel):
     called_back_at = models.DateTimeField(_("called back at"), null=True, blank=True)
     callback_note = models.TextField(_("callback note"), blank=True, max_length=4000)
     overdue_reminded_at = models.DateTimeField(_("overdue reminder sent"), null=True, blank=True)
-    form_token = models.UUIDField(
-        null=True,
-        blank=True,
-        unique=True,
-        editable=False,
-        help_text=_("One-time token of the slip form: a double submit takes one slip."),
-    )
 
     class Meta:
         verbose_name = _("message slip")

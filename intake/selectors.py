@@ -11,9 +11,10 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Right, TruncDate
 from django.utils import timezone
 
+from intake import app_events
 from intake.models import Channel, Customer, Device, MessageSlip, Purpose, Visit, VisitStatus
 from intake.phones import normalize_phone
-from servicedesk import hooks
+from servicedesk.events import Found
 from servicedesk.models import ServicePoint
 from servicedesk.tenancy import scoped
 
@@ -34,9 +35,10 @@ def customer_search(*, user: AnyUser, query: str, limit: int = 20) -> QuerySet[C
     customers = scoped(Customer, user)
     if not text:
         return customers.none()
-    for ids in hooks.fire(hooks.CUSTOMER_SEARCH, user=user, text=text):
+    found = app_events.customer_search(user=user, text=text)
+    if found is not None:
         # Another app understood the query (repairs: a ticket number).
-        return customers.filter(pk__in=ids)[:limit]
+        return customers.filter(pk__in=found)[:limit]
     digits = re.sub(r"[\s-]", "", text)
     if digits.isascii() and digits.isdigit() and len(digits) == LAST_FOUR:
         # The last four digits of a phone, as people say them: a short list to pick from
@@ -47,8 +49,8 @@ def customer_search(*, user: AnyUser, query: str, limit: int = 20) -> QuerySet[C
             .order_by("name", "pk")[:limit]
         )
     if digits.isdigit() and len(digits) == 15:
-        ids = scoped(Device, user).filter(imei=digits).values("customer_id")
-        return customers.filter(pk__in=ids)[:limit]
+        owners = scoped(Device, user).filter(imei=digits).values("customer_id")
+        return customers.filter(pk__in=owners)[:limit]
     if digits.lstrip("+").isdigit() and len(digits) >= 7:
         try:
             phone = normalize_phone(text)
@@ -68,12 +70,9 @@ def customer_search(*, user: AnyUser, query: str, limit: int = 20) -> QuerySet[C
     return customers.filter(pk__in=ids).order_by("name", "pk")[:limit]
 
 
-def records_found(*, user: AnyUser, query: str) -> list[hooks.Found]:
+def records_found(*, user: AnyUser, query: str) -> list[Found]:
     """Records the query names directly, from the apps that own them (repairs: tickets)."""
-    text = (query or "").strip()[:64]
-    return [
-        found for part in hooks.fire(hooks.RECORDS_FOUND, user=user, text=text) for found in part
-    ]
+    return app_events.records_found(user=user, text=(query or "").strip()[:64])
 
 
 def _ids(queryset: QuerySet, limit: int) -> list[int]:
@@ -82,11 +81,7 @@ def _ids(queryset: QuerySet, limit: int) -> list[int]:
 
 def open_work_for_customers(*, user: AnyUser, customer_ids: list[int]) -> dict[int, list]:
     """What is still open for these customers (their open tickets), from the apps that own it."""
-    found: dict[int, list] = {pk: [] for pk in customer_ids}
-    for part in hooks.fire(hooks.CUSTOMER_OPEN_WORK, user=user, customer_ids=customer_ids):
-        for pk, items in part.items():
-            found[pk].extend(items)
-    return found
+    return app_events.customer_open_work(user=user, customer_ids=customer_ids)
 
 
 #: How many other records the merge page offers at most (a picker, not a list).
@@ -117,9 +112,7 @@ def customer_history(*, user: AnyUser, customer: Customer) -> dict:
     visits = scoped(Visit, user).filter(customer=customer).order_by("-arrived_at")[:100]
     devices = scoped(Device, user).filter(customer=customer).order_by("-created_at")
     slips = scoped(MessageSlip, user).filter(customer=customer).select_related("addressee")[:50]
-    panels = sorted(
-        hooks.fire(hooks.CUSTOMER_PANELS, user=user, customer=customer), key=lambda p: p.order
-    )
+    panels = app_events.customer_panels(user=user, customer=customer)
     return {"visits": visits, "devices": devices, "slips": slips, "panels": panels}
 
 
@@ -149,9 +142,7 @@ def reception_board(*, user: AnyUser) -> dict:
             "-finished_at", "-id"
         )[:BOARD_ROWS]
     )
-    records: dict[int, list] = {}
-    for found in hooks.fire(hooks.VISIT_RECORDS, user=user, visit_ids=[v.pk for v in done]):
-        records.update(found)
+    records = app_events.visit_records(user=user, visit_ids=[v.pk for v in done])
     return {
         "waiting": shown,
         "waiting_count": shown[0].waiting_total if shown else 0,

@@ -7,7 +7,7 @@ class LoanersConfig(AppConfig):
     verbose_name = _("Loaner phones")
 
     def ready(self):
-        from loaners import hooks
+        from loaners import subscribers
         from servicedesk import navigation
         from servicedesk.models import Role
 
@@ -26,4 +26,4 @@ class LoanersConfig(AppConfig):
             order=60,
             menu=[],
         )
-        hooks.register()
+        subscribers.subscribe()

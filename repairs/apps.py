@@ -7,7 +7,7 @@ class RepairsConfig(AppConfig):
     verbose_name = _("Repairs")
 
     def ready(self):
-        from repairs import hooks
+        from repairs import subscribers
         from servicedesk import navigation
         from servicedesk.models import Role
 
@@ -58,4 +58,4 @@ class RepairsConfig(AppConfig):
             order=28,
             menu=[],
         )
-        hooks.register()
+        subscribers.subscribe()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from intake.models import Customer, Device, Visit
+from servicedesk.idempotency import FormTokenModel
 from servicedesk.models import ServicePoint
 from servicedesk.tenancy import TenantModel, TenantQuerySet
 
@@ -822,7 +823,7 @@ class MovementKind(models.TextChoices):
     DEFECTIVE = "defective", _("Set aside as defective")
 
 
-class StockMovement(TenantModel):
+class StockMovement(FormTokenModel, TenantModel):
     """Every change of a part's stock, with who, when, why and for which ticket (append-only)."""
 
     part = models.ForeignKey(
@@ -848,8 +849,6 @@ class StockMovement(TenantModel):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("time"), default=timezone.now)
-    #: The delivery or count form's one-time token: sent twice, it changes the stock once.
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("stock movement")
@@ -985,7 +984,7 @@ class ReturnBatchStatus(models.TextChoices):
     RECEIVED = "received", _("Received by the regional center")
 
 
-class ReturnBatch(TenantModel):
+class ReturnBatch(FormTokenModel, TenantModel):
     """A return batch (旧件返还批次): the defective parts (and faulty devices) a point sends back
     to the brand, packed → shipped (carrier and tracking number) → received by the regional
     center. ``status`` moves only through ``repairs.transitions.RETURN_BATCH_MACHINE``."""
@@ -1034,8 +1033,6 @@ class ReturnBatch(TenantModel):
         verbose_name=_("received by"),
     )
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
-    #: The "make a batch" form's one-time token: sent twice, it makes one batch.
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("return batch")

@@ -10,7 +10,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self):
-        from reporting import hooks
+        from reporting import subscribers
         from servicedesk import navigation
         from servicedesk.models import SUPERVISING_ROLES, Role
 
@@ -38,4 +38,4 @@ class ReportingConfig(AppConfig):
             order=76,
             menu=[],  # under "More": the bar stays on one line at 1024 px
         )
-        hooks.register()
+        subscribers.subscribe()

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from reporting.charts import Series
 from servicedesk.models import ServicePoint
-from servicedesk.tenancy import scope_for, scoped
+from servicedesk.tenancy import get_profile, scope_for, scoped
 
 if TYPE_CHECKING:
     from servicedesk.types import AnyUser
@@ -80,6 +80,15 @@ def _since_local_midnight(user, now: dt.datetime) -> Q:
     return today
 
 
+def _own(user) -> list[ServicePoint] | None:
+    """The one point of a user of one point, already loaded with the profile (no query), else
+    ``None`` (the selector reads the points' settings)."""
+    profile = get_profile(user)
+    if scope_for(user).several_points or profile is None or profile.point is None:
+        return None
+    return [profile.point]
+
+
 def week_starts(today: dt.date, weeks: int = WEEKS) -> list[dt.date]:
     monday = today - dt.timedelta(days=today.weekday())
     return [monday - dt.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
@@ -90,6 +99,7 @@ def today_figures(*, user, now: dt.datetime | None = None) -> dict:
     from followups.models import Callback, CallbackStatus
     from intake.models import Channel, MessageSlip, SlipStatus, Visit, VisitStatus
     from repairs.models import OPEN_STATUSES, RepairTicket, TicketStatus
+    from repairs.selectors import pickup_overdue
 
     now = now or timezone.now()
     # Who is waiting now counts with the minutes waited so far, so the average agrees with the
@@ -121,9 +131,8 @@ def today_figures(*, user, now: dt.datetime | None = None) -> dict:
             ),
             over_3_days=Count("id", filter=Q(created_at__lt=now - dt.timedelta(days=3))),
             ready_not_collected=Count("id", filter=Q(status=TicketStatus.READY)),
-            ready_over_3_days=Count(
-                "id", filter=Q(status=TicketStatus.READY, ready_at__lt=now - dt.timedelta(days=3))
-            ),
+            # The work lists' rule: ready for longer than the point's ``pickup_overdue_days``.
+            ready_overdue=Count("id", filter=pickup_overdue(user=user, now=now, points=_own(user))),
         )
     )
     by_state: dict[str, int] = {state: counts.pop(f"state_{state}") for state in open_states}

@@ -1,10 +1,12 @@
 """The repair-record export to the regional service center (rules#export).
 
-``COLUMNS`` is the documented, stable column list: English key, Chinese header, and how the value
-is read, once for PostgreSQL (a SQL expression, streamed by ``COPY … TO STDOUT``, near the
-database's own speed and in constant memory) and once for other databases (a ``values_list`` path
-read through a server-side cursor). Both give the same text; the export tests run on both.
-Text cells that Excel could run as a formula are neutralised with a leading ``'``.
+``COLUMNS`` is the documented, stable column list: English key, Chinese header, what the cell
+reads (a path or an expression of one ORM query) and its kind (text, time, money, flag, …). From
+them come both readers: on PostgreSQL the query's SQL, each cell made text by its kind, is
+streamed by ``COPY … TO STDOUT`` (near the database's own speed, in constant memory); on other
+databases the same query is read through a server-side cursor and each kind renders its cell in
+Python. Both give the same text; the export tests run on both. Text cells that Excel could run as
+a formula are neutralised with a leading ``'`` (the one rule of ``servicedesk.csvfiles``).
 A ticket belongs to the export of the month of its intake (records are entered the same day).
 """
 
@@ -12,17 +14,28 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from repairs.models import RepairTicket, TicketStatus, WarrantyStatus
-from servicedesk.csvfiles import csv_safe
+from servicedesk.csvfiles import FORMULA_STARTS, csv_safe
 from servicedesk.models import ServicePoint
 
 
@@ -57,130 +70,122 @@ RESULT_LABELS: dict[TicketStatus, str] = {
 
 
 def _sql_text(expression: str) -> str:
-    """SQL for a text cell, neutralised like ``servicedesk.csvfiles.csv_safe``."""
+    """SQL for a text cell, neutralised by the rule of ``servicedesk.csvfiles.csv_safe`` (its
+    ``FORMULA_STARTS``; PostgreSQL text never holds NUL)."""
+    escaped = {"\t": "\\t", "\r": "\\r", "\n": "\\n"}
+    starts = [c for c in FORMULA_STARTS if c not in ("\0", "-")]
+    pattern = "^[" + "".join(escaped.get(c, c) for c in starts) + "-]"
     value = f"COALESCE({expression}, '')"
-    return f"CASE WHEN {value} ~ '^[=+@\\t\\r\\n-]' THEN '''' || {value} ELSE {value} END"
+    return f"CASE WHEN {value} ~ '{pattern}' THEN '''' || {value} ELSE {value} END"
 
 
-def _sql_time(expression: str) -> str:
-    return f"COALESCE(to_char({expression} AT TIME ZONE %(tz)s, 'YYYY-MM-DD HH24:MI'), '')"
+@dataclass(frozen=True)
+class Kind:
+    """How a column's value becomes its cell: the same text in SQL (the COPY path) and in Python
+    (the portable path)."""
+
+    #: (the column's expression, the point's zone as an SQL literal) -> the cell's SQL
+    sql: Callable[[str, str], str]
+    python: Callable[[Any, ZoneInfo], object]
 
 
-_WARRANTY_SQL = (
-    "CASE t.warranty_status "
-    + " ".join(f"WHEN '{key.value}' THEN '{label}'" for key, label in WARRANTY_LABELS.items())
-    + " ELSE t.warranty_status END"
+TEXT = Kind(lambda c, _tz: _sql_text(c), lambda value, _tz: "" if value is None else value)
+TIME = Kind(
+    lambda c, tz: f"COALESCE(to_char({c} AT TIME ZONE {tz}, 'YYYY-MM-DD HH24:MI'), '')",
+    _datetime,
 )
+MONEY = Kind(lambda c, _tz: f"to_char({c}, 'FM999999990.00')", _money)
+FLAG = Kind(lambda c, _tz: f"CASE WHEN ({c})::int > 0 THEN 1 ELSE 0 END", _flag)
+NUMBER = Kind(lambda c, _tz: f"COALESCE(({c})::text, '')", TEXT.python)
 
 
-_RESULT_SQL = (
-    "CASE t.status "
-    + " ".join(f"WHEN '{key.value}' THEN '{label}'" for key, label in RESULT_LABELS.items())
-    + " ELSE '' END"
-)
+def labels(words: Mapping[Any, str], *, unknown_as_is: bool) -> Kind:
+    """A code shown as its documented words; an unknown code as itself, or empty."""
+    cases = " ".join(f"WHEN '{key}' THEN '{label}'" for key, label in words.items())
+    return Kind(
+        lambda c, _tz: f"CASE {c} {cases} ELSE {c if unknown_as_is else repr('')} END",
+        lambda value, _tz: words.get(value, value if unknown_as_is else ""),
+    )
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     header: str
-    sql: str
-    source: str  # a values_list() path for the portable reader
-    render: Callable[[object, ZoneInfo], object] | None = None
+    #: What the cell reads, once for every database: a path from the ticket, or a function
+    #: returning an expression (built when the export runs).
+    value: str | Callable[[], Any]
+    kind: Kind = TEXT
+
+
+def _parts_fee() -> Coalesce:
+    from repairs.models import PartLine
+
+    total = Subquery(
+        PartLine.objects.filter(ticket=OuterRef("pk"))
+        .values("ticket")
+        .annotate(s=Sum(F("unit_price") * F("quantity")))
+        .values("s")
+    )
+    return Coalesce(total, Value(Decimal("0")), output_field=DecimalField())
+
+
+def _parts_summary() -> Subquery | Value:
+    """``name xN; …`` in line order. PostgreSQL aggregates it in the query; elsewhere the rows
+    are read without it and ``rows`` fills it in, once per chunk of tickets."""
+    if connection.vendor != "postgresql":
+        return Value("")
+    from django.contrib.postgres.aggregates import StringAgg
+
+    from repairs.models import PartLine
+
+    line = Concat("name", Value(" x"), Cast("quantity", CharField()), output_field=CharField())
+    return Subquery(
+        PartLine.objects.filter(ticket=OuterRef("pk"))
+        .values("ticket")
+        .annotate(s=StringAgg(line, "; ", order_by="id"))
+        .values("s")
+    )
+
+
+def _has_complaint() -> Exists:
+    from complaints.models import Complaint
+
+    return Exists(Complaint.objects.filter(ticket=OuterRef("pk")))
+
+
+def _imei_or_serial() -> Coalesce:
+    return Coalesce(NullIf("device__imei", Value("")), "device__serial_number")
 
 
 COLUMNS: list[Column] = [
-    Column("ticket_number", "维修单号", _sql_text("t.number"), "number"),
-    Column("point_code", "网点编码", _sql_text("p.code"), "point__code"),
-    Column("intake_at", "接机时间", _sql_time("t.created_at"), "created_at", _datetime),
-    Column("ready_at", "修好时间", _sql_time("t.ready_at"), "ready_at", _datetime),
-    Column(
-        "handed_over_at", "交机时间", _sql_time("t.handed_over_at"), "handed_over_at", _datetime
-    ),
-    Column("model", "机型", _sql_text("d.model_name"), "device__model_name"),
-    Column(
-        "imei",
-        "IMEI/序列号",
-        _sql_text("COALESCE(NULLIF(d.imei, ''), d.serial_number)"),
-        "device__imei",
-    ),
+    Column("ticket_number", "维修单号", "number"),
+    Column("point_code", "网点编码", "point__code"),
+    Column("intake_at", "接机时间", "created_at", TIME),
+    Column("ready_at", "修好时间", "ready_at", TIME),
+    Column("handed_over_at", "交机时间", "handed_over_at", TIME),
+    Column("model", "机型", "device__model_name"),
+    Column("imei", "IMEI/序列号", _imei_or_serial),
     Column(
         "warranty_status",
         "保修判定",
-        _WARRANTY_SQL,
         "warranty_status",
-        lambda v, _tz: WARRANTY_LABELS.get(v, v),  # type: ignore[call-overload]
+        labels(WARRANTY_LABELS, unknown_as_is=True),
     ),
-    Column(
-        "warranty_reason", "判定原因", _sql_text("t.warranty_reason_text"), "warranty_reason_text"
-    ),
-    Column("fault_described", "故障现象", _sql_text("t.fault_description"), "fault_description"),
-    Column("fault_confirmed", "故障确认", _sql_text("t.fault_confirmed"), "fault_confirmed"),
-    Column("repair_method", "维修措施", _sql_text("t.repair_method"), "repair_method"),
-    Column("labor_fee", "工时费", "to_char(t.labor_fee, 'FM999999990.00')", "labor_fee", _money),
-    Column(
-        "parts",
-        "更换配件",
-        _sql_text(
-            "(SELECT string_agg(pl.name || ' x' || pl.quantity, '; ' ORDER BY pl.id)"
-            " FROM repairs_partline pl WHERE pl.ticket_id = t.id)"
-        ),
-        "parts_summary",
-    ),
-    Column(
-        "parts_fee",
-        "配件费",
-        "to_char(COALESCE((SELECT sum(pl.unit_price * pl.quantity) FROM repairs_partline pl"
-        " WHERE pl.ticket_id = t.id), 0), 'FM999999990.00')",
-        "parts_fee",
-        _money,
-    ),
-    Column(
-        "technician",
-        "维修工程师",
-        _sql_text("sp.display_name"),
-        "technician__staff_profile__display_name",
-    ),
-    Column(
-        "satisfaction",
-        "满意度评分",
-        "COALESCE((SELECT sc.rating::text FROM repairs_satisfactioncard sc"
-        " WHERE sc.ticket_id = t.id), '')",
-        "satisfaction__rating",
-    ),
-    Column(
-        "complaint",
-        "投诉",
-        "CASE WHEN EXISTS (SELECT 1 FROM complaints_complaint c WHERE c.ticket_id = t.id)"
-        " THEN 1 ELSE 0 END",
-        "has_complaint",
-        _flag,
-    ),
-    Column(
-        "repeat_repair",
-        "返修",
-        # Back within the window after a repair at any point (nationwide warranty).
-        "CASE WHEN t.repeat_count > 0 THEN 1 ELSE 0 END",
-        "repeat_count",
-        _flag,
-    ),
-    Column(
-        "result",
-        "处理结果",
-        _RESULT_SQL,
-        "status",
-        lambda v, _tz: RESULT_LABELS.get(v, ""),  # type: ignore[call-overload]
-    ),
+    Column("warranty_reason", "判定原因", "warranty_reason_text"),
+    Column("fault_described", "故障现象", "fault_description"),
+    Column("fault_confirmed", "故障确认", "fault_confirmed"),
+    Column("repair_method", "维修措施", "repair_method"),
+    Column("labor_fee", "工时费", "labor_fee", MONEY),
+    Column("parts", "更换配件", _parts_summary),
+    Column("parts_fee", "配件费", _parts_fee, MONEY),
+    Column("technician", "维修工程师", "technician__staff_profile__display_name"),
+    Column("satisfaction", "满意度评分", "satisfaction__rating", NUMBER),
+    Column("complaint", "投诉", _has_complaint, FLAG),
+    # Back within the window after a repair at any point (nationwide warranty).
+    Column("repeat_repair", "返修", "repeat_count", FLAG),
+    Column("result", "处理结果", "status", labels(RESULT_LABELS, unknown_as_is=False)),
 ]
-
-_FROM = """
-FROM repairs_repairticket t
-JOIN servicedesk_servicepoint p ON p.id = t.point_id
-JOIN intake_device d ON d.id = t.device_id
-LEFT JOIN servicedesk_staffprofile sp ON sp.user_id = t.technician_id
-WHERE t.point_id = %(point)s AND t.created_at >= %(start)s AND t.created_at < %(end)s
-ORDER BY t.created_at, t.id
-"""
 
 
 def _bounds(point: ServicePoint, date_from: dt.date, date_to: dt.date):
@@ -200,81 +205,84 @@ def header() -> list[str]:
     return [column.header for column in COLUMNS]
 
 
-def select_sql() -> str:
-    return "SELECT " + ", ".join(column.sql for column in COLUMNS) + _FROM
+#: The query's name of each column's cell.
+CELLS = [f"c{i}" for i in range(len(COLUMNS))]
+
+
+def _cells(queryset: QuerySet) -> QuerySet:
+    """The export's one query: a cell per column (``c0``, ``c1``, …), in the export's order."""
+    expressions = {
+        name: F(column.value) if isinstance(column.value, str) else column.value()
+        for name, column in zip(CELLS, COLUMNS, strict=True)
+    }
+    return queryset.annotate(**expressions).order_by("created_at", "id")
+
+
+def copy_sql(*, point: ServicePoint, date_from: dt.date, date_to: dt.date) -> str:
+    """The PostgreSQL SELECT that ``COPY … TO STDOUT`` streams: the export's query, each cell
+    made text by its column's kind, the parameters inlined."""
+    queryset = _cells(tickets_for(point=point, date_from=date_from, date_to=date_to))
+    inner, params = queryset.values_list(*CELLS, "created_at", "id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        inner = cursor.mogrify(inner, params).decode()
+        zone = cursor.mogrify("%s", [point.time_zone]).decode()
+    cells = ", ".join(
+        column.kind.sql(f"q.{name}", zone) for name, column in zip(CELLS, COLUMNS, strict=True)
+    )
+    # The inner query's order does not carry through the outer SELECT: stated again.
+    return f"SELECT {cells} FROM ({inner}) q ORDER BY q.created_at, q.id"  # noqa: S608
 
 
 def write_rows(handle, *, point: ServicePoint, date_from: dt.date, date_to: dt.date) -> int:
     """Append the data rows (no header) to an open text file, in constant memory; returns the
     number of rows written."""
-    tz, start, end = _bounds(point, date_from, date_to)
     if connection.vendor == "postgresql":
-        params = {"point": point.pk, "start": start, "end": end, "tz": point.time_zone}
+        query = copy_sql(point=point, date_from=date_from, date_to=date_to)
         handle.flush()
         with connection.cursor() as cursor:
-            query = cursor.mogrify(select_sql(), params).decode()
             cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", handle)
             return cursor.rowcount
     writer = csv.writer(handle, lineterminator="\n")
     written = 0
-    for row in rows(tickets_for(point=point, date_from=date_from, date_to=date_to), tz):
+    queryset = tickets_for(point=point, date_from=date_from, date_to=date_to)
+    for row in rows(queryset, ZoneInfo(point.time_zone)):
         writer.writerow([csv_safe(cell) for cell in row])
         written += 1
     return written
 
 
 def rows(queryset: QuerySet, tz: ZoneInfo, chunk_size: int = 2000) -> Iterator[list]:
-    """Ticket rows in ``COLUMNS`` order from a server-side cursor (the portable reader); part
-    lines are fetched once per chunk of tickets."""
-    from repairs.models import PartLine
-
-    fee = (
-        PartLine.objects.filter(ticket=OuterRef("pk"))
-        .values("ticket")
-        .annotate(s=Sum(F("unit_price") * F("quantity")))
-        .values("s")
-    )
-    from complaints.models import Complaint
-
-    queryset = queryset.annotate(
-        parts_fee=Coalesce(Subquery(fee), Value(Decimal("0")), output_field=DecimalField()),
-        parts_summary=Value(""),
-        has_complaint=Exists(Complaint.objects.filter(ticket=OuterRef("pk"))),
-    )
-    paths = [column.source for column in COLUMNS]
-    imei = next(i for i, c in enumerate(COLUMNS) if c.key == "imei")
-    parts = next(i for i, c in enumerate(COLUMNS) if c.key == "parts")
+    """Ticket rows in ``COLUMNS`` order from a server-side cursor (the portable reader), each
+    cell made by its column's kind; part lines are fetched once per chunk of tickets."""
     chunk: list = []
-    stream = (
-        queryset.order_by("created_at", "id")
-        .values_list(*paths, "device__serial_number", "pk")
-        .iterator(chunk_size=chunk_size)
-    )
-    for values in stream:
+    for values in _cells(queryset).values_list(*CELLS, "pk").iterator(chunk_size=chunk_size):
         chunk.append(values)
         if len(chunk) >= chunk_size:
-            yield from _render_chunk(chunk, tz, imei, parts)
+            yield from _render_chunk(chunk, tz)
             chunk = []
     if chunk:
-        yield from _render_chunk(chunk, tz, imei, parts)
+        yield from _render_chunk(chunk, tz)
 
 
-def _render_chunk(chunk: list, tz: ZoneInfo, imei: int, parts: int) -> Iterator[list]:
+PARTS = next(i for i, column in enumerate(COLUMNS) if column.key == "parts")
+
+
+def _render_chunk(chunk: list, tz: ZoneInfo) -> Iterator[list]:
     from repairs.models import PartLine
 
+    summarised = connection.vendor == "postgresql"  # by the query itself
     lines: dict[int, list[str]] = {}
-    for ticket_id, name, quantity in (
-        PartLine.objects.filter(ticket_id__in=[values[-1] for values in chunk])
-        .order_by("id")
-        .values_list("ticket_id", "name", "quantity")
-    ):
-        lines.setdefault(ticket_id, []).append(f"{name} x{quantity}")
+    if not summarised:
+        for ticket_id, name, quantity in (
+            PartLine.objects.filter(ticket_id__in=[values[-1] for values in chunk])
+            .order_by("id")
+            .values_list("ticket_id", "name", "quantity")
+        ):
+            lines.setdefault(ticket_id, []).append(f"{name} x{quantity}")
     for values in chunk:
         row = [
-            column.render(value, tz) if column.render else ("" if value is None else value)
-            for column, value in zip(COLUMNS, values, strict=False)
+            column.kind.python(value, tz) for column, value in zip(COLUMNS, values, strict=False)
         ]
-        if not row[imei]:
-            row[imei] = values[-2]
-        row[parts] = "; ".join(lines.get(values[-1], []))
+        if not summarised:
+            row[PARTS] = "; ".join(lines.get(values[-1], []))
         yield row

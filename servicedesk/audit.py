@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk import hooks
+from servicedesk import events
 from servicedesk.models import AuditLog, ServicePoint
 
 #: Every action written here, with the words the audit log page shows for it.
@@ -302,7 +302,7 @@ def describe(
 
 def _summary(entry: AuditLog, detail: dict, people: dict[int, str], logins: dict[str, str]) -> str:
     """The entry's summary in words: codes, field names and login names become what the staff
-    call them. The domain apps word their own actions (``hooks.AUDIT_WORDS``)."""
+    call them. The domain apps word their own actions (``events.audit_words``)."""
     action = entry.action
     if action == "complaint.compensation_decided" and "amount" in detail:
         status = detail.get("status", "")
@@ -329,9 +329,8 @@ def _summary(entry: AuditLog, detail: dict, people: dict[int, str], logins: dict
         return f"{detail['batch']}: {states.get(before, before)} → {states.get(after, after)}"
     if action == "stock.adjusted" and detail.get("kind") in STOCK_ADJUST_WORDS:
         return f"{detail.get('part', '')}: {STOCK_ADJUST_WORDS[detail['kind']]}"
-    for words in hooks.fire(hooks.AUDIT_WORDS, entry=entry):
-        return str(words)
-    return entry.summary
+    summary = events.audit_words(entry=entry)
+    return entry.summary if summary is None else summary
 
 
 def _model(object_type: str) -> type[models.Model] | None:

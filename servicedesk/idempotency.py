@@ -16,6 +16,32 @@ from servicedesk.models import ServicePoint
 T = TypeVar("T", bound=models.Model)
 
 
+class FormTokenModel(models.Model):
+    """A row a create form makes: the form's one-time token in a unique column, so that a double
+    click, a resent POST or two tabs make one row (``create_once``, ``made_before``)."""
+
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def made_before(
+    *, model: type[T], point: ServicePoint, token: uuid.UUID | None, field: str = "form_token"
+) -> T | None:
+    """The row ``token`` made at ``point`` already, or ``None`` (always ``None`` without a
+    token). A token already used at another point is refused without revealing anything of that
+    point. Called under the lock that orders two requests at once, it sees the first one's row."""
+    if token is None:
+        return None
+    existing = model._default_manager.filter(point=point, **{field: token}).first()
+    if existing is not None:
+        return existing
+    if model._default_manager.filter(**{field: token}).exists():
+        raise ValidationError(_("This form was already used. Reload the page and enter it again."))
+    return None
+
+
 def create_once(
     *,
     model: type[T],
@@ -31,6 +57,7 @@ def create_once(
     point is refused without revealing anything of that point."""
     if token is None:
         return create()
+    # One query in the usual case; a token of another point shows itself at the unique column.
     existing = model._default_manager.filter(point=point, **{field: token}).first()
     if existing is not None:
         return existing
@@ -38,11 +65,7 @@ def create_once(
         with transaction.atomic():
             return create()
     except IntegrityError:
-        existing = model._default_manager.filter(point=point, **{field: token}).first()
+        existing = made_before(model=model, point=point, token=token, field=field)
         if existing is not None:
             return existing
-        if model._default_manager.filter(**{field: token}).exists():
-            raise ValidationError(
-                _("This form was already used. Reload the page and enter it again.")
-            ) from None
         raise

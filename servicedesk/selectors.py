@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -19,11 +21,31 @@ from servicedesk.models import (
 from servicedesk.tenancy import get_profile, scope_for, scoped
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from servicedesk.types import AnyUser
 
 
 def point_list(*, user: AnyUser) -> QuerySet[ServicePoint]:
     return scoped(ServicePoint, user).select_related("region")
+
+
+def colleague_list(
+    *, points: ServicePoint | QuerySet[ServicePoint], roles: Collection[str] | None = None
+) -> QuerySet[User]:
+    """The active staff of a point (or of several), with their profiles (each option shows the
+    name and staff number), in the order the dropdowns list them: by role, then staff number.
+    ``roles`` keeps only those roles."""
+    users = get_user_model().objects.filter(is_active=True)
+    if isinstance(points, ServicePoint):
+        users = users.filter(staff_profile__point=points)
+    else:
+        users = users.filter(staff_profile__point__in=points)
+    if roles is not None:
+        users = users.filter(staff_profile__role__in=list(roles))
+    return users.select_related("staff_profile").order_by(
+        "staff_profile__role", "staff_profile__staff_number"
+    )
 
 
 def staff_list(*, user: AnyUser) -> QuerySet[StaffProfile]:

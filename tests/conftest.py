@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -39,6 +40,22 @@ def services_problem() -> str | None:
     if not _reachable(broker, 6379):
         return f"Redis at {broker} is not reachable"
     return None
+
+
+#: The slow tests: what needs real services, a worker process or the browser, and the directories
+#: of the integration runs (load run, backups, worker faults), the browser walks and the
+#: development tooling (the data generator, the benchmark). ``scripts/test -m "not slow"``
+#: leaves them out (docs/architecture.md, "Tests").
+SLOW_DIRECTORIES = frozenset({"integration", "e2e", "devtools"})
+SLOW_MARKERS = ("services", "worker", "e2e")
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        parts = Path(item.path).resolve().relative_to(TESTS).parts
+        if parts[0] in SLOW_DIRECTORIES or any(item.get_closest_marker(m) for m in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_runtest_setup(item):

@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import transitions
-from complaints.models import CompensationOffer, Complaint, ContactKind, OfferStatus, Stage
+from complaints.models import (
+    UNRESOLVED_STAGES,
+    CompensationOffer,
+    Complaint,
+    ContactKind,
+    OfferStatus,
+)
 from complaints.services.base import (
     SUPERVISORS,
     ComplaintError,
@@ -64,7 +70,7 @@ def offer_compensation(
     """rules#complaints: compensation up to the actor's role limit may be promised at once; above it
     the offer waits for the next level's approval and cannot be promised before."""
     complaint = lock_for_change(complaint, version)
-    if complaint.stage not in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
+    if complaint.stage not in UNRESOLVED_STAGES:
         raise ComplaintError(_("Compensation is offered while the complaint is open."))
     if not may_act(complaint, actor, SUPERVISORS):
         raise ComplaintError(_("Only the complaint's owner or a supervisor may do this."))

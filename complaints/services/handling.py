@@ -8,14 +8,13 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import Complaint, ComplaintContact, ContactKind, Stage
+from complaints.models import UNRESOLVED_STAGES, Complaint, ComplaintContact, ContactKind, Stage
 from complaints.services.base import (
     OWNER_ROLES,
     SUPERVISORS,
@@ -30,6 +29,7 @@ from servicedesk import audit
 from servicedesk.faults import checkpoint
 from servicedesk.models import Role, ServicePoint, StaffProfile
 from servicedesk.people import person_label
+from servicedesk.selectors import colleague_list
 from servicedesk.tenancy import user_role
 
 if TYPE_CHECKING:
@@ -59,14 +59,14 @@ def log_contact(
     errors: dict[str, list[str]] = {}
     if not (note or "").strip():
         errors["note"] = [_("Write what the customer was told.")]
-    if complaint.stage in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
+    if complaint.stage in UNRESOLVED_STAGES:
         try:
             require_future_promise(promised_reply_at, now)
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    if complaint.stage in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
+    if complaint.stage in UNRESOLVED_STAGES:
         complaint.promised_reply_at = promised_reply_at
         complaint.overdue_since = None
     # Every logged contact is a change: a second submit of the same form is then stale.
@@ -94,7 +94,7 @@ def escalate(
     """rules#complaints 超出处理权限时及时上报: the owner hands the decision to the supervisor."""
     now = now or timezone.now()
     complaint = lock_for_change(complaint, version)
-    if complaint.stage not in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED):
+    if complaint.stage not in UNRESOLVED_STAGES:
         raise ComplaintError(_("Only an unresolved complaint can be escalated."))
     if complaint.escalated_at is not None:
         raise ComplaintError(_("This complaint is already escalated."))
@@ -147,7 +147,7 @@ def escalate_overdue(*, complaint_id: int, now: dt.datetime | None = None) -> bo
         Complaint.objects.select_for_update(skip_locked=True)
         .filter(
             pk=complaint_id,
-            stage__in=[Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED],
+            stage__in=UNRESOLVED_STAGES,
             promised_reply_at__lte=now,
             overdue_since__isnull=True,
         )
@@ -224,10 +224,4 @@ def complaints_reassign(
 
 def staff_choices(point: ServicePoint) -> QuerySet[User]:
     """Colleagues a complaint may be transferred to."""
-    return (
-        get_user_model()
-        .objects.filter(
-            staff_profile__point=point, staff_profile__role__in=OWNER_ROLES, is_active=True
-        )
-        .order_by("first_name", "username")
-    )
+    return colleague_list(points=point, roles=OWNER_ROLES).order_by("first_name", "username")

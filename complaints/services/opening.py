@@ -51,7 +51,7 @@ def complaint_open(
     rules#complaints promised reply: a received complaint is not resolved yet, so whoever
     receives it from the customer records when the customer will hear back
     (``promised_reply_at``, in the future); one opened by the system from a dissatisfied
-    callback promises the point's first-reply time (``complaints.hooks``)."""
+    callback promises the point's first-reply time (``complaints.subscribers``)."""
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:

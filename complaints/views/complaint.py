@@ -28,7 +28,7 @@ from complaints.forms import (
     StageActionForm,
     StageForm,
 )
-from complaints.models import CompensationOffer, Complaint, OfferStatus, Stage
+from complaints.models import UNRESOLVED_STAGES, CompensationOffer, Complaint, OfferStatus
 from complaints.services import ComplaintError
 from complaints.views.common import (
     OPENERS,
@@ -177,7 +177,7 @@ def _detail_page(
         "principles": PRINCIPLES,
         "stage_bar": selectors.complaint_stage_bar(complaint=complaint),
         "steps": steps,
-        "is_open": complaint.stage in (Stage.RECEIVED, Stage.CLARIFIED, Stage.PROPOSED),
+        "is_open": complaint.stage in UNRESOLVED_STAGES,
     }
     context |= {
         action.name: action.form(complaint, None, shown) for action in PAGE_ACTIONS.values()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -28,6 +27,7 @@ from complaints.views.common import (
 )
 from servicedesk.models import Role, ServicePoint
 from servicedesk.permissions import has_role, request_actor, role_required
+from servicedesk.selectors import colleague_list
 from servicedesk.tenancy import get_scoped_or_404, scope_for, scoped
 
 if TYPE_CHECKING:
@@ -71,15 +71,8 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _queue_users(user: AnyUser) -> QuerySet[User]:
-    return (
-        get_user_model()
-        .objects.filter(
-            staff_profile__point__in=scoped(ServicePoint, user),
-            staff_profile__role__in=services.OWNER_ROLES,
-            is_active=True,
-        )
-        .select_related("staff_profile")  # each option shows the name and staff number
-        .order_by("first_name", "username")
+    return colleague_list(points=scoped(ServicePoint, user), roles=services.OWNER_ROLES).order_by(
+        "first_name", "username"
     )
 
 

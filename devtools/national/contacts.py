@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from complaints.models import ContactKind
+from complaints.models import UNRESOLVED_STAGES, ContactKind
 from devtools.national import clock, vocab
 from devtools.national.clock import DAY, HOUR, MINUTE, ts
 from devtools.national.loader import NULL, escape, flag, money, opt
@@ -516,7 +516,7 @@ def complaint(
     difficult = None
     if rng.random() < 0.08 and sim.ctx.difficult_types:
         difficult = rng.choice(sim.ctx.difficult_types)
-    unresolved = state["stage"] in ("received", "clarified", "proposed")
+    unresolved = state["stage"] in UNRESOLVED_STAGES
     sim.out["complaints_complaint"].add(
         str(complaint_id),
         channel,

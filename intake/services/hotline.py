@@ -8,7 +8,6 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -28,6 +27,7 @@ from intake.services.desk import customer_create
 from servicedesk.idempotency import create_once
 from servicedesk.models import SUPERVISING_ROLES, Department, Role, ServicePoint
 from servicedesk.permissions import require_point_role
+from servicedesk.selectors import colleague_list
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -54,12 +54,7 @@ def departments_for(point: ServicePoint) -> QuerySet[Department]:
 
 
 def colleagues_of(point: ServicePoint) -> QuerySet[User]:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, staff_profile__point=point)
-        .select_related("staff_profile")
-        .order_by("staff_profile__role", "staff_profile__staff_number")
-    )
+    return colleague_list(points=point)
 
 
 def call_log(

@@ -1,7 +1,7 @@
 """A supervisor merges two records of one customer (rules#customers: one record per customer
 at a point). Every row of the duplicate moves to the kept record: intake's own here, the other
-apps' through ``hooks.CUSTOMER_MERGED``; the kept record takes what the duplicate knew; the
-duplicate is deleted; one audit row says who merged which records and how many rows moved."""
+apps' through ``app_events.customer_merged``; the kept record takes what the duplicate knew;
+the duplicate is deleted; one audit row says who merged which records and how many rows moved."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from intake import app_events
 from intake.customer_duplicates import merged_fields
 from intake.models import Customer, Device, MessageSlip, Visit
 from intake.services.privacy import may_handle_requests
-from servicedesk import hooks
 from servicedesk.audit import audit_customers_merged
 
 if TYPE_CHECKING:
@@ -47,8 +47,7 @@ def customer_merge(*, kept: Customer, duplicate: Customer, actor: Actor) -> dict
         "visits": Visit.objects.filter(customer=duplicate).update(customer=kept),
         "message_slips": MessageSlip.objects.filter(customer=duplicate).update(customer=kept),
     }
-    for app_counts in hooks.fire(hooks.CUSTOMER_MERGED, kept=kept, duplicate=duplicate):
-        counts.update(app_counts)
+    counts.update(app_events.customer_merged(kept=kept, duplicate=duplicate))
     _check_nothing_left(duplicate)
 
     changes = merged_fields(kept, duplicate)

@@ -21,8 +21,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intake import app_events
 from intake.models import Customer, Device, MessageSlip, Visit
-from servicedesk import hooks
 from servicedesk.audit import audit_customer_data_exported, audit_customer_erased
 from servicedesk.models import SUPERVISING_ROLES
 from servicedesk.permissions import has_role
@@ -147,9 +147,8 @@ def customer_data_export(*, customer: Customer, actor: Actor) -> dict:
             for slip in _slips(customer)
         ],
     }
-    # The other apps' parts: repair records, complaints, callbacks (``hooks.CUSTOMER_DATA``).
-    for sections in hooks.fire(hooks.CUSTOMER_DATA, customer=customer):
-        document.update(sections)
+    # The other apps' parts: repair records, complaints, callbacks.
+    document.update(app_events.customer_data(customer=customer))
     audit_customer_data_exported(
         actor=actor,
         customer=customer,
@@ -184,9 +183,8 @@ def customer_erase(*, customer: Customer, actor: Actor, reason: str) -> ErasureR
         "visits_and_calls": len(visits),
         "message_slips": len(slips),
     }
-    # The other apps anonymise their own rows of this customer (``hooks.CUSTOMER_ERASED``).
-    for app_counts in hooks.fire(hooks.CUSTOMER_ERASED, customer=customer):
-        counts.update(app_counts)
+    # The other apps anonymise their own rows of this customer.
+    counts.update(app_events.customer_erased(customer=customer))
     for device in Device.objects.filter(customer=customer):
         # A device row needs an IMEI or a serial number: a placeholder that identifies nothing.
         device.imei, device.serial_number, device.purchase_place = "", f"ERASED-{device.pk}", ""

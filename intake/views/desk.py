@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -34,6 +33,7 @@ from servicedesk.forms import apply_errors
 from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import allow_read_only_roles, check_role, role_required
+from servicedesk.selectors import colleague_list
 from servicedesk.tenancy import get_scoped_or_404, scoped
 
 DESK = desk.DESK_ROLES
@@ -295,12 +295,7 @@ def visit_slip(request, pk: int):
         Visit.objects.select_related("point", "customer"), request.user, pk=pk
     )
     check_role(request.user, DESK)
-    addressees = (
-        get_user_model()
-        .objects.filter(is_active=True, staff_profile__point=visit.point)
-        .select_related("staff_profile")
-        .order_by("staff_profile__role", "staff_profile__staff_number")
-    )
+    addressees = colleague_list(points=visit.point)
     initial = {"caller_name": visit.contact_name, "phone": visit.contact_phone}
     if visit.customer is not None:
         initial |= {

@@ -16,7 +16,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from repairs import signatures, transitions
+from repairs import app_events, signatures, transitions
 from repairs.models import (
     ConsentKind,
     Part,
@@ -32,7 +32,6 @@ from repairs.models import (
     WarrantyStatus,
 )
 from repairs.services import money, sanbao, stock
-from servicedesk import hooks
 from servicedesk.customer_messages import render_for_customer
 from servicedesk.models import CERTIFIED_ROLES, NotificationKind
 from servicedesk.outbox import outbox_write
@@ -520,7 +519,7 @@ def _answered_blockers(ticket: RepairTicket, p: Payload) -> str:
     """rules#loaners: what another app says must be answered before the device goes back (the
     customer still holds a loaner) refuses the handover unless the desk gives a reason; the
     reason goes on the timeline with what it answers."""
-    reasons = [r for found in hooks.fire(hooks.HANDOVER_BLOCKERS, ticket=ticket) for r in found]
+    reasons = app_events.handover_blockers(ticket=ticket)
     if not reasons:
         return ""
     if not p.loaner_reason.strip():
@@ -540,8 +539,8 @@ HANDED_BACK = frozenset({TicketStatus.HANDED_OVER, TicketStatus.EXCHANGED})
 
 def _after_handover(ticket: RepairTicket, now: dt.datetime) -> None:
     """rules#callbacks: the handover schedules the follow-up callbacks (``followups`` reacts to the
-    hook), in the same transaction."""
-    hooks.fire(hooks.TICKET_HANDED_OVER, ticket=ticket, now=now)
+    event), in the same transaction."""
+    app_events.ticket_handed_over(ticket=ticket, now=now)
 
 
 HANDLERS = {

@@ -32,6 +32,7 @@ from repairs.models import (
 )
 from repairs.services.stock import _movement, lock_stock
 from servicedesk import audit
+from servicedesk.idempotency import create_once
 from servicedesk.models import Role, ServicePoint
 from servicedesk.permissions import has_role, require_point_role
 from servicedesk.statemachine import SYSTEM
@@ -66,16 +67,20 @@ def return_batch_create(
     """rules#parts: a return batch of every defective piece (and faulty device) of the point
     not yet in a batch. Refused when nothing waits; the form's token makes a resent form
     return the batch it made the first time."""
-    now = now or timezone.now()
     require_point_role(actor, point, transitions.STOCK_KEEPERS)
-    if token is not None:
-        done = ReturnBatch.objects.filter(point=point, form_token=token).first()
-        if done is not None:
-            return done
-        if ReturnBatch.objects.filter(form_token=token).exists():
-            raise ValidationError(
-                _("This form was already used. Reload the page and enter it again.")
-            )
+    return create_once(
+        model=ReturnBatch,
+        point=point,
+        token=token,
+        create=lambda: _batch_create(
+            point=point, actor=actor, token=token, now=now or timezone.now()
+        ),
+    )
+
+
+def _batch_create(
+    *, point: ServicePoint, actor: Actor, token: uuid.UUID | None, now: dt.datetime
+) -> ReturnBatch:
     # The waiting pieces are locked: of two batches made at once, the second finds none.
     pieces = list(_pending_pieces(point).select_for_update().values_list("pk", flat=True))
     devices = list(_pending_devices(point).select_for_update().values_list("pk", flat=True))

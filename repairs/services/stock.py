@@ -30,6 +30,7 @@ from repairs.models import (
     WarrantyStatus,
 )
 from servicedesk import audit
+from servicedesk.idempotency import made_before
 from servicedesk.models import ServicePoint
 
 if TYPE_CHECKING:
@@ -205,11 +206,7 @@ def ticket_consume_parts(*, ticket: RepairTicket, actor: Actor | None, now: dt.d
 def _already_done(point: ServicePoint, token: uuid.UUID | None) -> bool:
     """The same form sent again (a double click, a resent page): checked under the stock row's
     lock, so the second of two at once sees the first one's movement."""
-    if token is None:
-        return False
-    if StockMovement.objects.filter(form_token=token).exclude(point=point).exists():
-        raise ValidationError(_("This form was already used. Reload the page and enter it again."))
-    return StockMovement.objects.filter(point=point, form_token=token).exists()
+    return made_before(model=StockMovement, point=point, token=token) is not None
 
 
 def _part_of(point: ServicePoint, part: Part) -> Part:

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from repairs import selectors, services, transitions
+from repairs import app_events, selectors, services, transitions
 from repairs.forms import (
     ALL,
     DiagnoseForm,
@@ -37,7 +37,7 @@ from repairs.models import (
 )
 from repairs.services import money, sanbao
 from repairs.views.intake import nationwide_history_response
-from servicedesk import hooks, inputs
+from servicedesk import inputs
 from servicedesk.errors import ConflictError
 from servicedesk.middleware import point_zone_activate
 from servicedesk.models import SUPERVISING_ROLES, Role
@@ -215,15 +215,8 @@ def _detail_context(request, ticket, refused: TicketActionForm | None = None) ->
         "ticket": ticket,
         # Other apps' sections (loaners: the loaner the customer holds), and what the handover
         # must have answered (shown with the handover's form).
-        "panels": sorted(
-            hooks.fire(hooks.TICKET_PANELS, user=request.user, ticket=ticket),
-            key=lambda panel: panel.order,
-        ),
-        "handover_blockers": (
-            [r for found in hooks.fire(hooks.HANDOVER_BLOCKERS, ticket=ticket) for r in found]
-            if handing_over
-            else []
-        ),
+        "panels": app_events.ticket_panels(user=request.user, ticket=ticket),
+        "handover_blockers": app_events.handover_blockers(ticket=ticket) if handing_over else [],
         # The repairs at other points are revealed by a POST (``ticket_history``), never here.
         "reveal_url": (
             reverse("repairs:ticket_history", args=[ticket.pk])

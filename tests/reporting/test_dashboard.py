@@ -181,3 +181,21 @@ def test_turnaround_shows_the_time_waiting_for_parts_apart(point, staff_of):
     trends, _labels = quality_trends(user=staff_of(Role.SUPERVISOR).user)
     assert next(t for t in trends if t.key == "turnaround").last == 30.0
     assert next(t for t in trends if t.key == "turnaround_own").last == 6.0
+
+
+def test_ready_not_collected_warning_uses_the_points_pickup_overdue_days(point, staff_of):
+    """rules#dashboard: the card warns of the devices the work lists call overdue for pickup,
+    by the point's own ``pickup_overdue_days``, not a fixed three days."""
+    from tests.opening import open_ticket
+    from tests.tickets import bring_to
+
+    desk, tech = staff_of(Role.FRONT_DESK).user, staff_of(Role.TECHNICIAN).user
+    bring_to(open_ticket(point, desk), "ready", desk=desk, tech=tech)
+    supervisor = staff_of(Role.SUPERVISOR).user
+    in_five_days = timezone.now() + dt.timedelta(days=5)
+    ages = today_figures(user=supervisor, now=in_five_days)["ages"]
+    assert ages["ready_not_collected"] == 1 and ages["ready_overdue"] == 0  # the default: 7 days
+    point.pickup_overdue_days = 4
+    point.save(update_fields=["pickup_overdue_days"])
+    supervisor = staff_of(Role.SUPERVISOR).user  # a fresh login reads the point's settings
+    assert today_figures(user=supervisor, now=in_five_days)["ages"]["ready_overdue"] == 1

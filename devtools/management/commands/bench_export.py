@@ -160,11 +160,9 @@ def _fill(point, user, rows: int) -> None:
 
 def _copy(point, date_from, date_to) -> float:
     """COPY of exactly the export's own SELECT (same columns, formatting and neutralisation)."""
-    _tz, start, end = monthly_export._bounds(point, date_from, date_to)
-    params = {"point": point.pk, "start": start, "end": end, "tz": point.time_zone}
+    inlined = monthly_export.copy_sql(point=point, date_from=date_from, date_to=date_to)
     sink = _NullSink()
     with connection.cursor() as cursor:
-        inlined = cursor.mogrify(monthly_export.select_sql(), params).decode()
         began = time.perf_counter()
         cursor.copy_expert(f"COPY ({inlined}) TO STDOUT WITH CSV", sink)
         return time.perf_counter() - began

@@ -1,27 +1,36 @@
-"""What loaners adds through ``servicedesk.hooks`` (registered in ``LoanersConfig.ready``): the
+"""What loaners adds through typed events (subscribed in ``LoanersConfig.ready``): the
 handover's question about a loaner still held, the ticket page's loaner section, and the loans'
 part of a customer's data export and erasure."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intake import app_events as intake_events
 from intake.services.privacy import when
 from loaners import selectors, services
 from loaners.models import Loan
-from servicedesk import hooks
+from repairs import app_events as repairs_events
+from servicedesk.events import Panel
 from servicedesk.permissions import has_role
 
-
-def register() -> None:
-    hooks.register(hooks.HANDOVER_BLOCKERS, handover_blockers)
-    hooks.register(hooks.TICKET_PANELS, ticket_panel)
-    hooks.register(hooks.CUSTOMER_DATA, customer_data)
-    hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
+if TYPE_CHECKING:
+    from intake.models import Customer
+    from repairs.models import RepairTicket
+    from servicedesk.types import AnyUser
 
 
-def handover_blockers(*, ticket) -> list[str]:
+def subscribe() -> None:
+    repairs_events.on_handover_blockers.subscribe(handover_blockers)
+    repairs_events.on_ticket_panels.subscribe(ticket_panel)
+    intake_events.on_customer_data.subscribe(customer_data)
+    intake_events.on_customer_erased.subscribe(customer_erased)
+
+
+def handover_blockers(*, ticket: RepairTicket) -> list[str]:
     """rules#loaners: the device does not go home while the customer still holds a loaner,
     unless the desk says why."""
     return [
@@ -31,11 +40,11 @@ def handover_blockers(*, ticket) -> list[str]:
     ]
 
 
-def ticket_panel(*, user, ticket) -> hooks.Panel:
+def ticket_panel(*, user: AnyUser, ticket: RepairTicket) -> Panel:
     from loaners.views import WRITERS
 
     loans = list(selectors.open_loans_of_customer(customer=ticket.customer))
-    return hooks.Panel(
+    return Panel(
         template="loaners/_ticket_panel.html",
         context={
             "loans": loans,
@@ -46,7 +55,7 @@ def ticket_panel(*, user, ticket) -> hooks.Panel:
     )
 
 
-def customer_data(*, customer) -> dict[str, list]:
+def customer_data(*, customer: Customer) -> dict[str, list]:
     loans = Loan.objects.filter(customer=customer).select_related("loaner", "ticket")
     return {
         "loaner_loans": [
@@ -67,7 +76,7 @@ def customer_data(*, customer) -> dict[str, list]:
     }
 
 
-def customer_erased(*, customer) -> dict[str, int]:
+def customer_erased(*, customer: Customer) -> dict[str, int]:
     loans = Loan.objects.filter(customer=customer)
     # The signature is the customer's personal data; the lend itself stays in the loaner's
     # history (which loaner was out, when).

@@ -1,4 +1,4 @@
-"""What complaints adds through ``servicedesk.hooks`` (registered in ``ComplaintsConfig.ready``):
+"""What complaints adds through typed events (subscribed in ``ComplaintsConfig.ready``):
 a dissatisfied callback becomes a complaint, the customer's complaints on their page and the
 repair's on the ticket page, the complaints' figures in the monthly callback report, and their
 part of a data-protection request."""
@@ -6,31 +6,41 @@ part of a data-protection request."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from complaints.models import CompensationOffer, Complaint, ComplaintContact
+from followups import app_events as followups_events
+from intake import app_events as intake_events
 from intake.models import Customer
 from intake.services.privacy import when
-from servicedesk import hooks
+from repairs import app_events as repairs_events
+from servicedesk.events import Opened, Panel
 from servicedesk.models import DepartmentNotice
 from servicedesk.permissions import has_role
 from servicedesk.tenancy import scope_for, scoped
 
-
-def register() -> None:
-    hooks.register(hooks.CALLBACK_DISSATISFIED, complaint_from_callback)
-    hooks.register(hooks.CUSTOMER_PANELS, customer_complaints_panel)
-    hooks.register(hooks.TICKET_PANELS, ticket_complaints_panel)
-    hooks.register(hooks.CALLBACK_REPORT, callback_report_figures)
-    hooks.register(hooks.CUSTOMER_DATA, customer_data)
-    hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
-    hooks.register(hooks.CUSTOMER_MERGED, customer_merged)
+if TYPE_CHECKING:
+    from followups.models import Callback
+    from repairs.models import RepairTicket
+    from servicedesk.models import ServicePoint
+    from servicedesk.types import Actor, AnyUser
 
 
-def complaint_from_callback(*, callback, actor, now: dt.datetime) -> hooks.Opened:
+def subscribe() -> None:
+    followups_events.on_callback_dissatisfied.subscribe(complaint_from_callback)
+    intake_events.on_customer_panels.subscribe(customer_complaints_panel)
+    repairs_events.on_ticket_panels.subscribe(ticket_complaints_panel)
+    followups_events.on_callback_report.subscribe(callback_report_figures)
+    intake_events.on_customer_data.subscribe(customer_data)
+    intake_events.on_customer_erased.subscribe(customer_erased)
+    intake_events.on_customer_merged.subscribe(customer_merged)
+
+
+def complaint_from_callback(*, callback: Callback, actor: Actor, now: dt.datetime) -> Opened:
     """rules#callbacks: dissatisfaction found in a callback becomes a complaint the same day, owned
     by the supervisor's queue, and the relevant department is notified. The complaint is named
     back to the callback screen."""
@@ -51,21 +61,21 @@ def complaint_from_callback(*, callback, actor, now: dt.datetime) -> hooks.Opene
         now=now,
     )
     department = complaint_notify_department(complaint=complaint, now=now)
-    return hooks.Opened(
+    return Opened(
         label=_("Complaint #%(number)d") % {"number": complaint.pk},
         url=complaint.get_absolute_url(),
         notified=department.name if department is not None else "",
     )
 
 
-def customer_complaints_panel(*, user, customer: Customer) -> hooks.Panel:
+def customer_complaints_panel(*, user: AnyUser, customer: Customer) -> Panel:
     complaints = list(
         scoped(Complaint, user)
         .filter(customer=customer)
         .select_related("category", "owner__staff_profile")
         .order_by("-created_at")[:50]
     )
-    return hooks.Panel(
+    return Panel(
         template="complaints/_customer_complaints.html",
         context={"complaints": complaints},
         order=30,
@@ -74,14 +84,14 @@ def customer_complaints_panel(*, user, customer: Customer) -> hooks.Panel:
     )
 
 
-def ticket_complaints_panel(*, user, ticket) -> hooks.Panel:
+def ticket_complaints_panel(*, user: AnyUser, ticket: RepairTicket) -> Panel:
     """The ticket page: the complaints about this repair, and a link that opens one with the
     ticket and its customer filled in (rules#complaints: first-responder ownership)."""
     from complaints.views import OPENERS
 
     complaints = list(scoped(Complaint, user).filter(ticket=ticket).order_by("-created_at")[:20])
     scope = scope_for(user)
-    return hooks.Panel(
+    return Panel(
         template="complaints/_ticket_complaints.html",
         context={
             "complaints": complaints,
@@ -92,7 +102,7 @@ def ticket_complaints_panel(*, user, ticket) -> hooks.Panel:
     )
 
 
-def callback_report_figures(*, point, month: dt.date, month_end: dt.date) -> dict:
+def callback_report_figures(*, point: ServicePoint, month: dt.date, month_end: dt.date) -> dict:
     """The month's complaints by category and by customer type, for the callback report."""
     complaints = Complaint.objects.filter(
         point=point, created_at__date__gte=month, created_at__date__lt=month_end
@@ -140,12 +150,12 @@ def customer_erased(*, customer: Customer) -> dict[str, int]:
     return {"complaints": count}
 
 
-def _complaint(complaint) -> dict:
+def _complaint(complaint: Complaint) -> dict:
     return {
-        "category": complaint.category.name if complaint.category_id else None,
+        "category": complaint.category.name if complaint.category is not None else None,
         "stage": complaint.stage,
         "channel": complaint.channel,
-        "ticket": complaint.ticket.number if complaint.ticket_id else None,
+        "ticket": complaint.ticket.number if complaint.ticket is not None else None,
         "summary": complaint.summary,
         "restatement": complaint.restatement,
         "options": complaint.options,

@@ -1,13 +1,16 @@
-"""What repairs adds to the lower apps' pages and requests, through ``servicedesk.hooks``
-(registered in ``RepairsConfig.ready``): the customer's repair records, the desk search by ticket
+"""What repairs adds to the lower apps' pages and requests, through typed events
+(subscribed in ``RepairsConfig.ready``): the customer's repair records, the desk search by ticket
 number, the caller's open tickets, and the repair records' part of a data-protection request."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from intake import app_events as intake_events
 from intake.models import Customer
 from intake.services.privacy import signature_reference, when
 from repairs.models import (
@@ -18,34 +21,40 @@ from repairs.models import (
     SatisfactionCard,
     WarrantyStatus,
 )
-from servicedesk import hooks
+from servicedesk import events
+from servicedesk.events import Found, Panel
 from servicedesk.models import Notification
 from servicedesk.tenancy import scoped
+
+if TYPE_CHECKING:
+    from servicedesk.models import AuditLog
+    from servicedesk.types import AnyUser
+
 
 #: What a ticket number typed into the desk search looks like (BJ01-000123).
 TICKET_NUMBER_RE = r"^[A-Za-z0-9]{2,16}-\d{1,9}$"
 
 
-def register() -> None:
-    hooks.register(hooks.CUSTOMER_PANELS, customer_tickets_panel)
-    hooks.register(hooks.CUSTOMER_SEARCH, customers_by_ticket_number)
-    hooks.register(hooks.CUSTOMER_OPEN_WORK, open_tickets_by_customer)
-    hooks.register(hooks.VISIT_RECORDS, tickets_of_visits)
-    hooks.register(hooks.RECORDS_FOUND, tickets_found)
-    hooks.register(hooks.CUSTOMER_DATA, customer_data)
-    hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
-    hooks.register(hooks.AUDIT_WORDS, audit_words)
-    hooks.register(hooks.CUSTOMER_MERGED, customer_merged)
+def subscribe() -> None:
+    intake_events.on_customer_panels.subscribe(customer_tickets_panel)
+    intake_events.on_customer_search.subscribe(customers_by_ticket_number)
+    intake_events.on_customer_open_work.subscribe(open_tickets_by_customer)
+    intake_events.on_visit_records.subscribe(tickets_of_visits)
+    intake_events.on_records_found.subscribe(tickets_found)
+    intake_events.on_customer_data.subscribe(customer_data)
+    intake_events.on_customer_erased.subscribe(customer_erased)
+    events.on_audit_words.subscribe(audit_words)
+    intake_events.on_customer_merged.subscribe(customer_merged)
 
 
-def customer_tickets_panel(*, user, customer: Customer) -> hooks.Panel:
+def customer_tickets_panel(*, user: AnyUser, customer: Customer) -> Panel:
     tickets = list(
         scoped(RepairTicket, user)
         .filter(customer=customer)
         .select_related("device", "repeat_of")
         .order_by("-created_at")[:100]
     )
-    return hooks.Panel(
+    return Panel(
         template="repairs/_customer_tickets.html",
         context={"tickets": tickets},
         order=10,
@@ -54,7 +63,7 @@ def customer_tickets_panel(*, user, customer: Customer) -> hooks.Panel:
     )
 
 
-def customers_by_ticket_number(*, user, text: str) -> QuerySet | None:
+def customers_by_ticket_number(*, user: AnyUser, text: str) -> QuerySet | None:
     import re
 
     if not re.match(TICKET_NUMBER_RE, text):
@@ -62,7 +71,7 @@ def customers_by_ticket_number(*, user, text: str) -> QuerySet | None:
     return scoped(RepairTicket, user).filter(number=text.upper()).values("customer_id")
 
 
-def tickets_found(*, user, text: str) -> list[hooks.Found] | None:
+def tickets_found(*, user: AnyUser, text: str) -> list[Found] | None:
     """The ticket a number names (any case, with or without the dash), or an IMEI's tickets."""
     from django.urls import reverse
 
@@ -76,7 +85,7 @@ def tickets_found(*, user, text: str) -> list[hooks.Found] | None:
     else:
         return None
     return [
-        hooks.Found(
+        Found(
             label=t.number,
             url=reverse("repairs:ticket_detail", args=[t.pk]),
             detail=f"{t.customer.name} · {t.device.model_name} · {t.get_status_display()}",
@@ -85,7 +94,7 @@ def tickets_found(*, user, text: str) -> list[hooks.Found] | None:
     ]
 
 
-def open_tickets_by_customer(*, user, customer_ids: list[int]) -> dict[int, list]:
+def open_tickets_by_customer(*, user: AnyUser, customer_ids: list[int]) -> dict[int, list]:
     """The open tickets of a few customers (the hotline's caller card), in one query."""
     found: dict[int, list] = {pk: [] for pk in customer_ids}
     for ticket in (
@@ -98,10 +107,10 @@ def open_tickets_by_customer(*, user, customer_ids: list[int]) -> dict[int, list
     return found
 
 
-def tickets_of_visits(*, user, visit_ids: list[int]) -> dict[int, list[hooks.Found]]:
+def tickets_of_visits(*, user: AnyUser, visit_ids: list[int]) -> dict[int, list[Found]]:
     """The repair record each visit ended with (the reception board's served list), in one
     query."""
-    found: dict[int, list[hooks.Found]] = {}
+    found: dict[int, list[Found]] = {}
     if not visit_ids:
         return found
     for ticket in (
@@ -113,7 +122,7 @@ def tickets_of_visits(*, user, visit_ids: list[int]) -> dict[int, list[hooks.Fou
         if ticket.visit_id is None:  # excluded by the filter; for the type checker
             continue
         found.setdefault(ticket.visit_id, []).append(
-            hooks.Found(
+            Found(
                 label=ticket.number,
                 url=reverse("repairs:ticket_detail", args=[ticket.pk]),
                 detail=ticket.get_status_display(),
@@ -150,14 +159,14 @@ def customer_erased(*, customer: Customer) -> dict[str, int]:
     return {"repair_tickets": count}
 
 
-def _one(obj, name):
+def _one(obj: RepairTicket, name: str) -> Any:
     try:
         return getattr(obj, name)
     except Exception:  # a missing one-to-one row (no quote, no payment, no card)
         return None
 
 
-def _ticket(ticket) -> dict:
+def _ticket(ticket: RepairTicket) -> dict:
     quote, payment, card, sanbao = (
         _one(ticket, "quote"),
         _one(ticket, "payment"),
@@ -220,7 +229,7 @@ def _ticket(ticket) -> dict:
     }
 
 
-def audit_words(*, entry) -> str | None:
+def audit_words(*, entry: AuditLog) -> str | None:
     """A warranty override on the audit page: the ticket and the decisions in words."""
     if entry.action != "ticket.warranty_overridden":
         return None

@@ -1,19 +1,24 @@
-"""What reporting adds to the shared core's pages through ``servicedesk.hooks`` (registered in
+"""What reporting adds to the shared core's pages through typed events (subscribed in
 ``ReportingConfig.ready``): its exports in words on the audit log page."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import ngettext
 
 from reporting.models import ExportKind
-from servicedesk import hooks
+from servicedesk import events
+
+if TYPE_CHECKING:
+    from servicedesk.models import AuditLog
 
 
-def register() -> None:
-    hooks.register(hooks.AUDIT_WORDS, audit_words)
+def subscribe() -> None:
+    events.on_audit_words.subscribe(audit_words)
 
 
-def audit_words(*, entry) -> str | None:
+def audit_words(*, entry: AuditLog) -> str | None:
     """An export written or downloaded: its kind, its dates and its size in words."""
     if entry.action not in ("export.written", "export.downloaded"):
         return None

@@ -1,27 +1,32 @@
-"""What follow-ups adds through ``servicedesk.hooks`` (registered in ``FollowupsConfig.ready``):
+"""What follow-ups adds through typed events (subscribed in ``FollowupsConfig.ready``):
 the handover schedules the callbacks, and the callbacks' part of a data-protection request."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import F
 
 from followups import transitions
 from followups.models import Answer, Callback, CallbackAttempt
+from intake import app_events as intake_events
 from intake.models import Customer
 from intake.services.privacy import when
-from servicedesk import hooks
+from repairs import app_events as repairs_events
+
+if TYPE_CHECKING:
+    from repairs.models import RepairTicket
 
 
-def register() -> None:
-    hooks.register(hooks.TICKET_HANDED_OVER, callbacks_for_handover)
-    hooks.register(hooks.CUSTOMER_DATA, customer_data)
-    hooks.register(hooks.CUSTOMER_ERASED, customer_erased)
-    hooks.register(hooks.CUSTOMER_MERGED, customer_merged)
+def subscribe() -> None:
+    repairs_events.on_ticket_handed_over.subscribe(callbacks_for_handover)
+    intake_events.on_customer_data.subscribe(customer_data)
+    intake_events.on_customer_erased.subscribe(customer_erased)
+    intake_events.on_customer_merged.subscribe(customer_merged)
 
 
-def callbacks_for_handover(*, ticket, now: dt.datetime) -> None:
+def callbacks_for_handover(*, ticket: RepairTicket, now: dt.datetime) -> None:
     from followups.services import callbacks_schedule_for_handover
 
     callbacks_schedule_for_handover(ticket=ticket, now=now)
@@ -51,10 +56,10 @@ def customer_erased(*, customer: Customer) -> dict[str, int]:
     return counts
 
 
-def _callback(callback) -> dict:
+def _callback(callback: Callback) -> dict:
     return {
         "kind": callback.kind,
-        "ticket": callback.ticket.number if callback.ticket_id else None,
+        "ticket": callback.ticket.number if callback.ticket is not None else None,
         "status": callback.status,
         "due_at": when(callback.due_at),
         "completed_at": when(callback.completed_at),
