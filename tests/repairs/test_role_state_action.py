@@ -208,3 +208,13 @@ def test_who_may_move_the_ticket_from_each_state_and_where_it_goes(state, point,
     assert not wrong, "\n".join(wrong)
     unchanged = RepairTicket.objects.get(pk=ticket.pk)
     assert (unchanged.status, unchanged.version) == (before, ticket.version)
+
+
+def test_every_move_of_the_table_has_its_command():
+    """A transition row without a command could never be made from the page, and a command
+    without a row could never run."""
+    from repairs import transitions
+    from repairs.actions.commands import COMMANDS
+
+    assert set(COMMANDS) == set(transitions.ACTIONS)
+    assert all(command.action == action for action, command in COMMANDS.items())
