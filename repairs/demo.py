@@ -4,7 +4,7 @@ idempotent).
 The warranty policy, the point's public price list, and repair records opened through the real
 intake service. A few records are dated back and marked as handed over so that the dashboard,
 callbacks and exports have history to show; that history is demo data only (in the product a
-ticket only moves through ``repairs.services.ticket_transition``)."""
+ticket only moves through the actions of ``repairs.actions``)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,16 @@ from django.utils import timezone
 
 from intake.models import Customer
 from intake.services.desk import DeviceFacts
+from repairs import actions
+from repairs.actions import (
+    NO_INPUT,
+    CompleteRepairInput,
+    DiagnoseInput,
+    HandoverInput,
+    PartLineInput,
+    QuoteDecisionInput,
+    SanbaoInput,
+)
 from repairs.models import (
     Part,
     PartStock,
@@ -25,13 +35,7 @@ from repairs.models import (
     TicketStatus,
     WarrantyPolicy,
 )
-from repairs.services import (
-    PartLineInput,
-    Payload,
-    TicketOpenInput,
-    ticket_open,
-    ticket_transition,
-)
+from repairs.services import TicketOpenInput, ticket_open
 from repairs.signatures import make_png
 from servicedesk.models import Role
 
@@ -203,17 +207,12 @@ def _demo_signature() -> str:
 
 
 def _move_demo_ticket(ticket: RepairTicket, steps, *, start: dt.datetime) -> RepairTicket:
-    """Move a demo ticket through the real lifecycle: each step is (actor, action, payload,
-    time after ``start``)."""
-    for actor, action, payload, after in steps:
+    """Move a demo ticket through the real actions: each step is (actor, action's service,
+    its input, time after ``start``)."""
+    for actor, service, data, after in steps:
         ticket.refresh_from_db()
-        ticket = ticket_transition(
-            ticket=ticket,
-            actor=actor,
-            action=action,
-            version=ticket.version,
-            payload=payload,
-            now=start + after,
+        ticket = service(
+            ticket=ticket, actor=actor, version=ticket.version, data=data, now=start + after
         )
     return ticket
 
@@ -239,12 +238,17 @@ def _exchanged_ticket(*, point, staff, customers, today, now) -> None:
     )
     signature = _demo_signature()
     steps = [
-        (tech, "start_diagnosis", Payload(), dt.timedelta(hours=1)),
-        (tech, "diagnose", Payload(fault_confirmed=EXCHANGE["confirmed"]), dt.timedelta(hours=2)),
+        (tech, actions.ticket_start_diagnosis, NO_INPUT, dt.timedelta(hours=1)),
+        (
+            tech,
+            actions.ticket_diagnose,
+            DiagnoseInput(fault_confirmed=EXCHANGE["confirmed"]),
+            dt.timedelta(hours=2),
+        ),
         (
             desk,
-            "exchange_device",
-            Payload(
+            actions.ticket_exchange_device,
+            SanbaoInput(
                 replacement_model=EXCHANGE["model"],
                 replacement_imei=EXCHANGE["replacement_imei"],
                 signature_data_url=signature,
@@ -289,11 +293,11 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
     )
     signature = _demo_signature()
     steps = [
-        (tech, "start_diagnosis", Payload(), dt.timedelta(hours=1)),
+        (tech, actions.ticket_start_diagnosis, NO_INPUT, dt.timedelta(hours=1)),
         (
             tech,
-            "diagnose",
-            Payload(
+            actions.ticket_diagnose,
+            DiagnoseInput(
                 fault_confirmed="屏幕总成破裂",
                 repair_type_id=labor.pk,
                 parts=[PartLineInput(screen.pk, 1)],
@@ -302,8 +306,8 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
         ),
         (
             desk,
-            "approve_quote",
-            Payload(
+            actions.ticket_approve_quote,
+            QuoteDecisionInput(
                 consent_kind="signature",
                 signature_data_url=signature,
                 damage_acknowledged=True,
@@ -313,15 +317,15 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
         ),
         (
             tech,
-            "complete_repair",
-            Payload(repair_method="更换屏幕总成，测试显示与触摸正常"),
+            actions.ticket_complete_repair,
+            CompleteRepairInput(repair_method="更换屏幕总成，测试显示与触摸正常"),
             dt.timedelta(hours=4),
         ),
-        (desk, "pass_qa", Payload(), dt.timedelta(hours=4)),
+        (desk, actions.ticket_pass_qa, NO_INPUT, dt.timedelta(hours=4)),
     ]
     ticket = _move_demo_ticket(ticket, steps, start=opened_at)
     due = ticket.labor_fee + screen.price - Decimal("100.00")
-    handover = Payload(
+    handover = HandoverInput(
         tested_with_customer=True,
         explanation_given=True,
         signature_data_url=signature,
@@ -331,7 +335,7 @@ def _paid_ticket(*, point, staff, customers, today, now) -> None:
     )
     _move_demo_ticket(
         ticket,
-        [(desk, "hand_over", handover, dt.timedelta(hours=4, minutes=30))],
+        [(desk, actions.ticket_hand_over, handover, dt.timedelta(hours=4, minutes=30))],
         start=opened_at,
     )
 
@@ -368,12 +372,15 @@ def _return_batch(*, point, staff, customers, today, now) -> None:
             condition="外观良好",
         )
         steps = [
-            ("start_diagnosis", Payload()),
+            (actions.ticket_start_diagnosis, NO_INPUT),
             (
-                "diagnose",
-                Payload(fault_confirmed="屏幕排线故障", parts=[PartLineInput(screen.pk, 1)]),
+                actions.ticket_diagnose,
+                DiagnoseInput(fault_confirmed="屏幕排线故障", parts=[PartLineInput(screen.pk, 1)]),
             ),
-            ("complete_repair", Payload(repair_method="更换屏幕总成，显示与触摸测试正常")),
+            (
+                actions.ticket_complete_repair,
+                CompleteRepairInput(repair_method="更换屏幕总成，显示与触摸测试正常"),
+            ),
         ]
         _move_demo_ticket(
             ticket,
@@ -401,15 +408,12 @@ def _wait_for_parts(ticket: RepairTicket, technician, *, point, today: dt.date) 
     """The demo's waiting ticket, moved by the real services: diagnosed with a screen that is
     out of stock, so it waits for parts (待料) until a delivery is received."""
     part = Part.objects.get(point=point, code=WAITING_PART)
-    ticket = ticket_transition(
-        ticket=ticket, actor=technician, action="start_diagnosis", version=ticket.version
-    )
-    ticket_transition(
+    ticket = actions.ticket_start_diagnosis(ticket=ticket, actor=technician, version=ticket.version)
+    actions.ticket_diagnose(
         ticket=ticket,
         actor=technician,
-        action="diagnose",
         version=ticket.version,
-        payload=Payload(
+        data=DiagnoseInput(
             fault_confirmed="听筒排线与屏幕总成一体，需更换屏幕总成",
             parts=[PartLineInput(part.pk, 1)],
             parts_expected_on=today + dt.timedelta(days=3),

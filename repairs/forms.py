@@ -1,13 +1,12 @@
-"""Forms of the repair record: opening it at intake, each action of the ticket page, the
-supervisor's warranty override, and the ticket list's filters. They bound and parse what is
-posted; the rules live in ``repairs.services``."""
+"""Forms of the repair record: opening it at intake, the supervisor's warranty override, the
+ticket list's filters, money and stock (each action of the ticket page: ``repairs.actions.forms``).
+They bound and parse what is posted; the rules live in ``repairs.services``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -15,24 +14,16 @@ from intake.forms.desk import DATETIME_FORMATS
 from repairs import signatures
 from repairs.models import (
     CashUp,
-    ConsentKind,
     MoneyEntry,
     Part,
-    Payment,
     PaymentMethod,
     ProofOfPurchase,
-    Quote,
     RepairTicket,
     ReturnBatch,
-    SanbaoDecision,
-    SatisfactionCard,
-    TicketEvent,
     TicketStatus,
     WarrantyStatus,
 )
 from repairs.selectors import OPEN, TicketFilters
-from repairs.services import PartLineInput, Payload
-from repairs.services.money import PaymentInput
 from servicedesk import inputs
 from servicedesk.models import Role, StaffProfile
 
@@ -102,26 +93,10 @@ class OverrideForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the override"), max_length=255)
 
 
-# --- the ticket page's actions ------------------------------------------------------------
-# Every field bounded. What an action needs is the service's rule (a signature, the amount due,
-# a known part), refused there with its message beside the field; the plain "fill this in"
-# ones are also checked here, with the same words, so they come back together with the rest.
+# --- shared by the ticket page's actions (``repairs.actions.forms``) and other forms ----------
 
 #: A drawn signature as a PNG data URL: its base64 text is a third longer than the image.
 SIGNATURE_MAX_LENGTH = len("data:image/png;base64,") + signatures.MAX_BYTES * 4 // 3 + 4
-
-
-class TicketActionForm(forms.Form):
-    """The two hidden fields of every action's form: which action, and the ticket's version as
-    shown (a colleague's change in between, or the same form sent twice, is refused)."""
-
-    action = forms.CharField(max_length=32, widget=forms.HiddenInput)
-    version = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
-
-    def payload(self) -> Payload:
-        """What the service receives, from ``cleaned_data`` (the fields this form has)."""
-        names = set(Payload.__dataclass_fields__)
-        return Payload(**{k: v for k, v in self.cleaned_data.items() if k in names})
 
 
 class SignatureMixin(forms.Form):
@@ -140,49 +115,6 @@ class SignatureMixin(forms.Form):
         return data
 
 
-class DiagnoseForm(TicketActionForm):
-    PART_ROWS = 3
-
-    fault_confirmed = forms.CharField(
-        max_length=inputs.column_max_length(RepairTicket, "fault_confirmed"),
-        error_messages={"required": _("Record the confirmed fault.")},
-    )
-    repair_type = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-    labor_fee = inputs.money_for(RepairTicket, "labor_fee", required=False)
-    labor_change_reason = forms.CharField(
-        required=False, max_length=inputs.column_max_length(Quote, "labor_change_reason")
-    )
-    # rules#parts: asked for when a listed part is short (the ticket then waits for parts).
-    parts_expected_on = inputs.DateField(required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for index in range(self.PART_ROWS):
-            self.fields[f"part_{index}"] = forms.IntegerField(
-                required=False, min_value=1, max_value=2**31 - 1
-            )
-            self.fields[f"quantity_{index}"] = forms.IntegerField(
-                required=False,
-                min_value=1,
-                max_value=99,
-                error_messages={
-                    "min_value": _("Quantities are from 1 to 99."),
-                    "max_value": _("Quantities are from 1 to 99."),
-                },
-            )
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        data["repair_type_id"] = data.get("repair_type")
-        data["parts"] = [
-            PartLineInput(data[f"part_{i}"], data.get(f"quantity_{i}") or 1)
-            for i in range(self.PART_ROWS)
-            if data.get(f"part_{i}")
-        ]
-        return data
-
-
 def method_field(**kwargs: Any) -> forms.ModelChoiceField:
     """A payment method by its code (``cash``, ``wechat`` …), active ones only."""
     return forms.ModelChoiceField(
@@ -197,147 +129,6 @@ def reference_field() -> forms.CharField:
     return forms.CharField(
         required=False, max_length=inputs.column_max_length(MoneyEntry, "reference")
     )
-
-
-class QuoteDecisionForm(SignatureMixin, TicketActionForm):
-    consent_kind = forms.ChoiceField(required=False, choices=[("", "—"), *ConsentKind.choices])
-    damage_acknowledged = forms.BooleanField(required=False)
-    # rules#payment: a deposit may be taken when the customer approves.
-    deposit_amount = inputs.money_for(MoneyEntry, "amount", required=False)
-    deposit_method = method_field(required=False)
-    deposit_reference = reference_field()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        amount, method = data.get("deposit_amount"), data.get("deposit_method")
-        if amount and method is None and "deposit_method" not in self.errors:
-            self.add_error("deposit_method", _("Pick how the customer paid."))
-        data["deposit"] = (
-            PaymentInput(method.pk, amount, data.get("deposit_reference", ""))
-            if amount and method is not None
-            else None
-        )
-        return data
-
-
-class CompleteRepairForm(TicketActionForm):
-    repair_method = forms.CharField(
-        max_length=inputs.column_max_length(RepairTicket, "repair_method"),
-        error_messages={"required": _("Record the repair method.")},
-    )
-
-
-class QaFailForm(TicketActionForm):
-    # The reason is the timeline entry's note.
-    reason = forms.CharField(
-        max_length=inputs.column_max_length(TicketEvent, "note"),
-        error_messages={"required": _("Say why the retest failed: the technician needs it.")},
-    )
-
-
-class ReturnUnrepairedForm(SignatureMixin, TicketActionForm):
-    """The device goes back: tested, signed for, paid (the refused-quote fee, if any), and the
-    satisfaction card."""
-
-    tested_with_customer = forms.BooleanField(
-        error_messages={"required": _("Test the device in front of the customer first.")}
-    )
-    PAYMENT_ROWS = 3
-
-    # The first payment row's amount is "amount received"; rows 1 and 2 are ``amount_<i>``.
-    amount_received = inputs.money_for(MoneyEntry, "amount", required=False)
-    invoice_number = forms.CharField(
-        required=False, max_length=inputs.column_max_length(Payment, "invoice_number")
-    )
-    invoice_not_requested = forms.BooleanField(required=False)
-    invoice_title = forms.CharField(
-        required=False, max_length=inputs.column_max_length(Payment, "invoice_title")
-    )
-    invoice_tax_number = forms.CharField(
-        required=False, max_length=inputs.column_max_length(Payment, "invoice_tax_number")
-    )
-    satisfaction_rating = forms.TypedChoiceField(
-        required=False,
-        choices=[("", "—"), *((str(n), str(n)) for n in range(1, 6))],
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": _("The rating is from 1 to 5.")},
-    )
-    satisfaction_comment = forms.CharField(
-        required=False, max_length=inputs.column_max_length(SatisfactionCard, "comment")
-    )
-    satisfaction_declined = forms.BooleanField(required=False)
-    # Why the device goes back while the customer still holds a loaner (shown only then).
-    loaner_reason = forms.CharField(required=False, max_length=200)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for index in range(self.PAYMENT_ROWS):
-            self.fields[f"method_{index}"] = method_field(required=False)
-            self.fields[f"reference_{index}"] = reference_field()
-            if index:
-                self.fields[f"amount_{index}"] = inputs.money_for(
-                    MoneyEntry, "amount", required=False
-                )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        payments = []
-        for index in range(self.PAYMENT_ROWS):
-            amount_name = "amount_received" if index == 0 else f"amount_{index}"
-            amount, method = data.get(amount_name), data.get(f"method_{index}")
-            if not amount:
-                continue
-            if method is None:
-                if f"method_{index}" not in self.errors:
-                    self.add_error(f"method_{index}", _("Pick how the customer paid."))
-                continue
-            payments.append(PaymentInput(method.pk, amount, data.get(f"reference_{index}", "")))
-        data["payments"] = payments
-        return data
-
-
-class SanbaoForm(SignatureMixin, TicketActionForm):
-    """三包 return or exchange (rules#sanbao): the customer signs once and picks the choice (the
-    submit button); an exchange names the replacement, a return the refund's reference."""
-
-    replacement_model = forms.CharField(
-        required=False, max_length=inputs.column_max_length(SanbaoDecision, "replacement_model")
-    )
-    # Typed or scanned with spaces or dashes; the service checks its 15 digits and check digit.
-    replacement_imei = forms.CharField(required=False, max_length=32)
-    refund_reference = forms.CharField(
-        required=False, max_length=inputs.column_max_length(SanbaoDecision, "refund_reference")
-    )
-    # Why the customer leaves while still holding a loaner (shown only then).
-    loaner_reason = forms.CharField(required=False, max_length=200)
-
-
-class HandoverForm(ReturnUnrepairedForm):
-    explanation_given = forms.BooleanField(
-        error_messages={"required": _("Explain what was done and how to use the device.")}
-    )
-
-
-#: action -> its form; an action not listed (or unknown) posts only the two hidden fields.
-ACTION_FORMS: dict[str, type[TicketActionForm]] = {
-    "diagnose": DiagnoseForm,
-    "approve_quote": QuoteDecisionForm,
-    "refuse_quote": QuoteDecisionForm,
-    "complete_repair": CompleteRepairForm,
-    "fail_qa": QaFailForm,
-    "hand_over": HandoverForm,
-    "return_unrepaired": ReturnUnrepairedForm,
-    "return_device": SanbaoForm,
-    "exchange_device": SanbaoForm,
-}
-
-
-def ticket_action_form(data: QueryDict) -> TicketActionForm:
-    """The bound form of the action that ``data`` names."""
-    action = TicketActionForm(data)
-    name = action.cleaned_data["action"] if action.is_valid() else ""
-    return ACTION_FORMS.get(name, TicketActionForm)(data)
 
 
 class StatusLookupForm(forms.Form):

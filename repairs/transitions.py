@@ -1,6 +1,6 @@
 """The repair ticket's state machine (rules#repair): the whole table of moves, who may make them,
 and the guard that sends a diagnosed ticket to repair (in warranty) or to the customer's approval of
-the quote (out of warranty). ``repairs.services.ticket_transition`` runs each action's rules and
+the quote (out of warranty). Each action of ``repairs.actions`` runs its rules and
 moves the ticket through ``MACHINE``; nothing else assigns ``RepairTicket.status``."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each stateful model has, in its app's ``transitions.py``, one ``StateMachine``: a table of
 ``Transition`` rows (source state, action, target state or a named ``Guard`` that chooses it, the
 roles allowed) that is the whole truth about which moves exist. The app's one transition service
-(``ticket_transition``, ``complaint_transition``, …) runs the action's own rules and then calls
+(``ticket_act``, ``complaint_transition``, …) runs the action's own rules and then calls
 ``StateMachine.move``, the only code that assigns the status field; ``move`` writes the move's
 timeline or audit event. ``scripts/check_status_writes.py`` (in CI) fails when a status field is
 assigned anywhere else. Refused moves raise ``TransitionRefused``, an ``ActionRefused``."""

@@ -4,12 +4,34 @@ posts for it: shared by the bad-input, double-submit and concurrency tests."""
 from __future__ import annotations
 
 import base64
+import dataclasses
+from decimal import Decimal
+from typing import Any
 
-from repairs.services import Payload, ticket_transition
+from repairs.actions import NO_INPUT, NoInput
+from repairs.actions.commands import COMMANDS
 from repairs.signatures import make_png
 from tests.opening import open_ticket
 
 PNG = "data:image/png;base64," + base64.b64encode(make_png(200, 60)).decode()
+
+#: Every field any action needs, filled so that each succeeds where it is allowed; ``act``
+#: gives each action's input the fields it has.
+FULL: dict[str, Any] = {
+    "signature_data_url": PNG,
+    "fault_confirmed": "主板供电异常",
+    "repair_method": "更换尾插并测试",
+    "consent_kind": "verbal",
+    "reason": "充电仍然不稳定",
+    "tested_with_customer": True,
+    "explanation_given": True,
+    "amount_received": Decimal("1000"),
+    "invoice_number": "FP-001",
+    "satisfaction_rating": 5,
+    "replacement_model": "X100 Pro",
+    "replacement_imei": "356938035643809",
+    "refund_reference": "TK-0001",
+}
 
 #: A valid IMEI (check digit right) other than the faulty device's.
 REPLACEMENT_IMEI = "356938035643809"
@@ -91,15 +113,39 @@ CASES = {
 }
 
 
-def move(ticket, actor, action, **payload):
-    ticket.refresh_from_db()
-    return ticket_transition(
+def action_input(action: str, fields: dict[str, Any]) -> Any:
+    """The typed input of ``action`` from those of ``fields`` it has (a text it requires and
+    ``fields`` lacks is blank: the service refuses it as the page would)."""
+    kind = COMMANDS[action].input
+    if kind is NoInput:
+        return NO_INPUT
+    names = {f.name: f for f in dataclasses.fields(kind)}
+    given = {k: v for k, v in fields.items() if k in names}
+    blank = {
+        name: ""
+        for name, f in names.items()
+        if name not in given
+        and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+    }
+    return kind(**blank, **given)
+
+
+def act(ticket, actor, action, *, version=None, now=None, **fields):
+    """``action``'s service on ``ticket`` with its input from ``fields`` (the ticket's version
+    as it is, unless given)."""
+    return COMMANDS[action].service(
         ticket=ticket,
         actor=actor,
-        action=action,
-        version=ticket.version,
-        payload=Payload(**payload),
+        version=ticket.version if version is None else version,
+        data=action_input(action, fields),
+        now=now,
     )
+
+
+def move(ticket, actor, action, **fields):
+    ticket.refresh_from_db()
+    return act(ticket, actor, action, **fields)
 
 
 #: The in-warranty walk from registration to handover, and who takes each step.
@@ -113,18 +159,12 @@ HANDOVER_WALK = (
 
 
 def walk_to_handover(ticket, *, desk, tech, payload, now=None):
-    """Through the real transitions up to the handover (which schedules the callbacks)."""
+    """Through the real transitions up to the handover (which schedules the callbacks); each
+    step takes the fields of ``payload`` it has."""
     people = {"desk": desk, "tech": tech}
     for who, action in HANDOVER_WALK:
         ticket.refresh_from_db()
-        ticket = ticket_transition(
-            ticket=ticket,
-            actor=people[who],
-            action=action,
-            version=ticket.version,
-            payload=payload,
-            now=now,
-        )
+        ticket = act(ticket, people[who], action, now=now, **payload)
     return ticket
 
 

@@ -1,6 +1,6 @@
 """One service point's two years: customers, devices, walk-in visits and repair tickets, each
 ticket moved through the same transitions, in the same order and with the same timeline events
-as ``repairs.services.ticket_transition`` writes them, and cut at the data set's "now": whatever
+as the actions of ``repairs.actions`` write them, and cut at the data set's "now": whatever
 would happen later has not happened yet, which leaves recent tickets open in every state."""
 
 from __future__ import annotations

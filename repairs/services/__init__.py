@@ -2,20 +2,12 @@
 
 - ``opening``: opening the repair record at intake (warranty decision, repeat check, number)
   and the supervisor's warranty override;
-- ``lifecycle``: every later move of the ticket through ``ticket_transition`` (diagnosis, quote,
-  repair, quality check, handover), with the amounts it derives.
+- ``stock``, ``money``, ``returns``: spare parts, counter money, defective parts back.
+
+Every later move of the ticket is an action of ``repairs.actions`` (diagnosis, quote, repair,
+quality check, handover, 三包), with the amounts it derives.
 """
 
-from repairs.services.lifecycle import (
-    HANDLERS,
-    PartLineInput,
-    Payload,
-    TransitionError,
-    amount_due,
-    parts_total,
-    ticket_transition,
-    warranty_covers,
-)
 from repairs.services.opening import (
     INTAKE_ROLES,
     IntakePreview,
@@ -29,21 +21,13 @@ from repairs.services.opening import (
 )
 
 __all__ = [
-    "HANDLERS",
     "INTAKE_ROLES",
     "IntakePreview",
-    "PartLineInput",
-    "Payload",
     "RepeatCheck",
     "TicketOpenInput",
-    "TransitionError",
-    "amount_due",
     "default_policy",
     "intake_preview",
-    "parts_total",
     "repeat_check",
     "ticket_open",
-    "ticket_transition",
     "ticket_warranty_override",
-    "warranty_covers",
 ]

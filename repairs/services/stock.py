@@ -233,7 +233,7 @@ def stock_receive(
     _part_of(point, part)
     if not 1 <= quantity <= 9999:
         raise ValidationError({"quantity": [_("A delivery is from 1 to 9999 parts.")]})
-    from repairs.services.lifecycle import ticket_resume_if_covered, waiting_tickets_lock
+    from repairs.actions.base import ticket_resume_if_covered, waiting_tickets_lock
 
     # The waiting tickets are locked before the stock row, the order every ticket move uses.
     waiting = waiting_tickets_lock(point_id=point.pk, part_id=part.pk)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -15,34 +16,28 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from repairs import app_events, selectors, services, transitions
-from repairs.forms import (
-    ALL,
-    DiagnoseForm,
-    OverrideForm,
-    ReturnUnrepairedForm,
-    StatusLookupForm,
-    TicketActionForm,
-    TicketListForm,
-    ticket_action_form,
-)
-from repairs.models import (
-    OPEN_STATUSES,
-    PaymentMethod,
-    RepairTicket,
-    RepairType,
-    SanbaoDecision,
-    TicketStatus,
-    WarrantyStatus,
-)
-from repairs.services import money, sanbao
+from repairs import selectors, services, transitions
+from repairs.actions import TransitionError, amount_due, commands, warranty_covers
+from repairs.actions.forms import TicketActionForm
+from repairs.actions.page import ticket_page
+from repairs.forms import ALL, OverrideForm, StatusLookupForm, TicketListForm
+from repairs.models import OPEN_STATUSES, RepairTicket, SanbaoDecision, TicketStatus
 from repairs.views.intake import nationwide_history_response
 from servicedesk import inputs
 from servicedesk.errors import ConflictError
 from servicedesk.middleware import point_zone_activate
-from servicedesk.models import SUPERVISING_ROLES, Role
+from servicedesk.models import SUPERVISING_ROLES, Role, StaffProfile
 from servicedesk.permissions import allow_read_only_roles, check_role, has_role, role_required
-from servicedesk.tenancy import get_scoped_or_404, scope_for, user_role
+from servicedesk.tenancy import get_scoped_or_404, scope_for
+
+
+class StaffRequest(HttpRequest):
+    """A request past ``login_required`` and the staff middleware (``request.staff``: the
+    user's profile, None for an account without one)."""
+
+    user: User
+    staff: StaffProfile | None
+
 
 VIEW = (
     Role.FRONT_DESK,
@@ -55,7 +50,7 @@ VIEW = (
 
 
 @role_required(*VIEW)
-def ticket_list(request):
+def ticket_list(request: StaffRequest) -> HttpResponse:
     """The point's repair records (a regional user: its region's, read-only), filtered, searched
     and sorted, with the open states as tabs; paged by key so every page costs the same."""
     scope = scope_for(request.user)
@@ -104,7 +99,7 @@ def ticket_list(request):
     )
 
 
-def _overdue_ids(user, rows: list[RepairTicket]) -> set[int]:
+def _overdue_ids(user: Any, rows: list[RepairTicket]) -> set[int]:
     """Which shown tickets are overdue for pickup, by each point's own setting (no query: the
     points come with the rows)."""
     from django.utils import timezone
@@ -120,7 +115,7 @@ def _overdue_ids(user, rows: list[RepairTicket]) -> set[int]:
 
 
 @login_required
-def ticket_detail(request, pk: int):
+def ticket_detail(request: StaffRequest, pk: int) -> HttpResponse:
     """The repair record: intake facts, the warranty decision with its reason, repeat repairs."""
     ticket = get_scoped_or_404(
         # What the ticket page shows, in one query. Not joined: the warranty policy (not shown)
@@ -158,7 +153,7 @@ def ticket_detail(request, pk: int):
 @login_required
 @require_POST
 @allow_read_only_roles  # the regional center may look for its region; only the audit row is written
-def ticket_history(request, pk: int):
+def ticket_history(request: StaffRequest, pk: int) -> HttpResponse:
     """rules#R-intake-10: the repairs of the ticket's device at other points before this
     ticket, shown on purpose. POST only (CSRF-checked): a link or a prefetch never looks across
     points in a colleague's name; each reveal that shows another point's record writes one
@@ -186,128 +181,16 @@ def ticket_history(request, pk: int):
     )
 
 
-def _detail_context(request, ticket, refused: TicketActionForm | None = None) -> dict:
-    """What the ticket page shows; after a refused action, that action's form again with
-    everything that was posted and each error beside its field."""
+def _detail_context(
+    request: StaffRequest, ticket: RepairTicket, refused: TicketActionForm | None = None
+) -> dict[str, Any]:
+    """What the ticket page shows (``ticket_page``); after a refused action, that action's form
+    again, bound to what was posted, each error beside its field."""
     point_zone_activate(ticket.point)
-    role = user_role(request.user)
-    read_only = request.staff is not None and request.staff.is_read_only
-    part_lines = list(ticket.part_lines.select_related("part"))
-    actions = [] if read_only else transitions.available(ticket.status, role)
-    # 三包: only the choices the period (or the repeat rule) allows, once the fault is confirmed.
-    sanbao_options = sanbao.sanbao_options(ticket)
-    actions = [
-        t
-        for t in actions
-        if t.action not in transitions.SANBAO_ACTIONS or t.action in sanbao_options
-    ]
-    failed = refused.data.get("action") if refused is not None else None
-    money_entries = list(ticket.money_entries.select_related("method", "by__staff_profile"))
-    held = sum((e.net for e in money_entries), Decimal("0.00"))
-    amount_due = services.amount_due(ticket, lines=part_lines)
-    needs_money = any(
-        t.action in {"approve_quote", "hand_over", "return_unrepaired"} for t in actions
-    )
-    handing_over = any(
-        t.action in ("hand_over", "return_unrepaired", *transitions.SANBAO_ACTIONS) for t in actions
-    )
-    return {
-        "ticket": ticket,
-        # Other apps' sections (loaners: the loaner the customer holds), and what the handover
-        # must have answered (shown with the handover's form).
-        "panels": app_events.ticket_panels(user=request.user, ticket=ticket),
-        "handover_blockers": app_events.handover_blockers(ticket=ticket) if handing_over else [],
-        # The repairs at other points are revealed by a POST (``ticket_history``), never here.
-        "reveal_url": (
-            reverse("repairs:ticket_history", args=[ticket.pk])
-            if ticket.device.imei or ticket.device.serial_number
-            else ""
-        ),
-        "earlier": selectors.ticket_earlier_repairs(user=request.user, ticket=ticket),
-        "out_of_warranty": ticket.warranty_status == WarrantyStatus.OUT_OF_WARRANTY,
-        "actions": actions,
+    page = ticket_page(user=request.user, ticket=ticket)
+    return page.as_context() | {
         "errors": refused.errors if refused is not None else {},
-        "action_forms": _action_entries(actions, refused, failed),
-        # The consent form shows the quote itself: no second copy of it below.
-        "quote_on_form": any(t.action in QUOTE_DECISION for t in actions),
-        "sanbao_options": sanbao_options,
-        "timeline": selectors.ticket_timeline(ticket=ticket),
-        "part_lines": part_lines,
-        "parts_total": services.parts_total(ticket, lines=part_lines),
-        "amount_due": amount_due,
-        "warranty_covers": services.warranty_covers(ticket, lines=part_lines),
-        "money_entries": money_entries,
-        "can_refund": not read_only and role in {Role.FRONT_DESK, *SUPERVISING_ROLES, Role.ADMIN},
-        "refund_methods": PaymentMethod.objects.filter(is_active=True) if held else [],
-        "held": held,
-        "to_pay": max(amount_due - held, Decimal("0.00")),
-        "payment_methods": PaymentMethod.objects.filter(is_active=True) if needs_money else [],
-        "quote": getattr(ticket, "quote", None),
-        "notifications": ticket.notifications.all(),
-        "repair_types": RepairType.objects.filter(point=ticket.point, is_active=True),
-        "parts": (
-            selectors.parts_for_device(point=ticket.point, model_name=ticket.device.model_name)
-            if any(t.action == "diagnose" for t in actions)
-            else None
-        ),
-    }
-
-
-#: Actions the customer chooses between on one form: one signature, then the choice.
-QUOTE_DECISION = ("approve_quote", "refuse_quote")
-CHOICE_GROUPS = (QUOTE_DECISION, transitions.SANBAO_ACTIONS)
-
-
-def _action_entries(actions: list, refused: TicketActionForm | None, failed: str | None) -> list:
-    """The action forms of the page. The quote's approval and refusal are one form (rules#quote):
-    the customer reads the quote, signs once (or answers by phone) and then picks approve or
-    refuse, so the two actions share that form's fields and the choice is its submit button.
-    The 三包 return and exchange (rules#sanbao) are one form the same way."""
-    entries = []
-    for t in actions:
-        group = next((g for g in CHOICE_GROUPS if t.action in g), (t.action,))
-        choices = [c for c in actions if c.action in group]
-        if t is not choices[0]:
-            continue
-        mine = failed in {c.action for c in choices}
-        entry = _action_entry(t, refused if mine else None, choices=choices)
-        entry["choice_buttons"] = group in CHOICE_GROUPS
-        entries.append(entry)
-    return entries
-
-
-def _action_entry(transition, form: TicketActionForm | None, *, choices: list) -> dict:
-    """One action's form on the page: blank, or as posted with its errors."""
-    posted = form.data if form is not None else {}
-    errors = form.errors if form is not None else {}
-    return {
-        "t": transition,
-        "choices": choices,
-        "posted": posted,
-        "errors": errors,
-        "general_errors": errors.get(NON_FIELD_ERRORS, []),
-        "payment_rows": [
-            {
-                "index": i,
-                "amount_name": money.amount_field(i),
-                "amount": posted.get(money.amount_field(i), ""),
-                "method": posted.get(f"method_{i}", "" if i else "cash"),
-                "reference": posted.get(f"reference_{i}", ""),
-                "method_errors": errors.get(f"method_{i}", []),
-                "amount_errors": errors.get(money.amount_field(i), []),
-                "reference_errors": errors.get(f"reference_{i}", []),
-            }
-            for i in range(ReturnUnrepairedForm.PAYMENT_ROWS)
-        ],
-        "part_rows": [
-            {
-                "index": i,
-                "part": posted.get(f"part_{i}", ""),
-                "quantity": posted.get(f"quantity_{i}") or "1",
-                "errors": [*errors.get(f"part_{i}", []), *errors.get(f"quantity_{i}", [])],
-            }
-            for i in range(DiagnoseForm.PART_ROWS)
-        ],
+        "action_forms": commands.action_entries(page.actions, refused),
     }
 
 
@@ -322,24 +205,18 @@ def _show_refusal(form: TicketActionForm, exc: ValidationError) -> None:
 
 @require_POST
 @login_required
-def ticket_action(request, pk: int):
-    """One transition of the ticket (see ``repairs.transitions``), from the ticket page."""
+def ticket_action(request: StaffRequest, pk: int) -> HttpResponse:
+    """One action of the ticket (see ``repairs.actions.commands``), from the ticket page."""
     ticket = get_scoped_or_404(RepairTicket.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, VIEW)
-    form = ticket_action_form(request.POST)
+    form = commands.bound_form(request.POST)
     if form.is_valid():
         action = form.cleaned_data["action"]
         try:
-            services.ticket_transition(
-                ticket=ticket,
-                actor=request.user,
-                action=action,
-                version=form.cleaned_data["version"],
-                payload=form.payload(),
-            )
+            commands.ticket_run(ticket=ticket, actor=request.user, form=form)
         except ValidationError as exc:
             _show_refusal(form, exc)
-        except (services.TransitionError, PermissionDenied) as exc:
+        except (TransitionError, PermissionDenied) as exc:
             messages.error(request, str(exc) or _("You are not allowed to do this."))
             return redirect("repairs:ticket_detail", pk=ticket.pk)
         else:
@@ -359,14 +236,14 @@ def ticket_action(request, pk: int):
 
 
 @role_required(Role.TECHNICIAN, *SUPERVISING_ROLES)
-def technician_queue(request):
+def technician_queue(request: StaffRequest) -> HttpResponse:
     tickets = selectors.technician_queue(user=request.user)
     page = Paginator(tickets, 50).get_page(request.GET.get("page"))
     return render(request, "repairs/technician_queue.html", {"page": page})
 
 
 @role_required(Role.FRONT_DESK, *SUPERVISING_ROLES)
-def pickup(request):
+def pickup(request: StaffRequest) -> HttpResponse:
     """Scan or type the pickup slip's ticket number (any case, with or without the dash, or the
     bare sequence digits) to find the ticket for handover; below, what is ready to collect."""
     number = inputs.text(request.GET.get("number"), 32)
@@ -397,7 +274,7 @@ def pickup(request):
 
 @require_POST
 @login_required
-def ticket_override(request, pk: int):
+def ticket_override(request: StaffRequest, pk: int) -> HttpResponse:
     """rules#warranty: a supervisor overrides the computed warranty decision, with a reason."""
     ticket = get_scoped_or_404(RepairTicket.objects.select_related("point"), request.user, pk=pk)
     check_role(request.user, SUPERVISING_ROLES)
@@ -420,7 +297,7 @@ PRINT_KINDS = {"customer-copy", "pickup-slip", "receipt", "sanbao-certificate"}
 
 
 @login_required
-def ticket_print(request, pk: int, kind: str):
+def ticket_print(request: StaffRequest, pk: int, kind: str) -> HttpResponse:
     """Print-ready customer copy (顾客联) and pickup slip (取机单), A5 or 80 mm receipt per the
     point's setting, with the ticket number as a QR code to scan at pickup."""
     import segno
@@ -465,8 +342,8 @@ def ticket_print(request, pk: int, kind: str):
                 ),
                 "status_url": request.build_absolute_uri(reverse("repairs:status_lookup")),
                 "part_lines": part_lines,
-                "amount_due": services.amount_due(ticket, lines=part_lines),
-                "warranty_covers": services.warranty_covers(ticket, lines=part_lines),
+                "amount_due": amount_due(ticket, lines=part_lines),
+                "warranty_covers": warranty_covers(ticket, lines=part_lines),
                 "money_entries": ticket.money_entries.select_related("method")
                 if kind == "receipt"
                 else [],
@@ -493,7 +370,7 @@ def _status_number_key(group: str, request: HttpRequest) -> str:
     block=False,
 )
 @ratelimit(key=_status_number_key, rate=STATUS_RATE_PER_NUMBER, method="POST", block=False)
-def status_lookup(request):
+def status_lookup(request: StaffRequest) -> HttpResponse:
     """Public self-service status (fewer "is it ready?" calls): ticket number + last four digits
     of the phone; shows only the state, the estimated time and the point's address and hours.
     Rate-limited per address and per number; a wrong pair and an unknown ticket get the same

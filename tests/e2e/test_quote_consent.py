@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from repairs.actions import PartLineInput
 from repairs.models import Part, Quote, RepairType, TicketStatus
-from repairs.services import PartLineInput
 from servicedesk.models import Role
 from tests.e2e.conftest import log_in, screenshot
 from tests.e2e.test_refused_handover import BLANK_CANVAS

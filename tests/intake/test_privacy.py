@@ -3,7 +3,6 @@ point's supervisor or service manager only, audited, without changing any statis
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from decimal import Decimal
@@ -29,8 +28,7 @@ from reporting.staff_stats import staff_figures
 from servicedesk.models import AuditLog, Role
 from tests.factories import CustomerFactory, make_staff
 from tests.opening import open_ticket
-from tests.repairs.test_transitions import FULL
-from tests.tickets import walk_to_handover
+from tests.tickets import FULL, walk_to_handover
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +41,7 @@ def hand_over(point, desk, tech, customer, **extra):
     ticket = open_ticket(
         point, desk, customer, imei="", serial=f"SER{RepairTicket.objects.count():05d}"
     )
-    payload = dataclasses.replace(FULL, satisfaction_comment="王先生很满意", **extra)
+    payload = FULL | {"satisfaction_comment": "王先生很满意", **extra}
     return walk_to_handover(ticket, desk=desk, tech=tech, payload=payload)
 
 

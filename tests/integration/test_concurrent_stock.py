@@ -8,9 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from repairs.actions import DiagnoseInput, PartLineInput, ticket_diagnose
 from repairs.models import Part, PartStock, TicketStatus
-from repairs.services import PartLineInput, ticket_transition
-from repairs.services.lifecycle import Payload
 from servicedesk.models import Role
 from tests.factories import in_stock, make_staff
 from tests.integration.test_concurrent_submits import THREADS, at_once
@@ -37,12 +36,11 @@ def test_never_negative_two_technicians_take_the_last_part_at_once(transactional
 
     def diagnose(index):
         ticket = tickets[index]
-        return ticket_transition(
+        return ticket_diagnose(
             ticket=ticket,
             actor=people[index],
-            action="diagnose",
             version=ticket.version,
-            payload=Payload(fault_confirmed="尾插损坏", parts=[PartLineInput(part.pk, 1)]),
+            data=DiagnoseInput(fault_confirmed="尾插损坏", parts=[PartLineInput(part.pk, 1)]),
         )
 
     results, errors = at_once(diagnose)

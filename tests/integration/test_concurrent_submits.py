@@ -19,8 +19,8 @@ from intake.models import Customer, MessageSlip, Visit
 from intake.services.desk import customer_create, visit_register
 from intake.services.hotline import call_log
 from intake.services.slips import slip_take
+from repairs.actions import TransitionError
 from repairs.models import MoneyEntry, Payment, RepairTicket, TicketEvent
-from repairs.services import Payload, TransitionError, ticket_transition
 from servicedesk.models import Role
 from tests import tickets
 from tests.factories import CustomerFactory, make_staff
@@ -147,22 +147,18 @@ def test_one_ticket_moved_at_once_makes_one_transition(case, transactional_db, p
     ticket, body = tickets.ticket_ready_for(
         case, point=point, desk=people["desk"], actor=people["supervisor"]
     )
-    payload = Payload(
-        tested_with_customer=True,
-        explanation_given=True,
-        signature_data_url=tickets.PNG,
-        amount_received=Decimal("100"),
-        invoice_number="INV-0001",
-        satisfaction_declined=True,
-    )
+    fields = {
+        "tested_with_customer": True,
+        "explanation_given": True,
+        "signature_data_url": tickets.PNG,
+        "amount_received": Decimal("100"),
+        "invoice_number": "INV-0001",
+        "satisfaction_declined": True,
+    }
 
     def move(_index):
-        return ticket_transition(
-            ticket=ticket,
-            actor=people["supervisor"],
-            action=body["action"],
-            version=body["version"],
-            payload=payload,
+        return tickets.act(
+            ticket, people["supervisor"], body["action"], version=body["version"], **fields
         )
 
     results, errors = at_once(move)

@@ -20,8 +20,7 @@ from servicedesk.models import Role
 from tests.factories import make_staff
 from tests.integration.conftest import wait_for
 from tests.opening import open_ticket
-from tests.repairs.test_transitions import FULL
-from tests.tickets import walk_to_handover
+from tests.tickets import FULL, walk_to_handover
 
 pytestmark = [pytest.mark.services, pytest.mark.worker, pytest.mark.xdist_group("worker")]
 

@@ -175,7 +175,7 @@ def test_a_handover_refused_for_the_loaner_shows_the_reason_field_with_its_error
     response = client.post(reverse("repairs:ticket_action", args=[ticket.pk]), body)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "loaner_reason" in response.context["action_forms"][0]["errors"]
+    assert "loaner_reason" in response.context["action_forms"][0].form.errors
     assert PNG in html
     body["loaner_reason"] = "顾客明天送回"
     response = client.post(reverse("repairs:ticket_action", args=[ticket.pk]), body)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from repairs import selectors, services
+from repairs.actions import PartLineInput
 from repairs.models import Part, RepairTicket, RepairType, TicketStatus
 from servicedesk.models import AuditLog, Role
 from servicedesk.tenancy import CrossPointRefused, cross_point_lookup, device_key
@@ -108,7 +109,7 @@ def repair_at(point, *, tag: str, days_ago: int, paid: bool = False) -> RepairTi
         "diagnose",
         fault_confirmed=f"{tag}技师确认",
         repair_type_id=repair_type.pk,
-        parts=[services.PartLineInput(part_id=part.pk)],
+        parts=[PartLineInput(part_id=part.pk)],
         labor_fee=Decimal("80") if paid else None,
     )
     if paid:

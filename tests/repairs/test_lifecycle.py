@@ -7,6 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from followups.models import Callback, CallbackDecision
+from repairs.actions import (
+    DiagnoseInput,
+    PartLineInput,
+    TransitionError,
+    amount_due,
+    parts_total,
+    ticket_diagnose,
+)
 from repairs.models import (
     Part,
     Payment,
@@ -15,14 +23,6 @@ from repairs.models import (
     RepairType,
     SatisfactionCard,
     TicketStatus,
-)
-from repairs.services import (
-    PartLineInput,
-    Payload,
-    TransitionError,
-    amount_due,
-    parts_total,
-    ticket_transition,
 )
 from repairs.signatures import make_png
 from servicedesk.models import Notification, NotificationStatus, Role
@@ -221,12 +221,11 @@ def test_a_stale_form_is_refused_and_changes_nothing(point, people):
     stale = ticket.version
     move(ticket, people["tech"], "start_diagnosis")
     with pytest.raises(TransitionError):
-        ticket_transition(
+        ticket_diagnose(
             ticket=ticket,
             actor=people["tech"],
-            action="diagnose",
             version=stale,
-            payload=Payload(fault_confirmed="x"),
+            data=DiagnoseInput(fault_confirmed="x"),
         )
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.DIAGNOSING

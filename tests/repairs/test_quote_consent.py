@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from repairs.actions import PartLineInput, amount_due, warranty_covers
 from repairs.models import ConsentKind, Part, Quote, RepairType, TicketStatus
 from repairs.selectors import parts_for_device
-from repairs.services import PartLineInput, amount_due, warranty_covers
 from servicedesk.models import Role
 from tests.factories import in_stock
 from tests.opening import open_ticket

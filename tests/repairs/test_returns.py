@@ -13,6 +13,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from repairs.actions import PartLineInput
 from repairs.models import (
     DefectiveDevice,
     DefectivePart,
@@ -22,7 +23,6 @@ from repairs.models import (
     ReturnBatch,
     ReturnBatchStatus,
 )
-from repairs.services import PartLineInput
 from repairs.services.returns import return_batch_create, return_batch_transition
 from repairs.services.stock import AdjustKind, stock_adjust
 from servicedesk.models import AuditLog, Role

@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from repairs.actions import PartLineInput, TransitionError
 from repairs.models import (
     MovementKind,
     Part,
@@ -17,7 +18,6 @@ from repairs.models import (
     StockMovement,
     TicketStatus,
 )
-from repairs.services import PartLineInput, TransitionError
 from repairs.services.stock import AdjustKind, stock_adjust, stock_receive
 from servicedesk.models import AuditLog, Notification, Role
 from tests.opening import open_ticket

@@ -1,7 +1,6 @@
 """The monthly warranty claim (保内维修结算) and the month's counter money on the manager's page."""
 
 import csv
-import dataclasses
 import datetime as dt
 import io
 from collections import defaultdict
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from repairs.actions import PartLineInput
 from repairs.models import (
     CashUp,
     CashUpStatus,
@@ -23,7 +23,6 @@ from repairs.models import (
     RepairType,
     WarrantyStatus,
 )
-from repairs.services import PartLineInput
 from reporting import claim
 from reporting.exports import export_run, job_path, monthly_exports_due
 from reporting.models import ExportJob, ExportKind
@@ -31,8 +30,7 @@ from servicedesk.models import AuditLog, Role
 from tests.factories import ServicePointFactory, in_stock, make_staff
 from tests.followups.conftest import handed_over_ticket
 from tests.opening import open_ticket
-from tests.repairs.test_transitions import FULL
-from tests.tickets import walk_to_handover
+from tests.tickets import FULL, walk_to_handover
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -77,11 +75,10 @@ def repaired(point, staff_of, repair_type, parts, *, now=OCTOBER, purchase_days_
         purchase_days_ago=purchase_days_ago,
         now=now - dt.timedelta(hours=3),
     )
-    payload = dataclasses.replace(
-        FULL,
-        repair_type_id=repair_type.pk,
-        parts=[PartLineInput(part_id=part.pk, quantity=quantity) for part, quantity in parts],
-    )
+    payload = FULL | {
+        "repair_type_id": repair_type.pk,
+        "parts": [PartLineInput(part_id=part.pk, quantity=quantity) for part, quantity in parts],
+    }
     return walk_to_handover(ticket, desk=desk, tech=tech, payload=payload, now=now)
 
 

@@ -4,6 +4,7 @@ no stored row (a fingerprint of the whole database before and after)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,15 +20,25 @@ from hypothesis import strategies as st
 
 from followups.models import Question
 from followups.services import callback_schedule_for_complaint
+from repairs.actions import NoInput
+from repairs.actions.commands import COMMANDS
 from repairs.models import Part, RepairType
-from repairs.services import Payload
 from servicedesk.models import Role
 from tests import strategies, tickets, urlwalk
 from tests.factories import CustomerFactory, in_stock, make_staff
 from tests.urlwalk.servicedesk import settings_body
 
 pytestmark = pytest.mark.django_db
-PAYLOAD_FIELDS = [f for f in Payload.__dataclass_fields__ if f not in ("parts", "repair_type_id")]
+#: The fields of every action's input (the parts and the repair type are posted by other names).
+PAYLOAD_FIELDS = sorted(
+    {
+        f.name
+        for command in COMMANDS.values()
+        if command.input is not NoInput
+        for f in dataclasses.fields(command.input)
+    }
+    - {"parts", "repair_type_id"}
+)
 TICKET_FIELDS = [
     "action",
     "version",

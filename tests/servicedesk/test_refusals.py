@@ -58,7 +58,7 @@ def test_a_form_view_shows_the_refusal_on_the_form_and_keeps_the_input():
 def test_every_refusal_class_of_the_apps_is_an_action_refused():
     from complaints.services import ComplaintError
     from followups.services import ConflictError as CallbackConflict
-    from repairs.services import TransitionError
+    from repairs.actions import TransitionError
 
     for error in (ComplaintError, CallbackConflict, TransitionError):
         assert issubclass(error, ActionRefused)

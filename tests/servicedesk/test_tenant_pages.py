@@ -21,8 +21,8 @@ from followups.reports import callback_report_generate
 from intake.models import Channel, Purpose, Visit
 from intake.services.hotline import call_log
 from intake.services.slips import slip_take
+from repairs.actions import ticket_start_diagnosis
 from repairs.models import Part, RepairType
-from repairs.services import ticket_transition
 from reporting import exports as exporting
 from reporting.models import ExportJob
 from servicedesk.models import Department, Role
@@ -61,7 +61,7 @@ def seed(point, marker: str) -> dict:
     diagnosing = open_ticket(
         point, desk, customer, imei="", serial="SN-LOOKALIKE-1", fault_description=f"{marker}进水"
     )
-    ticket_transition(ticket=diagnosing, actor=tech, action="start_diagnosis", version=1)
+    ticket_start_diagnosis(ticket=diagnosing, actor=tech, version=1)
     board = Visit.objects.create(
         point=point,
         channel=Channel.WALK_IN,
@@ -322,9 +322,7 @@ def test_another_points_ids_inside_a_form_are_refused_and_change_nothing(
     theirs_seed = seed(other_point, "外点")
     part = Part.objects.get(point=other_point, code="P1")
     ticket = mine["ticket"]
-    ticket_transition(
-        ticket=ticket, actor=mine["supervisor"], action="start_diagnosis", version=ticket.version
-    )
+    ticket_start_diagnosis(ticket=ticket, actor=mine["supervisor"], version=ticket.version)
     ticket.refresh_from_db()
     cases = [
         (

@@ -1,5 +1,5 @@
-"""三包 return and exchange (rules#sanbao): the handlers of ``return_device`` and
-``exchange_device`` run by ``ticket_transition``, and what the desk is offered.
+"""三包 return and exchange (rules#sanbao): the ``ticket_return_device`` and
+``ticket_exchange_device`` actions, and what the desk is offered.
 
 Within the return period (a ticket decided 保内（可退换修） at intake) the customer may take a
 return (退货, refunded) or an exchange (换货); within the exchange period, or when the repeat-repair
@@ -11,6 +11,7 @@ an exchange hands a new device over, so it is a completed service for the callba
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,8 @@ from intake.models import Device
 from intake.services.desk import DeviceFacts, device_record
 from intake.validators import clean_imei
 from repairs import signatures
+from repairs.actions.base import ticket_act
+from repairs.actions.blockers import blockers_answered
 from repairs.models import (
     DefectiveDevice,
     RepairTicket,
@@ -31,11 +34,22 @@ from repairs.models import (
 from servicedesk.statemachine import TransitionRefused
 
 if TYPE_CHECKING:
-    from repairs.services.lifecycle import Payload
     from servicedesk.types import Actor
 
 RETURN, EXCHANGE = "return_device", "exchange_device"
 CHOICE_OF = {RETURN: SanbaoChoice.RETURN, EXCHANGE: SanbaoChoice.EXCHANGE}
+
+
+@dataclass
+class SanbaoInput:
+    """The customer's signature, and for an exchange the replacement handed over, for a return
+    the refund's reference (the other's fields are ignored)."""
+
+    signature_data_url: str = ""
+    replacement_model: str = ""
+    replacement_imei: str = ""
+    refund_reference: str = ""
+    loaner_reason: str = ""  # why the customer leaves while a loaner is still out
 
 
 def sanbao_options(ticket: RepairTicket) -> dict[str, str]:
@@ -80,16 +94,14 @@ def _refuse_unless_entitled(ticket: RepairTicket, action: str) -> str:
 
 
 def _decide(
-    ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime, *, action: str
+    ticket: RepairTicket, actor: Actor, p: SanbaoInput, now: dt.datetime, *, action: str
 ) -> str:
-    from repairs.services.lifecycle import _answered_blockers
-
     reason = _refuse_unless_entitled(ticket, action)
     errors: dict[str, list[str]] = {}
     # The customer's business here ends: a loaner still out is answered as at a handover.
     blockers = ""
     try:
-        blockers = _answered_blockers(ticket, p)
+        blockers = blockers_answered(ticket, loaner_reason=p.loaner_reason)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     imei = ""
@@ -171,9 +183,37 @@ def _decide(
     return f"{blockers} {note}".strip()
 
 
-def return_device(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
-    return _decide(ticket, actor, p, now, action=RETURN)
+def ticket_return_device(
+    *,
+    ticket: RepairTicket,
+    actor: Actor,
+    version: int,
+    data: SanbaoInput,
+    now: dt.datetime | None = None,
+) -> RepairTicket:
+    """rules#sanbao: a return (退货) within the return period; the customer is refunded."""
+
+    def rules(locked: RepairTicket, now: dt.datetime) -> str:
+        return _decide(locked, actor, data, now, action=RETURN)
+
+    return ticket_act(
+        ticket=ticket, actor=actor, action=RETURN, version=version, rules=rules, now=now
+    )
 
 
-def exchange_device(ticket: RepairTicket, actor: Actor, p: Payload, now: dt.datetime) -> str:
-    return _decide(ticket, actor, p, now, action=EXCHANGE)
+def ticket_exchange_device(
+    *,
+    ticket: RepairTicket,
+    actor: Actor,
+    version: int,
+    data: SanbaoInput,
+    now: dt.datetime | None = None,
+) -> RepairTicket:
+    """rules#sanbao: an exchange (换货); the replacement goes home with the customer."""
+
+    def rules(locked: RepairTicket, now: dt.datetime) -> str:
+        return _decide(locked, actor, data, now, action=EXCHANGE)
+
+    return ticket_act(
+        ticket=ticket, actor=actor, action=EXCHANGE, version=version, rules=rules, now=now
+    )
