@@ -17,14 +17,8 @@ from django.utils import timezone
 
 from intake.models import Customer
 from intake.services.desk import DeviceFacts
-from repairs.models import (
-    Part,
-    PartStock,
-    RepairTicket,
-    RepairType,
-    TicketStatus,
-    WarrantyPolicy,
-)
+from parts.models import Part, PartStock
+from repairs.models import RepairTicket, RepairType, TicketStatus, WarrantyPolicy
 from repairs.services import PartLineInput, Payload, ticket_open, ticket_transition
 from repairs.signatures import make_png
 from servicedesk.models import Role
@@ -336,7 +330,7 @@ RETURNED_REPAIRS: list[tuple[int, dict[str, str]]] = [
 
 
 def _return_batch(*, point, staff, customers, today, now) -> None:
-    from repairs.services.returns import return_batch_create, return_batch_transition
+    from parts.services.returns import return_batch_create, return_batch_transition
 
     desk, tech = staff.get(Role.FRONT_DESK), staff.get(Role.TECHNICIAN)
     screen = Part.objects.filter(point=point, code="P-SCR-X100", must_return=True).first()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from repairs.views import intake, money, returns, stock, ticket
+from parts.views import returns, stock
+from repairs.views import intake, money, ticket
 
 app_name = "repairs"
 urlpatterns = [

@@ -19,12 +19,12 @@ from typing import TextIO
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
+from parts.models import PartLine
 from repairs.models import (
     CashUp,
     CashUpStatus,
     MoneyEntry,
     MoneyKind,
-    PartLine,
     RepairTicket,
     TicketStatus,
     WarrantyStatus,

@@ -226,7 +226,7 @@ def write_rows(handle, *, point: ServicePoint, date_from: dt.date, date_to: dt.d
 def rows(queryset: QuerySet, tz: ZoneInfo, chunk_size: int = 2000) -> Iterator[list]:
     """Ticket rows in ``COLUMNS`` order from a server-side cursor (the portable reader); part
     lines are fetched once per chunk of tickets."""
-    from repairs.models import PartLine
+    from parts.models import PartLine
 
     fee = (
         PartLine.objects.filter(ticket=OuterRef("pk"))
@@ -260,7 +260,7 @@ def rows(queryset: QuerySet, tz: ZoneInfo, chunk_size: int = 2000) -> Iterator[l
 
 
 def _render_chunk(chunk: list, tz: ZoneInfo, imei: int, parts: int) -> Iterator[list]:
-    from repairs.models import PartLine
+    from parts.models import PartLine
 
     lines: dict[int, list[str]] = {}
     for ticket_id, name, quantity in (

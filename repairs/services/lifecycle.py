@@ -16,11 +16,11 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parts.models import Part, PartLine
+from parts.services import stock
 from repairs import signatures, transitions
 from repairs.models import (
     ConsentKind,
-    Part,
-    PartLine,
     Payment,
     PaymentMethod,
     Quote,
@@ -31,7 +31,7 @@ from repairs.models import (
     TicketStatus,
     WarrantyStatus,
 )
-from repairs.services import money, sanbao, stock
+from repairs.services import money, sanbao
 from servicedesk import hooks
 from servicedesk.customer_messages import render_for_customer
 from servicedesk.models import CERTIFIED_ROLES, NotificationKind

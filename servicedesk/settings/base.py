@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     # ours
     "servicedesk",
     "intake",
+    "parts",
     "repairs",
     "complaints",
     "followups",

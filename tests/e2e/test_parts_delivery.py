@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from repairs.models import Part, PartStock, TicketStatus
+from parts.models import Part, PartStock
+from repairs.models import TicketStatus
 from repairs.services import PartLineInput
 from servicedesk.models import Role
 from tests.e2e.conftest import log_in, screenshot

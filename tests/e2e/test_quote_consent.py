@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from repairs.models import Part, Quote, RepairType, TicketStatus
+from parts.models import Part
+from repairs.models import Quote, RepairType, TicketStatus
 from repairs.services import PartLineInput
 from servicedesk.models import Role
 from tests.e2e.conftest import log_in, screenshot

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from repairs.models import Part, ReturnBatch, ReturnBatchStatus
+from parts.models import Part, ReturnBatch, ReturnBatchStatus
 from repairs.services import PartLineInput
 from servicedesk.models import Role
 from tests.e2e.conftest import log_in, screenshot

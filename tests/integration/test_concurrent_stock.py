@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from repairs.models import Part, PartStock, TicketStatus
+from parts.models import Part, PartStock
+from repairs.models import TicketStatus
 from repairs.services import PartLineInput, ticket_transition
 from repairs.services.lifecycle import Payload
 from servicedesk.models import Role
@@ -56,7 +57,7 @@ def test_never_negative_two_technicians_take_the_last_part_at_once(transactional
 
 
 def test_never_negative_deliveries_and_counts_at_once_add_up(transactional_db, point):
-    from repairs.services.stock import stock_receive
+    from parts.services.stock import stock_receive
 
     boss = make_staff(Role.SUPERVISOR, point=point).user
     part = in_stock(

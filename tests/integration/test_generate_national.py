@@ -97,7 +97,7 @@ def test_sizes_are_proportional_and_every_point_has_its_staff():
 def test_stock_and_consumption_are_generated_in_proportion():
     from django.db.models import F, Sum
 
-    from repairs.models import MovementKind, Part, PartLine, PartStock, StockMovement
+    from parts.models import MovementKind, Part, PartLine, PartStock, StockMovement
 
     generate()
     # One stock row per part, holding what open tickets reserved; every part used once is one
@@ -111,7 +111,7 @@ def test_stock_and_consumption_are_generated_in_proportion():
 
 
 def test_defective_parts_and_return_batches_are_generated_in_proportion():
-    from repairs.models import DefectivePart, PartLine, ReturnBatch, ReturnBatchStatus
+    from parts.models import DefectivePart, PartLine, ReturnBatch, ReturnBatchStatus
 
     generate()
     # One piece per part the brand wants back, consumed by a warranty repair.

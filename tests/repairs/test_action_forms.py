@@ -89,7 +89,7 @@ def test_a_refused_handover_shows_everything_that_was_posted(client, point, desk
 
 
 def test_a_refused_diagnosis_keeps_its_part_lines(client, point, desk, staff_of):
-    from repairs.models import Part
+    from parts.models import Part
 
     part = Part.objects.create(point=point, code="P1", name="屏幕", price=Decimal("100"))
     tech = staff_of(Role.TECHNICIAN).user

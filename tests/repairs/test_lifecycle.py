@@ -7,15 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from followups.models import Callback, CallbackDecision
-from repairs.models import (
-    Part,
-    Payment,
-    Quote,
-    QuoteDecision,
-    RepairType,
-    SatisfactionCard,
-    TicketStatus,
-)
+from parts.models import Part
+from repairs.models import Payment, Quote, QuoteDecision, RepairType, SatisfactionCard, TicketStatus
 from repairs.services import (
     PartLineInput,
     Payload,

@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from repairs.models import ConsentKind, Part, Quote, RepairType, TicketStatus
+from parts.models import Part
+from repairs.models import ConsentKind, Quote, RepairType, TicketStatus
 from repairs.selectors import parts_for_device
 from repairs.services import PartLineInput, amount_due, warranty_covers
 from servicedesk.models import Role

@@ -11,14 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followups.models import Callback
-from repairs.models import (
-    DefectiveDevice,
-    DefectiveStatus,
-    RepairTicket,
-    SanbaoChoice,
-    SanbaoDecision,
-    TicketStatus,
-)
+from parts.models import DefectiveDevice, DefectiveStatus
+from repairs.models import RepairTicket, SanbaoChoice, SanbaoDecision, TicketStatus
 from repairs.services import TransitionError
 from reporting import monthly_export
 from servicedesk.models import Role
@@ -375,7 +369,7 @@ def test_an_exchange_refuses_an_imei_of_another_customers_device(point, people):
 def test_the_choice_is_offered_while_waiting_for_parts_and_ends_the_wait(client, point, people):
     from decimal import Decimal
 
-    from repairs.models import Part, PartStock
+    from parts.models import Part, PartStock
     from repairs.services import PartLineInput
 
     screen = Part.objects.create(point=point, code="SCR-9", name="屏幕", price=Decimal("500"))

@@ -11,13 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from parts.models import Part, PartLine
 from repairs.models import (
     CashUp,
     CashUpStatus,
     MoneyEntry,
     MoneyKind,
-    Part,
-    PartLine,
     PaymentMethod,
     RepairTicket,
     RepairType,

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from followups.models import Question
 from followups.services import callback_schedule_for_complaint
-from repairs.models import Part, RepairType
+from parts.models import Part
+from repairs.models import RepairType
 from repairs.services import Payload
 from servicedesk.models import Role
 from tests import strategies, tickets, urlwalk

@@ -21,7 +21,8 @@ from followups.reports import callback_report_generate
 from intake.models import Channel, Purpose, Visit
 from intake.services.hotline import call_log
 from intake.services.slips import slip_take
-from repairs.models import Part, RepairType
+from parts.models import Part
+from repairs.models import RepairType
 from repairs.services import ticket_transition
 from reporting import exports as exporting
 from reporting.models import ExportJob

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from repairs.models import Part, PartStock, StockMovement, TicketStatus
+from parts.models import Part, PartStock, StockMovement
+from repairs.models import TicketStatus
 from repairs.services import PartLineInput
 from servicedesk.models import Role
 from tests.factories import in_stock
