@@ -246,8 +246,8 @@ PAID = {"model": "X100", "imei": "358240051111110", "fault": "屏幕摔碎，触
 
 
 def _paid_ticket(*, point, staff, customers, today, now) -> None:
-    from repairs.models import PaymentMethod
-    from repairs.services.money import PaymentInput
+    from counter.models import PaymentMethod
+    from counter.services import PaymentInput
 
     desk, tech = staff.get(Role.FRONT_DESK), staff.get(Role.TECHNICIAN)
     token = uuid.uuid5(uuid.NAMESPACE_URL, f"demo-ticket/{point.code}/paid")

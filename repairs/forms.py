@@ -11,14 +11,12 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from counter.models import MoneyEntry, Payment, PaymentMethod
+from counter.services import PaymentInput
 from intake.forms.desk import DATETIME_FORMATS
 from repairs import signatures
 from repairs.models import (
-    CashUp,
     ConsentKind,
-    MoneyEntry,
-    Payment,
-    PaymentMethod,
     ProofOfPurchase,
     Quote,
     RepairTicket,
@@ -30,7 +28,6 @@ from repairs.models import (
 )
 from repairs.selectors import OPEN, TicketFilters
 from repairs.services import PartLineInput, Payload
-from repairs.services.money import PaymentInput
 from servicedesk import inputs
 from servicedesk.models import Role, StaffProfile
 
@@ -431,15 +428,3 @@ class RefundForm(forms.Form):
         max_length=inputs.column_max_length(MoneyEntry, "reason"),
         error_messages={"required": _("Say why the money goes back.")},
     )
-
-
-class CashUpForm(forms.Form):
-    """The desk's count at the end of the day (日结)."""
-
-    day = forms.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
-    counted_cash = inputs.money_for(CashUp, "counted_cash")
-    note = forms.CharField(required=False, max_length=inputs.column_max_length(CashUp, "note"))
-
-
-class CashUpConfirmForm(forms.Form):
-    version = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)

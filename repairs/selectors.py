@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
@@ -14,21 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.models import Device
 from parts.models import Part, PartLine
-from repairs.models import (
-    OPEN_STATUSES,
-    CashUp,
-    CashUpStatus,
-    MoneyEntry,
-    RepairTicket,
-    TicketEvent,
-    TicketStatus,
-    WarrantyStatus,
-)
+from repairs.models import OPEN_STATUSES, RepairTicket, TicketEvent, TicketStatus, WarrantyStatus
 from servicedesk.models import ServicePoint
 from servicedesk.tenancy import CrossPointRefused, cross_point_lookup, scope_for, scoped
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
     from django.utils.functional import _StrPromise
 
     from servicedesk.types import AnyUser
@@ -494,64 +484,3 @@ def _facts(
         )
     shown = [(r["point_id"], r["point__code"], r["id"]) for r in rows]
     return tuple(facts), shown
-
-
-@dataclass
-class CashUpSheet:
-    """One desk user's day: the cash-up if counted, the entries not yet counted, the figures."""
-
-    user: Any
-    cash_up: CashUp | None
-    entries: list[MoneyEntry]  # all of the user's entries shown: counted and open
-    open: list[MoneyEntry]  # not yet in a cash-up
-    figures: Any  # what the next count covers (a recount includes the counted ones)
-
-    @property
-    def can_count(self) -> bool:
-        return self.cash_up is None or self.cash_up.status == CashUpStatus.SUBMITTED
-
-
-def cash_up_sheets(
-    *, user: User, point: ServicePoint, day: dt.date, all_users: bool
-) -> list[CashUpSheet]:
-    """rules#payment: the cash-up page. A desk user sees their own day; a supervisor every desk
-    user of the point who took money or counted that day. Three queries whatever the size."""
-    from repairs.services import money
-
-    cash_ups = CashUp.objects.filter(point=point, day=day).select_related(
-        "user__staff_profile", "confirmed_by__staff_profile"
-    )
-    open_entries = MoneyEntry.objects.filter(
-        ticket__point=point, cash_up__isnull=True, at__lt=money.day_end(point, day)
-    )
-    if not all_users:
-        cash_ups = cash_ups.filter(user=user)
-        open_entries = open_entries.filter(by=user)
-    counted = {c.pk: c for c in cash_ups}
-    entries = list(
-        MoneyEntry.objects.filter(Q(pk__in=open_entries.values("pk")) | Q(cash_up__in=counted))
-        .select_related("method", "ticket", "by__staff_profile")
-        .order_by("at", "pk")
-    )
-    people: dict[int, Any] = {c.user_id: c.user for c in counted.values()}
-    for entry in entries:
-        people.setdefault(entry.by.pk, entry.by)
-    if not all_users:
-        people.setdefault(user.pk, user)
-    sheets = []
-    for pk, person in sorted(people.items()):
-        mine = [e for e in entries if e.by_id == pk]
-        cash_up = next((c for c in counted.values() if c.user_id == pk), None)
-        still_open = [e for e in mine if e.cash_up_id is None]
-        recount = cash_up is not None and cash_up.status == CashUpStatus.SUBMITTED
-        sheets.append(
-            CashUpSheet(
-                user=person,
-                cash_up=cash_up,
-                entries=mine,
-                open=still_open,
-                # A recount, or a counted day with nothing new: the figures of the whole day.
-                figures=money.figures(mine if recount or not still_open else still_open),
-            )
-        )
-    return sheets

@@ -18,6 +18,7 @@ PACKAGES = [
     "servicedesk",
     "intake",
     "parts",
+    "counter",
     "repairs",
     "loaners",
     "followups",

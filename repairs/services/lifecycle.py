@@ -16,13 +16,13 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from counter import services as money
+from counter.models import Payment, PaymentMethod
 from parts.models import Part, PartLine
 from parts.services import stock
 from repairs import signatures, transitions
 from repairs.models import (
     ConsentKind,
-    Payment,
-    PaymentMethod,
     Quote,
     QuoteDecision,
     RepairTicket,
@@ -31,7 +31,7 @@ from repairs.models import (
     TicketStatus,
     WarrantyStatus,
 )
-from repairs.services import money, sanbao
+from repairs.services import sanbao
 from servicedesk import hooks
 from servicedesk.customer_messages import render_for_customer
 from servicedesk.models import CERTIFIED_ROLES, NotificationKind

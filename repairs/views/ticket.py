@@ -15,6 +15,8 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from counter import services as money
+from counter.models import PaymentMethod
 from repairs import selectors, services, transitions
 from repairs.forms import (
     ALL,
@@ -28,14 +30,13 @@ from repairs.forms import (
 )
 from repairs.models import (
     OPEN_STATUSES,
-    PaymentMethod,
     RepairTicket,
     RepairType,
     SanbaoDecision,
     TicketStatus,
     WarrantyStatus,
 )
-from repairs.services import money, sanbao
+from repairs.services import sanbao
 from repairs.views.intake import nationwide_history_response
 from servicedesk import hooks, inputs
 from servicedesk.errors import ConflictError

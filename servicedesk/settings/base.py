@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "servicedesk",
     "intake",
     "parts",
+    "counter",
     "repairs",
     "complaints",
     "followups",

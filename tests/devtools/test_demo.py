@@ -42,7 +42,7 @@ def test_every_demo_point_has_one_exchanged_ticket_with_its_decision():
 
 
 def test_every_demo_point_has_a_paid_repair_of_today_for_the_cash_up():
-    from repairs.models import MoneyEntry, MoneyKind
+    from counter.models import MoneyEntry, MoneyKind
 
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)

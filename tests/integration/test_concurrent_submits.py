@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintContact
 from complaints.services import ComplaintError, complaint_open, log_contact
+from counter.models import MoneyEntry, Payment
 from intake.models import Customer, MessageSlip, Visit
 from intake.services.desk import customer_create, visit_register
 from intake.services.hotline import call_log
 from intake.services.slips import slip_take
-from repairs.models import MoneyEntry, Payment, RepairTicket, TicketEvent
+from repairs.models import RepairTicket, TicketEvent
 from repairs.services import Payload, TransitionError, ticket_transition
 from servicedesk.models import Role
 from tests import tickets

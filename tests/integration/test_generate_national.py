@@ -18,21 +18,14 @@ from django.test import override_settings
 from django.urls import reverse
 
 from complaints.models import Complaint, Stage
+from counter.models import CashUp, CashUpStatus, MoneyEntry, Payment
 from devtools.national.network import ROLE_SLUGS
 from devtools.national.sizes import Sizes
 from followups.models import Callback
 from followups.services import callbacks_dispatch
 from intake.models import Channel, Customer, Visit
 from intake.services.slips import slips_overdue
-from repairs.models import (
-    CashUp,
-    CashUpStatus,
-    MoneyEntry,
-    Payment,
-    RepairTicket,
-    TicketSequence,
-    TicketStatus,
-)
+from repairs.models import RepairTicket, TicketSequence, TicketStatus
 from reporting.exports import export_run
 from reporting.models import ExportJob, ExportKind
 from servicedesk.models import ServicePoint, StaffProfile

@@ -10,7 +10,8 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from repairs.models import Payment, SatisfactionCard, TicketStatus
+from counter.models import Payment
+from repairs.models import SatisfactionCard, TicketStatus
 from servicedesk import inputs
 from servicedesk.models import Role
 from tests import tickets, urlwalk

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from counter.models import Payment
 from followups.models import Callback, CallbackDecision
 from parts.models import Part
-from repairs.models import Payment, Quote, QuoteDecision, RepairType, SatisfactionCard, TicketStatus
+from repairs.models import Quote, QuoteDecision, RepairType, SatisfactionCard, TicketStatus
 from repairs.services import (
     PartLineInput,
     Payload,

@@ -11,17 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from counter.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind, PaymentMethod
 from parts.models import Part, PartLine
-from repairs.models import (
-    CashUp,
-    CashUpStatus,
-    MoneyEntry,
-    MoneyKind,
-    PaymentMethod,
-    RepairTicket,
-    RepairType,
-    WarrantyStatus,
-)
+from repairs.models import RepairTicket, RepairType, WarrantyStatus
 from repairs.services import PartLineInput
 from reporting import claim
 from reporting.exports import export_run, job_path, monthly_exports_due
