@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from intake.models import Customer
 from intake.services.desk import DeviceFacts
+from parts.models import Part, PartStock
 from repairs import actions
 from repairs.actions import (
     NO_INPUT,
@@ -27,14 +28,7 @@ from repairs.actions import (
     QuoteDecisionInput,
     SanbaoInput,
 )
-from repairs.models import (
-    Part,
-    PartStock,
-    RepairTicket,
-    RepairType,
-    TicketStatus,
-    WarrantyPolicy,
-)
+from repairs.models import RepairTicket, RepairType, TicketStatus, WarrantyPolicy
 from repairs.services import TicketOpenInput, ticket_open
 from repairs.signatures import make_png
 from servicedesk.models import Role
@@ -266,8 +260,8 @@ PAID = {"model": "X100", "imei": "358240051111110", "fault": "屏幕摔碎，触
 
 
 def _paid_ticket(*, point, staff, customers, today, now) -> None:
-    from repairs.models import PaymentMethod
-    from repairs.services.money import PaymentInput
+    from counter.models import PaymentMethod
+    from counter.services import PaymentInput
 
     desk, tech = staff.get(Role.FRONT_DESK), staff.get(Role.TECHNICIAN)
     token = uuid.uuid5(uuid.NAMESPACE_URL, f"demo-ticket/{point.code}/paid")
@@ -350,7 +344,7 @@ RETURNED_REPAIRS: list[tuple[int, dict[str, str]]] = [
 
 
 def _return_batch(*, point, staff, customers, today, now) -> None:
-    from repairs.services.returns import return_batch_create, return_batch_transition
+    from parts.services.returns import return_batch_create, return_batch_transition
 
     desk, tech = staff.get(Role.FRONT_DESK), staff.get(Role.TECHNICIAN)
     screen = Part.objects.filter(point=point, code="P-SCR-X100", must_return=True).first()

@@ -6,31 +6,19 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import Device
-from repairs.models import (
-    OPEN_STATUSES,
-    CashUp,
-    CashUpStatus,
-    MoneyEntry,
-    Part,
-    PartLine,
-    RepairTicket,
-    ReturnBatch,
-    TicketEvent,
-    TicketStatus,
-    WarrantyStatus,
-)
+from parts.models import Part, PartLine
+from repairs.models import OPEN_STATUSES, RepairTicket, TicketEvent, TicketStatus, WarrantyStatus
 from servicedesk.models import ServicePoint
 from servicedesk.tenancy import CrossPointRefused, cross_point_lookup, scope_for, scoped
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
     from django.utils.functional import _StrPromise
 
     from servicedesk.types import AnyUser
@@ -496,195 +484,3 @@ def _facts(
         )
     shown = [(r["point_id"], r["point__code"], r["id"]) for r in rows]
     return tuple(facts), shown
-
-
-@dataclass
-class CashUpSheet:
-    """One desk user's day: the cash-up if counted, the entries not yet counted, the figures."""
-
-    user: Any
-    cash_up: CashUp | None
-    entries: list[MoneyEntry]  # all of the user's entries shown: counted and open
-    open: list[MoneyEntry]  # not yet in a cash-up
-    figures: Any  # what the next count covers (a recount includes the counted ones)
-
-    @property
-    def can_count(self) -> bool:
-        return self.cash_up is None or self.cash_up.status == CashUpStatus.SUBMITTED
-
-
-def cash_up_sheets(
-    *, user: User, point: ServicePoint, day: dt.date, all_users: bool
-) -> list[CashUpSheet]:
-    """rules#payment: the cash-up page. A desk user sees their own day; a supervisor every desk
-    user of the point who took money or counted that day. Three queries whatever the size."""
-    from repairs.services import money
-
-    cash_ups = CashUp.objects.filter(point=point, day=day).select_related(
-        "user__staff_profile", "confirmed_by__staff_profile"
-    )
-    open_entries = MoneyEntry.objects.filter(
-        ticket__point=point, cash_up__isnull=True, at__lt=money.day_end(point, day)
-    )
-    if not all_users:
-        cash_ups = cash_ups.filter(user=user)
-        open_entries = open_entries.filter(by=user)
-    counted = {c.pk: c for c in cash_ups}
-    entries = list(
-        MoneyEntry.objects.filter(Q(pk__in=open_entries.values("pk")) | Q(cash_up__in=counted))
-        .select_related("method", "ticket", "by__staff_profile")
-        .order_by("at", "pk")
-    )
-    people: dict[int, Any] = {c.user_id: c.user for c in counted.values()}
-    for entry in entries:
-        people.setdefault(entry.by.pk, entry.by)
-    if not all_users:
-        people.setdefault(user.pk, user)
-    sheets = []
-    for pk, person in sorted(people.items()):
-        mine = [e for e in entries if e.by_id == pk]
-        cash_up = next((c for c in counted.values() if c.user_id == pk), None)
-        still_open = [e for e in mine if e.cash_up_id is None]
-        recount = cash_up is not None and cash_up.status == CashUpStatus.SUBMITTED
-        sheets.append(
-            CashUpSheet(
-                user=person,
-                cash_up=cash_up,
-                entries=mine,
-                open=still_open,
-                # A recount, or a counted day with nothing new: the figures of the whole day.
-                figures=money.figures(mine if recount or not still_open else still_open),
-            )
-        )
-    return sheets
-
-
-def part_stock_list(*, user: AnyUser) -> QuerySet[Part]:
-    """rules#parts: the active parts of the user's points with their stock (zero where the point
-    never held any) and what the tickets waiting for them still miss; one query."""
-    from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
-    from django.db.models.functions import Coalesce
-
-    missing = (
-        PartLine.objects.filter(
-            part=OuterRef("pk"), consumed=0, ticket__status=TicketStatus.WAITING_PARTS
-        )
-        .values("part")
-        .annotate(missing=Sum(F("quantity") - F("reserved")))
-        .values("missing")
-    )
-    return (
-        scoped(Part, user)
-        .filter(is_active=True)
-        .select_related("point")
-        .annotate(
-            on_hand=Coalesce("stock__on_hand", 0),
-            held=Coalesce("stock__reserved", 0),
-            defective=Coalesce("stock__defective", 0),
-            level=Coalesce("stock__reorder_level", 0),
-            waiting_short=Coalesce(Subquery(missing, output_field=IntegerField()), 0),
-        )
-        .annotate(free=F("on_hand") - F("held"))
-        .order_by("point__code", "code")
-    )
-
-
-def reorder_list(*, user: AnyUser) -> QuerySet[Part]:
-    """rules#parts: what to order: up to the reorder level, plus what waiting tickets miss."""
-    from django.db.models import F
-    from django.db.models.functions import Greatest
-
-    return (
-        part_stock_list(user=user)
-        .annotate(to_order=Greatest(F("level") - F("free"), 0) + F("waiting_short"))
-        .filter(to_order__gt=0)
-    )
-
-
-def stock_movements(*, user: AnyUser) -> QuerySet[Any]:
-    """The latest stock movements of the user's points (who, what, why, which ticket)."""
-    from repairs.models import StockMovement
-
-    return (
-        scoped(StockMovement, user)
-        .select_related("part", "ticket", "by__staff_profile", "point")
-        .order_by("-at", "-id")
-    )
-
-
-# --- defective parts back to the brand (旧件返还, rules#parts) --------------------------------
-
-
-def defective_pieces_pending(*, user: AnyUser) -> QuerySet[Any]:
-    """The defective parts of the user's points waiting for the next return batch, oldest
-    first, with their repair record and part (one query)."""
-    from repairs.models import DefectivePart
-
-    return (
-        scoped(DefectivePart, user)
-        .filter(batch__isnull=True)
-        .select_related("part", "ticket", "point")
-        .order_by("point__code", "at", "id")
-    )
-
-
-def defective_devices_pending(*, user: AnyUser) -> QuerySet[Any]:
-    """The faulty devices of 三包 returns and exchanges of the user's points not yet in a batch."""
-    from repairs.models import DefectiveDevice, DefectiveStatus
-
-    return (
-        scoped(DefectiveDevice, user)
-        .filter(batch__isnull=True, status=DefectiveStatus.IN_STOCK)
-        .select_related("device", "ticket", "point")
-        .order_by("point__code", "received_at", "id")
-    )
-
-
-def return_batch_list(*, user: AnyUser, status: str = "") -> QuerySet[Any]:
-    """The return batches of the user's points, newest first, with how many parts and devices
-    each holds (counted in subqueries: one query whatever the page shows)."""
-    from django.db.models import IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from repairs.models import DefectiveDevice, DefectivePart
-
-    def count_of(model: type[Model]) -> Coalesce:
-        counted = (
-            model._default_manager.filter(batch=OuterRef("pk"))
-            .values("batch")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
-        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-    batches = scoped(ReturnBatch, user)
-    if status:
-        batches = batches.filter(status=status)
-    return (
-        batches.select_related("point", "created_by__staff_profile")
-        .annotate(piece_count=count_of(DefectivePart), device_count=count_of(DefectiveDevice))
-        .order_by("-created_at", "-id")
-    )
-
-
-def return_batch_lines(*, batch: ReturnBatch) -> list[dict[str, Any]]:
-    """The packing list's lines: per repair record and part, how many pieces (one query)."""
-    from repairs.models import DefectivePart
-
-    lines: Any = (
-        DefectivePart.objects.filter(batch=batch)
-        .values("ticket_id", "ticket__number", "part__code", "part__name")
-        .annotate(count=Count("id"))
-        .order_by("ticket__number", "part__code")
-    )
-    return list(lines)
-
-
-def return_batch_devices(*, batch: ReturnBatch) -> QuerySet[Any]:
-    from repairs.models import DefectiveDevice
-
-    return (
-        DefectiveDevice.objects.filter(batch=batch)
-        .select_related("device", "ticket")
-        .order_by("ticket__number")
-    )

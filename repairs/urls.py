@@ -1,6 +1,8 @@
 from django.urls import path
 
-from repairs.views import intake, money, returns, stock, ticket
+from counter import views as cash_up
+from parts.views import returns, stock
+from repairs.views import intake, money, ticket
 
 app_name = "repairs"
 urlpatterns = [
@@ -11,9 +13,9 @@ urlpatterns = [
     path("<int:pk>/action/", ticket.ticket_action, name="ticket_action"),
     path("<int:pk>/print/<slug:kind>/", ticket.ticket_print, name="ticket_print"),
     path("<int:pk>/refund/", money.ticket_refund, name="ticket_refund"),
-    path("cash-up/", money.cash_up, name="cash_up"),
-    path("cash-up/count/", money.cash_up_submit, name="cash_up_submit"),
-    path("cash-up/<int:pk>/confirm/", money.cash_up_confirm, name="cash_up_confirm"),
+    path("cash-up/", cash_up.cash_up, name="cash_up"),
+    path("cash-up/count/", cash_up.cash_up_submit, name="cash_up_submit"),
+    path("cash-up/<int:pk>/confirm/", cash_up.cash_up_confirm, name="cash_up_confirm"),
     path("new/<int:customer_pk>/", intake.ticket_open, name="ticket_open"),
     path("new/<int:customer_pk>/preview/", intake.ticket_preview, name="ticket_preview"),
     path("devices/<int:pk>/", intake.device_detail, name="device_detail"),

@@ -19,16 +19,9 @@ from typing import TextIO
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from repairs.models import (
-    CashUp,
-    CashUpStatus,
-    MoneyEntry,
-    MoneyKind,
-    PartLine,
-    RepairTicket,
-    TicketStatus,
-    WarrantyStatus,
-)
+from counter.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind
+from parts.models import PartLine
+from repairs.models import RepairTicket, TicketStatus, WarrantyStatus
 from reporting.monthly_export import _bounds
 from servicedesk.csvfiles import csv_safe
 from servicedesk.models import ServicePoint

@@ -119,7 +119,7 @@ class Column:
 
 
 def _parts_fee() -> Coalesce:
-    from repairs.models import PartLine
+    from parts.models import PartLine
 
     total = Subquery(
         PartLine.objects.filter(ticket=OuterRef("pk"))
@@ -137,7 +137,7 @@ def _parts_summary() -> Subquery | Value:
         return Value("")
     from django.contrib.postgres.aggregates import StringAgg
 
-    from repairs.models import PartLine
+    from parts.models import PartLine
 
     line = Concat("name", Value(" x"), Cast("quantity", CharField()), output_field=CharField())
     return Subquery(
@@ -268,7 +268,7 @@ PARTS = next(i for i, column in enumerate(COLUMNS) if column.key == "parts")
 
 
 def _render_chunk(chunk: list, tz: ZoneInfo) -> Iterator[list]:
-    from repairs.models import PartLine
+    from parts.models import PartLine
 
     summarised = connection.vendor == "postgresql"  # by the query itself
     lines: dict[int, list[str]] = {}

@@ -22,8 +22,10 @@ from followups.selectors import callback_overdue, callback_queue, callback_upcom
 from intake.models import Channel, MessageSlip, SlipStatus, Visit, VisitStatus
 from intake.selectors import calls_on
 from loaners.selectors import loans_overdue
+from parts import selectors as parts_selectors
+from parts.models import ReturnBatchStatus
 from repairs import selectors as tickets
-from repairs.models import RepairTicket, ReturnBatchStatus, TicketStatus
+from repairs.models import RepairTicket, TicketStatus
 from reporting.selectors import export_list
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.people import person_label
@@ -564,7 +566,7 @@ def _batches_to_receive(user: AnyUser, now: dt.datetime) -> Card:
         _("Return batches on their way"),
         reverse("repairs:return_batch_list") + f"?status={ReturnBatchStatus.SHIPPED}",
         _("No return batch is on its way. Batches your points ship appear here until received."),
-        tickets.return_batch_list(user=user, status=ReturnBatchStatus.SHIPPED).order_by(
+        parts_selectors.return_batch_list(user=user, status=ReturnBatchStatus.SHIPPED).order_by(
             "shipped_at", "id"
         ),
         item,

@@ -14,7 +14,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["servicedesk", "intake", "repairs", "loaners", "followups", "complaints", "reporting"]
+PACKAGES = [
+    "servicedesk",
+    "intake",
+    "parts",
+    "counter",
+    "repairs",
+    "loaners",
+    "followups",
+    "complaints",
+    "reporting",
+]
 FIELDS = {"status", "stage"}
 ALLOWED_FILES = {"servicedesk/statemachine.py"}
 MARKER = "# status-write-ok:"

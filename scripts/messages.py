@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["intake", "repairs", "complaints", "followups", "loaners"]
+APPS = ["intake", "parts", "counter", "repairs", "complaints", "followups", "loaners"]
 LANGUAGE = "zh_Hans"
 IGNORE = [*APPS, ".venv", "var", "tests", "scripts", "node_modules", "fixtures"]
 

@@ -86,7 +86,7 @@ def make_staff(role: str, point: ServicePoint | None = None, region: Region | No
 def in_stock(part, on_hand=50, **fields):
     """``part`` with ``on_hand`` of it in its point's stock (a diagnosis listing it then repairs
     at once instead of waiting for parts)."""
-    from repairs.models import PartStock
+    from parts.models import PartStock
 
     PartStock.objects.update_or_create(
         part=part, defaults={"point_id": part.point_id, "on_hand": on_hand, **fields}

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from followups.models import Callback, CallbackAttempt, CallbackKind
 from followups.services import callbacks_dispatch, callbacks_schedule_for_handover
-from repairs.models import Part, PartLine, RepairTicket, TicketEvent
+from parts.models import Part, PartLine
+from repairs.models import RepairTicket, TicketEvent
 from servicedesk.models import Role
 from tests.factories import CustomerFactory, in_stock
 from tests.followups.conftest import handed_over_ticket
@@ -196,7 +197,7 @@ REORDER_LIST = 4
 def test_the_parts_pages_keep_their_query_count(
     rows, client, point, desk, django_assert_max_num_queries
 ):
-    from repairs.services.stock import stock_receive
+    from parts.services.stock import stock_receive
     from tests.factories import in_stock
 
     for n in range(rows):

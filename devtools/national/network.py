@@ -13,7 +13,8 @@ from django.contrib.auth.hashers import make_password
 
 from devtools.national import vocab
 from devtools.national.sizes import Sizes, apportion, zipf_weights
-from repairs.models import Part, RepairType, TicketSequence, WarrantyPolicy
+from parts.models import Part
+from repairs.models import RepairType, TicketSequence, WarrantyPolicy
 from servicedesk.models import Department, Region, Role, ServicePoint, StaffProfile
 
 #: User names are ``<point code in lower case>.<slug>``, then ``.<slug>2``, ``.<slug>3`` … for

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.db.models import F, Sum
 
-from repairs.models import PartLine, RepairTicket, TicketStatus, WarrantyStatus
+from parts.models import PartLine
+from repairs.models import RepairTicket, TicketStatus, WarrantyStatus
 
 CENT = Decimal("0.01")
 

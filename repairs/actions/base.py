@@ -16,9 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parts.models import PartLine
+from parts.services import stock
 from repairs import app_events, transitions
-from repairs.models import PartLine, RepairTicket, TicketStatus
-from repairs.services import stock
+from repairs.models import RepairTicket, TicketStatus
 from servicedesk.customer_messages import render_for_customer
 from servicedesk.models import CERTIFIED_ROLES, NotificationKind
 from servicedesk.outbox import outbox_write

@@ -13,18 +13,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parts.models import Part, PartLine
+from parts.services import stock
 from repairs.actions.amounts import CENT, parts_total
 from repairs.actions.base import NO_INPUT, NoInput, TransitionError, ticket_act
-from repairs.models import (
-    Part,
-    PartLine,
-    Quote,
-    QuoteDecision,
-    RepairTicket,
-    RepairType,
-    WarrantyStatus,
-)
-from repairs.services import stock
+from repairs.models import Quote, QuoteDecision, RepairTicket, RepairType, WarrantyStatus
 
 if TYPE_CHECKING:
     from servicedesk.types import Actor

@@ -14,6 +14,9 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from counter import services as money
+from counter.models import MoneyEntry, Payment
+from counter.services import PaymentInput
 from repairs.actions import (
     NO_INPUT,
     CompleteRepairInput,
@@ -29,16 +32,12 @@ from repairs.actions import (
 from repairs.forms import SignatureMixin, method_field, reference_field
 from repairs.models import (
     ConsentKind,
-    MoneyEntry,
-    Payment,
     Quote,
     RepairTicket,
     SanbaoDecision,
     SatisfactionCard,
     TicketEvent,
 )
-from repairs.services import money
-from repairs.services.money import PaymentInput
 from servicedesk import inputs
 
 

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from counter import services as money
+from counter.models import Payment, PaymentMethod
 from repairs import signatures
 from repairs.actions.amounts import amount_due
 from repairs.actions.base import ticket_act
 from repairs.actions.blockers import blockers_answered
-from repairs.models import Payment, PaymentMethod, RepairTicket, SatisfactionCard
-from repairs.services import money
+from repairs.models import RepairTicket, SatisfactionCard
 
 if TYPE_CHECKING:
     from servicedesk.types import Actor

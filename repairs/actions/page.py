@@ -10,22 +10,15 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from counter.models import MoneyEntry, PaymentMethod
+from parts.models import PartLine
 from repairs import app_events, selectors, transitions
 from repairs.actions.amounts import amount_due, parts_total, warranty_covers
 from repairs.actions.blockers import handover_blockers
 from repairs.actions.commands import QUOTE_DECISION
 from repairs.actions.quote import damage_acknowledgement_needed
 from repairs.actions.sanbao import sanbao_options
-from repairs.models import (
-    MoneyEntry,
-    PartLine,
-    PaymentMethod,
-    Quote,
-    RepairTicket,
-    RepairType,
-    TicketEvent,
-    WarrantyStatus,
-)
+from repairs.models import Quote, RepairTicket, RepairType, TicketEvent, WarrantyStatus
 from servicedesk.models import SUPERVISING_ROLES, Role
 from servicedesk.statemachine import Transition
 from servicedesk.tenancy import get_profile, user_role

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from counter import services as money
+from parts.services import stock
 from repairs import signatures
 from repairs.actions.base import ticket_act
 from repairs.models import ConsentKind, Quote, QuoteDecision, RepairTicket
-from repairs.services import money, stock
 
 if TYPE_CHECKING:
     from servicedesk.types import Actor

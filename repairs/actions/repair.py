@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from parts.services import stock
 from repairs.actions.base import NO_INPUT, NoInput, notify, ticket_act
 from repairs.models import RepairTicket
-from repairs.services import stock
 
 if TYPE_CHECKING:
     from servicedesk.types import Actor

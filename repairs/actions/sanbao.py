@@ -21,16 +21,11 @@ from django.utils.translation import gettext as _
 from intake.models import Device
 from intake.services.desk import DeviceFacts, device_record
 from intake.validators import clean_imei
+from parts.models import DefectiveDevice
 from repairs import signatures
 from repairs.actions.base import ticket_act
 from repairs.actions.blockers import blockers_answered
-from repairs.models import (
-    DefectiveDevice,
-    RepairTicket,
-    SanbaoChoice,
-    SanbaoDecision,
-    WarrantyStatus,
-)
+from repairs.models import RepairTicket, SanbaoChoice, SanbaoDecision, WarrantyStatus
 from servicedesk.statemachine import TransitionRefused
 
 if TYPE_CHECKING:

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from intake.forms.desk import VisitRefForm
 from intake.models import Customer, Device, Visit
 from intake.services.desk import DESK_ROLES, DeviceFacts
+from parts.models import Part
 from repairs import selectors, services
 from repairs.forms import TicketOpenForm
-from repairs.models import Part, RepairType
+from repairs.models import RepairType
 from servicedesk.forms import apply_errors
 from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role

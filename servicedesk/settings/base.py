@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     # ours
     "servicedesk",
     "intake",
+    "parts",
+    "counter",
     "repairs",
     "complaints",
     "followups",

@@ -30,7 +30,8 @@ def test_demo_points_notify_a_department_of_complaints_and_supervisors_belong_to
 
 
 def test_every_demo_point_has_one_exchanged_ticket_with_its_decision():
-    from repairs.models import DefectiveDevice, RepairTicket, SanbaoDecision, TicketStatus
+    from parts.models import DefectiveDevice
+    from repairs.models import RepairTicket, SanbaoDecision, TicketStatus
 
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
@@ -41,7 +42,7 @@ def test_every_demo_point_has_one_exchanged_ticket_with_its_decision():
 
 
 def test_every_demo_point_has_a_paid_repair_of_today_for_the_cash_up():
-    from repairs.models import MoneyEntry, MoneyKind
+    from counter.models import MoneyEntry, MoneyKind
 
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
@@ -56,7 +57,8 @@ def test_every_demo_point_has_a_paid_repair_of_today_for_the_cash_up():
 
 
 def test_demo_points_have_stock_one_part_below_level_and_one_ticket_waiting_for_parts():
-    from repairs.models import PartStock, RepairTicket, TicketStatus
+    from parts.models import PartStock
+    from repairs.models import RepairTicket, TicketStatus
 
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
@@ -70,7 +72,7 @@ def test_demo_points_have_stock_one_part_below_level_and_one_ticket_waiting_for_
 
 
 def test_every_demo_point_has_a_shipped_return_batch_and_a_part_waiting_for_the_next():
-    from repairs.models import DefectivePart, ReturnBatch, ReturnBatchStatus
+    from parts.models import DefectivePart, ReturnBatch, ReturnBatchStatus
 
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from repairs.models import CashUp, CashUpStatus, MoneyEntry, TicketStatus
+from counter.models import CashUp, CashUpStatus, MoneyEntry
+from repairs.models import TicketStatus
 from servicedesk.models import Role
 from tests import tickets
 from tests.e2e.conftest import log_in, screenshot

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from repairs.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind, PaymentMethod, RepairType
+from counter.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind, PaymentMethod
+from repairs.models import RepairType
 from servicedesk.models import Role
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import PASSWORD

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from parts.models import Part, PartStock
 from repairs.actions import PartLineInput
-from repairs.models import Part, PartStock, TicketStatus
+from repairs.models import TicketStatus
 from servicedesk.models import Role
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import PASSWORD, in_stock

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from parts.models import Part
 from repairs.actions import PartLineInput
-from repairs.models import Part, Quote, RepairType, TicketStatus
+from repairs.models import Quote, RepairType, TicketStatus
 from servicedesk.models import Role
 from tests.e2e.conftest import log_in, screenshot
 from tests.e2e.test_refused_handover import BLANK_CANVAS

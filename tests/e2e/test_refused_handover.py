@@ -4,7 +4,8 @@ is still there, so only the amount needs fixing."""
 
 import pytest
 
-from repairs.models import Payment, TicketStatus
+from counter.models import Payment
+from repairs.models import TicketStatus
 from servicedesk.models import Role
 from tests import tickets
 from tests.e2e.conftest import log_in, screenshot

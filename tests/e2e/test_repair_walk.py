@@ -6,14 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from repairs.models import (
-    Part,
-    Payment,
-    Quote,
-    RepairType,
-    SatisfactionCard,
-    TicketStatus,
-)
+from counter.models import Payment
+from parts.models import Part
+from repairs.models import Quote, RepairType, SatisfactionCard, TicketStatus
 from servicedesk.models import Notification, Role
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import PASSWORD, in_stock

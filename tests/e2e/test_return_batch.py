@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from parts.models import Part, ReturnBatch, ReturnBatchStatus
 from repairs.actions import PartLineInput
-from repairs.models import Part, ReturnBatch, ReturnBatchStatus
 from servicedesk.models import Role
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import PASSWORD, in_stock, make_staff

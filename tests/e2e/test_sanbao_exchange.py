@@ -4,7 +4,8 @@ the exchange ends the ticket and the certificate prints."""
 
 import pytest
 
-from repairs.models import DefectiveDevice, SanbaoDecision, TicketStatus
+from parts.models import DefectiveDevice
+from repairs.models import SanbaoDecision, TicketStatus
 from servicedesk.models import Role
 from tests import tickets
 from tests.e2e.conftest import log_in, screenshot

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from parts.models import Part, PartStock
 from repairs.actions import DiagnoseInput, PartLineInput, ticket_diagnose
-from repairs.models import Part, PartStock, TicketStatus
+from repairs.models import TicketStatus
 from servicedesk.models import Role
 from tests.factories import in_stock, make_staff
 from tests.integration.test_concurrent_submits import THREADS, at_once
@@ -54,7 +55,7 @@ def test_never_negative_two_technicians_take_the_last_part_at_once(transactional
 
 
 def test_never_negative_deliveries_and_counts_at_once_add_up(transactional_db, point):
-    from repairs.services.stock import stock_receive
+    from parts.services.stock import stock_receive
 
     boss = make_staff(Role.SUPERVISOR, point=point).user
     part = in_stock(

@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintContact
 from complaints.services import ComplaintError, complaint_open, log_contact
+from counter.models import MoneyEntry, Payment
 from intake.models import Customer, MessageSlip, Visit
 from intake.services.desk import customer_create, visit_register
 from intake.services.hotline import call_log
 from intake.services.slips import slip_take
 from repairs.actions import TransitionError
-from repairs.models import MoneyEntry, Payment, RepairTicket, TicketEvent
+from repairs.models import RepairTicket, TicketEvent
 from servicedesk.models import Role
 from tests import tickets
 from tests.factories import CustomerFactory, make_staff

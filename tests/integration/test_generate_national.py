@@ -18,21 +18,14 @@ from django.test import override_settings
 from django.urls import reverse
 
 from complaints.models import Complaint, Stage
+from counter.models import CashUp, CashUpStatus, MoneyEntry, Payment
 from devtools.national.network import ROLE_SLUGS
 from devtools.national.sizes import Sizes
 from followups.models import Callback
 from followups.services import callbacks_dispatch
 from intake.models import Channel, Customer, Visit
 from intake.services.slips import slips_overdue
-from repairs.models import (
-    CashUp,
-    CashUpStatus,
-    MoneyEntry,
-    Payment,
-    RepairTicket,
-    TicketSequence,
-    TicketStatus,
-)
+from repairs.models import RepairTicket, TicketSequence, TicketStatus
 from reporting.exports import export_run
 from reporting.models import ExportJob, ExportKind
 from servicedesk.models import ServicePoint, StaffProfile
@@ -97,7 +90,7 @@ def test_sizes_are_proportional_and_every_point_has_its_staff():
 def test_stock_and_consumption_are_generated_in_proportion():
     from django.db.models import F, Sum
 
-    from repairs.models import MovementKind, Part, PartLine, PartStock, StockMovement
+    from parts.models import MovementKind, Part, PartLine, PartStock, StockMovement
 
     generate()
     # One stock row per part, holding what open tickets reserved; every part used once is one
@@ -111,7 +104,7 @@ def test_stock_and_consumption_are_generated_in_proportion():
 
 
 def test_defective_parts_and_return_batches_are_generated_in_proportion():
-    from repairs.models import DefectivePart, PartLine, ReturnBatch, ReturnBatchStatus
+    from parts.models import DefectivePart, PartLine, ReturnBatch, ReturnBatchStatus
 
     generate()
     # One piece per part the brand wants back, consumed by a warranty repair.

@@ -10,7 +10,8 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from repairs.models import Payment, SatisfactionCard, TicketStatus
+from counter.models import Payment
+from repairs.models import SatisfactionCard, TicketStatus
 from servicedesk import inputs
 from servicedesk.models import Role
 from tests import tickets, urlwalk
@@ -89,7 +90,7 @@ def test_a_refused_handover_shows_everything_that_was_posted(client, point, desk
 
 
 def test_a_refused_diagnosis_keeps_its_part_lines(client, point, desk, staff_of):
-    from repairs.models import Part
+    from parts.models import Part
 
     part = Part.objects.create(point=point, code="P1", name="屏幕", price=Decimal("100"))
     tech = staff_of(Role.TECHNICIAN).user

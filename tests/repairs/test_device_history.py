@@ -13,9 +13,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from parts.models import Part
 from repairs import selectors, services
 from repairs.actions import PartLineInput
-from repairs.models import Part, RepairTicket, RepairType, TicketStatus
+from repairs.models import RepairTicket, RepairType, TicketStatus
 from servicedesk.models import AuditLog, Role
 from servicedesk.tenancy import CrossPointRefused, cross_point_lookup, device_key
 from tests import urlwalk

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from counter.models import Payment
 from followups.models import Callback, CallbackDecision
+from parts.models import Part
 from repairs.actions import (
     DiagnoseInput,
     PartLineInput,
@@ -15,15 +17,7 @@ from repairs.actions import (
     parts_total,
     ticket_diagnose,
 )
-from repairs.models import (
-    Part,
-    Payment,
-    Quote,
-    QuoteDecision,
-    RepairType,
-    SatisfactionCard,
-    TicketStatus,
-)
+from repairs.models import Quote, QuoteDecision, RepairType, SatisfactionCard, TicketStatus
 from repairs.signatures import make_png
 from servicedesk.models import Notification, NotificationStatus, Role
 from servicedesk.outbox import notifications_send

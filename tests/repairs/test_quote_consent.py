@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from parts.models import Part
 from repairs.actions import PartLineInput, amount_due, warranty_covers
-from repairs.models import ConsentKind, Part, Quote, RepairType, TicketStatus
+from repairs.models import ConsentKind, Quote, RepairType, TicketStatus
 from repairs.selectors import parts_for_device
 from servicedesk.models import Role
 from tests.factories import in_stock

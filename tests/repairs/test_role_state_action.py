@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from parts.models import Part
 from repairs.actions import PartLineInput, TransitionError
-from repairs.models import Part, RepairTicket, TicketEvent
+from repairs.models import RepairTicket, TicketEvent
 from repairs.models import TicketStatus as S
 from servicedesk.models import Role
 from tests.factories import in_stock, make_staff

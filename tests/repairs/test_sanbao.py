@@ -11,15 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followups.models import Callback
+from parts.models import DefectiveDevice, DefectiveStatus
 from repairs.actions import TransitionError
-from repairs.models import (
-    DefectiveDevice,
-    DefectiveStatus,
-    RepairTicket,
-    SanbaoChoice,
-    SanbaoDecision,
-    TicketStatus,
-)
+from repairs.models import RepairTicket, SanbaoChoice, SanbaoDecision, TicketStatus
 from reporting import monthly_export
 from servicedesk.models import Role
 from tests.factories import make_staff
@@ -375,8 +369,8 @@ def test_an_exchange_refuses_an_imei_of_another_customers_device(point, people):
 def test_the_choice_is_offered_while_waiting_for_parts_and_ends_the_wait(client, point, people):
     from decimal import Decimal
 
+    from parts.models import Part, PartStock
     from repairs.actions import PartLineInput
-    from repairs.models import Part, PartStock
 
     screen = Part.objects.create(point=point, code="SCR-9", name="屏幕", price=Decimal("500"))
     ticket = open_ticket(point, people["desk"], purchase_days_ago=20)

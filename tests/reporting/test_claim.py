@@ -10,19 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from counter.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind, PaymentMethod
+from parts.models import Part, PartLine
 from repairs.actions import PartLineInput
-from repairs.models import (
-    CashUp,
-    CashUpStatus,
-    MoneyEntry,
-    MoneyKind,
-    Part,
-    PartLine,
-    PaymentMethod,
-    RepairTicket,
-    RepairType,
-    WarrantyStatus,
-)
+from repairs.models import RepairTicket, RepairType, WarrantyStatus
 from reporting import claim
 from reporting.exports import export_run, job_path, monthly_exports_due
 from reporting.models import ExportJob, ExportKind

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from complaints.models import Complaint
-from repairs.models import PartLine, SatisfactionCard, WarrantyStatus
+from parts.models import PartLine
+from repairs.models import SatisfactionCard, WarrantyStatus
 from reporting.exports import export_request, export_run, job_path, monthly_exports_due
 from reporting.models import ExportJob, ExportKind, ExportStatus
 from reporting.tasks import export_run_task

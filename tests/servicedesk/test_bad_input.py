@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 
 from followups.models import Question
 from followups.services import callback_schedule_for_complaint
+from parts.models import Part
 from repairs.actions import NoInput
 from repairs.actions.commands import COMMANDS
-from repairs.models import Part, RepairType
+from repairs.models import RepairType
 from servicedesk.models import Role
 from tests import strategies, tickets, urlwalk
 from tests.factories import CustomerFactory, in_stock, make_staff

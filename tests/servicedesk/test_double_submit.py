@@ -11,7 +11,8 @@ from django.utils.translation import gettext, override
 
 from complaints.models import ComplaintContact
 from complaints.services import escalate
-from repairs.models import Payment, TicketEvent
+from counter.models import Payment
+from repairs.models import TicketEvent
 from servicedesk.models import Role
 from tests import tickets, urlwalk
 from tests.factories import CustomerFactory

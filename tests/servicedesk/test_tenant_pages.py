@@ -21,8 +21,9 @@ from followups.reports import callback_report_generate
 from intake.models import Channel, Purpose, Visit
 from intake.services.hotline import call_log
 from intake.services.slips import slip_take
+from parts.models import Part
 from repairs.actions import ticket_start_diagnosis
-from repairs.models import Part, RepairType
+from repairs.models import RepairType
 from reporting import exports as exporting
 from reporting.models import ExportJob
 from servicedesk.models import Department, Role

@@ -3,8 +3,9 @@ import uuid
 
 from django.utils import timezone
 
+from counter.models import CashUp, MoneyEntry, MoneyKind, PaymentMethod
 from intake.models import Device, MessageSlip, Purpose, Visit
-from repairs.models import CashUp, MoneyEntry, MoneyKind, PaymentMethod, RepairTicket, TicketStatus
+from repairs.models import RepairTicket, TicketStatus
 from servicedesk.models import Role
 from tests.factories import CustomerFactory, ServicePointFactory, make_staff
 from tests.opening import VALID_IMEI, open_ticket

@@ -1,7 +1,7 @@
 import uuid
 from decimal import Decimal
 
-from repairs.models import DefectivePart, Part, ReturnBatch, ReturnBatchStatus
+from parts.models import DefectivePart, Part, ReturnBatch, ReturnBatchStatus
 from servicedesk.models import Role
 from tests.factories import in_stock, make_staff
 from tests.opening import open_ticket

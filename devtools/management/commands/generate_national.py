@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from complaints.models import ComplaintCategory, DifficultType
+from counter.models import PaymentMethod
 from devtools.national import clock, vocab
 from devtools.national.loader import COLUMNS, SECOND_LANE, Loader, check_foreign_keys
 from devtools.national.network import build_network, point_codes
@@ -26,7 +27,7 @@ from devtools.national.simulate import Context, PointSim, Texts
 from devtools.national.sizes import Sizes
 from devtools.national.stock import returns_from_consumption, stock_from_consumption
 from followups.models import Question
-from repairs.models import PaymentMethod, RepairTicket
+from repairs.models import RepairTicket
 from servicedesk.models import Region, ServicePoint
 
 #: Tables written through the ORM before the load (analyzed afterwards like the others).

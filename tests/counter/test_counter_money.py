@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from repairs.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind, Payment, TicketStatus
-from repairs.services import money
+from counter import services as money
+from counter.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind, Payment
+from repairs.models import TicketStatus
 from servicedesk.models import Role
 from servicedesk.statemachine import TransitionRefused
 from tests.opening import open_ticket
@@ -287,7 +288,7 @@ def test_the_supervisor_sees_every_desk_users_day(client, point, people, staff_o
 
 
 def _method(code):
-    from repairs.models import PaymentMethod
+    from counter.models import PaymentMethod
 
     return PaymentMethod.objects.get(code=code).pk
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,19 +19,15 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from repairs.models import (
-    CashUp,
-    CashUpStatus,
-    MoneyEntry,
-    MoneyKind,
-    PaymentMethod,
-    RepairTicket,
-)
+from counter.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind, PaymentMethod
 from servicedesk import audit
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.statemachine import StateMachine, Transition
 from servicedesk.tenancy import user_role
 from servicedesk.types import Actor
+
+if TYPE_CHECKING:
+    from repairs.models import RepairTicket
 
 ZERO = Decimal("0.00")
 
@@ -206,7 +203,12 @@ def money_refund(
     if role not in MONEY_ROLES and role != Role.ADMIN:
         raise ValidationError({"amount": [_("Your role cannot refund money.")]})
     with transaction.atomic():
-        ticket = RepairTicket.objects.select_for_update().select_related("point").get(pk=ticket.pk)
+        ticket = (
+            type(ticket)
+            ._default_manager.select_for_update()
+            .select_related("point")
+            .get(pk=ticket.pk)
+        )
         if ticket.version != version:
             # The same refund sent twice, or money moved meanwhile: the desk looks again.
             raise ValidationError(
@@ -246,7 +248,7 @@ def money_refund(
             approved_by=actor if role in SUPERVISING_ROLES else None,
             at=now,
         )
-        RepairTicket.objects.filter(pk=ticket.pk).update(version=F("version") + 1)
+        type(ticket)._default_manager.filter(pk=ticket.pk).update(version=F("version") + 1)
         audit.audit_money_refunded(actor=actor, ticket=ticket, entry=entry)
     return entry
 

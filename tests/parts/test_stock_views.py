@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from parts.models import Part, PartStock, StockMovement
 from repairs.actions import PartLineInput
-from repairs.models import Part, PartStock, StockMovement, TicketStatus
+from repairs.models import TicketStatus
 from servicedesk.models import Role
 from tests.factories import in_stock
 from tests.opening import open_ticket

@@ -21,8 +21,8 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from repairs import transitions
-from repairs.models import (
+from parts import transitions
+from parts.models import (
     DefectiveDevice,
     DefectivePart,
     DefectiveStatus,
@@ -30,7 +30,7 @@ from repairs.models import (
     ReturnBatch,
     ReturnBatchStatus,
 )
-from repairs.services.stock import _movement, lock_stock
+from parts.services.stock import _movement, lock_stock
 from servicedesk import audit
 from servicedesk.idempotency import create_once
 from servicedesk.models import Role, ServicePoint

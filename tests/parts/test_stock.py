@@ -10,15 +10,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from parts.models import MovementKind, Part, PartStock, StockMovement
+from parts.services.stock import AdjustKind, stock_adjust, stock_receive
 from repairs.actions import PartLineInput, TransitionError
-from repairs.models import (
-    MovementKind,
-    Part,
-    PartStock,
-    StockMovement,
-    TicketStatus,
-)
-from repairs.services.stock import AdjustKind, stock_adjust, stock_receive
+from repairs.models import TicketStatus
 from servicedesk.models import AuditLog, Notification, Role
 from tests.opening import open_ticket
 from tests.tickets import move

@@ -15,11 +15,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from repairs import selectors
-from repairs.forms import ReturnBatchCreateForm, ReturnBatchMoveForm, ReturnBatchShipForm
-from repairs.models import ReturnBatch, ReturnBatchStatus
-from repairs.services import returns
-from repairs.views.stock import VIEWERS, _several_points
+from parts import selectors
+from parts.forms import ReturnBatchCreateForm, ReturnBatchMoveForm, ReturnBatchShipForm
+from parts.models import ReturnBatch, ReturnBatchStatus
+from parts.services import returns
+from parts.views.stock import VIEWERS, _several_points
 from servicedesk.errors import ActionRefused
 from servicedesk.forms import apply_errors
 from servicedesk.middleware import point_zone_activate
@@ -43,7 +43,7 @@ def _defective_page(request, form: ReturnBatchCreateForm | None = None, status: 
     can_make = returns.can_make_batches(request.user, point_id)
     return render(
         request,
-        "repairs/returns/defective_stock.html",
+        "parts/returns/defective_stock.html",
         {
             "page": pieces,
             "devices": devices,
@@ -100,7 +100,7 @@ def return_batch_list(request):
     )
     return render(
         request,
-        "repairs/returns/batch_list.html",
+        "parts/returns/batch_list.html",
         {
             "page": page,
             "status": status,
@@ -132,7 +132,7 @@ def _batch(request, pk: int, roles=VIEWERS) -> ReturnBatch:
 def _detail(request, batch: ReturnBatch, ship_form: ReturnBatchShipForm | None = None, **extra):
     return render(
         request,
-        "repairs/returns/batch_detail.html",
+        "parts/returns/batch_detail.html",
         {
             "batch": batch,
             "lines": selectors.return_batch_lines(batch=batch),
@@ -159,7 +159,7 @@ def return_batch_print(request, pk: int):
     with translation.override(batch.point.language or None):
         return render(
             request,
-            "repairs/returns/packing_list.html",
+            "parts/returns/packing_list.html",
             {
                 "batch": batch,
                 "lines": lines,

@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from repairs import selectors
-from repairs.forms import StockAdjustForm, StockReceiveForm
-from repairs.models import Part
-from repairs.services import stock
+from parts import selectors
+from parts.forms import StockAdjustForm, StockReceiveForm
+from parts.models import Part
+from parts.services import stock
 from servicedesk.csvfiles import csv_text
 from servicedesk.errors import ActionRefused
 from servicedesk.forms import apply_errors
@@ -48,7 +48,7 @@ def stock_list(request):
     movements = list(selectors.stock_movements(user=request.user)[:20])
     return render(
         request,
-        "repairs/stock/stock_list.html",
+        "parts/stock/stock_list.html",
         {
             "page": page,
             "movements": movements,
@@ -119,7 +119,7 @@ def stock_receive(request):
                     return redirect("repairs:stock_list")
     else:
         form = StockReceiveForm(initial={"part": (request.GET.get("part") or "")[:32]})
-    return render(request, "repairs/stock/stock_form.html", {"form": form, "kind": "receive"})
+    return render(request, "parts/stock/stock_form.html", {"form": form, "kind": "receive"})
 
 
 @role_required(*ADJUSTERS)
@@ -147,7 +147,7 @@ def stock_adjust(request):
                     return redirect("repairs:stock_list")
     else:
         form = StockAdjustForm(initial={"part": (request.GET.get("part") or "")[:32]})
-    return render(request, "repairs/stock/stock_form.html", {"form": form, "kind": "adjust"})
+    return render(request, "parts/stock/stock_form.html", {"form": form, "kind": "adjust"})
 
 
 @role_required(*VIEWERS)
@@ -158,7 +158,7 @@ def reorder_list(request):
     )
     return render(
         request,
-        "repairs/stock/reorder_list.html",
+        "parts/stock/reorder_list.html",
         {"page": page, "several_points": _several_points(request)},
     )
 

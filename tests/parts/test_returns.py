@@ -13,8 +13,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from repairs.actions import PartLineInput
-from repairs.models import (
+from parts.models import (
     DefectiveDevice,
     DefectivePart,
     DefectiveStatus,
@@ -23,8 +22,9 @@ from repairs.models import (
     ReturnBatch,
     ReturnBatchStatus,
 )
-from repairs.services.returns import return_batch_create, return_batch_transition
-from repairs.services.stock import AdjustKind, stock_adjust
+from parts.services.returns import return_batch_create, return_batch_transition
+from parts.services.stock import AdjustKind, stock_adjust
+from repairs.actions import PartLineInput
 from servicedesk.models import AuditLog, Role
 from servicedesk.statemachine import TransitionRefused
 from tests.factories import in_stock, make_staff

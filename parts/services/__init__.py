@@ -1,0 +1,1 @@
+"""Services of the spare parts: the stock (``stock``) and the return batches (``returns``)."""
