@@ -438,7 +438,7 @@ class RefundForm(forms.Form):
 class CashUpForm(forms.Form):
     """The desk's count at the end of the day (日结)."""
 
-    day = forms.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+    day = inputs.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
     counted_cash = inputs.money_for(CashUp, "counted_cash")
     note = forms.CharField(required=False, max_length=inputs.column_max_length(CashUp, "note"))
 
