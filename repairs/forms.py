@@ -41,13 +41,13 @@ class TicketOpenForm(inputs.OneTimeTokenMixin, forms.Form):
     """The guided intake screen (rules#intake)."""
 
     model_name = forms.CharField(label=_("Device model"), max_length=64)
-    imei = forms.CharField(
+    imei = inputs.CodeField(
         label=_("IMEI"),
         max_length=32,
         required=False,
         help_text=_("15 digits; dial *#06# on the device to show it."),
     )
-    serial_number = forms.CharField(
+    serial_number = inputs.CodeField(
         label=_("Serial number"),
         max_length=32,
         required=False,
@@ -161,7 +161,7 @@ class DiagnoseForm(TicketActionForm):
             self.fields[f"part_{index}"] = forms.IntegerField(
                 required=False, min_value=1, max_value=2**31 - 1
             )
-            self.fields[f"quantity_{index}"] = forms.IntegerField(
+            self.fields[f"quantity_{index}"] = inputs.IntegerField(
                 required=False,
                 min_value=1,
                 max_value=99,
@@ -305,7 +305,7 @@ class SanbaoForm(SignatureMixin, TicketActionForm):
         required=False, max_length=inputs.column_max_length(SanbaoDecision, "replacement_model")
     )
     # Typed or scanned with spaces or dashes; the service checks its 15 digits and check digit.
-    replacement_imei = forms.CharField(required=False, max_length=32)
+    replacement_imei = inputs.CodeField(required=False, max_length=32)
     refund_reference = forms.CharField(
         required=False, max_length=inputs.column_max_length(SanbaoDecision, "refund_reference")
     )
@@ -343,8 +343,8 @@ def ticket_action_form(data: QueryDict) -> TicketActionForm:
 class StatusLookupForm(forms.Form):
     """The public status page: a wrong pair and a malformed one get the same answer."""
 
-    number = forms.CharField(max_length=inputs.column_max_length(RepairTicket, "number"))
-    last_four = forms.CharField(max_length=8)
+    number = inputs.CodeField(max_length=inputs.column_max_length(RepairTicket, "number"))
+    last_four = inputs.CodeField(max_length=8)
 
 
 ALL = "all"
@@ -359,7 +359,7 @@ class TicketListForm(forms.Form):
         required=False,
         choices=[(OPEN, pgettext_lazy("tickets", "Open")), *TicketStatus.choices, (ALL, _("All"))],
     )
-    q = forms.CharField(
+    q = inputs.CodeField(
         label=_("Number or IMEI"),
         max_length=32,
         required=False,
@@ -450,7 +450,7 @@ class CashUpConfirmForm(forms.Form):
 # --- spare-parts stock (rules#parts) ---------------------------------------------------------
 
 
-class PartCodeField(forms.CharField):
+class PartCodeField(inputs.CodeField):
     """A part number as typed or scanned (the service finds it on the point's list)."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -465,7 +465,7 @@ class StockReceiveForm(inputs.OneTimeTokenMixin, forms.Form):
     keeps a double click from receiving it twice."""
 
     part = PartCodeField()
-    quantity = forms.IntegerField(
+    quantity = inputs.IntegerField(
         label=_("Quantity received"),
         min_value=1,
         max_value=9999,
@@ -494,7 +494,7 @@ class StockAdjustForm(inputs.OneTimeTokenMixin, forms.Form):
             ("level", _("New reorder level")),
         ],
     )
-    quantity = forms.IntegerField(label=_("Number"), min_value=0, max_value=99999)
+    quantity = inputs.IntegerField(label=_("Number"), min_value=0, max_value=99999)
     reason = forms.CharField(
         label=_("Reason"),
         max_length=200,

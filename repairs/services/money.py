@@ -324,9 +324,8 @@ def cash_up_submit(
     now = now or timezone.now()
     today = timezone.localdate(now, point.zone)
     if day > today:
-        raise ValidationError(
-            {"day": [_("A cash-up is for today or an earlier day, not for %(day)s.") % {"day": day}]}
-        )
+        refusal = _("A cash-up is for today or an earlier day, not for %(day)s.") % {"day": day}
+        raise ValidationError({"day": [refusal]})
     with transaction.atomic():
         # The user's row is the lock of their counts: two first counts of a day at once (a
         # double click) wait for each other, so the second finds the first instead of breaking

@@ -331,9 +331,7 @@ def test_a_cash_up_is_never_for_a_later_day_or_out_of_bounds(day, client, point,
     entry = _paid_today(client, point, people)
     today = timezone.localdate(timezone.now(), point.zone)
     typed = (today + dt.timedelta(days=1)).isoformat() if day == "tomorrow" else day
-    response = client.post(
-        reverse("repairs:cash_up_submit"), {"day": typed, "counted_cash": "80"}
-    )
+    response = client.post(reverse("repairs:cash_up_submit"), {"day": typed, "counted_cash": "80"})
     assert response.status_code == 200
     assert response.context["form"].errors["day"]
     page = response.content.decode()
@@ -363,3 +361,19 @@ def test_an_earlier_day_is_counted_only_while_it_still_has_open_entries(client, 
         user=people["desk"].user, point=point, day=yesterday, counted_cash=D("79"), note="少一元"
     )
     assert again.pk == cash_up.pk and again.counted_cash == D("79.00")
+
+
+def test_full_width_digits_pay_at_the_handover_and_find_the_ticket_at_pickup(client, point, people):
+    ticket = _ready(point, people, labor="80")
+    client.force_login(people["desk"].user)
+    full_width = ticket.number.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    response = client.get(reverse("repairs:pickup"), {"number": full_width})
+    assert response.status_code == 302 and response.url == reverse(
+        "repairs:ticket_detail", args=[ticket.pk]
+    )
+    client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        handover_body(ticket, method_0="cash", amount_received="１００"),
+    )
+    entry = MoneyEntry.objects.get(ticket=ticket)
+    assert (entry.amount, entry.change) == (D("100.00"), D("20.00"))

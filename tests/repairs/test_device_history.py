@@ -552,9 +552,7 @@ def test_the_reveal_keeps_its_query_count(
 REVEAL_QUERIES = 8
 
 
-def test_opening_a_ticket_counts_against_the_lookup_limit_like_a_preview(
-    network, settings, client
-):
+def test_opening_a_ticket_counts_against_the_lookup_limit_like_a_preview(network, settings, client):
     settings.CROSS_POINT_LOOKUPS_PER_HOUR = 2
     client.force_login(network["desk"])
     # Two tickets opened for two devices use the hour's allowance, never refused themselves...

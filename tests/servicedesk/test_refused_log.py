@@ -34,9 +34,7 @@ def test_a_role_check_refusal_is_one_log_line_without_a_traceback(client, staff_
     assert "Refused by role" in lines[0].getMessage()
 
 
-def test_a_refused_transition_is_one_log_line_without_a_traceback(
-    client, point, staff_of, caplog
-):
+def test_a_refused_transition_is_one_log_line_without_a_traceback(client, point, staff_of, caplog):
     desk, supervisor = staff_of(Role.FRONT_DESK).user, staff_of(Role.SUPERVISOR).user
     cash_up = CashUp.objects.create(
         point=point,
