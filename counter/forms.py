@@ -11,7 +11,7 @@ from servicedesk import inputs
 class CashUpForm(forms.Form):
     """The desk's count at the end of the day (日结)."""
 
-    day = forms.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+    day = inputs.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
     counted_cash = inputs.money_for(CashUp, "counted_cash")
     note = forms.CharField(required=False, max_length=inputs.column_max_length(CashUp, "note"))
 

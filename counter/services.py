@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -319,15 +320,34 @@ def cash_up_submit(
     """rules#payment: the desk counts its cash at the end of the day. The figures by method are
     fixed from the open entries (which the cash-up then holds); a difference between the cash
     counted and the cash expected needs a note. Submitted again before the supervisor confirms,
-    it is a recount; a confirmed cash-up cannot change."""
+    it is a recount; a confirmed cash-up cannot change. The day is the point's today or an
+    earlier day that still has open entries (or its own count to redo): a later day would sweep
+    every open entry out of today's count."""
     now = now or timezone.now()
+    today = timezone.localdate(now, point.zone)
+    if day > today:
+        refusal = _("A cash-up is for today or an earlier day, not for %(day)s.") % {"day": day}
+        raise ValidationError({"day": [refusal]})
     with transaction.atomic():
+        # The user's row is the lock of their counts: two first counts of a day at once (a
+        # double click) wait for each other, so the second finds the first instead of breaking
+        # the once-a-day constraint.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         cash_up = CashUp.objects.select_for_update().filter(point=point, user=user, day=day).first()
         if cash_up is not None and cash_up.status == CashUpStatus.CONFIRMED:
             raise ValidationError(
                 {"counted_cash": [_("This day's cash-up is confirmed and cannot change.")]}
             )
         fresh = list(open_entries(user=user, point=point, day=day).select_for_update(of=("self",)))
+        if day < today and cash_up is None and not fresh:
+            raise ValidationError(
+                {
+                    "day": [
+                        _("Nothing is left to count up to %(day)s: count today instead.")
+                        % {"day": day}
+                    ]
+                }
+            )
         if (
             cash_up is not None
             and not fresh

@@ -18,7 +18,7 @@ class LoanerForm(forms.Form):
         label=_("Model"), max_length=inputs.column_max_length(Loaner, "model_name")
     )
     # Typed or scanned with spaces or dashes; the service keeps the 15 digits.
-    imei = forms.CharField(label=_("IMEI"), max_length=32)
+    imei = inputs.CodeField(label=_("IMEI"), max_length=32)
     condition = forms.CharField(
         label=_("Condition"),
         required=False,

@@ -13,7 +13,7 @@ from servicedesk import inputs
 # --- spare-parts stock (rules#parts) ---------------------------------------------------------
 
 
-class PartCodeField(forms.CharField):
+class PartCodeField(inputs.CodeField):
     """A part number as typed or scanned (the service finds it on the point's list)."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -28,7 +28,7 @@ class StockReceiveForm(inputs.OneTimeTokenMixin, forms.Form):
     keeps a double click from receiving it twice."""
 
     part = PartCodeField()
-    quantity = forms.IntegerField(
+    quantity = inputs.IntegerField(
         label=_("Quantity received"),
         min_value=1,
         max_value=9999,
@@ -57,7 +57,7 @@ class StockAdjustForm(inputs.OneTimeTokenMixin, forms.Form):
             ("level", _("New reorder level")),
         ],
     )
-    quantity = forms.IntegerField(label=_("Number"), min_value=0, max_value=99999)
+    quantity = inputs.IntegerField(label=_("Number"), min_value=0, max_value=99999)
     reason = forms.CharField(
         label=_("Reason"),
         max_length=200,

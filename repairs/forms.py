@@ -28,13 +28,13 @@ class TicketOpenForm(inputs.OneTimeTokenMixin, forms.Form):
     """The guided intake screen (rules#intake)."""
 
     model_name = forms.CharField(label=_("Device model"), max_length=64)
-    imei = forms.CharField(
+    imei = inputs.CodeField(
         label=_("IMEI"),
         max_length=32,
         required=False,
         help_text=_("15 digits; dial *#06# on the device to show it."),
     )
-    serial_number = forms.CharField(
+    serial_number = inputs.CodeField(
         label=_("Serial number"),
         max_length=32,
         required=False,
@@ -130,8 +130,8 @@ def reference_field() -> forms.CharField:
 class StatusLookupForm(forms.Form):
     """The public status page: a wrong pair and a malformed one get the same answer."""
 
-    number = forms.CharField(max_length=inputs.column_max_length(RepairTicket, "number"))
-    last_four = forms.CharField(max_length=8)
+    number = inputs.CodeField(max_length=inputs.column_max_length(RepairTicket, "number"))
+    last_four = inputs.CodeField(max_length=8)
 
 
 ALL = "all"
@@ -146,7 +146,7 @@ class TicketListForm(forms.Form):
         required=False,
         choices=[(OPEN, pgettext_lazy("tickets", "Open")), *TicketStatus.choices, (ALL, _("All"))],
     )
-    q = forms.CharField(
+    q = inputs.CodeField(
         label=_("Number or IMEI"),
         max_length=32,
         required=False,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from intake.models import Device
 from parts.models import Part, PartLine
 from repairs.models import OPEN_STATUSES, RepairTicket, TicketEvent, TicketStatus, WarrantyStatus
+from servicedesk import inputs
 from servicedesk.models import ServicePoint
 from servicedesk.tenancy import CrossPointRefused, cross_point_lookup, scope_for, scoped
 
@@ -120,7 +121,7 @@ def device_history(*, user: AnyUser, device: Device) -> QuerySet[RepairTicket]:
 
 #: A ticket number as typed or scanned: any case, spaces around, with or without the dash.
 _NUMBER = re.compile(r"^([A-Z0-9]{2,16}?)-?(\d{6,9})$")
-_DIGITS = re.compile(r"^\d{1,9}$")
+_DIGITS = re.compile(r"^[0-9]{1,9}$")
 #: The list's rows per page; paging is by key (the last row's time and id), never by OFFSET.
 PAGE_SIZE = 50
 SORTS = ("newest", "oldest")
@@ -148,7 +149,8 @@ def ticket_number_candidates(raw: str) -> list[str]:
 def ticket_find_by_number(*, user: AnyUser, raw: str) -> list[RepairTicket]:
     """The user's tickets that ``raw`` names: a ticket number in any form, or the bare sequence
     digits (``000007``), which name one ticket only when one of the user's points has it."""
-    text = "".join(str(raw or "").split()).upper()[:32]
+    # A scanner or an input method in full-width mode types "ＢＪ０１－０００００１１".
+    text = "".join(inputs.half_width(str(raw or "")).split()).upper()[:32]
     query = Q(number__in=ticket_number_candidates(text)) if text else Q(pk__in=[])
     if _DIGITS.match(text):
         query |= Q(sequence=int(text))

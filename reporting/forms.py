@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 
-MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+#: A month as the browser's month box sends it: ASCII digits only (``\d`` would also take
+#: "٠٠٠٠" and "２０２６", which ``int()`` reads as numbers).
+MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])", re.ASCII)
 SMALL_BOX = {"class": "form-control form-control-sm"}
 
 
@@ -66,7 +68,14 @@ class ClaimMonthForm(forms.Form):
 
     def clean_month(self) -> dt.date:
         match = MONTH.fullmatch(self.cleaned_data["month"].strip())
-        month = dt.date(int(match[1]), int(match[2]), 1) if match else None
-        if month is None or not inputs.within_bounds(month):
+        if match is None:
             raise forms.ValidationError(_("Enter a month as 2026-10."), code="invalid")
-        return month
+        year, number = int(match[1]), int(match[2])
+        # The year is checked before a date is made of it: year 0 is no date at all.
+        if not inputs.EARLIEST.year <= year <= inputs.LATEST.year:
+            raise forms.ValidationError(
+                _("Enter a month between %(earliest)s and %(latest)s."),
+                code="out_of_range",
+                params={"earliest": inputs.EARLIEST.year, "latest": inputs.LATEST.year},
+            )
+        return dt.date(year, number, 1)

@@ -228,12 +228,13 @@ def claim_page(request):
     """rules#warranty-claim for the point's manager (read-only for the regional center): the
     month's claim per repair type, its file, and the month's counter money."""
     points = selectors.point_list(user=request.user)
-    today = timezone.localdate()
-    default_month = exports.previous_month_range(today)[0]
     form = ClaimMonthForm(request.GET or None, points=points)
     valid = form.is_bound and form.is_valid()
-    month = form.cleaned_data["month"] if valid else default_month
     point = (form.cleaned_data.get("point") if valid else None) or points.first()
+    # It opens on the point's current month, whose records are still open: the previous
+    # month's claim is closed and written to its file on the 1st.
+    today = timezone.localdate(timezone=point.zone) if point else timezone.localdate()
+    month = form.cleaned_data["month"] if valid else today.replace(day=1)
     if not form.is_bound:
         form = ClaimMonthForm(initial={"point": point, "month": f"{month:%Y-%m}"}, points=points)
     context: dict = {"form": form, "point": point, "month": month}

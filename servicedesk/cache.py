@@ -9,8 +9,8 @@ this; with it, none.
 
 The counters' callers decide what a miss means for them: django-ratelimit refuses while it
 cannot count (it fails closed, so the public status page answers "too many lookups" during an
-outage), and the cross-point lookup's per-user counter is not counted (``cache.add`` is false:
-treated as a device seen already this hour).
+outage), and so does the cross-point lookup's per-user counter (``cache.add`` is false and the
+key is not there: the lookup is refused, only the point's own records are shown).
 """
 
 from __future__ import annotations

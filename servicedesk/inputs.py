@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
@@ -58,6 +59,56 @@ def _out_of_range() -> ValidationError:
         code="out_of_range",
         params={"earliest": EARLIEST.year, "latest": LATEST.year},
     )
+
+
+#: The full-width forms of ASCII (０-９, Ａ-Ｚ, ａ-ｚ, "．", "－" …) and the ideographic space, as a
+#: Chinese input method types them.
+_FULL_WIDTH = re.compile("[\u3000\uff01-\uff5e]")
+
+
+def half_width(value: str) -> str:
+    """``value`` with its full-width digits, letters and signs made ASCII (their NFKC form), as
+    the phone field reads them. Only those: digits of other scripts ("٠١٢") and other look-alikes
+    ("²", "①") stay what they are, for the field to refuse."""
+    return _FULL_WIDTH.sub(lambda match: unicodedata.normalize("NFKC", match[0]), value)
+
+
+def _not_allowed(text: str, allowed: str) -> ValidationError:
+    """The characters of ``text`` not in ``allowed``, named, so the user sees which are wrong."""
+    wrong = "".join(dict.fromkeys(c for c in text if c not in allowed))
+    return ValidationError(
+        _("Only digits are allowed here, not “%(wrong)s”."),
+        code="invalid",
+        params={"wrong": wrong},
+    )
+
+
+class HalfWidthMixin:
+    """For a number, code or amount field: full-width digits and letters are read as ASCII
+    before the field parses the value (every such field of every form, the same way)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = half_width(value)
+        return super().to_python(value)  # type: ignore[misc]
+
+
+class CodeField(HalfWidthMixin, forms.CharField):
+    """A code typed or scanned: an IMEI, a serial, a ticket or part number."""
+
+
+_DIGITS = "0123456789"
+
+
+class IntegerField(HalfWidthMixin, forms.IntegerField):
+    """A whole number as staff type it: ASCII (or full-width) digits, nothing else."""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            body = half_width(value).strip().removeprefix("-")
+            if body and not (body.isascii() and body.isdigit()):
+                raise _not_allowed(body, _DIGITS)
+        return super().to_python(value)
 
 
 class DateInput(forms.DateInput):
@@ -136,9 +187,10 @@ class MoneyField(forms.DecimalField):
     """An amount in yuan as staff type it: ASCII digits with an optional decimal point, within a
     ``DecimalField`` column's ``max_digits`` and ``decimal_places`` (10 and 2 by default).
 
-    Python's ``Decimal`` also reads full-width digits ("１２３"), exponents ("2.09e2"), "NaN" and
-    numbers far larger than the column: the first two look like money to no one, and the last
-    is a server error on PostgreSQL and a stored value that breaks the page on SQLite."""
+    Full-width digits ("８０", "５００") are read as the ASCII ones (``half_width``). Python's
+    ``Decimal`` also reads other scripts' digits ("٨٠"), exponents ("2.09e2"), "NaN" and numbers
+    far larger than the column: the first two look like money to no one here, and the last is a
+    server error on PostgreSQL and a stored value that breaks the page on SQLite."""
 
     def __init__(self, *, max_digits: int = 10, decimal_places: int = 2, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", Decimal("0"))
@@ -149,8 +201,10 @@ class MoneyField(forms.DecimalField):
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
-        text = str(value).strip()
+        text = half_width(str(value)).strip()
         if not _MONEY.fullmatch(text):
+            if any(c not in _DIGITS + "." for c in text):
+                raise _not_allowed(text, _DIGITS + ".")
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(text)
 

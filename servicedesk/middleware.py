@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 import zoneinfo
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from servicedesk.models import ServicePoint
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+logger = logging.getLogger(__name__)
 LOGIN_AT_KEY = "servicedesk_login_at"
 SEEN_AT_KEY = "servicedesk_seen_at"
 # Write the idle clock to the session at most this often, not on every request.
@@ -159,8 +161,27 @@ class RefusedActionMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # A refusal is an expected answer, not a fault: one log line each, never a traceback.
+        if isinstance(exception, PermissionDenied):
+            response = permission_denied(request, exception)
+            log_response(
+                "Refused by role: %s %s (user %s)",
+                request.method,
+                request.path,
+                request.user.pk,
+                response=response,
+                request=request,
+            )
+            return response
         if not isinstance(exception, ActionRefused):
             return None
+        logger.info(
+            "Action refused: %s %s (user %s): %s",
+            request.method,
+            request.path,
+            request.user.pk,
+            type(exception).__name__,
+        )
         messages.error(request, str(exception) or _("This is not possible at the moment."))
         back = request.headers.get("referer", "")
         if not url_has_allowed_host_and_scheme(

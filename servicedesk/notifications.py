@@ -25,12 +25,20 @@ class DatabaseSender:
         )
 
 
+def idempotency_key(notification) -> str:
+    """The gateway's idempotency key of one outbox message: its id, the same at every attempt."""
+    return f"notification-{notification.pk}"
+
+
 class HttpSmsSender:
     def send(self, notification) -> None:
         url = settings.SMS_GATEWAY_URL
         if not url.startswith(("https://", "http://")):
             raise SendError("SMS_GATEWAY_URL is not configured")
-        body = json.dumps({"to": notification.to, "text": notification.text}).encode()
+        # A worker killed between the gateway's answer and recording it sends the message again
+        # after its lease: the same key both times lets the gateway send the SMS once.
+        key = idempotency_key(notification)
+        body = json.dumps({"id": key, "to": notification.to, "text": notification.text}).encode()
         request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting
             url,
             data=body,
@@ -38,6 +46,7 @@ class HttpSmsSender:
             headers={
                 "Content-Type": "application/json",
                 "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}",
+                "Idempotency-Key": key,
             },
         )
         try:

@@ -191,17 +191,25 @@ def get_scoped_or_404(
 # (facts about the device, never its customer) is the selector's contract:
 # ``repairs.selectors.device_facts_across_points``. No other query bypasses the point scope.
 
-#: Where a cross-point lookup may be made, and whether it counts against the user's hourly
-#: limit. Saving the intake form does not: it opens a ticket, itself a record of who did what,
-#: and the rules it applies must never be cut short by the limit. Each is a POST (CSRF-checked):
-#: the intake preview, the device page's and the ticket page's reveal, the intake itself; a GET
-#: never opens a lookup, so a link never looks (nor writes an audit row) in a user's name.
+#: Where a cross-point lookup may be made, and whether the limit may refuse it there. Each counts
+#: the device against the user's hourly limit, saving the intake form too (opening a ticket
+#: looks like a preview does). Only saving the intake form is never refused: it opens a ticket,
+#: itself a record of who did what, and the rules it applies must never be cut short by the
+#: limit. Each is a POST (CSRF-checked): the intake preview, the device page's and the ticket
+#: page's reveal, the intake itself; a GET never opens a lookup, so a link never looks (nor
+#: writes an audit row) in a user's name.
 CROSS_POINT_PURPOSES: dict[str, bool] = {
     "intake_preview": True,
     "device_page": True,
     "ticket_page": True,
     "ticket_open": False,
 }
+
+
+_UNCOUNTABLE = _(
+    "The limit of device histories cannot be checked right now: only this point's records are"
+    " shown. Show the history again from the ticket once the service is back."
+)
 
 
 class CrossPointRefused(Exception):
@@ -264,26 +272,34 @@ def cross_point_lookup(
     if user is None or user_role(user) is None or not scope.allows(point.pk):
         raise CrossPointRefused(_("This device's history is not available to you."))
     key = device_key(identity)
-    if CROSS_POINT_PURPOSES[purpose]:
+    try:
         _count_lookup(user, key)
+    except CrossPointRefused:
+        if CROSS_POINT_PURPOSES[purpose]:
+            raise
     return CrossPointLookup(user=user, point=point, purpose=purpose, key=key, scope=scope)
 
 
 def _count_lookup(user: AnyUser, key: str) -> None:
     """Per user and clock hour, count the different devices looked up; the same device again
-    (the preview refreshes as the form is filled) does not count."""
+    (the preview refreshes as the form is filled) does not count. It fails closed: while the
+    cache cannot count (Redis down), the lookup is refused, as the public status page's is."""
     bucket = int(time.time() // 3600)
     counter = f"xpoint:{user.pk}:{bucket}"
     seen = f"{counter}:{key}"
     if not cache.add(seen, 1, 3700):
-        return
+        # Seen this hour already, or the cache cannot be reached (then it answers no key).
+        if cache.has_key(seen):
+            return
+        raise CrossPointRefused(_UNCOUNTABLE)
     cache.add(counter, 0, 3700)
     try:
         count = cache.incr(counter)
     except ValueError:
-        # The counter is gone (evicted, or Redis restarted between the two calls): this lookup
-        # is not counted, rather than the ticket page failing.
-        return
+        # The counter is gone (Redis unreachable, or restarted between the two calls): not
+        # counted, so not granted; the device counts afresh on the next try.
+        cache.delete(seen)
+        raise CrossPointRefused(_UNCOUNTABLE) from None
     if count > settings.CROSS_POINT_LOOKUPS_PER_HOUR:
         cache.delete(seen)
         raise CrossPointRefused(

@@ -138,7 +138,7 @@ class VisitRefForm(forms.Form):
 class SearchForm(VisitRefForm):
     """The one search box (phone, IMEI, ticket number or name), from a visit or not."""
 
-    q = forms.CharField(max_length=64, required=False)
+    q = inputs.CodeField(max_length=64, required=False)
 
     def query(self) -> str:
         self.is_valid()

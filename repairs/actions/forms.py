@@ -108,7 +108,7 @@ class DiagnoseForm(TicketActionForm):
             self.fields[f"part_{index}"] = forms.IntegerField(
                 required=False, min_value=1, max_value=2**31 - 1
             )
-            self.fields[f"quantity_{index}"] = forms.IntegerField(
+            self.fields[f"quantity_{index}"] = inputs.IntegerField(
                 required=False,
                 min_value=1,
                 max_value=99,
@@ -312,7 +312,7 @@ class SanbaoForm(SignatureMixin, TicketActionForm):
         required=False, max_length=inputs.column_max_length(SanbaoDecision, "replacement_model")
     )
     # Typed or scanned with spaces or dashes; the service checks its 15 digits and check digit.
-    replacement_imei = forms.CharField(required=False, max_length=32)
+    replacement_imei = inputs.CodeField(required=False, max_length=32)
     refund_reference = forms.CharField(
         required=False, max_length=inputs.column_max_length(SanbaoDecision, "refund_reference")
     )

@@ -1,6 +1,7 @@
 """rules#payment: how the customer paid (several methods, change from cash only), deposits and
 refunds within authority, the receipt, and the desk user's daily cash-up (日结)."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -305,3 +306,75 @@ def test_staff_without_a_point_of_their_own_have_no_cash_up_page(client, point):
     response = client.post(reverse("repairs:cash_up_submit"), {"day": day, "counted_cash": "0"})
     assert response.status_code == 403
     assert not CashUp.objects.exists()
+
+
+def _paid_today(client, point, people):
+    ticket = _ready(point, people, labor="80")
+    client.force_login(people["desk"].user)
+    client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        handover_body(ticket, method_0="cash", amount_received="80"),
+    )
+    return MoneyEntry.objects.get(ticket=ticket)
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "2099-12-31",  # once swept every open payment into a cash-up dated 2099
+        "9999-12-31",  # once a server error
+        "0001-01-01",
+        "1899-12-31",
+        "tomorrow",
+    ],
+)
+def test_a_cash_up_is_never_for_a_later_day_or_out_of_bounds(day, client, point, people):
+    entry = _paid_today(client, point, people)
+    today = timezone.localdate(timezone.now(), point.zone)
+    typed = (today + dt.timedelta(days=1)).isoformat() if day == "tomorrow" else day
+    response = client.post(reverse("repairs:cash_up_submit"), {"day": typed, "counted_cash": "80"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["day"]
+    page = response.content.decode()
+    assert 'data-testid="cash-up-day-error"' in page, "the error sits beside the date box"
+    assert f'value="{typed}"' in page, "what was typed stays in the date box"
+    assert not CashUp.objects.exists()
+    entry.refresh_from_db()
+    assert entry.cash_up is None
+
+
+def test_an_earlier_day_is_counted_only_while_it_still_has_open_entries(client, point, people):
+    entry = _paid_today(client, point, people)
+    today = timezone.localdate(timezone.now(), point.zone)
+    week_ago = today - dt.timedelta(days=7)
+    with pytest.raises(ValidationError) as refused:
+        money.cash_up_submit(user=people["desk"].user, point=point, day=week_ago, counted_cash=D(0))
+    assert "day" in refused.value.message_dict
+    # Yesterday's money not yet counted is counted on yesterday's sheet.
+    MoneyEntry.objects.filter(pk=entry.pk).update(at=entry.at - dt.timedelta(days=1))
+    yesterday = today - dt.timedelta(days=1)
+    cash_up = money.cash_up_submit(
+        user=people["desk"].user, point=point, day=yesterday, counted_cash=D("80")
+    )
+    assert cash_up.day == yesterday and cash_up.expected_cash == D("80.00")
+    # Its recount stays possible while the supervisor has not confirmed it.
+    again = money.cash_up_submit(
+        user=people["desk"].user, point=point, day=yesterday, counted_cash=D("79"), note="少一元"
+    )
+    assert again.pk == cash_up.pk and again.counted_cash == D("79.00")
+
+
+def test_full_width_digits_pay_at_the_handover_and_find_the_ticket_at_pickup(client, point, people):
+    ticket = _ready(point, people, labor="80")
+    client.force_login(people["desk"].user)
+    full_width = ticket.number.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    response = client.get(reverse("repairs:pickup"), {"number": full_width})
+    assert response.status_code == 302 and response.url == reverse(
+        "repairs:ticket_detail", args=[ticket.pk]
+    )
+    client.post(
+        reverse("repairs:ticket_action", args=[ticket.pk]),
+        handover_body(ticket, method_0="cash", amount_received="１００"),
+    )
+    entry = MoneyEntry.objects.get(ticket=ticket)
+    assert (entry.amount, entry.change) == (D("100.00"), D("20.00"))

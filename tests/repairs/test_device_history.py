@@ -552,3 +552,19 @@ def test_the_reveal_keeps_its_query_count(
 #: Session, user and profile (3), the ticket with its device and point, the facts, their part
 #: numbers, the audit row.
 REVEAL_QUERIES = 8
+
+
+def test_opening_a_ticket_counts_against_the_lookup_limit_like_a_preview(network, settings, client):
+    settings.CROSS_POINT_LOOKUPS_PER_HOUR = 2
+    client.force_login(network["desk"])
+    # Two tickets opened for two devices use the hour's allowance, never refused themselves...
+    for imei in OTHER_IMEIS[:2]:
+        cross_point_lookup(
+            user=network["desk"], point=network["tj01"], purpose="ticket_open", identity=imei
+        )
+    # ...so a third device's preview is refused, while a device already opened still shows.
+    assert "data-history-refused" in post_preview(client, network)
+    assert "data-history-refused" not in post_preview(client, network, OTHER_IMEIS[0])
+    assert cross_point_lookup(
+        user=network["desk"], point=network["tj01"], purpose="ticket_open", identity=OTHER_IMEIS[2]
+    )

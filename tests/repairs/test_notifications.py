@@ -19,12 +19,14 @@ pytestmark = pytest.mark.django_db
 class Gateway(BaseHTTPRequestHandler):
     status = 200
     received: list = []
+    keys: list = []
 
     def do_POST(self):
         length = int(self.headers["Content-Length"])
         Gateway.received.append(
             (self.headers["Authorization"], json.loads(self.rfile.read(length)))
         )
+        Gateway.keys.append(self.headers["Idempotency-Key"])
         self.send_response(Gateway.status)
         self.end_headers()
 
@@ -42,7 +44,7 @@ def serve_gateway(settings):
     server = HTTPServer(("127.0.0.1", 0), Gateway)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    Gateway.received, Gateway.status = [], 200
+    Gateway.received, Gateway.keys, Gateway.status = [], [], 200
     settings.NOTIFICATION_SENDER = "servicedesk.notifications.HttpSmsSender"
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/sms"
     settings.SMS_GATEWAY_TOKEN = "secret-token"
@@ -62,7 +64,8 @@ def message(point, staff_of):
 def test_the_http_gateway_adapter_posts_the_message(gateway, message):
     assert notifications_send() == 1
     auth, body = gateway.received[0]
-    assert auth == "Bearer secret-token" and body == {"to": message.to, "text": "您的手机已修好"}
+    assert auth == "Bearer secret-token"
+    assert body == {"id": f"notification-{message.pk}", "to": message.to, "text": "您的手机已修好"}
     message.refresh_from_db()
     assert message.status == NotificationStatus.SENT
 
@@ -220,3 +223,21 @@ def test_a_sender_stops_before_its_lease_could_run_out_and_gives_the_rest_back(
     gateway.server.RequestHandlerClass = Gateway
     assert notifications_send() == 2
     assert len(gateway.received) == 3
+
+
+@pytest.mark.reliability(
+    "A worker dies during the SMS gateway call",
+    "the message is sent again after its lease with the same Idempotency-Key and id",
+)
+def test_a_message_sent_again_after_a_dead_worker_carries_the_same_idempotency_key(
+    gateway, message
+):
+    assert notifications_send() == 1
+    # The worker died before recording the gateway's answer: the message is still pending and
+    # its lease ran out, so the next sweep sends it again.
+    Notification.objects.filter(pk=message.pk).update(
+        status=NotificationStatus.PENDING, claimed_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    assert notifications_send() == 1
+    assert gateway.keys == [f"notification-{message.pk}"] * 2
+    assert [body["id"] for _auth, body in gateway.received] == gateway.keys

@@ -8,6 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from counter.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind, PaymentMethod
@@ -283,3 +284,38 @@ def test_a_month_that_is_not_a_month_is_refused_and_the_default_shown(client, st
     response = client.get(reverse("reporting:claim"), {"month": "2026-13"})
     assert response.status_code == 200
     assert response.context["form"].errors["month"]
+
+
+@pytest.mark.parametrize(
+    "month",
+    [
+        "0000-01",  # no year 0: once a server error
+        "٠٠٠٠-01",  # Arabic-Indic digits: once a server error
+        "２０２６-１２",  # full-width digits: once taken as December
+        "1899-12",
+        "2100-01",
+        "2026-1",
+    ],
+)
+def test_a_month_is_ascii_digits_in_a_bounded_year_or_refused_with_a_message(
+    month, client, staff_of
+):
+    client.force_login(staff_of(Role.SUPERVISOR).user)
+    with time_machine.travel(dt.datetime(2026, 12, 7, 10, 0, tzinfo=TZ), tick=False):
+        response = client.get(reverse("reporting:claim"), {"month": month})
+    assert response.status_code == 200
+    assert response.context["form"].errors["month"]
+    assert response.context["month"] == dt.date(2026, 12, 1), "the open month is shown instead"
+    assert response.context["form"]["month"].value() == month, "what was typed stays in the box"
+
+
+def test_the_claim_opens_on_the_points_current_month_whose_records_are_still_open(
+    client, point, staff_of
+):
+    client.force_login(staff_of(Role.SERVICE_MANAGER).user)
+    # 2026-11-30 17:30 UTC is already 1 December in Beijing.
+    with time_machine.travel(dt.datetime(2026, 11, 30, 17, 30, tzinfo=dt.UTC), tick=False):
+        response = client.get(reverse("reporting:claim"))
+    assert response.status_code == 200
+    assert response.context["month"] == dt.date(2026, 12, 1)
+    assert response.context["form"]["month"].value() == "2026-12"

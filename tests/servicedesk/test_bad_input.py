@@ -444,3 +444,42 @@ def test_inputs_that_once_gave_a_500_are_refused_cleanly(method, build, world, c
     assert response.status_code < 500
     if method == "get" or refused(response):
         assert not urlwalk.changed_tables(before, urlwalk.db_state())
+
+
+# --- full-width input (an input method left in full-width mode) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("８０", "80"), ("５００", "500"), ("８５０．５０", "850.50"), (" 12 ", "12")],
+)
+def test_full_width_digits_are_read_in_every_amount(typed, read):
+    from decimal import Decimal
+
+    from servicedesk.inputs import MoneyField
+
+    assert MoneyField().clean(typed) == Decimal(read)
+
+
+@pytest.mark.parametrize("typed", ["٨٠", "²", "8O", "１２a"])
+def test_an_amount_still_not_a_number_names_its_wrong_characters(typed):
+    from django.core.exceptions import ValidationError
+
+    from servicedesk.inputs import MoneyField, half_width
+
+    with pytest.raises(ValidationError) as refused:
+        MoneyField().clean(typed)
+    wrong = [c for c in half_width(typed) if c not in "0123456789."]
+    assert all(c in refused.value.messages[0] for c in wrong)
+
+
+def test_whole_numbers_and_codes_read_full_width_and_refuse_other_scripts():
+    from django.core.exceptions import ValidationError
+
+    from servicedesk.inputs import CodeField, IntegerField
+
+    assert IntegerField(min_value=0).clean("３") == 3
+    with pytest.raises(ValidationError, match="٣"):
+        IntegerField().clean("٣")
+    assert CodeField().clean("ＢＪ０１－０００００１１") == "BJ01-0000011"
+    assert CodeField().clean("３５６９３８０３５６４３８０９") == "356938035643809"

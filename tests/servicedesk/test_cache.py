@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from servicedesk.cache import ResilientRedisCache
 from servicedesk.models import Role
-from servicedesk.tenancy import _count_lookup
+from servicedesk.tenancy import CrossPointRefused, _count_lookup, cross_point_lookup
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +70,50 @@ def test_a_hanging_cache_is_given_up_after_its_socket_timeout(silent_port):
     assert time.monotonic() - began < 5  # two tries of 1 s each, not the client's backoff
 
 
-def test_a_lost_lookup_counter_does_not_fail_the_page(staff_of, monkeypatch):
-    """Redis may restart between the lookup's two cache calls: not counted, no error."""
+def test_a_lost_lookup_counter_refuses_the_lookup_without_an_error(staff_of, monkeypatch):
+    """Redis may restart between the lookup's two cache calls: not counted, so not granted (the
+    lookup fails closed), and no server error."""
 
     def gone(*args, **kwargs):
         raise ValueError("no counter")
 
     monkeypatch.setattr(cache, "incr", gone)
-    _count_lookup(staff_of(Role.FRONT_DESK).user, "imei:356938035643809")
+    with pytest.raises(CrossPointRefused, match="cannot be checked"):
+        _count_lookup(staff_of(Role.FRONT_DESK).user, "imei:356938035643809")
+
+
+@pytest.mark.reliability(
+    "Redis down: the cross-point lookup limit cannot count",
+    "the lookup fails closed (own point's records only, with the reason); after the outage the"
+    " ticket's history shows every point again",
+)
+def test_the_cross_point_lookup_fails_closed_while_redis_is_unreachable(
+    point, staff_of, unreachable_redis
+):
+    from repairs import selectors
+    from tests.opening import VALID_IMEI
+
+    desk = staff_of(Role.FRONT_DESK).user
+    down = {
+        "default": {
+            "BACKEND": "servicedesk.cache.ResilientRedisCache",
+            "LOCATION": unreachable_redis,
+        }
+    }
+
+    def history():
+        return selectors.device_facts_across_points(
+            user=desk, imei=VALID_IMEI, serial="", point=point, purpose="ticket_page"
+        )
+
+    with override_settings(CACHES=down):
+        refused = history()
+        assert "cannot be checked" in refused.refused
+        # Saving the intake form is never cut short, even during the outage.
+        assert cross_point_lookup(
+            user=desk, point=point, purpose="ticket_open", identity=VALID_IMEI
+        )
+    assert history().refused == ""
 
 
 @pytest.mark.reliability(

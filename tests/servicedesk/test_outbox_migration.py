@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from servicedesk.models import Notification, NotificationKind, NotificationStatus, Role
 from servicedesk.outbox import notifications_send
@@ -35,8 +36,15 @@ def test_messages_written_before_the_move_keep_their_rows_and_get_their_point(po
                 cursor.execute(
                     'INSERT INTO repairs_notification (channel, "to", text, status, attempts,'
                     " last_error, created_at, ticket_id) VALUES"
-                    " ('sms', %s, %s, %s, %s, '', now(), %s)",
-                    [ticket.contact_phone, f"您的手机已修好 {status}", status, attempts, ticket.pk],
+                    " ('sms', %s, %s, %s, %s, '', %s, %s)",
+                    [
+                        ticket.contact_phone,
+                        f"您的手机已修好 {status}",
+                        status,
+                        attempts,
+                        timezone.now(),
+                        ticket.pk,
+                    ],
                 )
     finally:
         migrate(None)
