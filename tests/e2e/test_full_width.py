@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from repairs.models import CashUp, MoneyEntry, TicketStatus
+from counter.models import CashUp, MoneyEntry
+from repairs.models import TicketStatus
 from servicedesk.models import Role
 from tests import tickets
 from tests.e2e.test_cash_up import _page

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.db import connection
 
-from repairs.models import CashUp, MoneyEntry, MoneyKind, PaymentMethod
-from repairs.services import money
+from counter import services as money
+from counter.models import CashUp, MoneyEntry, MoneyKind, PaymentMethod
 from servicedesk.models import Role
 from tests.factories import make_staff
 from tests.followups.conftest import handed_over_ticket

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from repairs.models import CashUp, CashUpStatus
+from counter.models import CashUp, CashUpStatus
 from servicedesk.models import Role
 
 pytestmark = pytest.mark.django_db
