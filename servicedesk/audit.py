@@ -259,7 +259,19 @@ STOCK_ADJUST_WORDS = {
 }
 #: Audit rows keep the model label they were written with; a model that moved to another app
 #: is still found under its old label.
-MOVED_MODELS: dict[str, str] = {}
+MOVED_MODELS: dict[str, str] = {
+    "repairs.part": "parts.part",
+    "repairs.partline": "parts.partline",
+    "repairs.partstock": "parts.partstock",
+    "repairs.stockmovement": "parts.stockmovement",
+    "repairs.defectivedevice": "parts.defectivedevice",
+    "repairs.returnbatch": "parts.returnbatch",
+    "repairs.defectivepart": "parts.defectivepart",
+    "repairs.payment": "counter.payment",
+    "repairs.paymentmethod": "counter.paymentmethod",
+    "repairs.moneyentry": "counter.moneyentry",
+    "repairs.cashup": "counter.cashup",
+}
 #: A compensation decision in words, with its amount: 批准 ¥30.00.
 OFFER_DECISION_WORDS = {
     "approved": _("Approved %(amount)s"),

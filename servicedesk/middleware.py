@@ -140,7 +140,7 @@ class ReadOnlyRoleMiddleware:
                 "Read-only role refused: %s %s (user %s)",
                 request.method,
                 request.path,
-                request.user.pk,
+                _user_id(request),
                 response=response,
                 request=request,
             )
@@ -168,7 +168,7 @@ class RefusedActionMiddleware:
                 "Refused by role: %s %s (user %s)",
                 request.method,
                 request.path,
-                request.user.pk,
+                _user_id(request),
                 response=response,
                 request=request,
             )
@@ -179,7 +179,7 @@ class RefusedActionMiddleware:
             "Action refused: %s %s (user %s): %s",
             request.method,
             request.path,
-            request.user.pk,
+            _user_id(request),
             type(exception).__name__,
         )
         messages.error(request, str(exception) or _("This is not possible at the moment."))
@@ -189,3 +189,8 @@ class RefusedActionMiddleware:
         ):
             back = request.path if request.method in SAFE_METHODS else "/"
         return redirect(back)
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    """Who made the request, for the log line (a request may come before authentication)."""
+    return getattr(getattr(request, "user", None), "pk", None)

@@ -1,5 +1,5 @@
-"""A refused paid handover in the browser (1366×768): the amount in full-width digits comes back
-as an error beside its field, and everything else the desk typed, ticked and the customer drew
+"""A refused paid handover in the browser (1366×768): an amount with three decimals (typed in
+full-width digits, which are read as ASCII) comes back as an error beside its field, and everything else the desk typed, ticked and the customer drew
 is still there, so only the amount needs fixing."""
 
 import pytest
@@ -37,7 +37,7 @@ def test_a_refused_handover_keeps_every_field_and_shows_the_error_beside_it(
     form = page.locator("form.js-action-form:has(input[value=hand_over])")
     form.locator("input[name=tested_with_customer]").check()
     form.locator("input[name=explanation_given]").check()
-    form.locator("input[name=amount_received]").fill("１２３")
+    form.locator("input[name=amount_received]").fill("１２.３４５")
     form.locator("input[name=invoice_number]").fill("INV-2026-0042")
     form.locator("canvas.signature-pad").scroll_into_view_if_needed()  # below the fold at 768
     sign(page, "hand_over")
@@ -48,7 +48,7 @@ def test_a_refused_handover_keeps_every_field_and_shows_the_error_beside_it(
 
     form = page.locator("form.js-action-form:has(input[value=hand_over])")
     amount = form.locator("input[name=amount_received]")
-    assert amount.input_value() == "１２３"
+    assert amount.input_value() == "１２.３４５"
     assert "is-invalid" in amount.get_attribute("class")
     error = amount.locator("xpath=following-sibling::div[contains(@class,'invalid-feedback')]")
     assert error.is_visible()

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from servicedesk.cache import ResilientRedisCache
 from servicedesk.models import Role
@@ -78,7 +79,7 @@ def test_a_lost_lookup_counter_refuses_the_lookup_without_an_error(staff_of, mon
         raise ValueError("no counter")
 
     monkeypatch.setattr(cache, "incr", gone)
-    with pytest.raises(CrossPointRefused, match="cannot be checked"):
+    with translation.override("en"), pytest.raises(CrossPointRefused, match="cannot be checked"):
         _count_lookup(staff_of(Role.FRONT_DESK).user, "imei:356938035643809")
 
 
@@ -106,7 +107,7 @@ def test_the_cross_point_lookup_fails_closed_while_redis_is_unreachable(
             user=desk, imei=VALID_IMEI, serial="", point=point, purpose="ticket_page"
         )
 
-    with override_settings(CACHES=down):
+    with override_settings(CACHES=down), translation.override("en"):
         refused = history()
         assert "cannot be checked" in refused.refused
         # Saving the intake form is never cut short, even during the outage.

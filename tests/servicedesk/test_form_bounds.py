@@ -7,6 +7,7 @@ import contextlib
 import importlib
 import inspect
 import pkgutil
+from decimal import Decimal
 from types import ModuleType
 
 import pytest
@@ -80,7 +81,7 @@ def test_every_form_field_is_bounded():
 
 
 @pytest.mark.parametrize(
-    "typed", ["１２３", "2.09e2", "12.345", "1,000", "-5", " ", "99999999999", "NaN", "Infinity"]
+    "typed", ["١٢٣", "2.09e2", "12.345", "1,000", "-5", " ", "99999999999", "NaN", "Infinity"]
 )
 def test_money_is_ascii_digits_with_two_decimals_at_most(typed):
     field = MoneyField(max_digits=10, decimal_places=2)
@@ -101,8 +102,10 @@ def test_a_decision_of_a_million_characters_is_a_field_error():
     assert not form.is_valid() and "decision" in form.errors
 
 
-def test_full_width_digits_as_money_are_a_field_error():
+def test_full_width_digits_as_money_are_read_as_the_digits_they_are():
     from complaints.forms import OfferForm
 
     form = OfferForm(data={"amount": "１２３", "description": "退还差价", "version": "1"})
-    assert not form.is_valid() and "amount" in form.errors
+    assert form.is_valid() and form.cleaned_data["amount"] == Decimal("123")
+    other_script = OfferForm(data={"amount": "١٢٣", "description": "退还差价", "version": "1"})
+    assert not other_script.is_valid() and "amount" in other_script.errors
