@@ -27,7 +27,15 @@ PRODUCT = (
 ALLOWED = {
     # The timeline writer and the transition table import the models, and a ticket's status
     # label reads the table.
-    frozenset({"repairs.events", "repairs.models", "repairs.transitions"}),
+    frozenset(
+        {
+            "repairs.events",
+            "repairs.models",
+            "repairs.models.decisions",
+            "repairs.models.ticket",
+            "repairs.transitions",
+        }
+    ),
     # A task module and the service that queues it after commit.
     frozenset({"servicedesk.outbox", "servicedesk.tasks"}),
     frozenset({"reporting.exports", "reporting.tasks"}),
