@@ -1,6 +1,7 @@
 """A refused paid handover in the browser (1366×768): an amount with three decimals (typed in
-full-width digits, which are read as ASCII) comes back as an error beside its field, and everything else the desk typed, ticked and the customer drew
-is still there, so only the amount needs fixing."""
+full-width digits, which are read as ASCII) comes back as an error beside its field, and
+everything else the desk typed, ticked and the customer drew is still there, so only the amount
+needs fixing."""
 
 import pytest
 
