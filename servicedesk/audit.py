@@ -339,6 +339,12 @@ def _summary(entry: AuditLog, detail: dict, people: dict[int, str], logins: dict
         states = _status_words(entry.object_type)
         before, after = str(detail["from"]), str(detail["to"])
         return f"{detail['batch']}: {states.get(before, before)} → {states.get(after, after)}"
+    if action == "returns.batch_created" and {"batch", "pieces", "devices"} <= detail.keys():
+        return _("%(batch)s: %(pieces)s defective parts, %(devices)s devices") % {
+            "batch": detail["batch"],
+            "pieces": detail["pieces"],
+            "devices": detail["devices"],
+        }
     if action == "stock.adjusted" and detail.get("kind") in STOCK_ADJUST_WORDS:
         return f"{detail.get('part', '')}: {STOCK_ADJUST_WORDS[detail['kind']]}"
     summary = events.audit_words(entry=entry)

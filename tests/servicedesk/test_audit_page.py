@@ -136,7 +136,16 @@ def test_the_log_names_objects_and_states_in_words_not_codes(point):
         summary="PORT: defective_out",
         detail={"part": "PORT", "kind": "defective_out", "before": {}, "after": {}},
     )
+    made = _row(
+        point,
+        action="returns.batch_created",
+        object_type="parts.returnbatch",
+        object_id="4",
+        summary="BJ01-R0001: 3 + 1",
+        detail={"batch": "BJ01-R0001", "pieces": 3, "devices": 1},
+    )
     with translation.override("zh-hans"):
+        assert audit.describe(made)["summary"] == "BJ01-R0001：旧件 3 件，设备 1 台"
         batch = audit.describe(moved)
         stock = audit.describe(counted)
     assert batch["object_label"] == "旧件返还批次 #4"
