@@ -1,13 +1,13 @@
 """Typed events: how a lower app lets a higher one react to what it does.
 
-The apps are layered (``servicedesk`` < ``intake`` < ``repairs`` < ``loaners`` < ``followups``
-< ``complaints`` < ``reporting``) and an app never imports one above it. Where a lower app must
-let a higher one react to its change, or show the higher one's part of a page, the lower app
-declares the event in its own ``events.py``: a ``Protocol`` saying exactly what a subscriber
-takes and returns, an :class:`Event` holding the subscribers, and one typed function that the
-service causing the event calls in its body. The higher app subscribes its handlers in its
-``AppConfig.ready`` (``<app>/subscribers.py``), and mypy checks every handler against the
-protocol. The events of the product:
+The apps are layered (``servicedesk`` < ``intake`` < ``parts`` < ``counter`` < ``repairs`` <
+``loaners`` < ``followups`` < ``complaints`` < ``reporting``) and an app never imports one above
+it. Where a lower app must let a higher one react to its change, or show the higher one's part of
+a page, the lower app declares the event in its own ``app_events.py``: a ``Protocol`` saying
+exactly what a subscriber takes and returns, an :class:`Event` holding the subscribers, and one
+typed function that the service causing the event calls in its body. The higher app subscribes
+its handlers in its ``AppConfig.ready`` (``<app>/subscribers.py``), and mypy checks every
+handler against the protocol. The events of the product:
 
 - ``servicedesk.events``: ``audit_words``.
 - ``intake.app_events``: ``customer_erased``, ``customer_merged``, ``customer_data``,
