@@ -1,6 +1,3 @@
-import datetime as dt
-from typing import Any
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +7,6 @@ class RepairsConfig(AppConfig):
     verbose_name = _("Repairs")
 
     def ready(self):
-        from parts.services import stock
         from repairs import subscribers
         from servicedesk import navigation
         from servicedesk.models import Role
@@ -63,18 +59,3 @@ class RepairsConfig(AppConfig):
             menu=[],
         )
         subscribers.subscribe()
-        stock.waiting_tickets_register(_WaitingTickets())
-
-
-class _WaitingTickets:
-    """The parts app's view of the tickets waiting for a delivery (``WaitingTickets``)."""
-
-    def lock(self, *, point_id: int, part_id: int) -> list[Any]:
-        from repairs.actions.base import waiting_tickets_lock
-
-        return waiting_tickets_lock(point_id=point_id, part_id=part_id)
-
-    def resume_if_covered(self, *, ticket: Any, actor: Any, now: dt.datetime) -> bool:
-        from repairs.actions.base import ticket_resume_if_covered
-
-        return ticket_resume_if_covered(ticket=ticket, actor=actor, now=now)

@@ -1,9 +1,11 @@
 """What repairs adds to the lower apps' pages and requests, through typed events
 (subscribed in ``RepairsConfig.ready``): the customer's repair records, the desk search by ticket
-number, the caller's open tickets, and the repair records' part of a data-protection request."""
+number, the caller's open tickets, the repair records' part of a data-protection request, and
+the tickets a delivery of parts resumes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -13,6 +15,8 @@ from django.utils.translation import ngettext
 from intake import app_events as intake_events
 from intake.models import Customer
 from intake.services.privacy import signature_reference, when
+from parts import app_events as parts_events
+from repairs.actions.base import ticket_resume_if_covered, waiting_tickets_lock
 from repairs.models import (
     OPEN_STATUSES,
     Quote,
@@ -28,7 +32,7 @@ from servicedesk.tenancy import scoped
 
 if TYPE_CHECKING:
     from servicedesk.models import AuditLog
-    from servicedesk.types import AnyUser
+    from servicedesk.types import Actor, AnyUser
 
 
 #: What a ticket number typed into the desk search looks like (BJ01-000123).
@@ -45,6 +49,8 @@ def subscribe() -> None:
     intake_events.on_customer_erased.subscribe(customer_erased)
     events.on_audit_words.subscribe(audit_words)
     intake_events.on_customer_merged.subscribe(customer_merged)
+    parts_events.on_delivery_waiting_tickets.subscribe(tickets_waiting_for_part)
+    parts_events.on_delivery_resumes.subscribe(ticket_resumed_by_delivery)
 
 
 def customer_tickets_panel(*, user: AnyUser, customer: Customer) -> Panel:
@@ -243,3 +249,13 @@ def audit_words(*, entry: AuditLog) -> str | None:
 def customer_merged(*, kept: Customer, duplicate: Customer) -> dict[str, int]:
     """Two records of one customer merged: this app's rows of the duplicate move to the kept."""
     return {"repair_tickets": RepairTicket.objects.filter(customer=duplicate).update(customer=kept)}
+
+
+def tickets_waiting_for_part(*, point_id: int, part_id: int) -> list[RepairTicket]:
+    """rules#parts: the point's tickets waiting for the delivered part, locked, oldest first."""
+    return waiting_tickets_lock(point_id=point_id, part_id=part_id)
+
+
+def ticket_resumed_by_delivery(*, ticket: RepairTicket, actor: Actor, now: dt.datetime) -> bool:
+    """rules#parts: a waiting ticket takes the delivered parts and moves on once none is short."""
+    return ticket_resume_if_covered(ticket=ticket, actor=actor, now=now)

@@ -13,6 +13,7 @@ handler against the protocol. The events of the product:
 - ``intake.app_events``: ``customer_erased``, ``customer_merged``, ``customer_data``,
   ``customer_panels``, ``customer_search``, ``records_found``, ``customer_open_work``,
   ``visit_records``.
+- ``parts.app_events``: ``delivery_waiting_tickets``, ``delivery_resumes``.
 - ``repairs.app_events``: ``ticket_handed_over``, ``handover_blockers``, ``ticket_panels``.
 - ``followups.app_events``: ``callback_dissatisfied``, ``callback_report``.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parts import app_events
 from parts.models import DefectivePart, MovementKind, Part, PartLine, PartStock, StockMovement
 from servicedesk import audit
 from servicedesk.idempotency import made_before
@@ -31,28 +32,6 @@ if TYPE_CHECKING:
 #: The repair record's "out of warranty" decision (``repairs.models.WarrantyStatus``): a part
 #: replaced in a paid repair stays with the customer, not with the brand.
 OUT_OF_WARRANTY = "out_of_warranty"
-
-
-class WaitingTickets(Protocol):
-    """What a delivery does to the repair records waiting for its part (rules#parts): the
-    repairs app implements it (this app sits below it and never imports it)."""
-
-    def lock(self, *, point_id: int, part_id: int) -> list[RepairTicket]:
-        """The tickets waiting for the part, oldest first, locked."""
-        ...
-
-    def resume_if_covered(self, *, ticket: RepairTicket, actor: Actor, now: dt.datetime) -> bool:
-        """Moves the ticket on to repairing when nothing is short any more."""
-        ...
-
-
-_waiting: WaitingTickets | None = None
-
-
-def waiting_tickets_register(waiting: WaitingTickets) -> None:
-    """Called once by the repairs app when it is ready."""
-    global _waiting
-    _waiting = waiting
 
 
 #: Return batches whose pieces are still at the point (counted in the defective stock).
@@ -251,10 +230,8 @@ def stock_receive(
     _part_of(point, part)
     if not 1 <= quantity <= 9999:
         raise ValidationError({"quantity": [_("A delivery is from 1 to 9999 parts.")]})
-    if _waiting is None:
-        raise RuntimeError("the repairs app registers the waiting tickets when it is ready")
     # The waiting tickets are locked before the stock row, the order every ticket move uses.
-    waiting = _waiting.lock(point_id=point.pk, part_id=part.pk)
+    waiting = app_events.delivery_waiting_tickets(point_id=point.pk, part_id=part.pk)
     row = lock_stock(point=point, part_ids=[part.pk])[part.pk]
     if _already_done(point, token):
         return []
@@ -270,7 +247,7 @@ def stock_receive(
         token=token,
     )
     audit.audit_stock_received(actor=actor, point=point, part=part, quantity=quantity)
-    return [t for t in waiting if _waiting.resume_if_covered(ticket=t, actor=actor, now=now)]
+    return [t for t in waiting if app_events.delivery_resumes(ticket=t, actor=actor, now=now)]
 
 
 @transaction.atomic

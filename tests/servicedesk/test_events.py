@@ -8,6 +8,7 @@ import pytest
 
 from followups import app_events as followups_events
 from intake import app_events as intake_events
+from parts import app_events as parts_events
 from repairs import app_events as repairs_events
 from servicedesk import events
 
@@ -38,6 +39,8 @@ EXPECTED = {
     intake_events.on_records_found: ["repairs.subscribers.tickets_found"],
     intake_events.on_customer_open_work: ["repairs.subscribers.open_tickets_by_customer"],
     intake_events.on_visit_records: ["repairs.subscribers.tickets_of_visits"],
+    parts_events.on_delivery_waiting_tickets: ["repairs.subscribers.tickets_waiting_for_part"],
+    parts_events.on_delivery_resumes: ["repairs.subscribers.ticket_resumed_by_delivery"],
     repairs_events.on_ticket_handed_over: ["followups.subscribers.callbacks_for_handover"],
     repairs_events.on_handover_blockers: ["loaners.subscribers.handover_blockers"],
     repairs_events.on_ticket_panels: [
