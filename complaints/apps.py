@@ -20,7 +20,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints import subscribers
+        from complaints import commands, subscribers, transitions
         from servicedesk import navigation
         from servicedesk.models import Role
 
@@ -38,3 +38,5 @@ class ComplaintsConfig(AppConfig):
             order=51,
         )
         subscribers.subscribe()
+        # The complaint's machine takes its rows from the table of commands (see its docstring).
+        transitions.MACHINE.load(commands.TRANSITIONS)

@@ -1,33 +1,22 @@
 """The complaint's state machine (rules#complaints stages): received → clarified → solution proposed
 (again, while the customer chooses) → resolved → followed up → closed. ``roles`` are the roles
-that may act besides the complaint's owner, who may always act on their own complaint."""
+that may act besides the complaint's owner, who may always act on their own complaint. The rows,
+each with its step's command, are the table of ``complaints.commands``."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import OfferStatus, Stage
+from complaints.models import OfferStatus
 from servicedesk.models import Role
 from servicedesk.statemachine import StateMachine, Transition
 
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.SERVICE_MANAGER})
 
-TRANSITIONS = [
-    Transition("clarify", _("Clarify"), Stage.RECEIVED, Stage.CLARIFIED, SUPERVISORS),
-    Transition("propose", _("Propose a solution"), Stage.CLARIFIED, Stage.PROPOSED, SUPERVISORS),
-    Transition("propose", _("Propose a solution"), Stage.PROPOSED, Stage.PROPOSED, SUPERVISORS),
-    Transition("resolve", _("Resolve"), Stage.PROPOSED, Stage.RESOLVED, SUPERVISORS),
-    Transition(
-        "follow_up",
-        _("Followed up"),
-        Stage.RESOLVED,
-        Stage.FOLLOWED_UP,
-        SUPERVISORS | {Role.CALLBACK_CLERK},
-    ),
-    Transition("close", _("Close"), Stage.FOLLOWED_UP, Stage.CLOSED, SUPERVISORS),
-]
-
-MACHINE = StateMachine(name="complaint", field="stage", transitions=TRANSITIONS)
+#: The complaint's stages. Its rows are the table of ``complaints.commands`` (``TRANSITIONS``: each
+#: row carries its step's command, whose service moves the complaint through this machine),
+#: loaded from there when the app is ready.
+MACHINE = StateMachine(name="complaint", field="stage")
 
 
 #: A compensation offer above the offering role's limit waits for the next level's decision

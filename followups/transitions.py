@@ -26,7 +26,7 @@ def _after_outcome(callback: Callback, *, outcome: str, **context: Any) -> str:
 
 BY_OUTCOME = Guard("by_outcome", outcomes.TARGETS, _after_outcome)
 
-TRANSITIONS = [
+TRANSITIONS: list[Transition[None]] = [
     Transition("queue", _("Into the callback queue"), S.SCHEDULED, S.DUE, frozenset({SYSTEM})),
     *(
         Transition("record_outcome", _("Record the call"), source, BY_OUTCOME, CLERKS)

@@ -13,7 +13,7 @@ from servicedesk.statemachine import StateMachine, Transition
 
 DESK = frozenset({Role.FRONT_DESK, Role.HOTLINE, *SUPERVISING_ROLES})
 
-TRANSITIONS = [
+TRANSITIONS: list[Transition[None]] = [
     Transition("serve", _("Serve"), S.WAITING, S.SERVING, DESK),
     Transition("finish", _("Done"), S.WAITING, S.DONE, DESK),
     Transition("finish", _("Done"), S.SERVING, S.DONE, DESK),
@@ -23,7 +23,7 @@ TRANSITIONS = [
 MACHINE = StateMachine(name="visit", field="status", transitions=TRANSITIONS)
 
 #: Only the addressee logs the callback (checked by ``intake.services.slips.slip_callback``).
-SLIP_TRANSITIONS = [
+SLIP_TRANSITIONS: list[Transition[None]] = [
     Transition(
         "call_back",
         _("Called back"),

@@ -14,7 +14,7 @@ S = LoanerStatus
 #: Who lends, takes back and retires loaners: the counter and its supervisors.
 DESK = frozenset({Role.FRONT_DESK, Role.SUPERVISOR, Role.SERVICE_MANAGER})
 
-TRANSITIONS = [
+TRANSITIONS: list[Transition[None]] = [
     Transition("lend", _("Lend to a customer"), S.AVAILABLE, S.LENT, DESK),
     Transition("return", _("Take back"), S.LENT, S.AVAILABLE, DESK),
     Transition("retire", _("Retire"), S.AVAILABLE, S.RETIRED, DESK),

@@ -7,7 +7,8 @@ class RepairsConfig(AppConfig):
     verbose_name = _("Repairs")
 
     def ready(self):
-        from repairs import subscribers
+        from repairs import subscribers, transitions
+        from repairs.actions import commands
         from servicedesk import navigation
         from servicedesk.models import Role
 
@@ -59,3 +60,5 @@ class RepairsConfig(AppConfig):
             menu=[],
         )
         subscribers.subscribe()
+        # The ticket's machine takes its rows from the table of commands (see its docstring).
+        transitions.MACHINE.load(commands.TRANSITIONS)

@@ -1,7 +1,8 @@
-"""The repair ticket's state machine (rules#repair): the whole table of moves, who may make them,
-and the guard that sends a diagnosed ticket to repair (in warranty) or to the customer's approval of
-the quote (out of warranty). Each action of ``repairs.actions`` runs its rules and
-moves the ticket through ``MACHINE``; nothing else assigns ``RepairTicket.status``."""
+"""The repair ticket's state machine (rules#repair): the machine, the roles of its rows, and the
+guards that send a diagnosed ticket to repair (in warranty) or to the customer's approval of the
+quote (out of warranty). The rows themselves, each with its action's command, are the table of
+``repairs.actions.commands`` (``TRANSITIONS``). Each action of ``repairs.actions`` runs its rules
+and moves the ticket through ``MACHINE``; nothing else assigns ``RepairTicket.status``."""
 
 from __future__ import annotations
 
@@ -9,14 +10,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from parts.models import PartLine
 from repairs import events
 from repairs.models import RepairTicket, WarrantyStatus
 from repairs.models import TicketStatus as S
 from servicedesk.models import Role
-from servicedesk.statemachine import SYSTEM, Guard, StateMachine, Transition
+from servicedesk.statemachine import Guard, StateMachine, Transition
 
 if TYPE_CHECKING:
     from servicedesk.types import Actor
@@ -49,52 +49,6 @@ BY_WARRANTY = Guard(
 )
 BY_PARTS = Guard("by_parts", (S.REPAIRING, S.WAITING_PARTS), _after_approval)
 
-TRANSITIONS: list[Transition] = [
-    Transition("start_diagnosis", _("Start diagnosis"), S.REGISTERED, S.DIAGNOSING, TECH),
-    Transition("diagnose", _("Record diagnosis"), S.DIAGNOSING, BY_WARRANTY, TECH),
-    Transition(
-        "approve_quote", _("Customer approves the quote"), S.AWAITING_APPROVAL, BY_PARTS, DESK
-    ),
-    Transition(
-        "refuse_quote", _("Customer refuses the quote"), S.AWAITING_APPROVAL, S.QUOTE_REFUSED, DESK
-    ),
-    Transition(
-        "complete_repair", _("Repair done: to quality check"), S.REPAIRING, S.QUALITY_CHECK, TECH
-    ),
-    # rules#parts: made by hand, or by the delivery that brings the missing parts.
-    Transition(
-        "parts_arrived", _("Parts arrived"), S.WAITING_PARTS, S.REPAIRING, TECH | DESK | {SYSTEM}
-    ),
-    Transition("pass_qa", _("Retest passed"), S.QUALITY_CHECK, S.READY, DESK),
-    Transition("fail_qa", _("Retest failed: back to repair"), S.QUALITY_CHECK, S.REPAIRING, DESK),
-    Transition("hand_over", _("Hand over to the customer"), S.READY, S.HANDED_OVER, DESK),
-    Transition(
-        "return_unrepaired",
-        _("Return the device unrepaired"),
-        S.QUOTE_REFUSED,
-        S.RETURNED_UNREPAIRED,
-        DESK,
-    ),
-    # 三包 (rules#sanbao): after the technician confirmed the fault and before the repair is
-    # done, instead of the repair the customer may take a return or an exchange, as the period
-    # (or the repeat rule) allows: while repairing or waiting for parts, never while a quote
-    # waits for the customer's consent (awaiting approval) or once the repair is done.
-    *(
-        Transition("return_device", _("三包 return: refund the customer"), source, S.RETURNED, DESK)
-        for source in (S.REPAIRING, S.WAITING_PARTS)
-    ),
-    *(
-        Transition(
-            "exchange_device",
-            _("三包 exchange: hand over a new device"),
-            source,
-            S.EXCHANGED,
-            DESK,
-        )
-        for source in (S.REPAIRING, S.WAITING_PARTS)
-    ),
-]
-
 #: The 三包 choices the desk records on one form (the customer picks one).
 SANBAO_ACTIONS = ("return_device", "exchange_device")
 
@@ -115,8 +69,10 @@ def _record(
     )
 
 
-MACHINE = StateMachine(name="ticket", field="status", transitions=TRANSITIONS, record=_record)
-ACTIONS = MACHINE.actions
+#: The ticket's machine. Its rows are the table of ``repairs.actions.commands`` (``TRANSITIONS``:
+#: each row carries its action's command, whose service moves the ticket through this machine),
+#: loaded from there when the app is ready.
+MACHINE = StateMachine(name="ticket", field="status", record=_record)
 find = MACHINE.find
 label = MACHINE.label
 

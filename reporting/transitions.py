@@ -14,7 +14,7 @@ from servicedesk.statemachine import SYSTEM, StateMachine, Transition
 WORKER = frozenset({SYSTEM})
 SUPERVISORS = frozenset(SUPERVISING_ROLES)
 
-TRANSITIONS = [
+TRANSITIONS: list[Transition[None]] = [
     Transition("run", _("Run"), S.PENDING, S.RUNNING, WORKER),
     Transition("run", _("Run"), S.FAILED, S.RUNNING, WORKER),
     # Taken again from a dead worker (see ``reporting.exports._claim``).

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -41,13 +41,19 @@ class Guard:
     choose: Callable[..., str]
 
 
+C = TypeVar("C")
+
+
 @dataclass(frozen=True)
-class Transition:
+class Transition(Generic[C]):
     action: str
     label: str | Promise
     source: str
     target: str | Guard
     roles: frozenset[str]
+    #: What carries the move out from a page, where the row has it (a ticket action's command:
+    #: its form, typed input, service and partial; ``repairs.actions.commands``).
+    command: C | None = None
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -99,21 +105,39 @@ class StateMachine:
         *,
         name: str,
         field: str,
-        transitions: Iterable[Transition],
+        transitions: Iterable[Transition[Any]] = (),
         record: Recorder | None = None,
     ) -> None:
         self.name = name
         self.field = field
-        self.transitions = tuple(transitions)
         self._record = record
+        self._set(transitions)
+
+    def _set(self, transitions: Iterable[Transition[Any]]) -> None:
+        self.transitions = tuple(transitions)
         self._by_key = {(t.source, t.action): t for t in self.transitions}
         if len(self._by_key) != len(self.transitions):
-            raise ValueError(f"{name}: two transitions share a (source, action)")
+            raise ValueError(f"{self.name}: two transitions share a (source, action)")
         self.actions = sorted({t.action for t in self.transitions})
+
+    def load(self, transitions: Iterable[Transition[Any]]) -> None:
+        """The table of a machine whose rows carry commands that name the services moving it
+        (the ticket's: ``repairs.actions.commands``), given once by the app when it is ready.
+        The services reach the machine by import and the rows reach the services, so the rows
+        cannot live below the services."""
+        rows = tuple(transitions)
+        if self.transitions and self.transitions != rows:
+            raise ValueError(f"{self.name}: the table is loaded once")
+        self._set(rows)
 
     # --- reading the table --------------------------------------------------------------
 
+    def _loaded(self) -> None:
+        if not self.transitions:
+            raise RuntimeError(f"{self.name}: the table is loaded when the app is ready")
+
     def find(self, state: str, action: str) -> Transition | None:
+        self._loaded()
         return self._by_key.get((state, action))
 
     def allows(self, transition: Transition, role: str | None) -> bool:
@@ -121,6 +145,7 @@ class StateMachine:
 
     def available(self, state: str, role: str | None) -> list[Transition]:
         """The moves a person of ``role`` can make from ``state`` (what a page offers)."""
+        self._loaded()
         return [
             t
             for t in self.transitions

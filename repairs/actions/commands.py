@@ -1,7 +1,9 @@
-"""Each ticket action as one command, registered by the action of its transition row
-(``repairs.transitions``): its form, its typed input, its service and its page partial. The
-ticket page renders the partial with the bound form; the view posts the form's input to the
-service. Adding an action: a row in ``transitions.TRANSITIONS`` and one entry here."""
+"""The ticket's transition table (rules#repair): each row (from state, action, to state or guard,
+roles) carries its action's command: its form, its typed input, its service and its page partial.
+The ticket's machine (``repairs.transitions.MACHINE``) is loaded from these rows when the app is
+ready (``RepairsConfig.ready``); the ticket page
+renders the partial with the bound form; the view posts the form's input to the service. Adding
+an action: its form, input, service and partial, and one row here."""
 
 from __future__ import annotations
 
@@ -9,11 +11,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.utils.translation import gettext_lazy as _
+
 from repairs import actions, transitions
 from repairs.actions import forms
 from repairs.actions.base import ticket_act
 from repairs.models import RepairTicket
-from servicedesk.statemachine import Transition
+from repairs.models import TicketStatus as S
+from repairs.transitions import BY_PARTS, BY_WARRANTY, DESK, TECH
+from servicedesk.statemachine import SYSTEM, Transition
 
 if TYPE_CHECKING:
     from servicedesk.types import Actor
@@ -33,7 +39,9 @@ class Service(Protocol):
 
 @dataclass(frozen=True)
 class TicketCommand:
-    action: str
+    """What carries a ticket action out: the form bounding what is posted, the input it gives,
+    the service taking that input, and the partial drawing the form's fields."""
+
     form: type[forms.TicketActionForm]
     input: type
     service: Service
@@ -41,86 +49,175 @@ class TicketCommand:
     partial: str = ""
 
 
+#: A row of the ticket's table: its transition with its command.
+Row = Transition[TicketCommand]
+
 PARTIALS = "repairs/actions/"
 
-COMMANDS: dict[str, TicketCommand] = {
-    c.action: c
-    for c in (
+#: An action without fields: its button only.
+PLAIN = (forms.PlainActionForm, actions.NoInput)
+
+TRANSITIONS: list[Row] = [
+    Row(
+        "start_diagnosis",
+        _("Start diagnosis"),
+        S.REGISTERED,
+        S.DIAGNOSING,
+        TECH,
+        TicketCommand(*PLAIN, actions.ticket_start_diagnosis),
+    ),
+    Row(
+        "diagnose",
+        _("Record diagnosis"),
+        S.DIAGNOSING,
+        BY_WARRANTY,
+        TECH,
         TicketCommand(
-            "start_diagnosis",
-            forms.PlainActionForm,
-            actions.NoInput,
-            actions.ticket_start_diagnosis,
-        ),
-        TicketCommand(
-            "diagnose",
             forms.DiagnoseForm,
             actions.DiagnoseInput,
             actions.ticket_diagnose,
             PARTIALS + "diagnose.html",
         ),
+    ),
+    Row(
+        "approve_quote",
+        _("Customer approves the quote"),
+        S.AWAITING_APPROVAL,
+        BY_PARTS,
+        DESK,
         TicketCommand(
-            "approve_quote",
             forms.QuoteDecisionForm,
             actions.QuoteDecisionInput,
             actions.ticket_approve_quote,
             PARTIALS + "quote_decision.html",
         ),
+    ),
+    Row(
+        "refuse_quote",
+        _("Customer refuses the quote"),
+        S.AWAITING_APPROVAL,
+        S.QUOTE_REFUSED,
+        DESK,
         TicketCommand(
-            "refuse_quote",
             forms.QuoteDecisionForm,
             actions.QuoteDecisionInput,
             actions.ticket_refuse_quote,
             PARTIALS + "quote_decision.html",
         ),
+    ),
+    Row(
+        "complete_repair",
+        _("Repair done: to quality check"),
+        S.REPAIRING,
+        S.QUALITY_CHECK,
+        TECH,
         TicketCommand(
-            "complete_repair",
             forms.CompleteRepairForm,
             actions.CompleteRepairInput,
             actions.ticket_complete_repair,
             PARTIALS + "complete_repair.html",
         ),
+    ),
+    # rules#parts: made by hand, or by the delivery that brings the missing parts.
+    Row(
+        "parts_arrived",
+        _("Parts arrived"),
+        S.WAITING_PARTS,
+        S.REPAIRING,
+        TECH | DESK | {SYSTEM},
+        TicketCommand(*PLAIN, actions.ticket_parts_arrived),
+    ),
+    Row(
+        "pass_qa",
+        _("Retest passed"),
+        S.QUALITY_CHECK,
+        S.READY,
+        DESK,
+        TicketCommand(*PLAIN, actions.ticket_pass_qa),
+    ),
+    Row(
+        "fail_qa",
+        _("Retest failed: back to repair"),
+        S.QUALITY_CHECK,
+        S.REPAIRING,
+        DESK,
         TicketCommand(
-            "parts_arrived", forms.PlainActionForm, actions.NoInput, actions.ticket_parts_arrived
+            forms.QaFailForm, actions.QaFailInput, actions.ticket_fail_qa, PARTIALS + "fail_qa.html"
         ),
-        TicketCommand("pass_qa", forms.PlainActionForm, actions.NoInput, actions.ticket_pass_qa),
+    ),
+    Row(
+        "hand_over",
+        _("Hand over to the customer"),
+        S.READY,
+        S.HANDED_OVER,
+        DESK,
         TicketCommand(
-            "fail_qa",
-            forms.QaFailForm,
-            actions.QaFailInput,
-            actions.ticket_fail_qa,
-            PARTIALS + "fail_qa.html",
-        ),
-        TicketCommand(
-            "hand_over",
             forms.HandoverForm,
             actions.HandoverInput,
             actions.ticket_hand_over,
             PARTIALS + "handover.html",
         ),
+    ),
+    Row(
+        "return_unrepaired",
+        _("Return the device unrepaired"),
+        S.QUOTE_REFUSED,
+        S.RETURNED_UNREPAIRED,
+        DESK,
         TicketCommand(
-            "return_unrepaired",
             forms.ReturnUnrepairedForm,
             actions.ReturnUnrepairedInput,
             actions.ticket_return_unrepaired,
             PARTIALS + "handover.html",
         ),
-        TicketCommand(
+    ),
+    # 三包 (rules#sanbao): after the technician confirmed the fault and before the repair is
+    # done, instead of the repair the customer may take a return or an exchange, as the period
+    # (or the repeat rule) allows: while repairing or waiting for parts, never while a quote
+    # waits for the customer's consent (awaiting approval) or once the repair is done.
+    *(
+        Row(
             "return_device",
-            forms.SanbaoForm,
-            actions.SanbaoInput,
-            actions.ticket_return_device,
-            PARTIALS + "sanbao.html",
-        ),
-        TicketCommand(
+            _("三包 return: refund the customer"),
+            source,
+            S.RETURNED,
+            DESK,
+            TicketCommand(
+                forms.SanbaoForm,
+                actions.SanbaoInput,
+                actions.ticket_return_device,
+                PARTIALS + "sanbao.html",
+            ),
+        )
+        for source in (S.REPAIRING, S.WAITING_PARTS)
+    ),
+    *(
+        Row(
             "exchange_device",
-            forms.SanbaoForm,
-            actions.SanbaoInput,
-            actions.ticket_exchange_device,
-            PARTIALS + "sanbao.html",
-        ),
-    )
-}
+            _("三包 exchange: hand over a new device"),
+            source,
+            S.EXCHANGED,
+            DESK,
+            TicketCommand(
+                forms.SanbaoForm,
+                actions.SanbaoInput,
+                actions.ticket_exchange_device,
+                PARTIALS + "sanbao.html",
+            ),
+        )
+        for source in (S.REPAIRING, S.WAITING_PARTS)
+    ),
+]
+
+
+def _command(row: Row) -> TicketCommand:
+    if row.command is None:
+        raise ValueError(f"the ticket's row {row.action} has no command")
+    return row.command
+
+
+#: Each action's command, by the action of its rows.
+COMMANDS: dict[str, TicketCommand] = {row.action: _command(row) for row in TRANSITIONS}
 
 #: Actions the customer chooses between on one form: one signature, then the choice (the
 #: submit button). The quote's approval and refusal (rules#quote), the 三包 return and exchange
@@ -174,7 +271,7 @@ def action_entries(
         choices = [c for c in available if c.action in group]
         if t is not choices[0]:
             continue
-        command = COMMANDS[t.action]
+        command = _command(t)
         mine = refused is not None and failed in {c.action for c in choices}
         entries.append(
             ActionEntry(

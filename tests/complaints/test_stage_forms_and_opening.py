@@ -267,7 +267,13 @@ def test_each_stage_offers_only_its_own_fields(client, point, hotline):
 
 
 def test_every_step_of_the_transition_table_has_its_command():
+    """The machine's rows are the table of commands, each with its command, one per action."""
+    from complaints.commands import TRANSITIONS, StageCommand
+
+    assert transitions.MACHINE.transitions == tuple(TRANSITIONS)
+    assert all(isinstance(move.command, StageCommand) for move in TRANSITIONS)
     assert {move.action for move in transitions.MACHINE.transitions} == set(STAGE_COMMANDS)
+    assert all(move.command == STAGE_COMMANDS[move.action] for move in TRANSITIONS)
 
 
 def test_a_colleague_who_may_not_move_the_complaint_is_offered_no_step(

@@ -213,9 +213,14 @@ def test_who_may_move_the_ticket_from_each_state_and_where_it_goes(state, point,
 
 def test_every_move_of_the_table_has_its_command():
     """A transition row without a command could never be made from the page, and a command
-    without a row could never run."""
+    without a row could never run: the machine's rows are the table of commands, each with its
+    command, and one action has one command whatever its source state."""
     from repairs import transitions
-    from repairs.actions.commands import COMMANDS
+    from repairs.actions.commands import COMMANDS, TRANSITIONS, TicketCommand
 
-    assert set(COMMANDS) == set(transitions.ACTIONS)
-    assert all(command.action == action for action, command in COMMANDS.items())
+    assert transitions.MACHINE.transitions == tuple(TRANSITIONS)
+    assert all(isinstance(row.command, TicketCommand) for row in TRANSITIONS)
+    assert set(COMMANDS) == set(transitions.MACHINE.actions)
+    for row in TRANSITIONS:
+        assert row.command == COMMANDS[row.action], row
+        assert row.command.service.__name__ == f"ticket_{row.action}", row
