@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from followups.models import Outcome, OutsideHoursReason, QuestionKind
 from followups.outcomes import OutcomeInput
-from followups.services import callback_outcome_errors
+from followups.services import MoveInput, SlipInput, callback_outcome_errors
 from servicedesk import inputs
 from servicedesk.people import person_with_role
 
@@ -142,6 +142,11 @@ class OutcomeForm(forms.Form):
 
 
 class MoveForm(forms.Form):
+    """Moving the callback by hand: when to call, and why (``followups.services.callback_move``)."""
+
+    #: The form on the callback screen.
+    partial = "followups/actions/move.html"
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     due_at = inputs.DateTimeField(
         label=_("Call at"),
@@ -150,9 +155,16 @@ class MoveForm(forms.Form):
     )
     reason = forms.CharField(label=_("Why move it?"), max_length=255)
 
+    def input(self) -> MoveInput:
+        return MoveInput(due_at=self.cleaned_data["due_at"], reason=self.cleaned_data["reason"])
+
 
 class SlipForm(inputs.OneTimeTokenMixin, forms.Form):
-    """A question the clerk cannot answer is not improvised: it becomes a message slip."""
+    """A question the clerk cannot answer is not improvised: it becomes a message slip
+    (``followups.services.callback_take_slip``)."""
+
+    #: The form on the callback screen.
+    partial = "followups/actions/slip.html"
 
     message = forms.CharField(
         label=_("The customer's question"),
@@ -176,3 +188,13 @@ class SlipForm(inputs.OneTimeTokenMixin, forms.Form):
         self.add_token()
         inputs.model_choices(self, "addressee").queryset = addressees
         inputs.label_choices(self, "addressee", person_with_role)
+
+    def input(self) -> SlipInput:
+        data = self.cleaned_data
+        return SlipInput(
+            message=data["message"],
+            addressee=data["addressee"],
+            callback_due_at=data["callback_due_at"],
+            read_back_confirmed=data["read_back_confirmed"],
+            token=data["token"],
+        )

@@ -6,12 +6,14 @@ moved.
 - ``callbacks_dispatch``: what beat's dispatcher does (due rows into the queue, missed windows
   into the overdue list), idempotent and safe to run twice at once;
 - ``callback_record_outcome``: the clerk's result of one call;
-- ``callback_move``: moving a schedule by hand, with a reason.
+- ``callback_move``: moving a schedule by hand, with a reason (``MoveInput``);
+- ``callback_take_slip``: a question the clerk cannot answer, as a message slip (``SlipInput``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,7 +39,8 @@ from followups.models import (
     QuestionKind,
     SelectionReason,
 )
-from intake.models import Customer, CustomerType
+from intake.models import Customer, CustomerType, MessageSlip
+from intake.services.slips import slip_take
 from repairs.models import RepairTicket
 from servicedesk.errors import ConflictError as BaseConflictError
 from servicedesk.faults import checkpoint
@@ -401,10 +404,16 @@ def _save_answers(callback: Callback, answers: Mapping[int, Any]) -> None:
         Answer.objects.update_or_create(callback=callback, question=question, defaults=fields)
 
 
+@dataclass(frozen=True)
+class MoveInput:
+    """A move of the schedule by hand, as the clerk gives it (the callback screen's form)."""
+
+    due_at: dt.datetime
+    reason: str
+
+
 @transaction.atomic
-def callback_move(
-    *, callback: Callback, actor: Actor, due_at: dt.datetime, reason: str, version: int
-) -> Callback:
+def callback_move(*, callback: Callback, actor: Actor, version: int, data: MoveInput) -> Callback:
     """Move a scheduled callback by hand (rules#callbacks: schedules can be moved), reason
     required."""
     _check_clerk(actor, callback)
@@ -414,6 +423,7 @@ def callback_move(
     if locked.status not in (CallbackStatus.SCHEDULED, CallbackStatus.DUE):
         raise ValidationError(_("Only open callbacks can be moved."))
     errors = {}
+    reason, due_at = data.reason, data.due_at
     if not reason.strip():
         errors["reason"] = [_("Say why the callback is moved.")]
     if due_at <= timezone.now():
@@ -430,3 +440,38 @@ def callback_move(
     locked.version += 1
     locked.save()
     return locked
+
+
+@dataclass(frozen=True)
+class SlipInput:
+    """A question the clerk cannot answer, for a colleague to call the customer back."""
+
+    message: str
+    addressee: Actor | None
+    callback_due_at: dt.datetime | None
+    read_back_confirmed: bool
+    #: The form's one-time token: a double submit takes one slip.
+    token: uuid.UUID | None = None
+
+
+def callback_take_slip(
+    *, callback: Callback, actor: Actor, data: SlipInput, now: dt.datetime | None = None
+) -> MessageSlip:
+    """rules#callbacks: a question the clerk cannot answer becomes a message slip for the
+    colleague who can (rules#hotline: the slip's own rules), not an improvisation."""
+    _check_clerk(actor, callback)
+    if data.addressee is None or data.callback_due_at is None:
+        raise ValidationError(_("The message slip is incomplete: question, addressee and time."))
+    return slip_take(
+        point=callback.point,
+        actor=actor,
+        caller_name=callback.customer.name,
+        phone=callback.customer.phone,
+        message=data.message,
+        callback_due_at=data.callback_due_at,
+        addressee=data.addressee,
+        read_back_confirmed=data.read_back_confirmed,
+        customer=callback.customer,
+        token=data.token,
+        now=now or timezone.now(),
+    )

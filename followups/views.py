@@ -20,7 +20,6 @@ from followups import selectors, services
 from followups.forms import MoveForm, OutcomeForm, SlipForm
 from followups.models import Callback, CallbackKind, CallbackReport, CallbackStatus
 from followups.reports import missing_reports
-from intake.services.slips import slip_take
 from servicedesk.audit import audit_callback_report_downloaded
 from servicedesk.csvfiles import csv_text
 from servicedesk.events import Opened
@@ -166,9 +165,8 @@ def callback_move(request: HttpRequest, pk: int) -> HttpResponse:
             services.callback_move(
                 callback=callback,
                 actor=request_actor(request),
-                due_at=form.cleaned_data["due_at"],
-                reason=form.cleaned_data["reason"],
                 version=form.cleaned_data["version"],
+                data=form.input(),
             )
         except (services.ConflictError, ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -191,20 +189,9 @@ def callback_slip(request: HttpRequest, pk: int) -> HttpResponse:
     check_role(request.user, CLERKS)
     form = SlipForm(request.POST, addressees=_addressees(callback))
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            slip_take(
-                point=callback.point,
-                actor=request_actor(request),
-                caller_name=callback.customer.name,
-                phone=callback.customer.phone,
-                message=data["message"],
-                callback_due_at=data["callback_due_at"],
-                addressee=data["addressee"],
-                read_back_confirmed=data["read_back_confirmed"],
-                customer=callback.customer,
-                token=data["token"],
-                now=timezone.now(),
+            services.callback_take_slip(
+                callback=callback, actor=request_actor(request), data=form.input()
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -12,6 +12,7 @@ from followups.models import Callback, CallbackDecision, CallbackKind, CallbackS
 from followups.outcomes import OutcomeInput
 from followups.services import (
     ConflictError,
+    MoveInput,
     callback_move,
     callback_record_outcome,
     callbacks_dispatch,
@@ -285,16 +286,14 @@ def test_moving_a_callback_needs_a_reason_and_calling_hours(due_callback, clerk)
             callback_move(
                 callback=due_callback,
                 actor=clerk,
-                due_at=local(2026, 11, 14, 10),
-                reason="",
                 version=due_callback.version,
+                data=MoveInput(due_at=local(2026, 11, 14, 10), reason=""),
             )
         moved = callback_move(
             callback=due_callback,
             actor=clerk,
-            due_at=local(2026, 11, 14, 10),
-            reason="顾客出差，约明天上午",
             version=due_callback.version,
+            data=MoveInput(due_at=local(2026, 11, 14, 10), reason="顾客出差，约明天上午"),
         )
     assert moved.due_at == local(2026, 11, 14, 10) and moved.status == CallbackStatus.SCHEDULED
 
