@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from counter.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind, PaymentMethod
 from servicedesk import audit
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
+from servicedesk.moneyfmt import yuan
 from servicedesk.statemachine import StateMachine, Transition
 from servicedesk.tenancy import user_role
 from servicedesk.types import Actor
@@ -112,15 +113,15 @@ def plan_payments(
     cash = sum((p.amount for p in payments if (m := methods.get(p.method_id)) and m.is_cash), ZERO)
     if total < to_pay:
         errors.setdefault(amount_field(0), []).append(
-            _("Receive at least ¥%(due)s.") % {"due": to_pay}
+            _("Receive at least %(due)s.") % {"due": yuan(to_pay)}
         )
     elif total - cash > to_pay:
         errors.setdefault(amount_field(0), []).append(
             _(
-                "Card and app payments together cannot exceed the ¥%(due)s due: "
+                "Card and app payments together cannot exceed the %(due)s due: "
                 "only cash gives change."
             )
-            % {"due": to_pay}
+            % {"due": yuan(to_pay)}
         )
     if errors:
         raise ValidationError(errors)
@@ -226,7 +227,8 @@ def money_refund(
             errors["amount"] = [_("Enter an amount above zero.")]
         elif amount > available:
             errors["amount"] = [
-                _("The repair holds only ¥%(held)s: no more can go back.") % {"held": available}
+                _("The repair holds only %(held)s: no more can go back.")
+                % {"held": yuan(available)}
             ]
         elif role == Role.FRONT_DESK and amount > ticket.point.refund_authority_desk:
             errors["amount"] = [
@@ -363,8 +365,8 @@ def cash_up_submit(
             raise ValidationError(
                 {
                     "note": [
-                        _("The cash counted differs from the ¥%(expected)s expected: say why.")
-                        % {"expected": numbers.expected_cash}
+                        _("The cash counted differs from the %(expected)s expected: say why.")
+                        % {"expected": yuan(numbers.expected_cash)}
                     ]
                 }
             )
