@@ -260,10 +260,23 @@ def money_refund(
 
 
 @dataclass
+class MethodFigures:
+    """One method's money of the day: what it holds, and of that the deposits and the refunds
+    paid out by that same method (a WeChat deposit is never shown under cash)."""
+
+    name: str
+    net: Decimal = ZERO
+    payments: Decimal = ZERO
+    deposits: Decimal = ZERO
+    refunds: Decimal = ZERO
+
+
+@dataclass
 class CashUpFigures:
     """What a desk user's open entries add up to, by method and kind."""
 
     by_method: dict[str, Decimal]
+    methods: list[MethodFigures]
     payments: Decimal
     deposits: Decimal
     refunds: Decimal
@@ -292,16 +305,30 @@ def open_entries(*, user: Actor, point: ServicePoint, day: dt.date) -> QuerySet[
 
 
 def figures(entries: list[MoneyEntry]) -> CashUpFigures:
+    """rules#payment: each figure under its own method: a method's row carries the deposits
+    and refunds made by that method, so the sheet never lists one method's deposit under
+    another's total."""
     by_method: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    rows: dict[str, MethodFigures] = {}
     totals = dict.fromkeys(MoneyKind.values, ZERO)
     cash = ZERO
     for entry in entries:
         by_method[entry.method.name] += entry.net
-        totals[entry.kind] += entry.amount - entry.change
+        row = rows.setdefault(entry.method.name, MethodFigures(name=entry.method.name))
+        row.net += entry.net
+        moved = entry.amount - entry.change
+        if entry.kind == MoneyKind.DEPOSIT:
+            row.deposits += moved
+        elif entry.kind == MoneyKind.REFUND:
+            row.refunds += entry.amount
+        else:
+            row.payments += moved
+        totals[entry.kind] += moved
         if entry.method.is_cash:
             cash += entry.net
     return CashUpFigures(
         by_method=dict(by_method),
+        methods=list(rows.values()),
         payments=totals[MoneyKind.PAYMENT],
         deposits=totals[MoneyKind.DEPOSIT],
         refunds=totals[MoneyKind.REFUND],

@@ -378,3 +378,32 @@ def test_full_width_digits_pay_at_the_handover_and_find_the_ticket_at_pickup(cli
     )
     entry = MoneyEntry.objects.get(ticket=ticket)
     assert (entry.amount, entry.change) == (D("100.00"), D("20.00"))
+
+
+def test_a_wechat_deposit_sits_under_wechat_not_under_cash(client, point, people):
+    """Issue: the sheet listed "of which deposits" once, after the last method (cash), so a
+    WeChat deposit read as cash. Each method's row carries its own deposits and refunds."""
+    ticket = _quoted(point, people)
+    desk = people["desk"].user
+    money.take_deposit(
+        ticket=ticket,
+        actor=desk,
+        payment=money.PaymentInput(method_id=_method("wechat"), amount=D("100"), reference="42"),
+        now=timezone.now(),
+    )
+    paid = _paid_today(client, point, people)
+    assert paid.method.code == "cash"
+    figures = money.figures(list(MoneyEntry.objects.select_related("method")))
+    rows = {m.name: m for m in figures.methods}
+    assert (rows["微信支付"].deposits, rows["微信支付"].payments) == (D("100"), D("0"))
+    assert (rows["现金"].deposits, rows["现金"].payments) == (D("0"), D("80"))
+    client.force_login(desk)
+    page = client.get(reverse("repairs:cash_up")).content.decode()
+    table = page[page.index('data-testid="cash-up-totals"') :]
+    table = table[: table.index("</table>")]
+    wechat, cash = table.index("微信支付"), table.index("现金")
+    deposit_row = table.index('data-testid="method-deposits"')
+    # The deposit row follows WeChat's row, before the next method's.
+    assert min(wechat, cash) < deposit_row
+    assert (wechat < deposit_row < cash) if wechat < cash else (deposit_row > wechat)
+    assert "¥100.00" in table[deposit_row : deposit_row + 300]
