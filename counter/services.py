@@ -24,7 +24,7 @@ from counter.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind, PaymentM
 from servicedesk import audit
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
 from servicedesk.moneyfmt import yuan
-from servicedesk.statemachine import StateMachine, Transition
+from servicedesk.statemachine import StateMachine, Transition, TransitionRefused
 from servicedesk.tenancy import user_role
 from servicedesk.types import Actor
 
@@ -410,11 +410,31 @@ def cash_up_submit(
     return cash_up
 
 
+def _check_separation(cash_up: CashUp, actor: Actor) -> None:
+    """rules#payment, separation of duties: nobody confirms their own cash-up; a supervisor's
+    is confirmed by another supervisor, or by the service manager where the point allows it."""
+    if cash_up.user_id == actor.pk:
+        raise TransitionRefused(_("Nobody confirms their own cash-up: another supervisor does."))
+    if (
+        user_role(cash_up.user) == Role.SUPERVISOR
+        and user_role(actor) == Role.SERVICE_MANAGER
+        and not cash_up.point.manager_confirms_cash_ups
+    ):
+        raise TransitionRefused(
+            _(
+                "A supervisor's cash-up is confirmed by another supervisor; the point's settings "
+                "can let the service manager confirm it."
+            )
+        )
+
+
 def cash_up_confirm(*, cash_up: CashUp, actor: Actor, now: dt.datetime | None = None) -> CashUp:
-    """rules#payment: a supervisor confirms a counted day; from then on it is fixed."""
+    """rules#payment: a supervisor confirms a counted day; from then on it is fixed. Nobody
+    confirms their own (separation of duties)."""
     now = now or timezone.now()
     with transaction.atomic():
-        cash_up = CashUp.objects.select_for_update().get(pk=cash_up.pk)
+        cash_up = CashUp.objects.select_for_update().select_related("point").get(pk=cash_up.pk)
+        _check_separation(cash_up, actor)
         CASH_UP_MACHINE.move(cash_up, "confirm", actor=actor, role=user_role(actor), now=now)
         cash_up.confirmed_by, cash_up.confirmed_at = actor, now
         cash_up.version += 1

@@ -407,3 +407,32 @@ def test_a_wechat_deposit_sits_under_wechat_not_under_cash(client, point, people
     assert min(wechat, cash) < deposit_row
     assert (wechat < deposit_row < cash) if wechat < cash else (deposit_row > wechat)
     assert "¥100.00" in table[deposit_row : deposit_row + 300]
+
+
+def test_nobody_confirms_their_own_cash_up_and_the_point_may_let_the_manager(
+    client, point, people, staff_of
+):
+    """rules#payment, separation of duties: a supervisor's own count waits for another
+    supervisor; the service manager confirms it only where the point's setting allows."""
+    supervisor = people["supervisor"].user
+    other = staff_of(Role.SUPERVISOR).user
+    manager = staff_of(Role.SERVICE_MANAGER).user
+    day = timezone.localdate()
+    cash_up = money.cash_up_submit(user=supervisor, point=point, day=day, counted_cash=D("0"))
+    client.force_login(supervisor)
+    url = reverse("repairs:cash_up_confirm", args=[cash_up.pk])
+    client.post(url, {"version": cash_up.version})
+    cash_up.refresh_from_db()
+    assert cash_up.status == CashUpStatus.SUBMITTED
+    with pytest.raises(TransitionRefused):
+        money.cash_up_confirm(cash_up=cash_up, actor=supervisor)
+    with pytest.raises(TransitionRefused):
+        money.cash_up_confirm(cash_up=cash_up, actor=manager)
+    point.manager_confirms_cash_ups = True
+    point.save()
+    assert money.cash_up_confirm(cash_up=cash_up, actor=manager).confirmed_by == manager
+
+    desk_count = money.cash_up_submit(
+        user=people["desk"].user, point=point, day=day, counted_cash=D("0")
+    )
+    assert money.cash_up_confirm(cash_up=desk_count, actor=other).confirmed_by == other
