@@ -74,3 +74,11 @@ def cash_up_sheets(
             )
         )
     return sheets
+
+
+def point_day_figures(sheets: list[CashUpSheet]) -> Any:
+    """rules#payment: the whole point's day by method, beside each desk user's sheet: every
+    entry the sheets show (counted into the day's cash-ups, or still open up to its end)."""
+    from counter import services as money
+
+    return money.figures([e for sheet in sheets for e in sheet.entries])

@@ -436,3 +436,18 @@ def test_nobody_confirms_their_own_cash_up_and_the_point_may_let_the_manager(
         user=people["desk"].user, point=point, day=day, counted_cash=D("0")
     )
     assert money.cash_up_confirm(cash_up=desk_count, actor=other).confirmed_by == other
+
+
+def test_the_supervisor_sees_the_whole_points_day_by_method(client, point, people, staff_of):
+    other_desk = staff_of(Role.FRONT_DESK).user
+    for user in (people["desk"].user, other_desk):
+        ticket = _ready(point, people, labor="1000")
+        client.force_login(user)
+        client.post(
+            reverse("repairs:ticket_action", args=[ticket.pk]),
+            handover_body(ticket, method_0="cash", amount_received="1000"),
+        )
+    client.force_login(people["supervisor"].user)
+    response = client.get(reverse("repairs:cash_up"))
+    assert response.context["point_day"].by_method == {"现金": D("2000.00")}
+    assert "¥2,000.00" in response.content.decode()
