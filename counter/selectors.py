@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from counter.models import CashUp, CashUpStatus, MoneyEntry
 from servicedesk.models import ServicePoint
+from servicedesk.tenancy import scoped
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -82,3 +83,15 @@ def point_day_figures(sheets: list[CashUpSheet]) -> Any:
     from counter import services as money
 
     return money.figures([e for sheet in sheets for e in sheet.entries])
+
+
+def cash_ups_waiting(*, user: User) -> QuerySet[CashUp]:
+    """rules#payment: the counted days of the user's points waiting for confirmation, oldest
+    first; never the user's own (nobody confirms their own cash-up)."""
+    return (
+        scoped(CashUp, user)
+        .filter(status=CashUpStatus.SUBMITTED)
+        .exclude(user=user)
+        .select_related("user__staff_profile")
+        .order_by("day", "pk")
+    )

@@ -451,3 +451,18 @@ def test_the_supervisor_sees_the_whole_points_day_by_method(client, point, peopl
     response = client.get(reverse("repairs:cash_up"))
     assert response.context["point_day"].by_method == {"现金": D("2000.00")}
     assert "¥2,000.00" in response.content.decode()
+
+
+def test_the_supervisors_home_lists_the_cash_ups_waiting_but_not_their_own(
+    client, point, people
+):
+    day = timezone.localdate()
+    desk, supervisor = people["desk"].user, people["supervisor"].user
+    money.cash_up_submit(user=desk, point=point, day=day, counted_cash=D("0"))
+    money.cash_up_submit(user=supervisor, point=point, day=day, counted_cash=D("0"))
+    client.force_login(supervisor)
+    page = client.get(reverse("home")).content.decode()
+    card = page[page.index("待确认的日结") :]
+    card = card[: card.index("</section>") if "</section>" in card else 2000]
+    assert people["desk"].display_name in card
+    assert people["supervisor"].display_name not in card
