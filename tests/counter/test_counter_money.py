@@ -453,9 +453,7 @@ def test_the_supervisor_sees_the_whole_points_day_by_method(client, point, peopl
     assert "¥2,000.00" in response.content.decode()
 
 
-def test_the_supervisors_home_lists_the_cash_ups_waiting_but_not_their_own(
-    client, point, people
-):
+def test_the_supervisors_home_lists_the_cash_ups_waiting_but_not_their_own(client, point, people):
     day = timezone.localdate()
     desk, supervisor = people["desk"].user, people["supervisor"].user
     money.cash_up_submit(user=desk, point=point, day=day, counted_cash=D("0"))
