@@ -15,6 +15,8 @@ from servicedesk.tenancy import scoped
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from servicedesk.types import AnyUser
+
 
 @dataclass
 class CashUpSheet:
@@ -85,13 +87,13 @@ def point_day_figures(sheets: list[CashUpSheet]) -> Any:
     return money.figures([e for sheet in sheets for e in sheet.entries])
 
 
-def cash_ups_waiting(*, user: User) -> QuerySet[CashUp]:
+def cash_ups_waiting(*, user: AnyUser) -> QuerySet[CashUp]:
     """rules#payment: the counted days of the user's points waiting for confirmation, oldest
     first; never the user's own (nobody confirms their own cash-up)."""
     return (
         scoped(CashUp, user)
         .filter(status=CashUpStatus.SUBMITTED)
-        .exclude(user=user)
+        .exclude(user_id=user.pk or 0)
         .select_related("user__staff_profile")
         .order_by("day", "pk")
     )
