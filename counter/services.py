@@ -233,10 +233,10 @@ def money_refund(
         elif role == Role.FRONT_DESK and amount > ticket.point.refund_authority_desk:
             errors["amount"] = [
                 _(
-                    "Above the front desk's refund authority (¥%(limit)s): "
+                    "Above the front desk's refund authority (%(limit)s): "
                     "a supervisor refunds this."
                 )
-                % {"limit": ticket.point.refund_authority_desk}
+                % {"limit": yuan(ticket.point.refund_authority_desk)}
             ]
         if errors or method is None:
             raise ValidationError(errors)
