@@ -232,10 +232,7 @@ def money_refund(
             ]
         elif role == Role.FRONT_DESK and amount > ticket.point.refund_authority_desk:
             errors["amount"] = [
-                _(
-                    "Above the front desk's refund authority (%(limit)s): "
-                    "a supervisor refunds this."
-                )
+                _("Above the front desk's refund authority (%(limit)s): a supervisor refunds this.")
                 % {"limit": yuan(ticket.point.refund_authority_desk)}
             ]
         if errors or method is None:
