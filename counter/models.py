@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.moneyfmt import yuan
 from servicedesk.tenancy import TenantModel
 
 
@@ -159,6 +160,11 @@ class MoneyEntry(models.Model):
         """What the entry leaves in the till: the amount less the change; refunds take out."""
         return -self.amount if self.kind == MoneyKind.REFUND else self.amount - self.change
 
+    @property
+    def signed_amount(self) -> Decimal:
+        """The amount as the screens show it: a refund is money out ("−¥50.00")."""
+        return -self.amount if self.kind == MoneyKind.REFUND else self.amount
+
 
 class CashUpStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Counted, waiting for the supervisor")
@@ -214,5 +220,4 @@ class CashUp(TenantModel):
     @property
     def difference_shown(self) -> str:
         """ "−¥5.00" or "+¥5.00": the sign before the currency, as staff write it."""
-        sign = "−" if self.difference < 0 else "+"
-        return f"{sign}¥{abs(self.difference):.2f}"
+        return yuan(self.difference, signed=True)

@@ -6,13 +6,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from counter.models import CashUp, CashUpStatus, MoneyEntry
 from servicedesk.models import ServicePoint
+from servicedesk.tenancy import scoped
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from servicedesk.types import AnyUser
 
 
 @dataclass
@@ -74,3 +77,23 @@ def cash_up_sheets(
             )
         )
     return sheets
+
+
+def point_day_figures(sheets: list[CashUpSheet]) -> Any:
+    """rules#payment: the whole point's day by method, beside each desk user's sheet: every
+    entry the sheets show (counted into the day's cash-ups, or still open up to its end)."""
+    from counter import services as money
+
+    return money.figures([e for sheet in sheets for e in sheet.entries])
+
+
+def cash_ups_waiting(*, user: AnyUser) -> QuerySet[CashUp]:
+    """rules#payment: the counted days of the user's points waiting for confirmation, oldest
+    first; never the user's own (nobody confirms their own cash-up)."""
+    return (
+        scoped(CashUp, user)
+        .filter(status=CashUpStatus.SUBMITTED)
+        .exclude(user_id=user.pk or 0)
+        .select_related("user__staff_profile")
+        .order_by("day", "pk")
+    )

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from counter.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind, PaymentMethod
 from servicedesk import audit
 from servicedesk.models import SUPERVISING_ROLES, Role, ServicePoint
-from servicedesk.statemachine import StateMachine, Transition
+from servicedesk.moneyfmt import yuan
+from servicedesk.statemachine import StateMachine, Transition, TransitionRefused
 from servicedesk.tenancy import user_role
 from servicedesk.types import Actor
 
@@ -112,15 +113,15 @@ def plan_payments(
     cash = sum((p.amount for p in payments if (m := methods.get(p.method_id)) and m.is_cash), ZERO)
     if total < to_pay:
         errors.setdefault(amount_field(0), []).append(
-            _("Receive at least ¥%(due)s.") % {"due": to_pay}
+            _("Receive at least %(due)s.") % {"due": yuan(to_pay)}
         )
     elif total - cash > to_pay:
         errors.setdefault(amount_field(0), []).append(
             _(
-                "Card and app payments together cannot exceed the ¥%(due)s due: "
+                "Card and app payments together cannot exceed the %(due)s due: "
                 "only cash gives change."
             )
-            % {"due": to_pay}
+            % {"due": yuan(to_pay)}
         )
     if errors:
         raise ValidationError(errors)
@@ -226,15 +227,13 @@ def money_refund(
             errors["amount"] = [_("Enter an amount above zero.")]
         elif amount > available:
             errors["amount"] = [
-                _("The repair holds only ¥%(held)s: no more can go back.") % {"held": available}
+                _("The repair holds only %(held)s: no more can go back.")
+                % {"held": yuan(available)}
             ]
         elif role == Role.FRONT_DESK and amount > ticket.point.refund_authority_desk:
             errors["amount"] = [
-                _(
-                    "Above the front desk's refund authority (¥%(limit)s): "
-                    "a supervisor refunds this."
-                )
-                % {"limit": ticket.point.refund_authority_desk}
+                _("Above the front desk's refund authority (%(limit)s): a supervisor refunds this.")
+                % {"limit": yuan(ticket.point.refund_authority_desk)}
             ]
         if errors or method is None:
             raise ValidationError(errors)
@@ -258,10 +257,23 @@ def money_refund(
 
 
 @dataclass
+class MethodFigures:
+    """One method's money of the day: what it holds, and of that the deposits and the refunds
+    paid out by that same method (a WeChat deposit is never shown under cash)."""
+
+    name: str
+    net: Decimal = ZERO
+    payments: Decimal = ZERO
+    deposits: Decimal = ZERO
+    refunds: Decimal = ZERO
+
+
+@dataclass
 class CashUpFigures:
     """What a desk user's open entries add up to, by method and kind."""
 
     by_method: dict[str, Decimal]
+    methods: list[MethodFigures]
     payments: Decimal
     deposits: Decimal
     refunds: Decimal
@@ -290,16 +302,30 @@ def open_entries(*, user: Actor, point: ServicePoint, day: dt.date) -> QuerySet[
 
 
 def figures(entries: list[MoneyEntry]) -> CashUpFigures:
+    """rules#payment: each figure under its own method: a method's row carries the deposits
+    and refunds made by that method, so the sheet never lists one method's deposit under
+    another's total."""
     by_method: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    rows: dict[str, MethodFigures] = {}
     totals = dict.fromkeys(MoneyKind.values, ZERO)
     cash = ZERO
     for entry in entries:
         by_method[entry.method.name] += entry.net
-        totals[entry.kind] += entry.amount - entry.change
+        row = rows.setdefault(entry.method.name, MethodFigures(name=entry.method.name))
+        row.net += entry.net
+        moved = entry.amount - entry.change
+        if entry.kind == MoneyKind.DEPOSIT:
+            row.deposits += moved
+        elif entry.kind == MoneyKind.REFUND:
+            row.refunds += entry.amount
+        else:
+            row.payments += moved
+        totals[entry.kind] += moved
         if entry.method.is_cash:
             cash += entry.net
     return CashUpFigures(
         by_method=dict(by_method),
+        methods=list(rows.values()),
         payments=totals[MoneyKind.PAYMENT],
         deposits=totals[MoneyKind.DEPOSIT],
         refunds=totals[MoneyKind.REFUND],
@@ -363,8 +389,8 @@ def cash_up_submit(
             raise ValidationError(
                 {
                     "note": [
-                        _("The cash counted differs from the ¥%(expected)s expected: say why.")
-                        % {"expected": numbers.expected_cash}
+                        _("The cash counted differs from the %(expected)s expected: say why.")
+                        % {"expected": yuan(numbers.expected_cash)}
                     ]
                 }
             )
@@ -381,11 +407,31 @@ def cash_up_submit(
     return cash_up
 
 
+def _check_separation(cash_up: CashUp, actor: Actor) -> None:
+    """rules#payment, separation of duties: nobody confirms their own cash-up; a supervisor's
+    is confirmed by another supervisor, or by the service manager where the point allows it."""
+    if cash_up.user_id == actor.pk:
+        raise TransitionRefused(_("Nobody confirms their own cash-up: another supervisor does."))
+    if (
+        user_role(cash_up.user) == Role.SUPERVISOR
+        and user_role(actor) == Role.SERVICE_MANAGER
+        and not cash_up.point.manager_confirms_cash_ups
+    ):
+        raise TransitionRefused(
+            _(
+                "A supervisor's cash-up is confirmed by another supervisor; the point's settings "
+                "can let the service manager confirm it."
+            )
+        )
+
+
 def cash_up_confirm(*, cash_up: CashUp, actor: Actor, now: dt.datetime | None = None) -> CashUp:
-    """rules#payment: a supervisor confirms a counted day; from then on it is fixed."""
+    """rules#payment: a supervisor confirms a counted day; from then on it is fixed. Nobody
+    confirms their own (separation of duties)."""
     now = now or timezone.now()
     with transaction.atomic():
-        cash_up = CashUp.objects.select_for_update().get(pk=cash_up.pk)
+        cash_up = CashUp.objects.select_for_update().select_related("point").get(pk=cash_up.pk)
+        _check_separation(cash_up, actor)
         CASH_UP_MACHINE.move(cash_up, "confirm", actor=actor, role=user_role(actor), now=now)
         cash_up.confirmed_by, cash_up.confirmed_at = actor, now
         cash_up.version += 1

@@ -49,10 +49,17 @@ def cash_up(request):
         user=request.user, point=point, day=day, all_users=supervising
     )
     form = CashUpForm(initial={"day": day})
+    point_day = selectors.point_day_figures(sheets) if supervising else None
     return render(
         request,
         "counter/cash_up.html",
-        {"day": day, "sheets": sheets, "form": form, "supervising": supervising},
+        {
+            "day": day,
+            "sheets": sheets,
+            "form": form,
+            "supervising": supervising,
+            "point_day": point_day,
+        },
     )
 
 

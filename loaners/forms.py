@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from loaners.models import Loan, Loaner
 from repairs.forms import SignatureMixin
 from servicedesk import inputs
+from servicedesk.moneyfmt import yuan
 
 
 class LoanerForm(forms.Form):
@@ -41,7 +42,7 @@ def loaner_label(loaner: Loaner) -> str:
     parts = [loaner.model_name, loaner.imei]
     if loaner.condition:
         parts.append(loaner.condition)
-    parts.append(str(_("deposit %(amount)s") % {"amount": f"¥{loaner.deposit_amount:,.2f}"}))
+    parts.append(str(_("deposit %(amount)s") % {"amount": yuan(loaner.deposit_amount)}))
     return " · ".join(parts)
 
 

@@ -54,6 +54,7 @@ POINT_SETTING_FIELDS = (
     "compensation_limit_manager",
     "refused_quote_fee",
     "refund_authority_desk",
+    "manager_confirms_cash_ups",
     "repeat_repair_days",
     "pickup_overdue_days",
     "share_technician_notes",
@@ -70,6 +71,7 @@ MANAGER_ONLY_FIELDS = frozenset(
         "compensation_limit_supervisor",
         "compensation_limit_manager",
         "refund_authority_desk",
+        "manager_confirms_cash_ups",
     }
 )
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from counter import services as money
 from counter.models import Payment, PaymentMethod
+from counter.taxnumber import normalise as normalise_tax_number
+from counter.taxnumber import tax_number_problem
 from repairs import signatures
 from repairs.actions.amounts import amount_due
 from repairs.actions.base import ticket_act
@@ -136,6 +138,9 @@ def _take_payment_and_card(
         ]
     if p.invoice_tax_number.strip() and not p.invoice_title.strip():
         errors["invoice_title"] = [_("A company invoice needs the company's name (抬头).")]
+    tax_problem = tax_number_problem(p.invoice_tax_number)
+    if tax_problem:
+        errors["invoice_tax_number"] = [tax_problem]
     if errors:
         raise ValidationError(errors)
     ticket.pickup_signature_png = signature
@@ -150,7 +155,7 @@ def _take_payment_and_card(
             change_given=plan.change if plan else Decimal("0"),
             invoice_number=p.invoice_number.strip()[:64],
             invoice_title=p.invoice_title.strip()[:100],
-            invoice_tax_number=p.invoice_tax_number.strip()[:20],
+            invoice_tax_number=normalise_tax_number(p.invoice_tax_number)[:20],
             received_by=actor,
             received_at=now,
         )

@@ -16,6 +16,7 @@ from repairs.models import RepairTicket
 from repairs.views.ticket import _detail_context
 from servicedesk.forms import apply_errors
 from servicedesk.models import SUPERVISING_ROLES, Role
+from servicedesk.moneyfmt import yuan
 from servicedesk.permissions import check_role
 from servicedesk.tenancy import get_scoped_or_404
 
@@ -45,7 +46,9 @@ def ticket_refund(request, pk: int):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Refund of ¥%(amount)s recorded.") % data)
+            messages.success(
+                request, _("Refund of %(amount)s recorded.") % {"amount": yuan(data["amount"])}
+            )
             return redirect("repairs:ticket_detail", pk=ticket.pk)
     messages.error(request, _("Please correct the marked fields."))
     ticket = get_scoped_or_404(RepairTicket.objects.all(), request.user, pk=pk)

@@ -27,6 +27,7 @@ from reporting.worklists.supervision import (
     _batches_to_receive,
     _callbacks,
     _calls_today,
+    _cash_ups_waiting,
     _complaints,
     _exports,
     _missing_reports,
@@ -89,6 +90,7 @@ def _role_cards(
     if role in SUPERVISING_ROLES:
         return [
             _approvals(user, now),
+            _cash_ups_waiting(user, now),
             _complaints(user, now),
             _quotes(user, now),
             _overdue_slips(user, now),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.selectors import complaint_queue, offers_awaiting_decision
+from counter.selectors import cash_ups_waiting
 from followups.reports import missing_reports
 from followups.selectors import callback_overdue, callback_queue, callback_upcoming
 from intake.models import MessageSlip, SlipStatus, Visit
@@ -315,5 +316,31 @@ def _notices(user: AnyUser, now: dt.datetime) -> Card:
         reverse("home") + "#notices",
         _("No unread notice for your department. Complaints it is told of appear here."),
         department_notice_list(user=user),
+        item,
+    )
+
+
+def _cash_ups_waiting(user: AnyUser, now: dt.datetime) -> Card:
+    """rules#payment: the desk users' counted days waiting for the supervisor's confirmation."""
+
+    def item(cash_up: Any) -> Item:
+        return Item(
+            label=f"{cash_up.day:%Y-%m-%d}",
+            url=f"{reverse('repairs:cash_up')}?day={cash_up.day:%Y-%m-%d}",
+            detail=person_label(cash_up.user),
+            flag=(
+                _("difference %(amount)s") % {"amount": cash_up.difference_shown}
+                if cash_up.difference
+                else ""
+            ),
+            urgent=bool(cash_up.difference),
+        )
+
+    return _card(
+        "cash_ups_waiting",
+        _("Cash-ups waiting for confirmation"),
+        reverse("repairs:cash_up"),
+        _("No cash-up waits for confirmation. Counted days of the desk appear here."),
+        cash_ups_waiting(user=user),
         item,
     )

@@ -228,6 +228,14 @@ class ServicePoint(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("0 means every refund is made by a supervisor."),
     )
+    # rules#payment: separation of duties. Nobody confirms their own cash-up; a supervisor's is
+    # confirmed by another supervisor, or by the service manager where the point allows it (a
+    # point with one supervisor).
+    manager_confirms_cash_ups = models.BooleanField(
+        _("the service manager confirms the supervisor's cash-up"),
+        default=False,
+        help_text=_("For a point with one supervisor."),
+    )
 
     # rules#repair and 4
     repeat_repair_days = models.PositiveSmallIntegerField(

@@ -94,6 +94,7 @@ TEMPLATES = [
             ],
             "builtins": [
                 "servicedesk.templatetags.people",
+                "servicedesk.templatetags.money",
                 "servicedesk.templatetags.fields",
                 "intake.templatetags.phones",
             ],

@@ -378,3 +378,89 @@ def test_full_width_digits_pay_at_the_handover_and_find_the_ticket_at_pickup(cli
     )
     entry = MoneyEntry.objects.get(ticket=ticket)
     assert (entry.amount, entry.change) == (D("100.00"), D("20.00"))
+
+
+def test_a_wechat_deposit_sits_under_wechat_not_under_cash(client, point, people):
+    """Issue: the sheet listed "of which deposits" once, after the last method (cash), so a
+    WeChat deposit read as cash. Each method's row carries its own deposits and refunds."""
+    ticket = _quoted(point, people)
+    desk = people["desk"].user
+    money.take_deposit(
+        ticket=ticket,
+        actor=desk,
+        payment=money.PaymentInput(method_id=_method("wechat"), amount=D("100"), reference="42"),
+        now=timezone.now(),
+    )
+    paid = _paid_today(client, point, people)
+    assert paid.method.code == "cash"
+    figures = money.figures(list(MoneyEntry.objects.select_related("method")))
+    rows = {m.name: m for m in figures.methods}
+    assert (rows["微信支付"].deposits, rows["微信支付"].payments) == (D("100"), D("0"))
+    assert (rows["现金"].deposits, rows["现金"].payments) == (D("0"), D("80"))
+    client.force_login(desk)
+    page = client.get(reverse("repairs:cash_up")).content.decode()
+    table = page[page.index('data-testid="cash-up-totals"') :]
+    table = table[: table.index("</table>")]
+    wechat, cash = table.index("微信支付"), table.index("现金")
+    deposit_row = table.index('data-testid="method-deposits"')
+    # The deposit row follows WeChat's row, before the next method's.
+    assert min(wechat, cash) < deposit_row
+    assert (wechat < deposit_row < cash) if wechat < cash else (deposit_row > wechat)
+    assert "¥100.00" in table[deposit_row : deposit_row + 300]
+
+
+def test_nobody_confirms_their_own_cash_up_and_the_point_may_let_the_manager(
+    client, point, people, staff_of
+):
+    """rules#payment, separation of duties: a supervisor's own count waits for another
+    supervisor; the service manager confirms it only where the point's setting allows."""
+    supervisor = people["supervisor"].user
+    other = staff_of(Role.SUPERVISOR).user
+    manager = staff_of(Role.SERVICE_MANAGER).user
+    day = timezone.localdate()
+    cash_up = money.cash_up_submit(user=supervisor, point=point, day=day, counted_cash=D("0"))
+    client.force_login(supervisor)
+    url = reverse("repairs:cash_up_confirm", args=[cash_up.pk])
+    client.post(url, {"version": cash_up.version})
+    cash_up.refresh_from_db()
+    assert cash_up.status == CashUpStatus.SUBMITTED
+    with pytest.raises(TransitionRefused):
+        money.cash_up_confirm(cash_up=cash_up, actor=supervisor)
+    with pytest.raises(TransitionRefused):
+        money.cash_up_confirm(cash_up=cash_up, actor=manager)
+    point.manager_confirms_cash_ups = True
+    point.save()
+    assert money.cash_up_confirm(cash_up=cash_up, actor=manager).confirmed_by == manager
+
+    desk_count = money.cash_up_submit(
+        user=people["desk"].user, point=point, day=day, counted_cash=D("0")
+    )
+    assert money.cash_up_confirm(cash_up=desk_count, actor=other).confirmed_by == other
+
+
+def test_the_supervisor_sees_the_whole_points_day_by_method(client, point, people, staff_of):
+    other_desk = staff_of(Role.FRONT_DESK).user
+    for user in (people["desk"].user, other_desk):
+        ticket = _ready(point, people, labor="1000")
+        client.force_login(user)
+        client.post(
+            reverse("repairs:ticket_action", args=[ticket.pk]),
+            handover_body(ticket, method_0="cash", amount_received="1000"),
+        )
+    client.force_login(people["supervisor"].user)
+    response = client.get(reverse("repairs:cash_up"))
+    assert response.context["point_day"].by_method == {"现金": D("2000.00")}
+    assert "¥2,000.00" in response.content.decode()
+
+
+def test_the_supervisors_home_lists_the_cash_ups_waiting_but_not_their_own(client, point, people):
+    day = timezone.localdate()
+    desk, supervisor = people["desk"].user, people["supervisor"].user
+    money.cash_up_submit(user=desk, point=point, day=day, counted_cash=D("0"))
+    money.cash_up_submit(user=supervisor, point=point, day=day, counted_cash=D("0"))
+    client.force_login(supervisor)
+    page = client.get(reverse("home")).content.decode()
+    card = page[page.index("待确认的日结") :]
+    card = card[: card.index("</section>") if "</section>" in card else 2000]
+    assert people["desk"].display_name in card
+    assert people["supervisor"].display_name not in card

@@ -55,7 +55,7 @@ def test_the_manager_reads_the_months_claim_and_money(browser, live_server, poin
         page.base_url = live_server.url
         log_in(page, manager.user.username, PASSWORD)
         page.goto(f"{live_server.url}/claim/?month=2026-10")
-        assert "¥1059.60" in page.locator("[data-testid=claim-total]").inner_text()
+        assert "¥1,059.60" in page.locator("[data-testid=claim-total]").inner_text()
         assert "¥80.00" in page.locator("[data-testid=money-net]").inner_text()
         assert "少了五元" in page.content()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -276,7 +276,7 @@ def test_the_page_shows_the_claim_money_and_cash_ups_in_few_queries(
     cash_ups = response.context["cash_ups"]
     assert (cash_ups.confirmed, cash_ups.waiting, cash_ups.with_difference) == (2, 1, 1)
     assert cash_ups.difference == Decimal("-5.00")
-    assert "少了五元" in page and "¥2101.50" in page
+    assert "少了五元" in page and "¥2,101.50" in page
 
 
 def test_a_month_that_is_not_a_month_is_refused_and_the_default_shown(client, staff_of):
