@@ -7,6 +7,10 @@ point, in the month of its 三包 decision), in any state of ``CLAIMABLE``, with
 any warranty decision but out of warranty. The claim file is written by the same export jobs as
 the monthly repair records (``reporting.exports``, kind ``claim``), through the same Excel-safe
 writer; the manager's page shows the same figures from ``claim_lines``.
+
+A return or an exchange is claimed as what it was, one row per ticket with the faulty device's
+IMEI, never under the repair type its diagnosis had planned; only the parts actually fitted
+(taken from the stock at "repair done") are claimed.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TextIO
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext_lazy as _
 
 from counter.models import CashUp, CashUpStatus, MoneyEntry, MoneyKind
 from parts.models import PartLine
@@ -43,22 +49,51 @@ COLUMNS: list[tuple[str, str]] = [
     ("labor_fee", "工时费合计"),
     ("parts_fee", "配件费合计"),
     ("total", "合计"),
+    ("kind", "类别"),
+    ("ticket_number", "维修单号"),
+    ("imei", "故障机IMEI/序列号"),
 ]
+
+#: What a claim row is: repairs grouped by repair type; each 三包 exchange and return on its own.
+REPAIR, EXCHANGE, RETURN = "repair", "exchange", "return"
+#: The claim file's words for each kind (the file is in Chinese whatever the screen's language).
+KIND_WORDS: dict[str, str] = {REPAIR: "维修", EXCHANGE: "三包换货", RETURN: "三包退货"}
+#: The page's words for each kind.
+KIND_LABELS = {REPAIR: _("Repair"), EXCHANGE: _("三包 exchange"), RETURN: _("三包 return")}
+KIND_OF_STATUS = {TicketStatus.EXCHANGED.value: EXCHANGE, TicketStatus.RETURNED.value: RETURN}
 
 
 @dataclass
 class ClaimLine:
-    """One repair type of the month's claim: how many tickets, their labor and their parts."""
+    """One row of the month's claim: a repair type's tickets, their labor and their parts; or
+    one 三包 exchange or return (its ticket and the faulty device's IMEI, no repair labor)."""
 
     code: str
     name: str
     tickets: int = 0
     labor: Decimal = ZERO
     parts: Decimal = ZERO
+    kind: str = REPAIR
+    ticket_id: int | None = None
+    ticket_number: str = ""
+    imei: str = ""
 
     @property
     def total(self) -> Decimal:
         return self.labor + self.parts
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+
+def fitted_lines() -> QuerySet:
+    """The part lines whose parts were actually fitted (taken from the stock at "repair done"):
+    a part reserved by a diagnosis whose repair never happened is not claimed."""
+    return PartLine.objects.filter(consumed__gt=0)
+
+
+FITTED_VALUE = F("unit_price") * F("consumed")
 
 
 def month_range(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -89,12 +124,15 @@ def tickets_for(*, point: ServicePoint, date_from: dt.date, date_to: dt.date) ->
 
 def claim_lines(*, point: ServicePoint, date_from: dt.date, date_to: dt.date) -> list[ClaimLine]:
     """rules#warranty-claim: per repair type, the count, labor and parts of the claimable
-    tickets; summed in SQL (two queries whatever the month's size), ordered by repair type code,
-    tickets without a repair type last."""
+    repairs, ordered by repair type code, tickets without a repair type last; then each 三包
+    exchange and return as a row of its own (no repair labor, the faulty device's IMEI). Summed
+    in SQL: four queries whatever the month's size."""
     tickets = tickets_for(point=point, date_from=date_from, date_to=date_to)
+    sanbao_states = list(KIND_OF_STATUS)
+    repairs = tickets.exclude(status__in=sanbao_states)
     lines: dict[int | None, ClaimLine] = {}
     labor = (
-        tickets.values("repair_type", "repair_type__code", "repair_type__name")
+        repairs.values("repair_type", "repair_type__code", "repair_type__name")
         .annotate(n=Count("pk"), labor=Sum("labor_fee"))
         .order_by()
     )
@@ -106,14 +144,43 @@ def claim_lines(*, point: ServicePoint, date_from: dt.date, date_to: dt.date) ->
             labor=row["labor"] or ZERO,
         )
     parts = (
-        PartLine.objects.filter(ticket__in=tickets.values("pk"))
+        fitted_lines()
+        .filter(ticket__in=repairs.values("pk"))
         .values("ticket__repair_type")
-        .annotate(parts=Sum(F("unit_price") * F("quantity")))
+        .annotate(parts=Sum(FITTED_VALUE))
         .order_by()
     )
     for row in parts:
         lines[row["ticket__repair_type"]].parts = row["parts"] or ZERO
-    return sorted(lines.values(), key=lambda line: (not line.code, line.code, line.name))
+    repaired = sorted(lines.values(), key=lambda line: (not line.code, line.code, line.name))
+    sanbao = {
+        row["pk"]: ClaimLine(
+            code="",
+            name=KIND_WORDS[KIND_OF_STATUS[row["status"]]],
+            tickets=1,
+            kind=KIND_OF_STATUS[row["status"]],
+            ticket_id=row["pk"],
+            ticket_number=row["number"],
+            imei=row["faulty"] or "",
+        )
+        for row in tickets.filter(status__in=sanbao_states)
+        .annotate(faulty=Coalesce(NullIf("device__imei", Value("")), "device__serial_number"))
+        .values("pk", "number", "status", "faulty")
+        .order_by("number")
+    }
+    if sanbao:
+        for row in (
+            fitted_lines()
+            .filter(ticket__in=list(sanbao))
+            .values("ticket")
+            .annotate(parts=Sum(FITTED_VALUE))
+            .order_by()
+        ):
+            sanbao[row["ticket"]].parts = row["parts"] or ZERO
+    order = {EXCHANGE: 0, RETURN: 1}
+    return repaired + sorted(
+        sanbao.values(), key=lambda line: (order[line.kind], line.ticket_number)
+    )
 
 
 def claim_total(lines: list[ClaimLine]) -> ClaimLine:
@@ -146,6 +213,9 @@ def write_rows(handle: TextIO, *, point: ServicePoint, date_from: dt.date, date_
                 f"{line.labor:.2f}",
                 f"{line.parts:.2f}",
                 f"{line.total:.2f}",
+                KIND_WORDS[line.kind],
+                csv_safe(line.ticket_number),
+                csv_safe(line.imei),
             ]
         )
         written += 1

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import (
+    Case,
     CharField,
     DecimalField,
     Exists,
@@ -31,6 +32,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
@@ -118,13 +120,34 @@ class Column:
     kind: Kind = TEXT
 
 
-def _parts_fee() -> Coalesce:
+def _fitted_lines() -> QuerySet:
+    """The part lines actually fitted (taken from the stock at "repair done"): a part that a
+    diagnosis reserved for a repair that never happened (a 三包 return or exchange, a refused
+    quote) is no replaced part."""
     from parts.models import PartLine
 
+    return PartLine.objects.filter(consumed__gt=0)
+
+
+def _labor_fee() -> Case:
+    """A 三包 return or exchange replaced the repair: no repair labor, whatever the diagnosis
+    had planned."""
+    return Case(
+        When(status__in=SANBAO_STATES, then=Value(Decimal("0"))),
+        default=F("labor_fee"),
+        output_field=DecimalField(),
+    )
+
+
+SANBAO_STATES = (TicketStatus.RETURNED, TicketStatus.EXCHANGED)
+
+
+def _parts_fee() -> Coalesce:
     total = Subquery(
-        PartLine.objects.filter(ticket=OuterRef("pk"))
+        _fitted_lines()
+        .filter(ticket=OuterRef("pk"))
         .values("ticket")
-        .annotate(s=Sum(F("unit_price") * F("quantity")))
+        .annotate(s=Sum(F("unit_price") * F("consumed")))
         .values("s")
     )
     return Coalesce(total, Value(Decimal("0")), output_field=DecimalField())
@@ -137,11 +160,10 @@ def _parts_summary() -> Subquery | Value:
         return Value("")
     from django.contrib.postgres.aggregates import StringAgg
 
-    from parts.models import PartLine
-
-    line = Concat("name", Value(" x"), Cast("quantity", CharField()), output_field=CharField())
+    line = Concat("name", Value(" x"), Cast("consumed", CharField()), output_field=CharField())
     return Subquery(
-        PartLine.objects.filter(ticket=OuterRef("pk"))
+        _fitted_lines()
+        .filter(ticket=OuterRef("pk"))
         .values("ticket")
         .annotate(s=StringAgg(line, "; ", order_by="id"))
         .values("s")
@@ -176,7 +198,7 @@ COLUMNS: list[Column] = [
     Column("fault_described", "故障现象", "fault_description"),
     Column("fault_confirmed", "故障确认", "fault_confirmed"),
     Column("repair_method", "维修措施", "repair_method"),
-    Column("labor_fee", "工时费", "labor_fee", MONEY),
+    Column("labor_fee", "工时费", _labor_fee, MONEY),
     Column("parts", "更换配件", _parts_summary),
     Column("parts_fee", "配件费", _parts_fee, MONEY),
     Column("technician", "维修工程师", "technician__staff_profile__display_name"),
@@ -268,15 +290,14 @@ PARTS = next(i for i, column in enumerate(COLUMNS) if column.key == "parts")
 
 
 def _render_chunk(chunk: list, tz: ZoneInfo) -> Iterator[list]:
-    from parts.models import PartLine
-
     summarised = connection.vendor == "postgresql"  # by the query itself
     lines: dict[int, list[str]] = {}
     if not summarised:
         for ticket_id, name, quantity in (
-            PartLine.objects.filter(ticket_id__in=[values[-1] for values in chunk])
+            _fitted_lines()
+            .filter(ticket_id__in=[values[-1] for values in chunk])
             .order_by("id")
-            .values_list("ticket_id", "name", "quantity")
+            .values_list("ticket_id", "name", "consumed")
         ):
             lines.setdefault(ticket_id, []).append(f"{name} x{quantity}")
     for values in chunk:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,8 @@ from django.utils.translation import gettext as _
 from intake.models import Device
 from intake.services.desk import DeviceFacts, device_record
 from intake.validators import clean_imei
-from parts.models import DefectiveDevice
+from parts.models import DefectiveDevice, PartLine
+from parts.services import stock
 from repairs import signatures
 from repairs.actions.base import ticket_act
 from repairs.actions.blockers import blockers_answered
@@ -131,6 +133,7 @@ def _decide(
     if errors:
         raise ValidationError(errors)
     choice = CHOICE_OF[action]
+    cancelled = _cancel_planned_repair(ticket, actor, now)
     replacement = None
     if choice == SanbaoChoice.EXCHANGE:
         # The new device is the customer's from today: the desk search finds it by its IMEI,
@@ -175,7 +178,34 @@ def _decide(
             "reference": p.refund_reference.strip(),
             "reason": reason,
         }
-    return f"{blockers} {note}".strip()
+    return f"{blockers} {note} {cancelled}".strip()
+
+
+def _cancel_planned_repair(ticket: RepairTicket, actor: Actor, now: dt.datetime) -> str:
+    """rules#sanbao: a return or an exchange replaces the repair: the parts the diagnosis
+    reserved go back to the stock, its part lines and its labor are dropped (the claim and the
+    monthly export then show the ticket as the return or exchange it was). Returns the
+    timeline's words for what was cancelled."""
+    stock.ticket_release_parts(ticket=ticket, actor=actor, now=now, reason=_("三包 decision"))
+    planned = [line for line in ticket.part_lines.all() if not line.consumed]
+    words = []
+    if ticket.repair_type is not None or ticket.labor_fee:
+        words.append(
+            _("Planned repair %(repair)s (labor ¥%(labor)s) cancelled.")
+            % {
+                "repair": ticket.repair_type.name if ticket.repair_type else "",
+                "labor": ticket.labor_fee,
+            }
+        )
+    if planned:
+        words.append(
+            _("Parts not fitted, released: %(parts)s.")
+            % {"parts": ", ".join(f"{line.name} × {line.quantity}" for line in planned)}
+        )
+    PartLine.objects.filter(pk__in=[line.pk for line in planned]).delete()
+    ticket.repair_type = None
+    ticket.labor_fee = Decimal("0")
+    return " ".join(words)
 
 
 def ticket_return_device(

@@ -121,16 +121,25 @@ def test_the_claim_sums_labor_and_parts_per_repair_type_and_matches_the_tickets(
     assert AuditLog.objects.filter(action="export.written").count() == 1
 
 
-def test_returns_and_exchanges_are_claimed_once_their_states_exist(point, price_list):
+def test_returns_and_exchanges_are_claimed_as_rows_of_their_own_without_repair_labor(
+    point, price_list
+):
+    """Even a ticket whose planned repair's labor is still recorded (a record made before the
+    三包 decision dropped it) is claimed as the return or exchange it was."""
+    numbers = {}
     for state in ("returned", "exchanged", "returned_unrepaired"):
         ticket = handed_over_ticket(point, handed_over_at=OCTOBER)
-        RepairTicket.objects.filter(pk=ticket.pk).update(
+        RepairTicket.objects.filter(pk=ticket.pk).update(  # status-write-ok: claim fixture
             status=state, repair_type=price_list["battery"], labor_fee=Decimal("50.00")
         )
-    (line,) = claim.claim_lines(
+        numbers[state] = ticket.number
+    lines = claim.claim_lines(
         point=point, date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 10, 31)
     )
-    assert (line.code, line.tickets, line.labor) == ("BAT", 2, Decimal("100.00"))
+    assert [(line.kind, line.ticket_number, line.tickets, line.labor) for line in lines] == [
+        ("exchange", numbers["exchanged"], 1, Decimal("0")),
+        ("return", numbers["returned"], 1, Decimal("0")),
+    ]
 
 
 def test_a_return_is_claimed_in_the_month_of_its_decision(point, price_list, staff_of):
@@ -154,7 +163,7 @@ def test_a_return_is_claimed_in_the_month_of_its_decision(point, price_list, sta
     (line,) = claim.claim_lines(
         point=point, date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 10, 31)
     )
-    assert (line.code, line.tickets, line.labor) == ("SCR", 1, Decimal("80.00"))
+    assert (line.kind, line.tickets, line.labor) == ("return", 1, Decimal("0"))
 
 
 @pytest.mark.reliability(
@@ -167,11 +176,13 @@ def test_a_repair_type_that_looks_like_a_formula_is_neutralised_in_the_claim(poi
     )
     ticket = handed_over_ticket(point, handed_over_at=OCTOBER)
     RepairTicket.objects.filter(pk=ticket.pk).update(repair_type=hostile, labor_fee=10)
-    PartLine.objects.create(ticket=ticket, name="-螺丝", quantity=3, unit_price=Decimal("0.50"))
+    PartLine.objects.create(
+        ticket=ticket, name="-螺丝", quantity=3, consumed=3, unit_price=Decimal("0.50")
+    )
     _job, rows = claim_file(point)
     (row,) = rows[1:]
     assert row[2:4] == ["'@X", "'=cmd|' /C calc'!A0"]
-    assert row[4:] == ["1", "10.00", "1.50", "11.50"], "numbers stay plain numbers"
+    assert row[4:8] == ["1", "10.00", "1.50", "11.50"], "numbers stay plain numbers"
 
 
 def test_regional_center_sees_its_regions_claims_and_nothing_else(
@@ -265,7 +276,7 @@ def test_the_page_shows_the_claim_money_and_cash_ups_in_few_queries(
             note="少了五元" if counted != "100.00" else "",
         )
     client.force_login(manager.user)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):  # the 三包 rows: two more, whatever their number
         response = client.get(reverse("reporting:claim"), {"month": "2026-10"})
     assert response.status_code == 200
     page = response.content.decode()
@@ -319,3 +330,145 @@ def test_the_claim_opens_on_the_points_current_month_whose_records_are_still_ope
     assert response.status_code == 200
     assert response.context["month"] == dt.date(2026, 12, 1)
     assert response.context["form"]["month"].value() == "2026-12"
+
+
+def test_a_month_with_a_repair_an_exchange_and_a_return_claims_three_rows_of_three_kinds(
+    point, staff_of
+):
+    """rules#warranty-claim: a 三包 exchange or return is claimed as what it was (its own row,
+    the faulty device's IMEI, no repair labor, no part never fitted), and the monthly export's
+    rows say the same on the database's own path (COPY on PostgreSQL) and the portable one."""
+    from parts.models import PartStock
+    from repairs.models import TicketStatus
+    from reporting import monthly_export
+    from tests.tickets import PNG, REPLACEMENT_IMEI, move
+
+    desk, tech = staff_of(Role.FRONT_DESK).user, staff_of(Role.TECHNICIAN).user
+    port = RepairType.objects.create(
+        point=point, code="PORT", name="更换尾插（充电口）", labor_fee=Decimal("60.00")
+    )
+    plug = in_stock(
+        Part.objects.create(point=point, code="P-PORT", name="X100 尾插小板", price=Decimal("45"))
+    )
+    repaired_ticket = repaired(point, staff_of, port, [(plug, 1)])
+
+    def diagnosed(imei, days, on_hand):
+        PartStock.objects.filter(point=point, part=plug).update(on_hand=on_hand, reserved=0)
+        ticket = open_ticket(
+            point, desk, imei=imei, purchase_days_ago=days, now=OCTOBER - dt.timedelta(hours=3)
+        )
+        move(ticket, tech, "start_diagnosis", now=OCTOBER - dt.timedelta(hours=2))
+        move(
+            ticket,
+            tech,
+            "diagnose",
+            now=OCTOBER - dt.timedelta(hours=1),
+            fault_confirmed="尾插接触不良，无法充电（性能故障）",
+            repair_type_id=port.pk,
+            parts=[PartLineInput(part_id=plug.pk, quantity=1)],
+            parts_expected_on=OCTOBER.date() + dt.timedelta(days=3),
+        )
+        return RepairTicket.objects.get(pk=ticket.pk)
+
+    exchanged = diagnosed("490154203237518", 20, on_hand=1)  # the part reserved
+    assert exchanged.part_lines.get().reserved == 1
+    move(
+        exchanged,
+        desk,
+        "exchange_device",
+        now=OCTOBER,
+        replacement_model="X100 Pro",
+        replacement_imei=REPLACEMENT_IMEI,
+        signature_data_url=PNG,
+    )
+    returned = diagnosed("353918054210014", 5, on_hand=0)  # the part short
+    assert returned.status == TicketStatus.WAITING_PARTS
+    move(
+        returned,
+        desk,
+        "return_device",
+        now=OCTOBER,
+        refund_reference="TK-001",
+        signature_data_url=PNG,
+    )
+
+    # The exchange gave its reserved part back; neither keeps the repair's labor or parts.
+    assert PartStock.objects.get(point=point, part=plug).reserved == 0
+    for ticket in (exchanged, returned):
+        ticket.refresh_from_db()
+        assert (ticket.labor_fee, ticket.repair_type, ticket.part_lines.count()) == (
+            Decimal("0"),
+            None,
+            0,
+        )
+
+    lines = claim.claim_lines(
+        point=point, date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 10, 31)
+    )
+    assert [
+        (line.kind, line.name, line.ticket_number, line.imei, line.tickets, line.labor, line.parts)
+        for line in lines
+    ] == [
+        ("repair", "更换尾插（充电口）", "", "", 1, Decimal("60.00"), Decimal("45.00")),
+        (
+            "exchange",
+            "三包换货",
+            exchanged.number,
+            "490154203237518",
+            1,
+            Decimal("0"),
+            Decimal("0"),
+        ),
+        ("return", "三包退货", returned.number, "353918054210014", 1, Decimal("0"), Decimal("0")),
+    ]
+    _job, rows = claim_file(point)
+    assert [row[2:] for row in rows[1:]] == [
+        ["PORT", "更换尾插（充电口）", "1", "60.00", "45.00", "105.00", "维修", "", ""],
+        [
+            "",
+            "三包换货",
+            "1",
+            "0.00",
+            "0.00",
+            "0.00",
+            "三包换货",
+            exchanged.number,
+            "490154203237518",
+        ],
+        [
+            "",
+            "三包退货",
+            "1",
+            "0.00",
+            "0.00",
+            "0.00",
+            "三包退货",
+            returned.number,
+            "353918054210014",
+        ],
+    ]
+
+    keys = [column.key for column in monthly_export.COLUMNS]
+    wanted = ["imei", "labor_fee", "parts", "parts_fee", "result"]
+    handle = io.StringIO()
+    october = {"date_from": dt.date(2026, 10, 1), "date_to": dt.date(2026, 10, 31)}
+    monthly_export.write_rows(handle, point=point, **october)
+    written = {
+        row[0]: [row[keys.index(key)] for key in wanted]
+        for row in csv.reader(io.StringIO(handle.getvalue()))
+    }
+    assert written == {
+        repaired_ticket.number: [
+            repaired_ticket.device.serial_number,
+            "60.00",
+            "X100 尾插小板 x1",
+            "45.00",
+            "修复交机",
+        ],
+        exchanged.number: ["490154203237518", "0.00", "", "0.00", "换货"],
+        returned.number: ["353918054210014", "0.00", "", "0.00", "退货"],
+    }
+    portable = monthly_export.rows(
+        monthly_export.tickets_for(point=point, **october), ZoneInfo(point.time_zone)
+    )
+    assert {row[0]: [str(row[keys.index(key)]) for key in wanted] for row in portable} == written

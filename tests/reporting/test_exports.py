@@ -51,9 +51,11 @@ def hostile_ticket(point, staff_of):
     ticket.technician = technician.user
     ticket.save()
     PartLine.objects.create(
-        ticket=ticket, name="@SUM(1) 屏幕", quantity=1, unit_price=Decimal("620.50")
+        ticket=ticket, name="@SUM(1) 屏幕", quantity=1, consumed=1, unit_price=Decimal("620.50")
     )
-    PartLine.objects.create(ticket=ticket, name="螺丝", quantity=4, unit_price=Decimal("0.35"))
+    PartLine.objects.create(
+        ticket=ticket, name="螺丝", quantity=4, consumed=4, unit_price=Decimal("0.35")
+    )
     SatisfactionCard.objects.create(ticket=ticket, rating=4)
     Complaint.objects.create(
         point=ticket.point,
