@@ -14,9 +14,17 @@ from repairs.actions import forms
 from repairs.actions.base import ticket_act
 from repairs.models import RepairTicket
 from servicedesk.statemachine import Transition
+from servicedesk.tenancy import user_role
 
 if TYPE_CHECKING:
     from servicedesk.types import Actor
+
+
+class Checks(Protocol):
+    """Every refusal an action's service would give ``data`` on ``ticket``, without changing
+    anything: run on what a refused form knows, so one submit shows them all."""
+
+    def __call__(self, *, ticket: RepairTicket, data: Any) -> dict[str, list[str]]: ...
 
 
 class Service(Protocol):
@@ -39,6 +47,8 @@ class TicketCommand:
     service: Service
     #: The fields of the action on the ticket page ("" when it has none but its button).
     partial: str = ""
+    #: The service's own checks, for a form refused before the service runs.
+    checks: Checks | None = None
 
 
 PARTIALS = "repairs/actions/"
@@ -65,6 +75,7 @@ COMMANDS: dict[str, TicketCommand] = {
             actions.QuoteDecisionInput,
             actions.ticket_approve_quote,
             PARTIALS + "quote_decision.html",
+            checks=actions.quote_approval_errors,
         ),
         TicketCommand(
             "refuse_quote",
@@ -72,6 +83,7 @@ COMMANDS: dict[str, TicketCommand] = {
             actions.QuoteDecisionInput,
             actions.ticket_refuse_quote,
             PARTIALS + "quote_decision.html",
+            checks=actions.quote_refusal_errors,
         ),
         TicketCommand(
             "complete_repair",
@@ -97,6 +109,7 @@ COMMANDS: dict[str, TicketCommand] = {
             actions.HandoverInput,
             actions.ticket_hand_over,
             PARTIALS + "handover.html",
+            checks=actions.handover_errors,
         ),
         TicketCommand(
             "return_unrepaired",
@@ -104,6 +117,7 @@ COMMANDS: dict[str, TicketCommand] = {
             actions.ReturnUnrepairedInput,
             actions.ticket_return_unrepaired,
             PARTIALS + "handover.html",
+            checks=actions.handover_errors,
         ),
         TicketCommand(
             "return_device",
@@ -111,6 +125,7 @@ COMMANDS: dict[str, TicketCommand] = {
             actions.SanbaoInput,
             actions.ticket_return_device,
             PARTIALS + "sanbao.html",
+            checks=actions.sanbao_return_errors,
         ),
         TicketCommand(
             "exchange_device",
@@ -118,6 +133,7 @@ COMMANDS: dict[str, TicketCommand] = {
             actions.SanbaoInput,
             actions.ticket_exchange_device,
             PARTIALS + "sanbao.html",
+            checks=actions.sanbao_exchange_errors,
         ),
     )
 }
@@ -148,6 +164,19 @@ def ticket_run(*, ticket: RepairTicket, actor: Actor, form: forms.TicketActionFo
         # A name the table does not know: refused by the shared checks like any wrong move.
         return ticket_act(ticket=ticket, actor=actor, action=action, version=version)
     return command.service(ticket=ticket, actor=actor, version=version, data=form.input())
+
+
+def ticket_check(*, ticket: RepairTicket, actor: Actor, form: forms.TicketActionForm) -> None:
+    """A form refused before its service ran gets the service's refusals too, on what the form
+    knows (all errors at once, UX: never a second submit to learn the rest), when the action is
+    the actor's to take on the ticket as it is."""
+    action = form.cleaned_data.get("action", "")
+    command = COMMANDS.get(action)
+    if command is None or command.checks is None:
+        return
+    if action not in {t.action for t in transitions.available(ticket.status, user_role(actor))}:
+        return
+    form.add_service_errors(command.checks(ticket=ticket, data=form.input()))
 
 
 @dataclass(frozen=True)
