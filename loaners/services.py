@@ -103,6 +103,43 @@ def loaner_create(
         ) from exc
 
 
+def loan_errors(
+    *,
+    point: ServicePoint,
+    customer: Customer | None,
+    ticket: RepairTicket | None,
+    expected_back: dt.date | None,
+    signature_data_url: str,
+    now: dt.datetime | None = None,
+) -> dict[str, list[str]]:
+    """Every refusal the lend would give, all at once, on what is known (a customer, ticket or
+    day that is not known is not judged): the repair record the customer's and open, the day
+    back within the loan's days, the customer's signature."""
+    errors: dict[str, list[str]] = {}
+    if (
+        ticket is not None
+        and customer is not None
+        and (ticket.point_id != point.pk or ticket.customer_id != customer.pk)
+    ):
+        errors["ticket"] = [_("This repair record is not the customer's.")]
+    elif ticket is not None and ticket.handed_over_at is not None:
+        errors["ticket"] = [_("This repaired phone has already been handed over.")]
+    elif ticket is not None and not ticket_may_lend(ticket):
+        errors["ticket"] = [_("This repair record is closed: a loaner goes with an open repair.")]
+    today = local_today(point, now)
+    if expected_back is not None and expected_back < today:
+        errors["expected_back"] = [_("The expected day back cannot be in the past.")]
+    elif expected_back is not None and expected_back > today + dt.timedelta(days=MAX_LOAN_DAYS):
+        errors["expected_back"] = [
+            _("A loan is at most %(days)s days: ask your supervisor.") % {"days": MAX_LOAN_DAYS}
+        ]
+    try:
+        signatures.decode_data_url(signature_data_url)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    return errors
+
+
 @transaction.atomic
 def loan_lend(
     *,
@@ -122,32 +159,21 @@ def loan_lend(
     now = now or timezone.now()
     locked = Loaner.objects.select_for_update().select_related("point").get(pk=loaner.pk)
     _check_writer(actor, locked.point_id)
-    errors: dict[str, list[str]] = {}
     if customer.point_id != locked.point_id:
         raise PermissionDenied
     if ticket is not None:  # as it is now: handed over meanwhile, say
         ticket = RepairTicket.objects.get(pk=ticket.pk)
-    if ticket is not None and (
-        ticket.point_id != locked.point_id or ticket.customer_id != customer.pk
-    ):
-        errors["ticket"] = [_("This repair record is not the customer's.")]
-    elif ticket is not None and ticket.handed_over_at is not None:
-        errors["ticket"] = [_("This repaired phone has already been handed over.")]
-    elif ticket is not None and not ticket_may_lend(ticket):
-        errors["ticket"] = [_("This repair record is closed: a loaner goes with an open repair.")]
-    today = local_today(locked.point, now)
-    if expected_back < today:
-        errors["expected_back"] = [_("The expected day back cannot be in the past.")]
-    elif expected_back > today + dt.timedelta(days=MAX_LOAN_DAYS):
-        errors["expected_back"] = [
-            _("A loan is at most %(days)s days: ask your supervisor.") % {"days": MAX_LOAN_DAYS}
-        ]
-    try:
-        signature = signatures.decode_data_url(signature_data_url)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    errors = loan_errors(
+        point=locked.point,
+        customer=customer,
+        ticket=ticket,
+        expected_back=expected_back,
+        signature_data_url=signature_data_url,
+        now=now,
+    )
     if errors:
         raise ValidationError(errors)
+    signature = signatures.decode_data_url(signature_data_url)
     transitions.MACHINE.require(locked, "lend", role=user_role(actor))
     if (
         ticket is not None

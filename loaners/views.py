@@ -21,7 +21,7 @@ from loaners.models import Loan, Loaner
 from repairs.models import RepairTicket
 from servicedesk import inputs
 from servicedesk.errors import ActionRefused
-from servicedesk.forms import apply_errors
+from servicedesk.forms import add_service_errors, apply_errors
 from servicedesk.middleware import point_zone_activate
 from servicedesk.models import Role
 from servicedesk.permissions import check_role, has_role, role_required
@@ -171,11 +171,24 @@ def loan_lend(request):
                     if ticket is not None:
                         return redirect("repairs:ticket_detail", pk=ticket.pk)
                     return redirect("loaners:detail", pk=loan.loaner_id)
-        elif (
-            not form.cleaned_data.get("signature_data_url", "x") and "signature" not in form.errors
-        ):
-            # An empty pad is marked with the rest of the errors, all at once.
-            form.add_error("signature", _("Ask the customer to sign in the box."))
+        else:
+            # Refused by the form: the lend's own refusals of what it knows come with it (an
+            # empty pad, a day back too far), all at once.
+            data = form.cleaned_data
+            point = (
+                customer.point if customer is not None else getattr(request.staff, "point", None)
+            )
+            if point is not None:
+                add_service_errors(
+                    form,
+                    services.loan_errors(
+                        point=point,
+                        customer=customer,
+                        ticket=ticket,
+                        expected_back=data.get("expected_back"),
+                        signature_data_url=data.get("signature_data_url", ""),
+                    ),
+                )
     else:
         picked = loaners.filter(pk=inputs.integer(request.GET.get("loaner")) or 0).first()
         initial = {

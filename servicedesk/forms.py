@@ -33,6 +33,23 @@ def apply_errors(form: forms.Form, exc: ValidationError | ActionRefused) -> None
         form.add_error(None, exc.messages)
 
 
+def add_service_errors(
+    form: forms.Form,
+    errors: dict[str, list[str]],
+    depends: dict[str, Sequence[str]] | None = None,
+) -> None:
+    """A service's refusals of what a refused form knows, added to the form's own so that one
+    submit shows them all (UX: all errors at once): each beside its field (a name the form
+    lacks at the top), except where the form has refused that field already, or a field it is
+    judged from (``depends``: the amount received from every payment row), since the service
+    then judged a blank."""
+    for name, texts in errors.items():
+        if name not in form.fields:
+            form.add_error(None, texts)
+        elif not any(n in form.errors for n in (name, *(depends or {}).get(name, ()))):
+            form.add_error(name, texts)
+
+
 class CallingHoursField(forms.CharField):
     """Calling windows typed the way staff say them: "09:00-12:00, 14:00-20:00"."""
 

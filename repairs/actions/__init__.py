@@ -16,10 +16,17 @@ from repairs.actions.diagnosis import (
 from repairs.actions.handover import (
     HandoverInput,
     ReturnUnrepairedInput,
+    handover_errors,
     ticket_hand_over,
     ticket_return_unrepaired,
 )
-from repairs.actions.quote import QuoteDecisionInput, ticket_approve_quote, ticket_refuse_quote
+from repairs.actions.quote import (
+    QuoteDecisionInput,
+    quote_approval_errors,
+    quote_refusal_errors,
+    ticket_approve_quote,
+    ticket_refuse_quote,
+)
 from repairs.actions.repair import (
     CompleteRepairInput,
     QaFailInput,
@@ -27,7 +34,13 @@ from repairs.actions.repair import (
     ticket_fail_qa,
     ticket_pass_qa,
 )
-from repairs.actions.sanbao import SanbaoInput, ticket_exchange_device, ticket_return_device
+from repairs.actions.sanbao import (
+    SanbaoInput,
+    sanbao_exchange_errors,
+    sanbao_return_errors,
+    ticket_exchange_device,
+    ticket_return_device,
+)
 
 __all__ = [
     "NO_INPUT",
@@ -42,7 +55,12 @@ __all__ = [
     "SanbaoInput",
     "TransitionError",
     "amount_due",
+    "handover_errors",
     "parts_total",
+    "quote_approval_errors",
+    "quote_refusal_errors",
+    "sanbao_exchange_errors",
+    "sanbao_return_errors",
     "ticket_approve_quote",
     "ticket_complete_repair",
     "ticket_diagnose",

@@ -20,9 +20,17 @@ from repairs.models import RepairTicket
 from repairs.models import TicketStatus as S
 from repairs.transitions import BY_PARTS, BY_WARRANTY, DESK, TECH
 from servicedesk.statemachine import SYSTEM, Transition
+from servicedesk.tenancy import user_role
 
 if TYPE_CHECKING:
     from servicedesk.types import Actor
+
+
+class Checks(Protocol):
+    """Every refusal an action's service would give ``data`` on ``ticket``, without changing
+    anything: run on what a refused form knows, so one submit shows them all."""
+
+    def __call__(self, *, ticket: RepairTicket, data: Any) -> dict[str, list[str]]: ...
 
 
 class Service(Protocol):
@@ -47,6 +55,8 @@ class TicketCommand:
     service: Service
     #: The fields of the action on the ticket page ("" when it has none but its button).
     partial: str = ""
+    #: The service's own checks, for a form refused before the service runs.
+    checks: Checks | None = None
 
 
 #: A row of the ticket's table: its transition with its command.
@@ -90,6 +100,7 @@ TRANSITIONS: list[Row] = [
             actions.QuoteDecisionInput,
             actions.ticket_approve_quote,
             PARTIALS + "quote_decision.html",
+            checks=actions.quote_approval_errors,
         ),
     ),
     Row(
@@ -103,6 +114,7 @@ TRANSITIONS: list[Row] = [
             actions.QuoteDecisionInput,
             actions.ticket_refuse_quote,
             PARTIALS + "quote_decision.html",
+            checks=actions.quote_refusal_errors,
         ),
     ),
     Row(
@@ -156,6 +168,7 @@ TRANSITIONS: list[Row] = [
             actions.HandoverInput,
             actions.ticket_hand_over,
             PARTIALS + "handover.html",
+            checks=actions.handover_errors,
         ),
     ),
     Row(
@@ -169,6 +182,7 @@ TRANSITIONS: list[Row] = [
             actions.ReturnUnrepairedInput,
             actions.ticket_return_unrepaired,
             PARTIALS + "handover.html",
+            checks=actions.handover_errors,
         ),
     ),
     # 三包 (rules#sanbao): after the technician confirmed the fault and before the repair is
@@ -187,6 +201,7 @@ TRANSITIONS: list[Row] = [
                 actions.SanbaoInput,
                 actions.ticket_return_device,
                 PARTIALS + "sanbao.html",
+                checks=actions.sanbao_return_errors,
             ),
         )
         for source in (S.REPAIRING, S.WAITING_PARTS)
@@ -203,6 +218,7 @@ TRANSITIONS: list[Row] = [
                 actions.SanbaoInput,
                 actions.ticket_exchange_device,
                 PARTIALS + "sanbao.html",
+                checks=actions.sanbao_exchange_errors,
             ),
         )
         for source in (S.REPAIRING, S.WAITING_PARTS)
@@ -245,6 +261,19 @@ def ticket_run(*, ticket: RepairTicket, actor: Actor, form: forms.TicketActionFo
         # A name the table does not know: refused by the shared checks like any wrong move.
         return ticket_act(ticket=ticket, actor=actor, action=action, version=version)
     return command.service(ticket=ticket, actor=actor, version=version, data=form.input())
+
+
+def ticket_check(*, ticket: RepairTicket, actor: Actor, form: forms.TicketActionForm) -> None:
+    """A form refused before its service ran gets the service's refusals too, on what the form
+    knows (all errors at once, UX: never a second submit to learn the rest), when the action is
+    the actor's to take on the ticket as it is."""
+    action = form.cleaned_data.get("action", "")
+    command = COMMANDS.get(action)
+    if command is None or command.checks is None:
+        return
+    if action not in {t.action for t in transitions.available(ticket.status, user_role(actor))}:
+        return
+    form.add_service_errors(command.checks(ticket=ticket, data=form.input()))
 
 
 @dataclass(frozen=True)

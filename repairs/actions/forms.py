@@ -8,7 +8,7 @@ with the rest. The part and payment rows keep the page's field names (``part_0``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.http import QueryDict
@@ -39,6 +39,7 @@ from repairs.models import (
     TicketEvent,
 )
 from servicedesk import inputs
+from servicedesk.forms import add_service_errors
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,24 @@ class TicketActionForm(forms.Form):
     action = forms.CharField(max_length=32, widget=forms.HiddenInput)
     version = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
 
+    #: The fields a service's refusal on a field is judged from (the amount received against
+    #: every payment row): while one of them is refused itself, that refusal would judge a
+    #: guess, so it waits for the next submit.
+    DEPENDS: ClassVar[dict[str, tuple[str, ...]]] = {}
+
     def input(self) -> Any:
-        """The action's typed input, from ``cleaned_data`` (call after ``is_valid()``)."""
+        """The action's typed input, from ``cleaned_data`` (after ``is_valid()``; on a refused
+        form, from what it knows: a refused field is blank)."""
         return NO_INPUT
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """The service's refusals beside the fields they name (the part lines' beside the
+        first), those the form has not refused already (``servicedesk.forms``)."""
+        add_service_errors(
+            self,
+            {("part_0" if name == "parts" else name): texts for name, texts in errors.items()},
+            self.DEPENDS,
+        )
 
     def _errors_of(self, name: str) -> list[str]:
         return [str(e) for e in self.errors.get(name, [])]
@@ -204,6 +220,14 @@ class ReturnUnrepairedForm(SignatureMixin, TicketActionForm):
         error_messages={"required": _("Test the device in front of the customer first.")}
     )
     PAYMENT_ROWS = 3
+    # The amount rule (rules#payment) adds up every row's amount by its method.
+    DEPENDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        money.amount_field(0): tuple(
+            name
+            for index in range(PAYMENT_ROWS)
+            for name in (money.amount_field(index), f"method_{index}")
+        )
+    }
 
     # The first payment row's amount is "amount received"; rows 1 and 2 are ``amount_<i>``.
     amount_received = inputs.money_for(MoneyEntry, "amount", required=False)

@@ -62,14 +62,10 @@ def ticket_hand_over(
     rules#callbacks: the handover schedules the follow-up callbacks."""
 
     def rules(locked: RepairTicket, now: dt.datetime) -> str:
-        note = blockers_answered(locked, loaner_reason=data.loaner_reason)
-        if not data.explanation_given:
-            raise ValidationError(
-                {"explanation_given": [_("Explain what was done and how to use the device.")]}
-            )
-        _take_payment_and_card(locked, actor, data, now)
+        checked = _checked(locked, data)
+        _take_payment_and_card(locked, actor, data, checked, now)
         locked.handed_over_at = now
-        return note
+        return checked.note
 
     return ticket_act(
         ticket=ticket, actor=actor, action="hand_over", version=version, rules=rules, now=now
@@ -88,10 +84,10 @@ def ticket_return_unrepaired(
     the point's fee rule for a refused quote, the pickup signature and the satisfaction card."""
 
     def rules(locked: RepairTicket, now: dt.datetime) -> str:
-        note = blockers_answered(locked, loaner_reason=data.loaner_reason)
-        _take_payment_and_card(locked, actor, data, now)
+        checked = _checked(locked, data)
+        _take_payment_and_card(locked, actor, data, checked, now)
         locked.handed_over_at = now
-        return note
+        return checked.note
 
     return ticket_act(
         ticket=ticket,
@@ -103,13 +99,38 @@ def ticket_return_unrepaired(
     )
 
 
-def _take_payment_and_card(
-    ticket: RepairTicket, actor: Actor, p: ReturnUnrepairedInput, now: dt.datetime
-) -> None:
-    """The handover's checks (rules#handover): tested in front of the customer, the customer's
-    pickup signature (取机签字), payment of the derived amount with change and invoice, and the
-    satisfaction card (rating or declined)."""
+def handover_errors(*, ticket: RepairTicket, data: ReturnUnrepairedInput) -> dict[str, list[str]]:
+    """Every refusal the handover (or the unrepaired return) would give ``data`` on ``ticket``,
+    all at once: the services raise them together, and the page shows them beside the form's
+    own errors when the form is refused before the service runs."""
+    return _checked(ticket, data).errors
+
+
+@dataclass
+class _Checked:
+    """The handover's checks on the data as posted, and what they read on the way."""
+
+    errors: dict[str, list[str]]
+    note: str
+    signature: bytes | None
+    plan: money.PaymentPlan | None
+    due: Decimal
+    holding: Decimal
+
+
+def _checked(ticket: RepairTicket, p: ReturnUnrepairedInput) -> _Checked:
+    """The handover's checks (rules#handover): a loaner still out answered, explained (a
+    repaired device), tested in front of the customer, the customer's pickup signature
+    (取机签字), payment of the derived amount with change and invoice, and the satisfaction card
+    (rating or declined)."""
     errors: dict[str, list[str]] = {}
+    note = ""
+    try:
+        note = blockers_answered(ticket, loaner_reason=p.loaner_reason)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if isinstance(p, HandoverInput) and not p.explanation_given:
+        errors["explanation_given"] = [_("Explain what was done and how to use the device.")]
     if not p.tested_with_customer:
         errors["tested_with_customer"] = [_("Test the device in front of the customer first.")]
     signature = None
@@ -141,8 +162,20 @@ def _take_payment_and_card(
     tax_problem = tax_number_problem(p.invoice_tax_number)
     if tax_problem:
         errors["invoice_tax_number"] = [tax_problem]
-    if errors:
-        raise ValidationError(errors)
+    return _Checked(errors, note, signature, plan, due, holding)
+
+
+def _take_payment_and_card(
+    ticket: RepairTicket,
+    actor: Actor,
+    p: ReturnUnrepairedInput,
+    checked: _Checked,
+    now: dt.datetime,
+) -> None:
+    """The checked handover recorded: the signature, the payments, the card."""
+    if checked.errors:
+        raise ValidationError(checked.errors)
+    signature, plan, due, holding = checked.signature, checked.plan, checked.due, checked.holding
     ticket.pickup_signature_png = signature
     if plan is not None:
         money.record_payments(plan=plan, actor=actor, now=now)

@@ -70,10 +70,24 @@ def ticket_refuse_quote(
     )
 
 
-def _decide_quote(
-    ticket: RepairTicket, actor: Actor, p: QuoteDecisionInput, now: dt.datetime, approve: bool
-) -> str:
-    quote = Quote.objects.select_for_update().get(ticket=ticket)
+def quote_approval_errors(
+    *, ticket: RepairTicket, data: QuoteDecisionInput
+) -> dict[str, list[str]]:
+    """Every refusal the approval would give ``data`` on ``ticket``, all at once."""
+    return _checked(ticket, data, approve=True)[0]
+
+
+def quote_refusal_errors(*, ticket: RepairTicket, data: QuoteDecisionInput) -> dict[str, list[str]]:
+    """Every refusal the customer's refusal would give ``data`` on ``ticket``, all at once."""
+    return _checked(ticket, data, approve=False)[0]
+
+
+def _checked(
+    ticket: RepairTicket, p: QuoteDecisionInput, *, approve: bool
+) -> tuple[dict[str, list[str]], bytes | None]:
+    """rules#quote: how the customer decided (a drawn signature, or by phone), the signed damage
+    acknowledgement before an approved repair, the deposit's method and reference; with the
+    decoded signature."""
     errors: dict[str, list[str]] = {}
     if p.consent_kind not in ConsentKind.values:
         errors["consent_kind"] = [_("Record how the customer decided: signature or phone.")]
@@ -93,6 +107,14 @@ def _decide_quote(
         ]
     if approve and p.deposit is not None:
         errors.update(money.deposit_errors(p.deposit))
+    return errors, signature
+
+
+def _decide_quote(
+    ticket: RepairTicket, actor: Actor, p: QuoteDecisionInput, now: dt.datetime, approve: bool
+) -> str:
+    quote = Quote.objects.select_for_update().get(ticket=ticket)
+    errors, signature = _checked(ticket, p, approve=approve)
     if errors:
         raise ValidationError(errors)
     if approve:

@@ -90,18 +90,35 @@ def _refuse_unless_entitled(ticket: RepairTicket, action: str) -> str:
     return reason
 
 
-def _decide(
-    ticket: RepairTicket, actor: Actor, p: SanbaoInput, now: dt.datetime, *, action: str
-) -> str:
-    reason = _refuse_unless_entitled(ticket, action)
-    errors: dict[str, list[str]] = {}
+def sanbao_return_errors(*, ticket: RepairTicket, data: SanbaoInput) -> dict[str, list[str]]:
+    """Every refusal a 三包 return would give ``data`` on ``ticket``, all at once."""
+    return _checked(ticket, data, action=RETURN).errors
+
+
+def sanbao_exchange_errors(*, ticket: RepairTicket, data: SanbaoInput) -> dict[str, list[str]]:
+    """Every refusal a 三包 exchange would give ``data`` on ``ticket``, all at once."""
+    return _checked(ticket, data, action=EXCHANGE).errors
+
+
+@dataclass
+class _Checked:
+    errors: dict[str, list[str]]
+    blockers: str = ""
+    imei: str = ""
+    signature: bytes | None = None
+
+
+def _checked(ticket: RepairTicket, p: SanbaoInput, *, action: str) -> _Checked:
+    """rules#sanbao: a loaner still out answered, the replacement (model, a valid IMEI that is
+    neither the faulty device's nor another customer's) or the refund's reference, and the
+    customer's signature."""
+    checked = _Checked(errors={})
+    errors = checked.errors
     # The customer's business here ends: a loaner still out is answered as at a handover.
-    blockers = ""
     try:
-        blockers = blockers_answered(ticket, loaner_reason=p.loaner_reason)
+        checked.blockers = blockers_answered(ticket, loaner_reason=p.loaner_reason)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    imei = ""
     if action == EXCHANGE:
         if not p.replacement_model.strip():
             errors["replacement_model"] = [_("Enter the replacement device's model.")]
@@ -124,14 +141,24 @@ def _decide(
                 errors["replacement_imei"] = [
                     _("This IMEI is another customer's device here: check the new device's box.")
                 ]
+            checked.imei = imei
     elif not p.refund_reference.strip():
         errors["refund_reference"] = [_("Enter the refund's reference.")]
     try:
-        signature = signatures.decode_data_url(p.signature_data_url)
+        checked.signature = signatures.decode_data_url(p.signature_data_url)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    return checked
+
+
+def _decide(
+    ticket: RepairTicket, actor: Actor, p: SanbaoInput, now: dt.datetime, *, action: str
+) -> str:
+    reason = _refuse_unless_entitled(ticket, action)
+    checked = _checked(ticket, p, action=action)
+    if checked.errors:
+        raise ValidationError(checked.errors)
+    blockers, imei, signature = checked.blockers, checked.imei, checked.signature
     choice = CHOICE_OF[action]
     cancelled = _cancel_planned_repair(ticket, actor, now)
     replacement = None

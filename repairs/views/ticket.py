@@ -195,12 +195,9 @@ def _detail_context(
 
 
 def _show_refusal(form: TicketActionForm, exc: ValidationError) -> None:
-    """The service's refusal beside the fields it names (the part lines' beside the first)."""
+    """The service's refusal beside the fields it names."""
     errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-    for name, texts in errors.items():
-        if name == "parts":
-            name = "part_0"
-        form.add_error(name if name in form.fields else None, texts)
+    form.add_service_errors(errors)
 
 
 @require_POST
@@ -229,6 +226,9 @@ def ticket_action(request: StaffRequest, pk: int) -> HttpResponse:
             request, _("Someone else changed this repair record meanwhile. Reload the page.")
         )
         return redirect("repairs:ticket_detail", pk=ticket.pk)
+    else:
+        # Refused by the form: the service's refusals of the same data come with it.
+        commands.ticket_check(ticket=ticket, actor=request.user, form=form)
     ticket.refresh_from_db()
     messages.error(request, _("Please correct the marked fields."))
     context = _detail_context(request, ticket, refused=form)

@@ -110,6 +110,17 @@ def test_an_empty_signature_pad_is_marked_with_the_other_errors(point, desk, cli
     assert {"expected_back", "signature"} <= set(form.errors)
 
 
+def test_a_lend_without_a_loaner_also_refuses_a_day_back_beyond_the_loans_days(
+    point, desk, client, loaner
+):
+    client.force_login(desk)
+    body = lend_body(loaner, CustomerFactory(point=point), expected_back=in_days(90).isoformat())
+    body["loaner"] = ""
+    form = client.post(reverse("loaners:lend"), body).context["form"]
+    assert set(form.errors) == {"loaner", "expected_back"}
+    assert not Loan.objects.exists()
+
+
 def test_the_lend_page_finds_the_customer_by_phone(point, desk, client, loaner):
     customer = CustomerFactory(point=point, name="赵电话")
     client.force_login(desk)
