@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import statistics
 import time
 import uuid
 from collections.abc import Callable
@@ -43,6 +44,8 @@ QUEUE_TARGET_MS = 150
 #: Issue #20: the nationwide device history's lookup (the selector, audit row included).
 DEVICE_HISTORY_TARGET_MS = 20
 MAX_QUERIES = 15
+#: Extra requests a page and the floor get with their Python calls counted (``count_calls``).
+CALL_SAMPLES = 3
 
 #: Issue #36: the floor, a logged-in staff request answered 404 (routing, every middleware, the
 #: session and the user, the 404 page in the base layout with its navigation): what every page
@@ -127,6 +130,10 @@ class Result:
     #: The floor requests made between this page's requests (one after each).
     floor_seconds: list[float] = field(default_factory=list)
     floor_cpu_seconds: list[float] = field(default_factory=list)
+    #: Python function calls of a few extra requests of the page and of the floor, counted
+    #: under cProfile (``Runner.count_calls``): nearly the same at every load on the machine.
+    calls: list[int] = field(default_factory=list)
+    floor_calls: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         ms = sorted(s * 1000 for s in self.seconds)
@@ -134,6 +141,8 @@ class Result:
         floor = sorted(s * 1000 for s in self.floor_seconds)
         floor_cpu = sorted(s * 1000 for s in self.floor_cpu_seconds)
         cpu_p95 = percentile(cpu, 95) if cpu else None
+        calls = round(statistics.median(self.calls)) if self.calls else None
+        floor_calls = round(statistics.median(self.floor_calls)) if self.floor_calls else None
         floor_cpu_p95 = percentile(floor_cpu, 95) if floor_cpu else None
         p95 = percentile(ms, 95) if ms else None
         floor_p95 = percentile(floor, 95) if floor else None
@@ -164,6 +173,14 @@ class Result:
             "floor_cpu_p95_ms": round(floor_cpu_p95, 1) if floor_cpu_p95 else None,
             "cpu_floor_multiple": (
                 round(cpu_p95 / floor_cpu_p95, 2) if cpu_p95 and floor_cpu_p95 else None
+            ),
+            # The same in Python function calls (the median of a few counted requests): what
+            # the page's own code does over the floor's, the same on a busy machine as on a
+            # quiet one, so a fix shows even where the times are mostly waiting for a core.
+            "python_calls": calls,
+            "floor_python_calls": floor_calls,
+            "calls_floor_multiple": (
+                round(calls / floor_calls, 2) if calls and floor_calls else None
             ),
         }
 
@@ -608,7 +625,40 @@ class Runner:
             floor_wall, floor_cpu = self._floor_request(call)
             result.floor_seconds.append(floor_wall)
             result.floor_cpu_seconds.append(floor_cpu)
+        if requests:
+            self.count_calls(scenario, result)
         return result
+
+    def count_calls(self, scenario: Scenario, result: Result, samples: int = CALL_SAMPLES) -> None:
+        """A few more requests of the page, each followed by the floor's, with their Python
+        function calls counted (cProfile, after the timed ones: the counting slows a request)."""
+        import cProfile
+        import pstats
+
+        def counted(do: Callable[..., object], *args: object) -> int:
+            profile = cProfile.Profile()
+            profile.enable()
+            try:
+                do(*args)
+            finally:
+                profile.disable()
+            return int(pstats.Stats(profile).total_calls)  # type: ignore[attr-defined]
+
+        for _ in range(samples):
+            try:
+                call = scenario.build(self.rng)
+            except LookupError:
+                return
+            if call.direct is not None:
+                result.calls.append(counted(call.direct))
+                client = self.client(call.point, Role.FRONT_DESK)
+            else:
+                client = self.client(call.point, call.role)
+                if call.method == "post":
+                    result.calls.append(counted(client.post, call.path, call.data))
+                else:
+                    result.calls.append(counted(client.get, call.path))
+            result.floor_calls.append(counted(client.get, FLOOR_PATH))
 
     def _floor_request(self, call: Call) -> tuple[float, float]:
         """One floor request right after a page's, by the same user (issue #36): the page and
@@ -636,6 +686,12 @@ def _profiled(runner: Runner, scenario: Scenario, requests: int, warmup: int, ou
     Path(out).mkdir(parents=True, exist_ok=True)
     text = profiler.output_text(unicode=True, color=False, show_all=True)
     (Path(out) / f"{scenario.key}.txt").write_text(text)
+    # The same samples by function, own time first: where the time goes, without the middleware
+    # chain's depth (the tree above shows who called them).
+    flat = profiler.output_text(
+        unicode=True, color=False, flat=True, flat_time="self", show_all=True
+    )
+    (Path(out) / f"{scenario.key}.flat.txt").write_text(flat)
     return figures
 
 
