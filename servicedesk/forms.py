@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -35,8 +35,8 @@ def apply_errors(form: forms.Form, exc: ValidationError | ActionRefused) -> None
 
 def add_service_errors(
     form: forms.Form,
-    errors: dict[str, list[str]],
-    depends: dict[str, Sequence[str]] | None = None,
+    errors: Mapping[str, list[str]],
+    depends: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
     """A service's refusals of what a refused form knows, added to the form's own so that one
     submit shows them all (UX: all errors at once): each beside its field (a name the form

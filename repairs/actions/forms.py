@@ -7,6 +7,7 @@ with the rest. The part and payment rows keep the page's field names (``part_0``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -83,7 +84,7 @@ class TicketActionForm(forms.Form):
         form, from what it knows: a refused field is blank)."""
         return NO_INPUT
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+    def add_service_errors(self, errors: Mapping[str, list[str]]) -> None:
         """The service's refusals beside the fields they name (the part lines' beside the
         first), those the form has not refused already (``servicedesk.forms``)."""
         add_service_errors(

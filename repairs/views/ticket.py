@@ -196,7 +196,9 @@ def _detail_context(
 
 def _show_refusal(form: TicketActionForm, exc: ValidationError) -> None:
     """The service's refusal beside the fields it names."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    errors: dict[str, list[str]] = (
+        exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    )
     form.add_service_errors(errors)
 
 
