@@ -183,6 +183,31 @@ def test_waiting_sms_is_in_the_points_language_when_the_screen_is_english(point,
     assert "waits for a spare part" not in sms.text
 
 
+def test_a_quote_waiting_for_approval_gives_the_parts_date_not_a_wait_of_0_days(
+    client, point, staff_of, parts
+):
+    """Before the customer approves, nothing waits yet: the page says when the part is expected
+    (the date the quote gives the customer), not "待料 0 天"."""
+    tech = staff_of(Role.TECHNICIAN).user
+    ticket = open_ticket(point, staff_of(Role.FRONT_DESK).user, purchase_days_ago=500)
+    move(ticket, tech, "start_diagnosis")
+    expected = timezone.localdate() + dt.timedelta(days=3)
+    ticket = move(
+        ticket,
+        tech,
+        "diagnose",
+        fault_confirmed="屏幕碎裂",
+        parts=[PartLineInput(parts["screen"].pk, 3)],
+        parts_expected_on=expected,
+    )
+    assert ticket.status == TicketStatus.AWAITING_APPROVAL
+    client.force_login(tech)
+    page = client.get(reverse("repairs:ticket_detail", args=[ticket.pk])).content.decode()
+    wait = page.split("data-parts-wait>", 1)[1].split("</dd>", 1)[0]
+    assert expected.isoformat() in wait
+    assert "待料 0 天" not in page and " 0 " not in wait
+
+
 def test_waiting_ticket_page_shows_the_wait_and_refuses_parts_arrived_while_short(
     client, point, staff_of, parts
 ):
