@@ -206,6 +206,10 @@ def test_a_quote_waiting_for_approval_gives_the_parts_date_not_a_wait_of_0_days(
     wait = page.split("data-parts-wait>", 1)[1].split("</dd>", 1)[0]
     assert expected.isoformat() in wait
     assert "待料 0 天" not in page and " 0 " not in wait
+    client.force_login(staff_of(Role.FRONT_DESK).user)
+    page = client.get(reverse("repairs:ticket_detail", args=[ticket.pk])).content.decode()
+    quote = page.split("data-quote-parts-expected>", 1)[1].split("</p>", 1)[0]
+    assert expected.isoformat() in quote
 
 
 def test_waiting_ticket_page_shows_the_wait_and_refuses_parts_arrived_while_short(
