@@ -296,13 +296,13 @@ def visit_slip(request, pk: int):
     )
     check_role(request.user, DESK)
     addressees = colleague_list(points=visit.point)
-    initial = {"caller_name": visit.contact_name, "phone": visit.contact_phone}
+    # The call's own number first, else the customer's; as a person reads it (138 1234 5678),
+    # not as it is stored (+86…).
+    initial = {"caller_name": visit.contact_name, "phone": display_phone(visit.contact_phone)}
     if visit.customer is not None:
         initial |= {
             "caller_name": visit.contact_name or visit.customer.name,
-            "phone": visit.customer.display_phone
-            if not visit.contact_phone
-            else visit.contact_phone,
+            "phone": initial["phone"] or visit.customer.display_phone,
             "company": visit.customer.company,
         }
     form = SlipForm(request.POST or None, addressees=addressees, initial=initial)

@@ -285,6 +285,15 @@ def test_an_addressee_of_another_point_is_unknown(hotline_client, call, other_po
     assert not MessageSlip.objects.exists()
 
 
+def test_the_slip_form_starts_from_the_calls_number_as_a_person_reads_it(hotline_client, call):
+    call.contact_name = "王先生"
+    call.contact_phone = "+8613812345678"
+    call.save(update_fields=["contact_name", "contact_phone"])
+    form = hotline_client.get(reverse("intake:visit_slip", args=[call.pk])).context["form"]
+    assert form.initial["phone"] == "138 1234 5678"
+    assert form.initial["caller_name"] == "王先生"
+
+
 def test_changing_the_details_after_the_read_back_keeps_them(hotline_client, call, staff_of):
     engineer = staff_of(Role.TECHNICIAN)
     url = reverse("intake:visit_slip", args=[call.pk])
