@@ -57,6 +57,8 @@ class TicketCommand:
     partial: str = ""
     #: The service's own checks, for a form refused before the service runs.
     checks: Checks | None = None
+    #: The submit button's Bootstrap style: a step back looks unlike a step forward.
+    button: str = "btn-primary"
 
 
 #: A row of the ticket's table: its transition with its command.
@@ -145,7 +147,7 @@ TRANSITIONS: list[Row] = [
         S.QUALITY_CHECK,
         S.READY,
         DESK,
-        TicketCommand(*PLAIN, actions.ticket_pass_qa),
+        TicketCommand(*PLAIN, actions.ticket_pass_qa, button="btn-success"),
     ),
     Row(
         "fail_qa",
@@ -154,7 +156,11 @@ TRANSITIONS: list[Row] = [
         S.REPAIRING,
         DESK,
         TicketCommand(
-            forms.QaFailForm, actions.QaFailInput, actions.ticket_fail_qa, PARTIALS + "fail_qa.html"
+            forms.QaFailForm,
+            actions.QaFailInput,
+            actions.ticket_fail_qa,
+            PARTIALS + "fail_qa.html",
+            button="btn-outline-danger",
         ),
     ),
     Row(
@@ -286,6 +292,7 @@ class ActionEntry:
     form: forms.TicketActionForm
     partial: str
     choice_buttons: bool
+    button: str = "btn-primary"
 
 
 def action_entries(
@@ -309,6 +316,7 @@ def action_entries(
                 form=refused if mine and refused is not None else command.form(),
                 partial=command.partial,
                 choice_buttons=group in CHOICE_GROUPS,
+                button=command.button,
             )
         )
     return entries

@@ -129,3 +129,19 @@ def test_money_refuses_what_no_one_types_as_an_amount(typed):
     field = inputs.MoneyField(required=True)
     with pytest.raises(forms.ValidationError):
         field.clean(typed)
+
+
+def test_the_retest_pass_and_fail_buttons_do_not_look_alike(client, point, desk, staff_of):
+    from tests.opening import open_ticket
+
+    tech = staff_of(Role.TECHNICIAN).user
+    ticket = tickets.bring_to(open_ticket(point, desk), "quality_check", desk=desk, tech=tech)
+    client.force_login(desk)
+    page = client.get(reverse("repairs:ticket_detail", args=[ticket.pk])).content.decode()
+
+    def button(action):
+        form = page.split(f'data-action="{action}"', 1)[1].split("</form>", 1)[0]
+        return form.split('<button type="submit" class="', 1)[1].split('"', 1)[0]
+
+    assert "btn-success" in button("pass_qa")
+    assert "btn-outline-danger" in button("fail_qa")
