@@ -30,7 +30,10 @@ def test_the_manager_reads_the_months_claim_and_money(browser, live_server, poin
             ticket = handed_over_ticket(point, handed_over_at=OCTOBER)
             ticket.repair_type, ticket.labor_fee = repair_type, Decimal(fee)
             ticket.save()
-            ticket.part_lines.create(name="配件", quantity=1, unit_price=Decimal("199.90"))
+            # Fitted at "repair done" (only fitted parts are claimed).
+            ticket.part_lines.create(
+                name="配件", quantity=1, consumed=1, unit_price=Decimal("199.90")
+            )
             MoneyEntry.objects.create(
                 ticket=ticket,
                 method=PaymentMethod.objects.get(code="wechat"),
